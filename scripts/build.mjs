@@ -1,0 +1,41 @@
+// One esbuild build for every bundle in dist/. `node scripts/build.mjs [--watch] [--minify]`
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, chmodSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const minify = process.argv.includes('--minify');
+mkdirSync('dist', { recursive: true });
+
+const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, minify, logLevel: 'warning' };
+
+/** [entry, outfile, extra options]; entries that do not exist yet are skipped. */
+const bundles = [
+  // Extension host: stays small, ts-morph is NOT in here (loaded lazily from dist/parser.js).
+  ['src/extension.ts', 'dist/extension.js', { ...node, external: ['vscode', './parser.js'] }],
+  // The ts-morph front end, required by the extension on the first command only.
+  ['src/parse/index.ts', 'dist/parser.js', node],
+  ['src/cli/main.ts', 'dist/cli.js', { ...node, banner: { js: '#!/usr/bin/env node' } }],
+  ['bench/bench.ts', 'dist/bench.js', { ...node, external: ['@tensorflow/tfjs-core'] }],
+  // Webview: a browser bundle with its own tsconfig.
+  ['webview/main.ts', 'dist/webview.js', { bundle: true, platform: 'browser', target: 'es2022', format: 'iife',
+    sourcemap: true, minify, logLevel: 'warning', tsconfig: 'webview/tsconfig.json' }],
+  // Extension-host test suite (mocha runs inside VS Code).
+  ['test/suite/index.ts', 'dist/test/suite/index.js', { ...node, external: ['vscode', 'mocha'] }],
+  ['test/runTest.ts', 'dist/test/runTest.js', { ...node, external: ['@vscode/test-electron', 'playwright-core'] }],
+  ['test/vscode/launcher.ts', 'dist/test/launcher.js', { ...node, external: ['playwright-core'] }],
+];
+
+const contexts = [];
+for (const [entry, outfile, options] of bundles) {
+  if (!existsSync(entry)) continue;
+  const ctx = await esbuild.context({ entryPoints: [entry], outfile, ...options });
+  contexts.push(ctx);
+  await ctx.rebuild();
+  if (outfile === 'dist/cli.js') chmodSync(outfile, 0o755);
+}
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('watching for changes...');
+} else {
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

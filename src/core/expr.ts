@@ -1,0 +1,84 @@
+/**
+ * Expression data: what the front end (src/parse) produces and the core consumes.
+ * Plain, serializable data (no classes, no functions), so it can be posted to the webview
+ * and re-evaluated there.
+ *
+ * Nodes are stored flat and in topological order: every node's args refer to nodes with a
+ * smaller index, so a single forward loop evaluates the program and no code ever recurses.
+ */
+import type { OpName } from './ops';
+
+/** A span of the source file. Offsets are 0-based; line and column are 1-based. */
+export interface SourceRange {
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+interface NodeBase {
+  /** Short display text: the name, the literal, or the (possibly abbreviated) source text. */
+  label: string;
+  range: SourceRange;
+  /** Declaration name when this node is the value of `const name = ...` (so `h1` shows in the graph). */
+  name?: string;
+  /** Innermost inlined call this node belongs to (index into ExprProgram.frames). */
+  frame?: number;
+}
+
+/** A numeric literal or a named constant like Math.PI that is not a named input. */
+export interface ConstNode extends NodeBase {
+  kind: 'const';
+  value: number;
+}
+
+/**
+ * A named input: a `const x = 3` (value 3), an element of a const array literal `w[0]`,
+ * or a free name (function parameter, let/var, ...) whose value the user must give (value undefined).
+ * Every use of the same name refers to the same node, so fan-out accumulates there.
+ */
+export interface InputNode extends NodeBase {
+  kind: 'input';
+  name: string;
+  value?: number;
+  /** True when no value is known from the source (parameters, let/var, ...). */
+  free: boolean;
+}
+
+export interface OpNode extends NodeBase {
+  kind: 'op';
+  op: OpName;
+  args: number[];
+}
+
+export type ExprNode = ConstNode | InputNode | OpNode;
+
+/** One inlined call of a helper function declared in the same file (e.g. `sigmoid(a)`). */
+export interface CallFrame {
+  /** Function name as declared (`sigmoid`). */
+  fn: string;
+  /** Enclosing frame, or -1 at top level. */
+  parent: number;
+  /** The call expression's range in the source. */
+  range: SourceRange;
+  /** Node indices of the bound arguments (evaluated in the caller). */
+  args: number[];
+  /** Node index of the call's result. */
+  result: number;
+}
+
+export interface ExprProgram {
+  nodes: ExprNode[];
+  /** Index of the output node (the target expression). */
+  root: number;
+  frames: CallFrame[];
+  target: {
+    /** Source text of the target (trimmed, possibly abbreviated for very long text). */
+    text: string;
+    range: SourceRange;
+    /** Declaration name when the target is `const name = ...` or found via --name. */
+    name?: string;
+  };
+}
