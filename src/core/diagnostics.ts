@@ -1,0 +1,139 @@
+/**
+ * Things a learner should notice in a graph after forward and backward: where NaN/Infinity
+ * first appears, dead ReLUs, saturated sigmoid/tanh, ties in max/min, kinks at 0.
+ * Each diagnostic points at one node and names it with its line:column.
+ */
+import type { ExprNode, ExprProgram } from './expr';
+import { LEAF, chosenArgument, specOf, type Tape } from './tape';
+
+export type DiagnosticCode =
+  | 'non-finite' // a value turns NaN/±Infinity here from finite inputs (or an input is non-finite)
+  | 'non-finite-grad' // a gradient contribution turns NaN/±Infinity here
+  | 'dead-relu' // Math.max(0, x) with x < 0: no gradient reaches x
+  | 'saturated' // sigmoid/tanh near 0/1 or ±1: the local gradient is nearly 0
+  | 'tie' // max/min with several arguments equal to the result
+  | 'kink'; // a point where the derivative is undefined (abs at 0) and a convention is used
+
+export interface Diagnostic {
+  severity: 'error' | 'warning' | 'info';
+  code: DiagnosticCode;
+  message: string;
+  nodeId: number;
+}
+
+const SATURATION = 0.99;
+
+export function formatNumber(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
+  return Number.isInteger(x) ? String(x) : Number(x.toPrecision(6)).toString();
+}
+
+function at(node: ExprNode): string {
+  return `${node.label} (${node.range.line}:${node.range.column})`;
+}
+
+export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const nodes = program.nodes;
+  const { op, argStart, args, value, grad, local } = t;
+  const isConstZero = (id: number) => nodes[id].kind === 'const' && value[id] === 0;
+
+  // 1. The first node whose value is non-finite although all its arguments are finite.
+  for (let i = 0; i < t.size; i++) {
+    if (Number.isFinite(value[i])) continue;
+    if (op[i] === LEAF) {
+      if (nodes[i].kind === 'input') {
+        out.push({ severity: 'warning', code: 'non-finite', nodeId: i,
+          message: `Input ${at(nodes[i])} is ${formatNumber(value[i])}.` });
+        break;
+      }
+      continue;
+    }
+    let finiteArgs = true;
+    for (let k = argStart[i]; k < argStart[i + 1]; k++) if (!Number.isFinite(value[args[k]])) finiteArgs = false;
+    if (finiteArgs) {
+      const argText = [];
+      for (let k = argStart[i]; k < argStart[i + 1]; k++) argText.push(formatNumber(value[args[k]]));
+      out.push({ severity: 'warning', code: 'non-finite', nodeId: i,
+        message: `${formatNumber(value[i])} first appears at ${at(nodes[i])}: ${specOf(t, i)!.name}(${argText.join(', ')}).` });
+      break;
+    }
+  }
+
+  // 2. The first gate (in backward order) that sends a non-finite gradient from a finite one.
+  outer: for (let i = program.root; i >= 0; i--) {
+    if (op[i] === LEAF || !Number.isFinite(grad[i])) continue;
+    for (let k = argStart[i]; k < argStart[i + 1]; k++) {
+      const contribution = grad[i] * local[k];
+      if (!Number.isFinite(contribution)) {
+        out.push({ severity: 'warning', code: 'non-finite-grad', nodeId: i,
+          message: `Gradient becomes ${formatNumber(contribution)} at ${at(nodes[i])}: upstream ` +
+            `${formatNumber(grad[i])} × local ${formatNumber(local[k])} for argument ${nodes[args[k]].label}.` });
+        break outer;
+      }
+    }
+  }
+
+  const sigmoidNodes = new Set<number>();
+  for (const f of program.frames) if (/sigm|logistic/i.test(f.fn)) sigmoidNodes.add(f.result);
+
+  for (let i = 0; i < t.size; i++) {
+    const spec = specOf(t, i);
+    if (!spec) continue;
+    const s = argStart[i];
+    const e = argStart[i + 1];
+    if (spec.arity === 'n') {
+      const chosen = chosenArgument(t, i);
+      const tied: number[] = [];
+      for (let k = s; k < e; k++) if (value[args[k]] === value[i]) tied.push(k);
+      const isRelu = spec.name === 'max' && e - s === 2 && (isConstZero(args[s]) || isConstZero(args[s + 1]));
+      if (isRelu && isConstZero(args[chosen])) {
+        const other = args[chosen === s ? s + 1 : s];
+        if (value[other] < 0) {
+          out.push({ severity: 'warning', code: 'dead-relu', nodeId: i,
+            message: `Dead ReLU at ${at(nodes[i])}: ${nodes[other].label} = ${formatNumber(value[other])} < 0, ` +
+              'so no gradient flows to it.' });
+          continue;
+        }
+      }
+      if (tied.length > 1) {
+        const which = tied.map((k) => nodes[args[k]].label).join(', ');
+        out.push({ severity: isRelu ? 'warning' : 'info', code: isRelu ? 'kink' : 'tie', nodeId: i,
+          message: `${isRelu ? 'ReLU at its kink' : `Tie in ${spec.name}`} at ${at(nodes[i])}: ${which} all equal ` +
+            `${formatNumber(value[i])}; the whole gradient goes to the first (${nodes[args[chosen]].label}), ` +
+            'the others get 0.' });
+      }
+    } else if (spec.name === 'tanh' && Math.abs(value[i]) > SATURATION) {
+      out.push({ severity: 'warning', code: 'saturated', nodeId: i,
+        message: `Saturated tanh at ${at(nodes[i])}: tanh = ${formatNumber(value[i])}, local gradient ` +
+          `1 − tanh² = ${formatNumber(1 - value[i] * value[i])}.` });
+    } else if (spec.name === 'abs' && value[args[s]] === 0) {
+      out.push({ severity: 'info', code: 'kink', nodeId: i,
+        message: `abs at its kink at ${at(nodes[i])}: the derivative at 0 is undefined; 0 is used (like PyTorch).` });
+    } else if (spec.name === 'div' && isSigmoidPattern(program, t, i)) {
+      sigmoidNodes.add(i);
+    }
+  }
+  for (const i of sigmoidNodes) {
+    const y = value[i];
+    if (y > SATURATION || y < 1 - SATURATION) {
+      out.push({ severity: 'warning', code: 'saturated', nodeId: i,
+        message: `Saturated sigmoid at ${at(nodes[i])}: σ = ${formatNumber(y)}, local gradient ` +
+          `σ(1 − σ) = ${formatNumber(y * (1 - y))}.` });
+    }
+  }
+  return out;
+}
+
+/** 1 / (1 + exp(z)) in either operand order: the sigmoid written out. */
+function isSigmoidPattern(program: ExprProgram, t: Tape, i: number): boolean {
+  const { argStart, args, value } = t;
+  const isOne = (id: number) => program.nodes[id].kind === 'const' && value[id] === 1;
+  const num = args[argStart[i]];
+  const den = args[argStart[i] + 1];
+  if (!isOne(num) || specOf(t, den)?.name !== 'add') return false;
+  const a = args[argStart[den]];
+  const b = args[argStart[den] + 1];
+  return (isOne(a) && specOf(t, b)?.name === 'exp') || (isOne(b) && specOf(t, a)?.name === 'exp');
+}

@@ -1,0 +1,149 @@
+/**
+ * From expression data to numbers: compile an ExprProgram to a tape, bind input values,
+ * run forward and backward, and collect per-input results and diagnostics.
+ */
+import { GradientLensError } from './errors';
+import type { ExprProgram, InputNode } from './expr';
+import { OP_CODE } from './ops';
+import { TapeBuilder, backward, forward, type Tape } from './tape';
+import { diagnose, type Diagnostic } from './diagnostics';
+
+export interface InputResult {
+  name: string;
+  /** Node id of the input. */
+  node: number;
+  value: number;
+  grad: number;
+  /** True when the source gives no value (parameter, let/var ...). */
+  free: boolean;
+  /** Where the value came from: the source, the caller's `values`, or a default for a free input. */
+  source: 'source' | 'given' | 'default';
+}
+
+export interface Evaluation {
+  program: ExprProgram;
+  tape: Tape;
+  root: number;
+  value: number;
+  inputs: InputResult[];
+  diagnostics: Diagnostic[];
+}
+
+export interface EvaluateOptions {
+  /**
+   * Value for free inputs that have none (panel: prefilled and marked as a default).
+   * Without it, missing free inputs are an error that lists them.
+   */
+  defaultForFree?: (input: InputNode) => number;
+}
+
+/** A fresh tape for a program (each evaluation owns its arrays). */
+export function compileProgram(program: ExprProgram): Tape {
+  const b = new TapeBuilder(program.nodes.length, program.nodes.length * 2);
+  for (const node of program.nodes) {
+    if (node.kind === 'op') b.gate(OP_CODE[node.op], node.args);
+    else b.leaf(node.kind === 'const' ? node.value : (node.value ?? NaN));
+  }
+  return b.build();
+}
+
+/**
+ * Forward and backward on `program` with `values` overriding named inputs.
+ * Throws GradientLensError('missing-input') listing free inputs without a value,
+ * unless `options.defaultForFree` supplies one.
+ */
+export function evaluate(
+  program: ExprProgram,
+  values: Readonly<Record<string, number>> = {},
+  options: EvaluateOptions = {},
+): Evaluation {
+  const tape = compileProgram(program);
+  const inputs: InputResult[] = [];
+  const missing: InputNode[] = [];
+  program.nodes.forEach((node, id) => {
+    if (node.kind !== 'input') return;
+    let value: number;
+    let source: InputResult['source'];
+    if (Object.prototype.hasOwnProperty.call(values, node.name)) {
+      value = values[node.name];
+      source = 'given';
+    } else if (!node.free && node.value !== undefined) {
+      value = node.value;
+      source = 'source';
+    } else if (options.defaultForFree) {
+      value = options.defaultForFree(node);
+      source = 'default';
+    } else {
+      missing.push(node);
+      return;
+    }
+    tape.value[id] = value;
+    inputs.push({ name: node.name, node: id, value, grad: 0, free: node.free, source });
+  });
+  if (missing.length > 0) {
+    const list = missing.map((m) => `${m.name} (${m.range.line}:${m.range.column})`).join(', ');
+    const first = missing[0].range;
+    throw new GradientLensError(
+      'missing-input',
+      `Missing input value${missing.length > 1 ? 's' : ''} for ${list}: ` +
+        'these names have no numeric value in the file; give each one a value.',
+      first,
+      missing.map((m) => m.name),
+    );
+  }
+  forward(tape);
+  backward(tape, program.root);
+  for (const input of inputs) input.grad = tape.grad[input.node];
+  return {
+    program,
+    tape,
+    root: program.root,
+    value: tape.value[program.root],
+    inputs,
+    diagnostics: diagnose(program, tape),
+  };
+}
+
+/** Re-run forward and backward after changing input values in place (the panel's live edit). */
+export function reevaluate(ev: Evaluation, values: Readonly<Record<string, number>>): Evaluation {
+  return evaluate(ev.program, { ...Object.fromEntries(ev.inputs.map((i) => [i.name, i.value])), ...values });
+}
+
+export interface GradCheck {
+  name: string;
+  analytic: number;
+  numeric: number;
+  /** |analytic − numeric| / max(|analytic|, |numeric|); 0 when both are 0. */
+  relError: number;
+}
+
+/**
+ * Central differences for every input: (f(x+h) − f(x−h)) / 2h with h = ∛ε·max(1, |x|).
+ * Costs two forward passes per input; returns undefined when inputs × nodes exceeds `budget`.
+ */
+export function gradientCheck(ev: Evaluation, budget = 5e7): GradCheck[] | undefined {
+  const { tape, root } = ev;
+  if (ev.inputs.length * tape.size > budget) return undefined;
+  const results: GradCheck[] = [];
+  for (const input of ev.inputs) {
+    const x = tape.value[input.node];
+    const h = 6.0554544523933395e-6 * Math.max(1, Math.abs(x)); // cbrt(2^-52)
+    tape.value[input.node] = x + h;
+    forward(tape);
+    const up = tape.value[root];
+    tape.value[input.node] = x - h;
+    forward(tape);
+    const down = tape.value[root];
+    tape.value[input.node] = x;
+    const numeric = (up - down) / (2 * h);
+    results.push({ name: input.name, analytic: input.grad, numeric, relError: relativeError(input.grad, numeric) });
+  }
+  forward(tape); // restore every node's value
+  return results;
+}
+
+export function relativeError(a: number, b: number): number {
+  if (a === b) return 0;
+  const scale = Math.max(Math.abs(a), Math.abs(b));
+  return Math.abs(a - b) / scale;
+}

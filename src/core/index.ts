@@ -1,0 +1,8 @@
+/** The backprop core: pure TypeScript (no vscode, no ts-morph), usable in Node and in the webview. */
+export * from './expr';
+export * from './errors';
+export * from './ops';
+export * from './tape';
+export * from './evaluate';
+export * from './diagnostics';
+export * from './report';

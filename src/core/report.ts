@@ -1,0 +1,140 @@
+/**
+ * Plain, serializable views of an evaluation: the JSON report (CLI `--format json`, panel
+ * export), Graphviz DOT and the aligned text table. Pure functions over an Evaluation.
+ */
+import type { SourceRange } from './expr';
+import type { Evaluation, GradCheck } from './evaluate';
+import { formatNumber } from './diagnostics';
+import { LEAF, specOf } from './tape';
+import type { OpName } from './ops';
+
+/** JSON has no NaN/Infinity: they become the strings "NaN", "Infinity", "-Infinity". */
+export type JsonNumber = number | 'NaN' | 'Infinity' | '-Infinity';
+
+export function jsonNumber(x: number): JsonNumber {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  return x;
+}
+
+export interface ReportNode {
+  id: number;
+  op: OpName | 'input' | 'const';
+  label: string;
+  value: JsonNumber;
+  grad: JsonNumber;
+  inputs: number[];
+  range: SourceRange;
+  name?: string;
+  /** Function name of the inlined helper this node belongs to, if any. */
+  fn?: string;
+}
+
+export interface ReportEdge {
+  /** Argument node (where the gradient goes). */
+  from: number;
+  /** Gate node (where the gradient comes from). */
+  to: number;
+  /** ∂to/∂from. */
+  local: JsonNumber;
+  /** upstream × local = grad(to) × ∂to/∂from: what this edge adds to grad(from). */
+  contribution: JsonNumber;
+}
+
+export interface Report {
+  target: { text: string; value: JsonNumber; name?: string };
+  inputs: Array<{ name: string; value: JsonNumber; grad: JsonNumber; numericGrad?: JsonNumber; relError?: JsonNumber }>;
+  nodes: ReportNode[];
+  edges: ReportEdge[];
+  diagnostics: Array<{ severity: string; message: string; nodeId: number; code: string }>;
+}
+
+export function toReport(ev: Evaluation, check?: GradCheck[]): Report {
+  const { program, tape } = ev;
+  const nodes: ReportNode[] = [];
+  const edges: ReportEdge[] = [];
+  for (let i = 0; i < tape.size; i++) {
+    const n = program.nodes[i];
+    const inputs = Array.from(tape.args.subarray(tape.argStart[i], tape.argStart[i + 1]));
+    const node: ReportNode = {
+      id: i,
+      op: n.kind === 'op' ? n.op : n.kind,
+      label: n.label,
+      value: jsonNumber(tape.value[i]),
+      grad: jsonNumber(tape.grad[i]),
+      inputs,
+      range: n.range,
+    };
+    if (n.name !== undefined) node.name = n.name;
+    if (n.frame !== undefined) node.fn = program.frames[n.frame].fn;
+    nodes.push(node);
+    for (let k = tape.argStart[i]; k < tape.argStart[i + 1]; k++) {
+      edges.push({ from: tape.args[k], to: i, local: jsonNumber(tape.local[k]),
+        contribution: jsonNumber(tape.grad[i] * tape.local[k]) });
+    }
+  }
+  const byName = new Map(check?.map((c) => [c.name, c]));
+  return {
+    target: { text: program.target.text, value: jsonNumber(ev.value),
+      ...(program.target.name ? { name: program.target.name } : {}) },
+    inputs: ev.inputs.map((inp) => {
+      const c = byName.get(inp.name);
+      return { name: inp.name, value: jsonNumber(inp.value), grad: jsonNumber(inp.grad),
+        ...(c ? { numericGrad: jsonNumber(c.numeric), relError: jsonNumber(c.relError) } : {}) };
+    }),
+    nodes,
+    edges,
+    diagnostics: ev.diagnostics.map((d) => ({ severity: d.severity, message: d.message, nodeId: d.nodeId, code: d.code })),
+  };
+}
+
+/** Ten significant digits, for tables that people check by hand (JSON keeps full precision). */
+export function tableNumber(x: number): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(10))) : formatNumber(x);
+}
+
+/** The aligned text table: target value, then one row per input. */
+export function toTable(ev: Evaluation, check?: GradCheck[]): string {
+  const name = ev.program.target.name ?? ev.program.target.text;
+  const lines = [`${name} = ${tableNumber(ev.value)}`, ''];
+  const byName = new Map(check?.map((c) => [c.name, c]));
+  const rows = [['input', 'value', 'grad', 'numeric grad', 'rel error']];
+  for (const inp of ev.inputs) {
+    const c = byName.get(inp.name);
+    rows.push([inp.name, tableNumber(inp.value), tableNumber(inp.grad),
+      c ? tableNumber(c.numeric) : '-', c ? c.relError.toExponential(1) : '-']);
+  }
+  const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
+  for (const [r, row] of rows.entries()) {
+    lines.push(row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join('  ').trimEnd());
+    if (r === 0) lines.push(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+  for (const d of ev.diagnostics) lines.push('', `${d.severity}: ${d.message}`);
+  return lines.join('\n') + '\n';
+}
+
+function dotString(s: string): string {
+  return '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') + '"';
+}
+
+/** Graphviz DOT, inputs on the left and the output on the right, value and gradient on every node. */
+export function toDot(ev: Evaluation): string {
+  const { program, tape } = ev;
+  const out = ['digraph gradients {', '  rankdir=LR;', '  node [shape=box, style=rounded, fontname="Helvetica"];'];
+  for (let i = 0; i < tape.size; i++) {
+    const n = program.nodes[i];
+    const head = tape.op[i] === LEAF ? n.label : `${specOf(tape, i)!.symbol}${n.name ? `  ${n.name}` : ''}`;
+    const text = `${head}\nvalue ${formatNumber(tape.value[i])}\ngrad ${formatNumber(tape.grad[i])}`;
+    const style = i === ev.root ? ', style="rounded,bold"' : '';
+    out.push(`  n${i} [label=${dotString(text)}${style}];`);
+  }
+  for (let i = 0; i < tape.size; i++) {
+    for (let k = tape.argStart[i]; k < tape.argStart[i + 1]; k++) {
+      const c = tape.grad[i] * tape.local[k];
+      out.push(`  n${tape.args[k]} -> n${i} [label=${dotString(`local ${formatNumber(tape.local[k])}\ncontrib ${formatNumber(c)}`)}];`);
+    }
+  }
+  out.push('}');
+  return out.join('\n') + '\n';
+}
