@@ -1,6 +1,6 @@
 // One esbuild build for every bundle in dist/. `node scripts/build.mjs [--watch] [--minify]`
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, chmodSync, readdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify');
@@ -24,6 +24,12 @@ const bundles = [
   ['test/runTest.ts', 'dist/test/runTest.js', { ...node, external: ['@vscode/test-electron', 'playwright-core'] }],
   ['test/vscode/launcher.ts', 'dist/test/launcher.js', { ...node, external: ['playwright-core'] }],
 ];
+// Every extension-host test file test/suite/**/*.test.ts -> dist/test/suite/**/*.test.js (found by index.js).
+for (const f of existsSync('test/suite') ? readdirSync('test/suite', { recursive: true }) : []) {
+  if (!String(f).endsWith('.test.ts')) continue;
+  const rel = String(f).replace(/\\/g, '/');
+  bundles.push([`test/suite/${rel}`, `dist/test/suite/${rel.replace(/\.ts$/, '.js')}`, { ...node, external: ['vscode', 'mocha'] }]);
+}
 
 const contexts = [];
 for (const [entry, outfile, options] of bundles) {

@@ -65,6 +65,7 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
   outer: for (let i = program.root; i >= 0; i--) {
     if (op[i] === LEAF || !Number.isFinite(grad[i])) continue;
     for (let k = argStart[i]; k < argStart[i + 1]; k++) {
+      if (nodes[args[k]].kind === 'const') continue; // e.g. ∂(a^2)/∂2 at a < 0: flows nowhere
       const contribution = grad[i] * local[k];
       if (!Number.isFinite(contribution)) {
         out.push({ severity: 'warning', code: 'non-finite-grad', nodeId: i,

@@ -45,6 +45,11 @@ export interface InputNode extends NodeBase {
   value?: number;
   /** True when no value is known from the source (parameters, let/var, ...). */
   free: boolean;
+  /**
+   * For free inputs only: a starting value found in the source, e.g. 3 for `let x = 3`
+   * (the input stays free: the user may change it).
+   */
+  suggested?: number;
 }
 
 export interface OpNode extends NodeBase {

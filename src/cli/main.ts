@@ -1,0 +1,164 @@
+/**
+ * gradient-lens FILE (--name DECL | --line N) [--set NAME=NUMBER]... [--format table|json|dot]
+ *
+ * Exit codes: 0 success (also with NaN/Infinity, reported as diagnostics), 1 bad input
+ * (the file's expression cannot be differentiated), 2 usage error.
+ */
+import { readFileSync } from 'node:fs';
+import { parseTarget } from '../parse';
+import { evaluate, gradientCheck, isGradientLensError, toDot, toReport, toTable } from '../core';
+import { runTraining, trainingReport, trainingTable } from '../core/train';
+
+const USAGE = `Usage: gradient-lens FILE (--name DECL | --line N) [options]
+
+Shows the value of an arithmetic expression in a TypeScript/JavaScript file and the
+gradient of that value with respect to every named input (reverse-mode autodiff, checked
+against central differences). Nothing in FILE is executed.
+
+Target (one of):
+  --name DECL            the declaration \`const DECL = ...\`
+  --line N               the declaration, return or expression on line N (1-based)
+Options:
+  --set NAME=NUMBER      value for an input (repeatable); required for free inputs
+                         (parameters, let/var); overrides a const's value
+  --format table|json|dot  output format (default: table)
+  --train STEPS          run gradient descent: u <- u - lr * dL/du, STEPS times
+  --lr ETA               learning rate for --train (default 0.1)
+  --params a,b,...       parameters to train (default: every named input)
+  -h, --help             this help
+Exit codes: 0 ok, 1 bad input, 2 usage error.
+`;
+
+class UsageError extends Error {}
+
+interface Options {
+  file: string;
+  name?: string;
+  line?: number;
+  set: Record<string, number>;
+  format: 'table' | 'json' | 'dot';
+  train?: number;
+  lr: number;
+  params?: string[];
+}
+
+function parseArgs(argv: string[]): Options | 'help' {
+  const opts: Partial<Options> & { set: Record<string, number> } = { set: {}, format: 'table', lr: 0.1 };
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') && !arg.startsWith('--set=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '-h': case '--help': return 'help';
+      case '--name': opts.name = value(); break;
+      case '--line': {
+        const v = value();
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1) throw new UsageError(`--line needs a positive integer, got '${v}'`);
+        opts.line = n;
+        break;
+      }
+      case '--set': case '--set=': {
+        const v = arg.startsWith('--set=') ? arg.slice(6) : value();
+        const eq = v.indexOf('=');
+        const name = v.slice(0, eq).trim();
+        const num = Number(v.slice(eq + 1).trim());
+        if (eq <= 0 || v.slice(eq + 1).trim() === '' || Number.isNaN(num) && v.slice(eq + 1).trim() !== 'NaN') {
+          throw new UsageError(`--set needs NAME=NUMBER, got '${v}'`);
+        }
+        opts.set[name] = num;
+        break;
+      }
+      case '--format': {
+        const v = value();
+        if (v !== 'table' && v !== 'json' && v !== 'dot') throw new UsageError(`--format must be table, json or dot, got '${v}'`);
+        opts.format = v;
+        break;
+      }
+      case '--train': {
+        const v = value();
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1) throw new UsageError(`--train needs a positive number of steps, got '${v}'`);
+        opts.train = n;
+        break;
+      }
+      case '--lr': {
+        const v = value();
+        const n = Number(v);
+        if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--lr needs a positive number, got '${v}'`);
+        opts.lr = n;
+        break;
+      }
+      case '--params': opts.params = value().split(',').map((s) => s.trim()).filter(Boolean); break;
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
+        files.push(arg);
+    }
+  }
+  if (files.length !== 1) throw new UsageError(files.length === 0 ? 'missing FILE' : `one FILE expected, got ${files.join(' ')}`);
+  if ((opts.name === undefined) === (opts.line === undefined)) throw new UsageError('give exactly one of --name DECL or --line N');
+  if (opts.format === 'dot' && opts.train) throw new UsageError('--train prints table or json, not dot');
+  return { ...opts, file: files[0] } as Options;
+}
+
+export function main(argv: string[], io = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) }): number {
+  let opts: Options | 'help';
+  try {
+    opts = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`gradient-lens: ${e.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (opts === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+  let text: string;
+  try {
+    text = readFileSync(opts.file, 'utf8');
+  } catch (e) {
+    io.err(`gradient-lens: cannot read ${opts.file}: ${(e as Error).message}\n`);
+    return 2;
+  }
+  try {
+    const program = parseTarget({ text, fileName: opts.file, name: opts.name, line: opts.line });
+    const names = new Set(program.nodes.flatMap((n) => (n.kind === 'input' ? [n.name] : [])));
+    for (const name of Object.keys(opts.set)) {
+      if (!names.has(name)) {
+        io.err(`gradient-lens: --set ${name}: the expression has no input named '${name}' (inputs: ${[...names].join(', ') || 'none'})\n`);
+        return 2;
+      }
+    }
+    if (opts.train) {
+      const unknown = (opts.params ?? []).filter((p) => !names.has(p));
+      if (unknown.length) {
+        io.err(`gradient-lens: --params: no input named ${unknown.join(', ')} (inputs: ${[...names].join(', ')})\n`);
+        return 2;
+      }
+      const run = runTraining(program, opts.set, { steps: opts.train, lr: opts.lr, params: opts.params });
+      io.out(opts.format === 'json' ? JSON.stringify(trainingReport(run)) + '\n' : trainingTable(run));
+      return 0;
+    }
+    const ev = evaluate(program, opts.set);
+    if (opts.format === 'json') io.out(JSON.stringify(toReport(ev, gradientCheck(ev))) + '\n');
+    else if (opts.format === 'dot') io.out(toDot(ev));
+    else io.out(toTable(ev, gradientCheck(ev)));
+    return 0;
+  } catch (e) {
+    if (!isGradientLensError(e)) throw e;
+    if (opts.format === 'json') {
+      io.out(JSON.stringify({ error: { message: e.message, line: e.line ?? null, column: e.column ?? null, code: e.code } }) + '\n');
+    }
+    io.err(`gradient-lens: ${opts.file}${e.line ? `:${e.line}:${e.column}` : ''}: ${e.message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,114 @@
+/**
+ * Gradient descent on the user's expression: u ← u − η·∂L/∂u for every parameter u,
+ * the update rule the seed material ends with. One tape is reused for all steps.
+ */
+import { GradientLensError } from './errors';
+import type { ExprProgram } from './expr';
+import { evaluate } from './evaluate';
+import { backward, forward } from './tape';
+import { jsonNumber, tableNumber, type JsonNumber } from './report';
+
+export interface TrainOptions {
+  steps: number;
+  /** Learning rate η. */
+  lr: number;
+  /** Names of the inputs to update; default: every named input. */
+  params?: string[];
+}
+
+export interface Trainer {
+  readonly params: string[];
+  /** Loss at the current values. */
+  readonly loss: number;
+  /** Current value of every named input. */
+  values(): Record<string, number>;
+  /** Gradient of the loss at the current values, per parameter. */
+  grads(): Record<string, number>;
+  /** One update u ← u − η·∂L/∂u; returns the loss after it. */
+  step(): number;
+}
+
+export function createTrainer(program: ExprProgram, values: Readonly<Record<string, number>>, lr: number,
+  params?: string[]): Trainer {
+  const ev = evaluate(program, values); // throws on missing inputs
+  const { tape, root } = ev;
+  const chosen = params ?? ev.inputs.map((i) => i.name);
+  const nodeOf = new Map(ev.inputs.map((i) => [i.name, i.node]));
+  for (const p of chosen) {
+    if (!nodeOf.has(p)) throw new GradientLensError('usage', `No input named '${p}' to train`);
+  }
+  const ids = chosen.map((p) => nodeOf.get(p)!);
+  return {
+    params: chosen,
+    get loss() { return tape.value[root]; },
+    values: () => Object.fromEntries(ev.inputs.map((i) => [i.name, tape.value[i.node]])),
+    grads: () => Object.fromEntries(chosen.map((p, k) => [p, tape.grad[ids[k]]])),
+    step() {
+      // grads are those of the current values (backward ran after the last forward)
+      const g = ids.map((id) => tape.grad[id]);
+      ids.forEach((id, k) => { tape.value[id] -= lr * g[k]; });
+      forward(tape);
+      backward(tape, root);
+      return tape.value[root];
+    },
+  };
+}
+
+export interface TrainingRun {
+  target: string;
+  lr: number;
+  params: string[];
+  /** losses[0] before any step, losses[k] after step k. */
+  losses: number[];
+  /** Per parameter, its value before any step and after each step. */
+  trajectories: Record<string, number[]>;
+  initial: Record<string, number>;
+  final: Record<string, number>;
+  /** Set when the loss became NaN/Infinity and training stopped early. */
+  stoppedEarly?: string;
+}
+
+export function runTraining(program: ExprProgram, values: Readonly<Record<string, number>>, opts: TrainOptions): TrainingRun {
+  const trainer = createTrainer(program, values, opts.lr, opts.params);
+  const initial = trainer.values();
+  const losses = [trainer.loss];
+  const trajectories = Object.fromEntries(trainer.params.map((p) => [p, [initial[p]]]));
+  let stoppedEarly: string | undefined;
+  for (let s = 1; s <= opts.steps; s++) {
+    const loss = trainer.step();
+    losses.push(loss);
+    const now = trainer.values();
+    for (const p of trainer.params) trajectories[p].push(now[p]);
+    if (!Number.isFinite(loss)) {
+      stoppedEarly = `the loss became ${loss} at step ${s}; try a smaller learning rate`;
+      break;
+    }
+  }
+  const final = trainer.values();
+  return { target: program.target.name ?? program.target.text, lr: opts.lr, params: trainer.params, losses, trajectories,
+    initial: pick(initial, trainer.params), final: pick(final, trainer.params), stoppedEarly };
+}
+
+function pick(values: Record<string, number>, names: string[]): Record<string, number> {
+  return Object.fromEntries(names.map((n) => [n, values[n]]));
+}
+
+export function trainingReport(run: TrainingRun): {
+  target: string; lr: number; params: string[]; losses: JsonNumber[]; final: Record<string, JsonNumber>;
+  initial: Record<string, JsonNumber>; stoppedEarly?: string;
+} {
+  const j = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, jsonNumber(v)]));
+  return { target: run.target, lr: run.lr, params: run.params, losses: run.losses.map(jsonNumber),
+    initial: j(run.initial), final: j(run.final), ...(run.stoppedEarly ? { stoppedEarly: run.stoppedEarly } : {}) };
+}
+
+export function trainingTable(run: TrainingRun): string {
+  const lines = [`training ${run.target} with lr = ${run.lr} on ${run.params.join(', ')}`, '',
+    `${'step'.padStart(6)}  loss`];
+  run.losses.forEach((l, s) => lines.push(`${String(s).padStart(6)}  ${tableNumber(l)}`));
+  if (run.stoppedEarly) lines.push('', `stopped early: ${run.stoppedEarly}`);
+  lines.push('', 'final parameters:');
+  const w = Math.max(...run.params.map((p) => p.length));
+  for (const p of run.params) lines.push(`  ${p.padEnd(w)}  ${tableNumber(run.final[p])}  (was ${tableNumber(run.initial[p])})`);
+  return lines.join('\n') + '\n';
+}

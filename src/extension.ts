@@ -1,0 +1,191 @@
+/**
+ * Composition root: wires commands, the gradient panel, the editor link and disposables.
+ * No logic of its own lives here: parsing is in src/parse (loaded lazily), numbers in src/core,
+ * the panel in src/host/panel.ts.
+ */
+import * as vscode from 'vscode';
+import type { Report } from './core/report';
+import { toReport } from './core/report';
+import type { CommandMessage, PanelError, PanelProbe, PanelSettings } from './shared/protocol';
+import { analyze, documentRef, evaluateProgram, type Analysis, type AnalysisResult } from './host/analyze';
+import { EditorLink, nodeAtOffset, toVsRange } from './host/editorLink';
+import { GradientPanel, PANEL_VIEW_TYPE } from './host/panel';
+import { parserLoaded } from './host/parser';
+
+export const SUPPORTED_LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
+
+/** What `activate` returns: used by the extension-host tests and by other extensions. */
+export interface GradientLensApi {
+  /** The analysis the panel shows, as the CLI's JSON report (or the error). */
+  current(): { report?: Report; error?: PanelError; values?: Record<string, number> };
+  /** Ask the panel what it rendered, read from its DOM. */
+  probePanel(): Promise<PanelProbe>;
+  /** Send a command to the panel (step, play, reset, export ...). */
+  postToPanel(message: CommandMessage): void;
+  panelVisible(): boolean;
+  parserLoaded(): boolean;
+  /** The source range the panel asked the editor to highlight. */
+  highlighted(): { uri: string; range: { start: number; end: number } } | undefined;
+}
+
+function config() {
+  return vscode.workspace.getConfiguration('gradientLens');
+}
+
+function panelSettings(): PanelSettings {
+  const c = config();
+  return {
+    maxRenderedNodes: c.get<number>('maxRenderedNodes', 2000),
+    precision: c.get<number>('precision', 4),
+    autoRefresh: c.get<boolean>('autoRefresh', false),
+  };
+}
+
+export function activate(context: vscode.ExtensionContext): GradientLensApi {
+  const log = vscode.window.createOutputChannel('Gradient Lens', { log: true });
+  const link = new EditorLink();
+  let analysis: Analysis | undefined;
+  let target: { uri: string; name?: string; selection: { start: number; end: number } } | undefined;
+  let refreshTimer: NodeJS.Timeout | undefined;
+
+  const panel = new GradientPanel(context.extensionUri, {
+    refresh: () => void refresh(),
+    valuesChanged: (values) => {
+      if (!analysis) return;
+      analysis = evaluateProgram(analysis.program, analysis.document, values, defaultFreeValue());
+    },
+    applyValues: () => { /* training issue: write values back into the source */ },
+    highlight: (doc, range) => link.highlight(doc, range),
+    reveal: (doc, range) => void link.reveal(doc, range),
+    disposed: () => {
+      analysis = undefined;
+    },
+  }, panelSettings, log);
+
+  const defaultFreeValue = () => config().get<number>('defaultFreeInputValue', 1);
+
+  function runAnalysis(doc: vscode.TextDocument, selection: { start: number; end: number }): AnalysisResult {
+    const previous = analysis && analysis.document.uri === doc.uri.toString() ? analysis.values : undefined;
+    const result = analyze({ text: doc.getText(), document: documentRef(doc), selection, values: previous,
+      defaultFreeValue: defaultFreeValue() });
+    analysis = result.ok ? result.analysis : undefined;
+    return result;
+  }
+
+  function present(doc: vscode.TextDocument, result: AnalysisResult): void {
+    panel.show(result);
+    if (result.ok) {
+      const t = result.analysis.program.target;
+      target = { uri: doc.uri.toString(), name: t.name, selection: { start: t.range.start, end: t.range.end } };
+      log.info(`Show gradients: ${t.name ?? t.text} = ${result.analysis.evaluation.value}`);
+      return;
+    }
+    const { error } = result;
+    log.warn(`Show gradients: ${error.message}`);
+    const where = error.line ? ` (${error.line}:${error.column})` : '';
+    const actions = error.start !== undefined ? ['Reveal'] : [];
+    void vscode.window.showErrorMessage(`Gradient Lens: ${error.message}${error.message.includes(`${error.line}:${error.column}`) ? '' : where}`, ...actions)
+      .then((choice) => {
+        if (choice === 'Reveal' && error.start !== undefined) {
+          const start = doc.positionAt(error.start);
+          const end = doc.positionAt(error.end ?? error.start);
+          void vscode.window.showTextDocument(doc, { selection: new vscode.Range(start, end) });
+        }
+      });
+  }
+
+  async function showGradients(editor = vscode.window.activeTextEditor): Promise<void> {
+    if (!editor) {
+      void vscode.window.showInformationMessage('Gradient Lens: open a TypeScript or JavaScript file and select an expression.');
+      return;
+    }
+    const doc = editor.document;
+    const selection = { start: doc.offsetAt(editor.selection.start), end: doc.offsetAt(editor.selection.end) };
+    present(doc, runAnalysis(doc, selection));
+  }
+
+  async function refresh(): Promise<void> {
+    if (!target) return;
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target!.uri);
+    if (!doc) return;
+    // Re-target by declaration name when there is one (robust to edits above it), else by range.
+    const selection = target.selection;
+    let result = runAnalysis(doc, selection);
+    if (target.name && (!result.ok || result.analysis.program.target.name !== target.name)) {
+      const byName = findDeclaration(doc, target.name);
+      if (byName) result = runAnalysis(doc, byName);
+    }
+    present(doc, result);
+    panel.post({ type: 'stale', stale: false });
+  }
+
+  const serializer: vscode.WebviewPanelSerializer = {
+    async deserializeWebviewPanel(webviewPanel, state) {
+      panel.restore(webviewPanel, state);
+      if (state?.payload) {
+        const p = state.payload;
+        target = { uri: p.document.uri, name: p.program.target.name, selection: { start: p.program.target.range.start, end: p.program.target.range.end } };
+        try {
+          analysis = evaluateProgram(p.program, p.document, p.values, defaultFreeValue());
+        } catch {
+          analysis = undefined;
+        }
+      }
+    },
+  };
+
+  context.subscriptions.push(
+    log,
+    link,
+    panel,
+    vscode.commands.registerCommand('gradientLens.showGradients', () => showGradients()),
+    vscode.commands.registerCommand('gradientLens.refresh', () => refresh()),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, serializer),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (!target || e.document.uri.toString() !== target.uri || e.contentChanges.length === 0) return;
+      panel.post({ type: 'stale', stale: true });
+      if (panelSettings().autoRefresh) {
+        clearTimeout(refreshTimer);
+        refreshTimer = setTimeout(() => void refresh(), config().get<number>('autoRefreshDelay', 400));
+      }
+    }),
+    vscode.window.onDidChangeTextEditorSelection((e) => {
+      if (!analysis || e.textEditor.document.uri.toString() !== analysis.document.uri) return;
+      if (e.textEditor.document.version !== analysis.document.version) return;
+      const offset = e.textEditor.document.offsetAt(e.selections[0].active);
+      panel.post({ type: 'selectNode', nodeId: nodeAtOffset(analysis.program, offset) });
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('gradientLens')) panel.post({ type: 'settings', settings: panelSettings() });
+    }),
+    { dispose: () => clearTimeout(refreshTimer) },
+  );
+
+  return {
+    current: () => ({
+      report: analysis ? toReport(analysis.evaluation) : undefined,
+      error: panel.error,
+      values: analysis?.values,
+    }),
+    probePanel: () => panel.probe(),
+    postToPanel: (message) => panel.post(message),
+    panelVisible: () => panel.visible,
+    parserLoaded,
+    highlighted: () => link.highlighted,
+  };
+}
+
+/** Offsets of `const NAME = ...`'s name in the document, found textually (cheap; the parser re-checks). */
+function findDeclaration(doc: vscode.TextDocument, name: string): { start: number; end: number } | undefined {
+  const m = new RegExp(`\\b(?:const|let|var)\\s+${name.replace(/[$]/g, '\\$')}\\b`).exec(doc.getText());
+  if (!m) return undefined;
+  const end = m.index + m[0].length;
+  return { start: end, end };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
+
+// Re-exported for tests that need to map ranges.
+export { toVsRange };

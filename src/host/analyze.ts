@@ -1,0 +1,58 @@
+/** Text + selection → program → evaluation: the one path every feature of the host uses. */
+import type * as vscode from 'vscode';
+import { evaluate, isGradientLensError, type Evaluation, type ExprProgram, type InputNode } from '../core';
+import type { DocumentRef, PanelError } from '../shared/protocol';
+import { loadParser } from './parser';
+
+export interface Analysis {
+  document: DocumentRef;
+  program: ExprProgram;
+  evaluation: Evaluation;
+  /** Every input's value used (given, from the source, or default). */
+  values: Record<string, number>;
+  /** Free inputs that got a default value. */
+  defaults: string[];
+}
+
+export type AnalysisResult = { ok: true; analysis: Analysis } | { ok: false; error: PanelError; document: DocumentRef };
+
+export function documentRef(doc: vscode.TextDocument): DocumentRef {
+  return { uri: doc.uri.toString(), fileName: doc.fileName, version: doc.version, languageId: doc.languageId };
+}
+
+export interface AnalyzeRequest {
+  text: string;
+  document: DocumentRef;
+  selection: { start: number; end: number };
+  /** Values the user already set for inputs (kept across refreshes). */
+  values?: Record<string, number>;
+  defaultFreeValue: number;
+}
+
+export function analyze(req: AnalyzeRequest): AnalysisResult {
+  try {
+    const program = loadParser().parseTarget({ text: req.text, fileName: req.document.fileName, selection: req.selection });
+    return { ok: true, analysis: evaluateProgram(program, req.document, req.values ?? {}, req.defaultFreeValue) };
+  } catch (e) {
+    if (isGradientLensError(e)) {
+      return { ok: false, document: req.document,
+        error: { message: e.message, code: e.code, line: e.line, column: e.column, start: e.start, end: e.end } };
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    return { ok: false, document: req.document, error: { message: `Internal error: ${message}`, code: 'internal' } };
+  }
+}
+
+export function evaluateProgram(program: ExprProgram, document: DocumentRef, given: Record<string, number>,
+  defaultFreeValue: number): Analysis {
+  const known = new Set(program.nodes.flatMap((n) => (n.kind === 'input' ? [n.name] : [])));
+  const values = Object.fromEntries(Object.entries(given).filter(([k]) => known.has(k)));
+  const defaults: string[] = [];
+  const evaluation = evaluate(program, values, {
+    defaultForFree: (input: InputNode) => {
+      defaults.push(input.name);
+      return input.suggested ?? defaultFreeValue;
+    },
+  });
+  return { document, program, evaluation, values: Object.fromEntries(evaluation.inputs.map((i) => [i.name, i.value])), defaults };
+}

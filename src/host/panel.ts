@@ -1,0 +1,233 @@
+/**
+ * The gradient panel: one reusable webview beside the editor. Owns the handshake, the
+ * message queue before `ready`, validation of incoming messages, and restoring after reload.
+ */
+import * as vscode from 'vscode';
+import type { SourceRange } from '../core/expr';
+import type {
+  DocumentRef, HostToWebview, PanelError, PanelProbe, PanelSettings, PersistedState, ShowPayload, WebviewToHost,
+} from '../shared/protocol';
+import type { AnalysisResult } from './analyze';
+import { validateMessage } from './validate';
+
+export const PANEL_VIEW_TYPE = 'gradientLens.panel';
+
+export interface PanelCallbacks {
+  refresh(): void;
+  valuesChanged(values: Record<string, number>): void;
+  applyValues(values: Record<string, number>): void;
+  highlight(doc: DocumentRef, range: SourceRange | null): void;
+  reveal(doc: DocumentRef, range: SourceRange): void;
+  disposed(): void;
+}
+
+export class GradientPanel implements vscode.Disposable {
+  private panel?: vscode.WebviewPanel;
+  private ready = false;
+  private queue: HostToWebview[] = [];
+  private probes = new Map<number, (p: PanelProbe) => void>();
+  private nextProbe = 1;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** What the panel currently shows (host's view of it). */
+  document?: DocumentRef;
+  payload?: ShowPayload;
+  error?: PanelError;
+  private readonly log: vscode.LogOutputChannel;
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly callbacks: PanelCallbacks,
+    private readonly settings: () => PanelSettings, log: vscode.LogOutputChannel) {
+    this.log = log;
+  }
+
+  get visible(): boolean {
+    return this.panel !== undefined;
+  }
+
+  /** Show an analysis (or its error) in the panel, creating it beside the editor if needed. */
+  show(result: AnalysisResult): void {
+    this.ensurePanel();
+    this.document = result.ok ? result.analysis.document : result.document;
+    if (result.ok) {
+      const { analysis } = result;
+      this.error = undefined;
+      this.payload = { program: analysis.program, values: analysis.values, defaults: analysis.defaults,
+        document: analysis.document, settings: this.settings() };
+      this.post({ type: 'show', payload: this.payload });
+    } else {
+      this.payload = undefined;
+      this.error = result.error;
+      this.post({ type: 'error', error: result.error, document: result.document });
+    }
+    this.panel!.title = `Gradients: ${result.ok ? (result.analysis.program.target.name ?? 'expression') : 'error'}`;
+    this.panel!.reveal(vscode.ViewColumn.Beside, true);
+  }
+
+  post(message: HostToWebview): void {
+    if (!this.panel) return;
+    if (!this.ready) {
+      this.queue.push(message);
+      return;
+    }
+    void this.panel.webview.postMessage(message);
+  }
+
+  /** Ask the webview what it rendered (read from its DOM). */
+  probe(timeoutMs = 10_000): Promise<PanelProbe> {
+    if (!this.panel) return Promise.reject(new Error('The gradient panel is not open'));
+    const requestId = this.nextProbe++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.probes.delete(requestId);
+        reject(new Error('The gradient panel did not answer'));
+      }, timeoutMs);
+      this.probes.set(requestId, (p) => {
+        clearTimeout(timer);
+        resolve(p);
+      });
+      this.post({ type: 'probe', requestId });
+    });
+  }
+
+  /** Re-attach to a panel VS Code restored after a reload (WebviewPanelSerializer). */
+  restore(panel: vscode.WebviewPanel, state: PersistedState | undefined): void {
+    this.panel?.dispose();
+    this.attach(panel);
+    this.payload = state?.payload;
+    this.error = state?.error;
+    this.document = state?.payload?.document;
+    // The webview restores its own view from getState(); the host only needs the document link.
+  }
+
+  reveal(): void {
+    this.panel?.reveal(vscode.ViewColumn.Beside, true);
+  }
+
+  close(): void {
+    this.panel?.dispose();
+  }
+
+  private ensurePanel(): void {
+    if (this.panel) return;
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Gradients',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.webviewOptions());
+    this.attach(panel);
+  }
+
+  webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    void vscode.commands.executeCommand('setContext', 'gradientLens.panelOpen', true);
+    panel.webview.options = this.webviewOptions();
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
+    panel.webview.html = this.html(panel.webview);
+    const subs = [
+      panel.webview.onDidReceiveMessage((raw) => this.receive(raw)),
+      panel.onDidDispose(() => {
+        subs.forEach((d) => d.dispose());
+        this.panel = undefined;
+        this.ready = false;
+        this.queue = [];
+        void vscode.commands.executeCommand('setContext', 'gradientLens.panelOpen', false);
+        this.callbacks.disposed();
+      }),
+    ];
+  }
+
+  private receive(raw: unknown): void {
+    const msg: WebviewToHost | undefined = validateMessage(raw);
+    if (!msg) {
+      this.log.warn('Ignored a malformed message from the gradient panel', raw);
+      return;
+    }
+    switch (msg.type) {
+      case 'ready': {
+        this.ready = true;
+        const queued = this.queue;
+        this.queue = [];
+        for (const m of queued) void this.panel?.webview.postMessage(m);
+        return;
+      }
+      case 'probeResult':
+        this.probes.get(msg.requestId)?.(msg.result);
+        this.probes.delete(msg.requestId);
+        return;
+      case 'refresh':
+        return this.callbacks.refresh();
+      case 'valuesChanged':
+        if (this.payload) this.payload = { ...this.payload, values: msg.values };
+        return this.callbacks.valuesChanged(msg.values);
+      case 'applyValues':
+        return this.callbacks.applyValues(msg.values);
+      case 'highlight':
+        if (this.document) this.callbacks.highlight(this.document, msg.range);
+        return;
+      case 'reveal':
+        if (this.document) this.callbacks.reveal(this.document, msg.range);
+        return;
+      case 'export':
+        void this.saveExport(msg.format, msg.content, msg.suggestedName);
+        return;
+      case 'log':
+        this.log[msg.level](`[webview] ${msg.message}`);
+        return;
+    }
+  }
+
+  private async saveExport(format: string, content: string, suggestedName: string): Promise<void> {
+    const base = this.document ? vscode.Uri.joinPath(vscode.Uri.parse(this.document.uri), '..') : undefined;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: base ? vscode.Uri.joinPath(base, suggestedName) : undefined,
+      filters: { [format.toUpperCase()]: [format] },
+      title: `Export gradient graph as ${format.toUpperCase()}`,
+    });
+    if (!target) return;
+    const bytes = format === 'png' ? Buffer.from(content, 'base64') : Buffer.from(content, 'utf8');
+    await vscode.workspace.fs.writeFile(target, bytes);
+    this.log.info(`Exported ${format} to ${target.fsPath}`);
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = makeNonce();
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css'));
+    const csp = [
+      "default-src 'none'",
+      `img-src ${webview.cspSource} data: blob:`,
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>Gradients</title>
+</head>
+<body>
+<main id="app" aria-live="polite"><p class="placeholder">Select an expression and run <b>Show gradients</b>.</p></main>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.disposables.forEach((d) => d.dispose());
+  }
+}
+
+function makeNonce(): string {
+  const bytes = new Uint8Array(24);
+  globalThis.crypto.getRandomValues(bytes);
+  return Buffer.from(bytes).toString('base64').replace(/[+/=]/g, '');
+}

@@ -1,0 +1,225 @@
+/**
+ * Panel state and rendering. The host sends a program; the panel evaluates it with the
+ * pure core, renders the header, the graph, the inputs table and diagnostics, and
+ * re-evaluates locally when the user edits an input.
+ */
+import { evaluate, gradientCheck, type Evaluation, type GradCheck, type SourceRange } from '../src/core';
+import type {
+  HostToWebview, PanelError, PanelProbe, PanelSettings, PersistedState, ShowPayload, WebviewToHost,
+} from '../src/shared/protocol';
+import { button, badge } from './toolkit';
+import { h } from './views/dom';
+import { short } from './format';
+import { renderInputs } from './views/inputs';
+import { renderGraph, type GraphView } from './views/graph';
+import { renderDiagnostics } from './views/diagnostics';
+
+export interface AppHost {
+  post(message: WebviewToHost): void;
+  persist(state: PersistedState): void;
+}
+
+/** Everything a view needs to render. */
+export interface ViewContext {
+  payload: ShowPayload;
+  ev: Evaluation;
+  check: GradCheck[] | undefined;
+  values: Record<string, number>;
+  defaults: Set<string>;
+  settings: PanelSettings;
+  selected: number | null;
+  /** Set new values for inputs: re-evaluates and repaints. */
+  setValues(values: Record<string, number>): void;
+  select(nodeId: number | null): void;
+  highlight(range: SourceRange | null): void;
+  reveal(range: SourceRange): void;
+  post(message: WebviewToHost): void;
+}
+
+export interface App {
+  handle(message: HostToWebview): void;
+  restore(state: PersistedState): void;
+}
+
+export function createApp(root: HTMLElement, host: AppHost): App {
+  let payload: ShowPayload | undefined;
+  let error: PanelError | undefined;
+  let values: Record<string, number> = {};
+  let defaults = new Set<string>();
+  let ev: Evaluation | undefined;
+  let check: GradCheck[] | undefined;
+  let stale = false;
+  let selected: number | null = null;
+  let graph: GraphView | undefined;
+  let evalError: string | undefined;
+
+  function persist(): void {
+    host.persist({ payload: payload && { ...payload, values, defaults: [...defaults] }, error, values });
+  }
+
+  function compute(): void {
+    if (!payload) return;
+    try {
+      ev = evaluate(payload.program, values);
+      check = gradientCheck(ev, 2e6);
+      evalError = undefined;
+    } catch (e) {
+      ev = undefined;
+      evalError = (e as Error).message;
+    }
+  }
+
+  const ctx = (): ViewContext => ({
+    payload: payload!, ev: ev!, check, values, defaults, settings: payload!.settings, selected,
+    setValues(next) {
+      values = { ...values, ...next };
+      for (const k of Object.keys(next)) defaults.delete(k);
+      compute();
+      persist();
+      host.post({ type: 'valuesChanged', values });
+      render();
+    },
+    select(id) {
+      selected = id;
+      graph?.select(id);
+    },
+    highlight: (range) => host.post({ type: 'highlight', range }),
+    reveal: (range) => host.post({ type: 'reveal', range }),
+    post: (m) => host.post(m),
+  });
+
+  function render(): void {
+    root.replaceChildren();
+    root.classList.toggle('stale', stale);
+    if (error) {
+      root.append(renderError(error));
+      return;
+    }
+    if (!payload) {
+      root.append(h('p', { class: 'placeholder' }, ['Select an expression and run ', h('b', {}, ['Show gradients']), '.']));
+      return;
+    }
+    root.append(renderHeader());
+    if (evalError || !ev) {
+      root.append(h('div', { class: 'error', role: 'alert' }, [evalError ?? 'Cannot evaluate']));
+      return;
+    }
+    const c = ctx();
+    graph = renderGraph(c);
+    root.append(
+      graph.element,
+      h('section', { class: 'side' }, [renderInputs(c), renderDiagnostics(c)]),
+    );
+    graph.select(selected);
+  }
+
+  function renderHeader(): HTMLElement {
+    const t = payload!.program.target;
+    const value = ev ? short(ev.value, payload!.settings.precision) : '…';
+    const header = h('header', { class: 'header' }, [
+      h('div', { class: 'target' }, [
+        h('span', { class: 'target-name' }, [t.name ?? 'expression']),
+        h('span', { class: 'target-eq' }, [' = ']),
+        h('span', { class: 'target-value', 'data-value': ev ? String(ev.value) : '', title: ev ? String(ev.value) : '' }, [value]),
+        h('code', { class: 'target-text', title: t.text }, [t.text]),
+        h('span', { class: 'target-where' }, [`${payload!.document.fileName.split(/[\\/]/).pop()}:${t.range.line}:${t.range.column}`]),
+      ]),
+    ]);
+    if (stale) {
+      header.append(h('div', { class: 'stale-banner', role: 'status' }, [
+        h('span', {}, ['The source changed since these numbers were computed. ']),
+        button('Refresh', () => host.post({ type: 'refresh' }), { appearance: 'primary', attrs: { 'data-action': 'refresh' } }),
+      ]));
+    }
+    if (defaults.size > 0) {
+      header.append(h('div', { class: 'defaults-note', role: 'note' }, [
+        badge('default', { class: 'default-badge' }),
+        ` ${[...defaults].join(', ')} ${defaults.size > 1 ? 'have' : 'has'} no value in the source; using a default. Set ${defaults.size > 1 ? 'them' : 'it'} in the inputs table.`,
+      ]));
+    }
+    return header;
+  }
+
+  function renderError(e: PanelError): HTMLElement {
+    return h('div', { class: 'error-view', role: 'alert', 'data-error-code': e.code }, [
+      h('h2', {}, ['Cannot show gradients']),
+      h('p', { class: 'error-message' }, [e.message]),
+      e.line !== undefined && e.start !== undefined
+        ? button(`Reveal ${e.line}:${e.column} in the editor`, () => host.post({ type: 'reveal', range: {
+          start: e.start!, end: e.end ?? e.start!, line: e.line!, column: e.column!, endLine: e.line!, endColumn: e.column! } }),
+        { appearance: 'primary', attrs: { 'data-action': 'reveal-error' } })
+        : undefined,
+    ].filter(Boolean) as HTMLElement[]);
+  }
+
+  function probe(requestId: number): void {
+    const nodes = [...root.querySelectorAll<HTMLElement>('[data-node-id]')].map((e) => ({
+      id: Number(e.dataset.nodeId), label: e.dataset.label ?? '', value: Number(e.dataset.value), grad: Number(e.dataset.grad),
+      ariaLabel: e.getAttribute('aria-label') ?? '',
+    }));
+    const inputs = [...root.querySelectorAll<HTMLElement>('[data-input-name]')].map((e) => ({
+      name: e.dataset.inputName ?? '', value: Number(e.dataset.value), grad: Number(e.dataset.grad),
+    }));
+    const result: PanelProbe = {
+      title: root.querySelector('.target-name')?.textContent ?? '',
+      error: root.querySelector('.error-message')?.textContent ?? undefined,
+      stale, nodes, inputs, extra: graph?.probe() ?? {},
+    };
+    host.post({ type: 'probeResult', requestId, result });
+  }
+
+  return {
+    handle(msg) {
+      switch (msg.type) {
+        case 'show':
+          payload = msg.payload;
+          error = undefined;
+          values = { ...msg.payload.values };
+          defaults = new Set(msg.payload.defaults);
+          stale = false;
+          selected = null;
+          compute();
+          persist();
+          render();
+          return;
+        case 'error':
+          error = msg.error;
+          payload = undefined;
+          ev = undefined;
+          stale = false;
+          persist();
+          render();
+          return;
+        case 'stale':
+          stale = msg.stale;
+          render();
+          return;
+        case 'selectNode':
+          selected = msg.nodeId;
+          graph?.select(selected, true);
+          return;
+        case 'settings':
+          if (payload) {
+            payload = { ...payload, settings: msg.settings };
+            persist();
+            render();
+          }
+          return;
+        case 'probe':
+          probe(msg.requestId);
+          return;
+        case 'command':
+          graph?.command(msg.command, msg.args ?? {});
+          return;
+      }
+    },
+    restore(state) {
+      payload = state.payload;
+      error = state.error;
+      values = state.values ?? payload?.values ?? {};
+      defaults = new Set(payload?.defaults ?? []);
+      compute();
+      render();
+    },
+  };
+}
