@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { Report } from './core/report';
 import { toReport } from './core/report';
-import type { CommandMessage, PanelError, PanelProbe, PanelSettings } from './shared/protocol';
+import type { CommandMessage, PanelError, PanelProbe, PanelSettings, PersistedState } from './shared/protocol';
 import { analyze, documentRef, evaluateProgram, type Analysis, type AnalysisResult } from './host/analyze';
 import { EditorLink, nodeAtOffset, toVsRange } from './host/editorLink';
 import { GradientPanel, PANEL_VIEW_TYPE } from './host/panel';
@@ -119,7 +119,7 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     panel.post({ type: 'stale', stale: false });
   }
 
-  const serializer: vscode.WebviewPanelSerializer = {
+  const serializer: vscode.WebviewPanelSerializer<PersistedState | undefined> = {
     async deserializeWebviewPanel(webviewPanel, state) {
       panel.restore(webviewPanel, state);
       if (state?.payload) {

@@ -42,6 +42,10 @@ export class GradientLensError extends Error {
   }
 }
 
+/**
+ * Structural check, not `instanceof`: the parser runs from its own bundle (dist/parser.js),
+ * which carries its own copy of this class.
+ */
 export function isGradientLensError(e: unknown): e is GradientLensError {
-  return e instanceof GradientLensError;
+  return e instanceof Error && e.name === 'GradientLensError' && typeof (e as { code?: unknown }).code === 'string';
 }

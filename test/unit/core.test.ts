@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { evaluate, gradientCheck, relativeError, toReport, toDot, toTable, OPS, OP_LIST, GradientLensError,
-  TapeBuilder, OP_CODE, forward, backward } from '../../src/core';
+  TapeBuilder, OP_CODE, forward, backward, isGradientLensError } from '../../src/core';
 import type { OpName } from '../../src/core';
 import { ProgramBuilder } from './builder';
 
@@ -280,5 +280,14 @@ describe('core: reports', () => {
     assert.match(dot, /^digraph gradients \{/);
     assert.match(dot, /value -12\\ngrad 1"/);
     assert.equal((dot.match(/->/g) ?? []).length, 4);
+  });
+});
+
+describe('core: errors', () => {
+  it('recognizes GradientLensErrors from another bundle copy of the class (structural check)', () => {
+    class Other extends Error { code = 'cycle'; constructor(m: string) { super(m); this.name = 'GradientLensError'; } }
+    assert.ok(isGradientLensError(new Other('x')));
+    assert.ok(!isGradientLensError(new Error('x')));
+    assert.ok(!isGradientLensError({ name: 'GradientLensError', code: 'cycle' }));
   });
 });

@@ -1,0 +1,291 @@
+/**
+ * Finding the target expression: from a selection, a cursor, a declaration name or a line.
+ * All tree walks use explicit stacks or descend one path (no recursion).
+ */
+import { ts } from 'ts-morph';
+import { GradientLensError } from '../core/errors';
+import { functionInitializer, isFunctionLike, unwrap, type FunctionLike } from './scope';
+import { SourceText } from './text';
+
+/** What to evaluate. */
+export interface Target {
+  expr: ts.Expression;
+  /** Set when the target is a variable's initializer (evaluated through the declaration). */
+  decl?: ts.VariableDeclaration;
+  /** Declaration (or function) name for target.name. */
+  name?: string;
+  /** The statement-ish node the target was found from (for listTargets ranges). */
+  anchor: ts.Node;
+}
+
+function children(node: ts.Node): ts.Node[] {
+  const out: ts.Node[] = [];
+  ts.forEachChild(node, (c) => {
+    out.push(c);
+  });
+  return out;
+}
+
+/** Nodes from the file down to the innermost node containing [s, e] (s === e: the position s). */
+function pathTo(src: SourceText, s: number, e: number): ts.Node[] {
+  const path: ts.Node[] = [src.sf];
+  let cur: ts.Node = src.sf;
+  for (;;) {
+    let next: ts.Node | undefined;
+    for (const c of children(cur)) {
+      const cs = src.start(c);
+      if (cs <= s && (s === e ? s < c.end : e <= c.end)) {
+        next = c;
+        break;
+      }
+    }
+    if (!next) return path;
+    path.push(next);
+    cur = next;
+  }
+}
+
+/** The expression a function returns, when its body is an expression or ends with `return expr`. */
+function functionResult(fn: FunctionLike): ts.Expression | undefined {
+  const body = fn.body;
+  if (!body) return undefined;
+  if (!ts.isBlock(body)) return body;
+  const last = body.statements[body.statements.length - 1];
+  return last && ts.isReturnStatement(last) && last.expression ? last.expression : undefined;
+}
+
+function functionName(fn: FunctionLike): string | undefined {
+  if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name) return fn.name.text;
+  let p: ts.Node = fn.parent;
+  while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression(p))) p = p.parent;
+  return p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name) ? p.name.text : undefined;
+}
+
+function functionTarget(fn: FunctionLike, anchor: ts.Node): Target | undefined {
+  const expr = functionResult(fn);
+  return expr ? { expr, name: functionName(fn), anchor } : undefined;
+}
+
+/** The target meant by a declaration-ish or statement node, if any. */
+export function targetOf(node: ts.Node): Target | undefined {
+  if (ts.isVariableDeclaration(node)) {
+    if (!node.initializer) return undefined;
+    const fn = functionInitializer(node.initializer);
+    if (fn) return functionTarget(fn, node);
+    return { expr: node.initializer, decl: node, name: ts.isIdentifier(node.name) ? node.name.text : undefined, anchor: node };
+  }
+  if (ts.isVariableStatement(node)) return targetOf(node.declarationList);
+  if (ts.isVariableDeclarationList(node)) {
+    // Several declarations: the first one with a non-literal, non-function initializer.
+    const ds = node.declarations;
+    if (ds.length === 1) return targetOf(ds[0]);
+    for (const d of ds) {
+      if (d.initializer && !functionInitializer(d.initializer) && !isPlainLiteral(d.initializer)) return targetOf(d);
+    }
+    return ds.length ? targetOf(ds[0]) : undefined;
+  }
+  if (ts.isReturnStatement(node)) return node.expression ? { expr: node.expression, anchor: node } : undefined;
+  if (ts.isExpressionStatement(node)) return { expr: node.expression, anchor: node };
+  if (ts.isFunctionDeclaration(node)) return functionTarget(node, node);
+  return undefined;
+}
+
+function isPlainLiteral(e: ts.Expression): boolean {
+  const u = unwrap(e);
+  return ts.isNumericLiteral(u) || (ts.isPrefixUnaryExpression(u) && ts.isNumericLiteral(unwrap(u.operand)));
+}
+
+/** Statement kinds that end the search for an enclosing target. */
+function isBarrier(node: ts.Node): boolean {
+  if (ts.isSourceFile(node) || ts.isClassLike(node) || ts.isModuleBlock(node)) return true;
+  if (ts.isBlock(node)) return !node.parent || !isFunctionLike(node.parent);
+  return ts.isStatement(node) && !ts.isVariableStatement(node) && !ts.isReturnStatement(node) &&
+    !ts.isExpressionStatement(node) && !ts.isFunctionDeclaration(node);
+}
+
+function noExpression(src: SourceText, at: number, what: string): GradientLensError {
+  const r = src.rangeOf(at, at);
+  return new GradientLensError(
+    'no-expression',
+    `No arithmetic expression ${what} at ${r.line}:${r.column} in ${src.fileName}`,
+    { line: r.line, column: r.column, start: at, end: at },
+  );
+}
+
+/** Cursor: the innermost declaration / return / expression statement (or arrow body) around `pos`. */
+export function targetAtCursor(src: SourceText, pos: number): Target {
+  const text = src.text;
+  let path = pathTo(src, pos, pos);
+  if (path.length <= 1 || isBarrier(path[path.length - 1])) {
+    // After the end of a statement on the same line (`x * y;|`): step back over blanks and `;`.
+    let q = pos;
+    while (q > 0 && (text[q - 1] === ' ' || text[q - 1] === '\t' || text[q - 1] === ';')) q--;
+    if (q > 0 && text[q - 1] !== '\n' && text[q - 1] !== '\r') path = pathTo(src, q - 1, q - 1);
+  }
+  for (let i = path.length - 1; i >= 0; i--) {
+    const n = path[i];
+    if (ts.isArrowFunction(n) && !ts.isBlock(n.body) && i + 1 < path.length && path[i + 1] === n.body) {
+      return { expr: n.body, name: functionName(n), anchor: n };
+    }
+    if (isFunctionLike(n)) {
+      const t = functionTarget(n, n);
+      if (t) return t;
+      break;
+    }
+    if (ts.isVariableDeclaration(n) || ts.isReturnStatement(n) || ts.isExpressionStatement(n)) {
+      const t = targetOf(n);
+      if (t) return t;
+      if (ts.isVariableDeclaration(n)) break;
+    }
+    if (ts.isVariableStatement(n)) {
+      const t = targetOf(n);
+      if (t) return t;
+    }
+    if (isBarrier(n)) break;
+  }
+  throw noExpression(src, pos, 'around the cursor');
+}
+
+/** Is this identifier/property access only part of a bigger construct (callee, `Math`, a property name)? */
+function isNotAValue(n: ts.Node): boolean {
+  const p = n.parent;
+  if (!p) return false;
+  if (ts.isPropertyAccessExpression(p) && (p.name === n || (ts.isIdentifier(n) && n.text === 'Math'))) return true;
+  if (ts.isCallExpression(p) && p.expression === n) return true;
+  return false;
+}
+
+/** Non-empty selection [s, e) (already trimmed). */
+export function targetOfSelection(src: SourceText, s: number, e: number): Target {
+  const path = pathTo(src, s, e);
+  let i = path.length - 1;
+  // Climb out of callees, property names and `Math`.
+  while (i > 0 && isNotAValue(path[i])) i--;
+  const n = path[i];
+  // A declaration's name selected: the declaration.
+  if (ts.isIdentifier(n) && n.parent && (ts.isVariableDeclaration(n.parent) || ts.isFunctionDeclaration(n.parent)) && n.parent.name === n) {
+    const t = targetOf(n.parent);
+    if (t) return t;
+    throw noExpression(src, s, 'in the selection');
+  }
+  if (ts.isExpression(n) && !ts.isFunctionExpression(n) && !ts.isArrowFunction(n) && n.kind !== ts.SyntaxKind.OmittedExpression) {
+    // Exactly a declaration's initializer: the declaration (so the target gets its name).
+    const p = n.parent;
+    if (p && ts.isVariableDeclaration(p) && p.initializer === n) {
+      const t = targetOf(p);
+      if (t) return t;
+    }
+    return { expr: n, anchor: n };
+  }
+  for (let j = i; j >= 0; j--) {
+    const m = path[j];
+    if (isFunctionLike(m)) {
+      const t = functionTarget(m, m);
+      if (t) return t;
+      break;
+    }
+    if (ts.isVariableDeclaration(m) || ts.isVariableDeclarationList(m) || ts.isVariableStatement(m) ||
+      ts.isReturnStatement(m) || ts.isExpressionStatement(m)) {
+      const t = targetOf(m);
+      if (t) return t;
+      break;
+    }
+    if (ts.isExpression(m) && m !== n) return { expr: m, anchor: m };
+    if (isBarrier(m)) break;
+  }
+  throw noExpression(src, s, 'in the selection');
+}
+
+/** `--name NAME`: the variable (or, failing that, function) declaration named NAME, shallowest first. */
+export function targetByName(src: SourceText, name: string): Target {
+  let best: { node: ts.Node; depth: number } | undefined;
+  let bestFn: { node: ts.Node; depth: number } | undefined;
+  const stack: Array<[ts.Node, number]> = [[src.sf, 0]];
+  while (stack.length) {
+    const [n, d] = stack.pop()!;
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name) {
+      if (!best || d < best.depth || (d === best.depth && n.pos < best.node.pos)) best = { node: n, depth: d };
+    } else if (ts.isFunctionDeclaration(n) && n.name?.text === name) {
+      if (!bestFn || d < bestFn.depth || (d === bestFn.depth && n.pos < bestFn.node.pos)) bestFn = { node: n, depth: d };
+    }
+    ts.forEachChild(n, (c) => {
+      stack.push([c, d + 1]);
+    });
+  }
+  const found = best ?? bestFn;
+  if (!found) {
+    throw new GradientLensError('no-expression', `No declaration named '${name}' in ${src.fileName}`, undefined, [name]);
+  }
+  const t = targetOf(found.node);
+  if (!t) {
+    const w = src.where(found.node);
+    throw new GradientLensError(
+      'no-expression',
+      `Declaration '${name}' at ${w.line}:${w.column} has no arithmetic expression to differentiate`,
+      w,
+      [name],
+    );
+  }
+  return t;
+}
+
+/** `--line N`: the declaration / return / expression statement starting on line N. */
+export function targetByLine(src: SourceText, line: number): Target {
+  const lineCount = src.sf.getLineStarts().length;
+  if (!Number.isInteger(line) || line < 1 || line > lineCount) {
+    throw new GradientLensError('usage', `Line ${line} is outside ${src.fileName} (1 to ${lineCount})`);
+  }
+  const candidates: ts.Node[] = [];
+  const lineStart = src.sf.getLineStarts()[line - 1];
+  const stack: ts.Node[] = [src.sf];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.end < lineStart) continue; // entirely before the line
+    const start = src.start(n);
+    if (src.lineOf(start) > line) continue; // starts after the line
+    if (src.lineOf(start) === line &&
+      (ts.isVariableStatement(n) || ts.isVariableDeclaration(n) || ts.isReturnStatement(n) ||
+        ts.isExpressionStatement(n) || ts.isFunctionDeclaration(n))) {
+      candidates.push(n);
+    }
+    const cs = children(n);
+    for (let i = cs.length - 1; i >= 0; i--) stack.push(cs[i]);
+  }
+  // Document order; prefer declarations/returns/expression statements over whole functions.
+  candidates.sort((a, b) => a.pos - b.pos);
+  for (const c of candidates) {
+    if (ts.isFunctionDeclaration(c)) continue;
+    const t = targetOf(c);
+    if (t) return t;
+  }
+  for (const c of candidates) {
+    const t = targetOf(c);
+    if (t) return t;
+  }
+  throw new GradientLensError(
+    'no-expression',
+    `No declaration, return or expression statement starts on line ${line} of ${src.fileName}`,
+    { line, column: 1, start: src.sf.getLineStarts()[line - 1], end: src.sf.getLineStarts()[line - 1] },
+  );
+}
+
+/** Every variable declaration and return statement in the file, as candidate targets (document order). */
+export function candidateTargets(src: SourceText): Target[] {
+  const out: Target[] = [];
+  const stack: ts.Node[] = [src.sf];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (ts.isVariableDeclaration(n) && n.initializer) {
+      const init = unwrap(n.initializer);
+      if (!isPlainLiteral(n.initializer) && !ts.isArrayLiteralExpression(init)) {
+        const t = targetOf(n);
+        if (t) out.push(t);
+      }
+    } else if (ts.isReturnStatement(n) && n.expression) {
+      out.push({ expr: n.expression, anchor: n });
+    }
+    const cs = children(n);
+    for (let i = cs.length - 1; i >= 0; i--) stack.push(cs[i]);
+  }
+  return out;
+}

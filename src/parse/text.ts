@@ -1,0 +1,216 @@
+/**
+ * Source positions, abbreviated text and construct names for messages.
+ * Nothing here allocates the full text of a large node: `abbreviate` slices only its ends.
+ */
+import { ts } from 'ts-morph';
+import type { SourceRange } from '../core/expr';
+import { GradientLensError, type ErrorCode } from '../core/errors';
+
+/** Longest node label. */
+export const LABEL_MAX = 48;
+/** Longest target text. */
+export const TARGET_TEXT_MAX = 200;
+/** Longest quoted source text in an error message. */
+export const MESSAGE_TEXT_MAX = 60;
+
+/** Source file plus the helpers every pass needs. */
+export class SourceText {
+  readonly text: string;
+  constructor(readonly sf: ts.SourceFile, readonly fileName: string) {
+    this.text = sf.text;
+  }
+
+  /** Start of the node without leading trivia. */
+  start(node: ts.Node): number {
+    return node.getStart(this.sf);
+  }
+
+  range(node: ts.Node): SourceRange {
+    return this.rangeOf(this.start(node), node.end);
+  }
+
+  rangeOf(start: number, end: number): SourceRange {
+    const a = this.sf.getLineAndCharacterOfPosition(start);
+    const b = this.sf.getLineAndCharacterOfPosition(end);
+    return { start, end, line: a.line + 1, column: a.character + 1, endLine: b.line + 1, endColumn: b.character + 1 };
+  }
+
+  /** `line:column` (1-based) of the node's start. */
+  pos(node: ts.Node): string {
+    const lc = this.sf.getLineAndCharacterOfPosition(this.start(node));
+    return `${lc.line + 1}:${lc.character + 1}`;
+  }
+
+  /** 1-based line of an offset. */
+  lineOf(offset: number): number {
+    return this.sf.getLineAndCharacterOfPosition(offset).line + 1;
+  }
+
+  /** The node's text, whitespace runs collapsed, at most `max` chars with '…' in the middle. */
+  abbrev(node: ts.Node, max: number): string {
+    return abbreviate(this.text, this.start(node), node.end, max);
+  }
+
+  /** The error `where` argument for a node. */
+  where(node: ts.Node): { line: number; column: number; start: number; end: number } {
+    const start = this.start(node);
+    const lc = this.sf.getLineAndCharacterOfPosition(start);
+    return { line: lc.line + 1, column: lc.character + 1, start, end: node.end };
+  }
+
+  /** A GradientLensError located at `node`. */
+  error(code: ErrorCode, message: string, node: ts.Node, details?: string[]): GradientLensError {
+    return new GradientLensError(code, message, this.where(node), details);
+  }
+
+  /** Quoted abbreviated text for messages: string literals keep their own quotes. */
+  quote(node: ts.Node): string {
+    const t = this.abbrev(node, MESSAGE_TEXT_MAX);
+    const q = t.charAt(0);
+    if ((q === '"' || q === "'" || q === '`') && t.length >= 2 && t.charAt(t.length - 1) === q) return t;
+    return `"${t}"`;
+  }
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff;
+}
+
+/**
+ * Up to `limit` characters of text[start, end) read forwards (dir 1, from start) or backwards
+ * (dir -1, from end), with whitespace runs collapsed to one space and outer whitespace dropped.
+ * Returns the characters in text order and whether the whole range was consumed.
+ */
+function scan(text: string, start: number, end: number, limit: number, dir: 1 | -1): { s: string; all: boolean } {
+  const out: string[] = [];
+  let i = dir === 1 ? start : end - 1;
+  let pendingSpace = false;
+  while (dir === 1 ? i < end : i >= start) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) {
+      if (out.length) pendingSpace = true;
+    } else {
+      if (pendingSpace) {
+        if (out.length >= limit) break;
+        out.push(' ');
+        pendingSpace = false;
+      }
+      if (out.length >= limit) break;
+      out.push(text[i]);
+    }
+    i += dir;
+  }
+  const all = dir === 1 ? i >= end : i < start;
+  if (dir === -1) out.reverse();
+  return { s: out.join(''), all };
+}
+
+/**
+ * text[start, end) with whitespace runs collapsed to one space, shortened to at most `max`
+ * characters by replacing the middle with '…'. Only O(max) characters are ever copied.
+ */
+export function abbreviate(text: string, start: number, end: number, max: number): string {
+  const whole = scan(text, start, end, max, 1);
+  if (whole.all) return whole.s;
+  const headLen = Math.ceil((max - 1) / 2);
+  const tailLen = max - 1 - headLen;
+  const head = whole.s.slice(0, headLen).trimEnd();
+  const tail = scan(text, start, end, tailLen, -1).s;
+  return head + '…' + tail.trimStart();
+}
+
+/** Construct names in words, for `Unsupported syntax: <words> ...`. */
+const KIND_WORDS: Partial<Record<ts.SyntaxKind, string>> = {
+  [ts.SyntaxKind.StringLiteral]: 'string literal',
+  [ts.SyntaxKind.NoSubstitutionTemplateLiteral]: 'template literal',
+  [ts.SyntaxKind.TemplateExpression]: 'template literal',
+  [ts.SyntaxKind.TaggedTemplateExpression]: 'tagged template',
+  [ts.SyntaxKind.RegularExpressionLiteral]: 'regular expression',
+  [ts.SyntaxKind.BigIntLiteral]: 'bigint literal',
+  [ts.SyntaxKind.TrueKeyword]: 'boolean literal',
+  [ts.SyntaxKind.FalseKeyword]: 'boolean literal',
+  [ts.SyntaxKind.NullKeyword]: "'null'",
+  [ts.SyntaxKind.ThisKeyword]: "'this'",
+  [ts.SyntaxKind.SuperKeyword]: "'super'",
+  [ts.SyntaxKind.NewExpression]: "'new' expression",
+  [ts.SyntaxKind.AwaitExpression]: "'await' expression",
+  [ts.SyntaxKind.YieldExpression]: "'yield' expression",
+  [ts.SyntaxKind.TypeOfExpression]: "'typeof' expression",
+  [ts.SyntaxKind.VoidExpression]: "'void' expression",
+  [ts.SyntaxKind.DeleteExpression]: "'delete' expression",
+  [ts.SyntaxKind.ArrayLiteralExpression]: 'array literal',
+  [ts.SyntaxKind.ObjectLiteralExpression]: 'object literal',
+  [ts.SyntaxKind.PropertyAccessExpression]: 'property access',
+  [ts.SyntaxKind.ElementAccessExpression]: 'element access',
+  [ts.SyntaxKind.ArrowFunction]: 'function expression',
+  [ts.SyntaxKind.FunctionExpression]: 'function expression',
+  [ts.SyntaxKind.ClassExpression]: 'class expression',
+  [ts.SyntaxKind.SpreadElement]: 'spread',
+  [ts.SyntaxKind.CallExpression]: 'call',
+  [ts.SyntaxKind.MetaProperty]: 'meta property',
+  [ts.SyntaxKind.OmittedExpression]: 'omitted expression',
+  [ts.SyntaxKind.JsxElement]: 'JSX',
+  [ts.SyntaxKind.JsxSelfClosingElement]: 'JSX',
+  [ts.SyntaxKind.JsxFragment]: 'JSX',
+};
+
+/** Words for binary operators we do not differentiate. */
+export function binaryOperatorWords(op: ts.SyntaxKind): string {
+  switch (op) {
+    case ts.SyntaxKind.EqualsToken:
+      return 'assignment';
+    case ts.SyntaxKind.AmpersandAmpersandToken:
+    case ts.SyntaxKind.BarBarToken:
+      return `logical operator '${ts.tokenToString(op)}'`;
+    case ts.SyntaxKind.QuestionQuestionToken:
+      return "nullish operator '??'";
+    case ts.SyntaxKind.CommaToken:
+      return 'comma operator';
+    case ts.SyntaxKind.InKeyword:
+      return "'in' operator";
+    case ts.SyntaxKind.InstanceOfKeyword:
+      return "'instanceof' operator";
+    case ts.SyntaxKind.AmpersandToken:
+    case ts.SyntaxKind.BarToken:
+    case ts.SyntaxKind.CaretToken:
+    case ts.SyntaxKind.LessThanLessThanToken:
+    case ts.SyntaxKind.GreaterThanGreaterThanToken:
+    case ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken:
+      return `bitwise operator '${ts.tokenToString(op)}'`;
+    default:
+      if (op >= ts.SyntaxKind.FirstCompoundAssignment && op <= ts.SyntaxKind.LastCompoundAssignment) {
+        return `compound assignment '${ts.tokenToString(op)}'`;
+      }
+      return `operator '${ts.tokenToString(op) ?? ts.SyntaxKind[op]}'`;
+  }
+}
+
+/** Words for a prefix/postfix unary operator we do not differentiate. */
+export function unaryOperatorWords(op: ts.SyntaxKind, postfix: boolean): string {
+  switch (op) {
+    case ts.SyntaxKind.PlusPlusToken:
+      return postfix ? "postfix increment '++'" : "prefix increment '++'";
+    case ts.SyntaxKind.MinusMinusToken:
+      return postfix ? "postfix decrement '--'" : "prefix decrement '--'";
+    case ts.SyntaxKind.ExclamationToken:
+      return "logical not '!'";
+    case ts.SyntaxKind.TildeToken:
+      return "bitwise not '~'";
+    default:
+      return `operator '${ts.tokenToString(op) ?? ts.SyntaxKind[op]}'`;
+  }
+}
+
+/** A construct's name in words ('string literal', "'new' expression", ...). */
+export function kindWords(node: ts.Node): string {
+  if (ts.isBinaryExpression(node)) return binaryOperatorWords(node.operatorToken.kind);
+  if (ts.isPrefixUnaryExpression(node)) return unaryOperatorWords(node.operator, false);
+  if (ts.isPostfixUnaryExpression(node)) return unaryOperatorWords(node.operator, true);
+  const w = KIND_WORDS[node.kind];
+  if (w) return w;
+  // Fallback: 'ConditionalType' → 'conditional type'.
+  return (ts.SyntaxKind[node.kind] ?? 'syntax')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .replace(/ expression$/, ' expression');
+}

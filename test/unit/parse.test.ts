@@ -1,0 +1,664 @@
+import * as assert from 'node:assert/strict';
+import {
+  isGradientLensError,
+  listTargets,
+  parseTarget,
+  type ExprNode,
+  type ExprProgram,
+  type InputNode,
+  type OpNode,
+  type ParseRequest,
+} from '../../src/parse/index';
+import type { ErrorCode } from '../../src/core/errors';
+
+// ---------- helpers ----------
+
+/** Offset of the n-th occurrence of `sub` in `text`. */
+function at(text: string, sub: string, n = 0): number {
+  let i = -1;
+  for (let k = 0; k <= n; k++) {
+    i = text.indexOf(sub, i + 1);
+    assert.ok(i >= 0, `'${sub}' not found in test text`);
+  }
+  return i;
+}
+
+function sel(text: string, sub: string, n = 0): { start: number; end: number } {
+  const start = at(text, sub, n);
+  return { start, end: start + sub.length };
+}
+
+/** Invariants every program must satisfy. */
+function check(p: ExprProgram): ExprProgram {
+  assert.ok(p.nodes.length > 0);
+  assert.ok(p.root >= 0 && p.root < p.nodes.length, 'root in range');
+  p.nodes.forEach((n, i) => {
+    if (n.kind === 'op') {
+      for (const a of n.args) assert.ok(Number.isInteger(a) && a >= 0 && a < i, `node ${i} (${n.label}) arg ${a} not topological`);
+    }
+    assert.ok(n.label.length <= 48, `label too long: ${n.label}`);
+    assert.ok(n.range.line >= 1 && n.range.column >= 1 && n.range.start <= n.range.end);
+    if (n.frame !== undefined) assert.ok(n.frame >= 0 && n.frame < p.frames.length);
+    if (n.kind === 'input') assert.equal(n.free, n.value === undefined);
+  });
+  p.frames.forEach((f, i) => {
+    assert.ok(f.parent >= -1 && f.parent < i, 'frame parent precedes frame');
+    assert.ok(f.result >= 0 && f.result < p.nodes.length, 'frame result set');
+    for (const a of f.args) assert.ok(a >= 0 && a < p.nodes.length);
+  });
+  assert.ok(p.target.text.length <= 200);
+  return p;
+}
+
+function parse(text: string, req: Omit<ParseRequest, 'text'>): ExprProgram {
+  return check(parseTarget({ text, ...req }));
+}
+
+function rootOf(p: ExprProgram): ExprNode {
+  return p.nodes[p.root];
+}
+
+function op(p: ExprProgram, i: number): OpNode {
+  const n = p.nodes[i];
+  assert.equal(n.kind, 'op', `node ${i} is ${n.kind}`);
+  return n as OpNode;
+}
+
+function inputs(p: ExprProgram): InputNode[] {
+  return p.nodes.filter((n): n is InputNode => n.kind === 'input');
+}
+
+function input(p: ExprProgram, name: string): { node: InputNode; index: number } {
+  const matches = p.nodes.flatMap((n, index) => (n.kind === 'input' && n.name === name ? [{ node: n, index }] : []));
+  assert.equal(matches.length, 1, `exactly one input named ${name}`);
+  return matches[0];
+}
+
+/** Asserts that `f` throws a GradientLensError with this code whose message matches `re`. */
+function throwsCode(f: () => unknown, code: ErrorCode, re: RegExp): void {
+  let caught: unknown;
+  try {
+    f();
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught !== undefined, `expected a '${code}' error, nothing thrown`);
+  assert.ok(isGradientLensError(caught), `expected GradientLensError, got ${String(caught)}`);
+  assert.equal(caught.code, code, `code (message: ${caught.message})`);
+  assert.match(caught.message, re);
+}
+
+function fails(text: string, req: Omit<ParseRequest, 'text'>, code: ErrorCode, re: RegExp): void {
+  throwsCode(() => parseTarget({ text, ...req }), code, re);
+}
+
+// ---------- fixtures ----------
+
+const SIMPLE = [
+  'const x = -2;',
+  'const y = 5;',
+  'const z = -4;',
+  'const f = (x + y) * z;',
+  '',
+].join('\n');
+
+const NEURON = [
+  'const w0 = 2, x0 = -1;',
+  'const w1 = -3, x1 = -2;',
+  'const w2 = -3;',
+  'const out = 1 / (1 + Math.exp(-(w0*x0 + w1*x1 + w2)));',
+].join('\n');
+
+const HELPER = [
+  'function sigmoid(z: number): number {',
+  '  return 1 / (1 + Math.exp(-z));',
+  '}',
+  'const a = 0.5, b = -1;',
+  'const h1 = sigmoid(a * b);',
+  'const out = sigmoid(h1 + a) * h1;',
+].join('\n');
+
+describe('parse: (x + y) * z', () => {
+  it('builds three inputs, add and mul in topological order', () => {
+    const p = parse(SIMPLE, { name: 'f' });
+    assert.equal(p.nodes.length, 5);
+    assert.deepEqual(
+      inputs(p).map((n) => [n.name, n.value, n.free]),
+      [['x', -2, false], ['y', 5, false], ['z', -4, false]],
+    );
+    const mul = op(p, p.root);
+    assert.equal(mul.op, 'mul');
+    assert.equal(mul.name, 'f');
+    assert.equal(mul.label, '(x + y) * z');
+    const add = op(p, mul.args[0]);
+    assert.equal(add.op, 'add');
+    assert.equal(add.label, 'x + y');
+    assert.deepEqual(add.args, [input(p, 'x').index, input(p, 'y').index]);
+    assert.equal(mul.args[1], input(p, 'z').index);
+    assert.equal(p.frames.length, 0);
+    assert.deepEqual(p.target.text, '(x + y) * z');
+    assert.equal(p.target.name, 'f');
+    assert.equal(p.target.range.line, 4);
+    assert.equal(p.target.range.column, 11);
+    assert.equal(p.target.range.endColumn, 22);
+  });
+
+  it('gives inputs the range of their declaring identifier', () => {
+    const p = parse(SIMPLE, { name: 'f' });
+    const y = input(p, 'y').node;
+    assert.deepEqual([y.range.line, y.range.column, y.range.start, y.range.end], [2, 7, at(SIMPLE, 'y ='), at(SIMPLE, 'y =') + 1]);
+    assert.equal(y.label, 'y');
+  });
+});
+
+describe('parse: target selection', () => {
+  const FN = ['function g(p: number, q: number) {', '  return p * q + p;', '}', SIMPLE].join('\n');
+
+  it('an exact expression', () => {
+    const p = parse(SIMPLE, { selection: sel(SIMPLE, 'x + y') });
+    assert.equal(op(p, p.root).op, 'add');
+    assert.equal(p.nodes.length, 3);
+    assert.equal(p.target.text, 'x + y');
+    assert.equal(p.target.name, undefined);
+  });
+
+  it('exactly a declaration initializer gets the declaration name', () => {
+    const p = parse(SIMPLE, { selection: sel(SIMPLE, '(x + y) * z') });
+    assert.equal(op(p, p.root).op, 'mul');
+    assert.equal(p.target.name, 'f');
+  });
+
+  it('part of an expression: the smallest expression containing it', () => {
+    let p = parse(SIMPLE, { selection: sel(SIMPLE, '+ y') });
+    assert.equal(op(p, p.root).op, 'add');
+    p = parse(SIMPLE, { selection: sel(SIMPLE, 'y) *') });
+    assert.equal(op(p, p.root).op, 'mul');
+    p = parse(NEURON, { selection: sel(NEURON, 'exp') });
+    assert.equal(op(p, p.root).op, 'exp');
+    assert.equal(p.target.text, 'Math.exp(-(w0*x0 + w1*x1 + w2))');
+  });
+
+  it('a whole line with its semicolon and surrounding whitespace', () => {
+    const line = 'const f = (x + y) * z;\n';
+    const start = at(SIMPLE, line);
+    const p = parse(SIMPLE, { selection: { start: start - 1, end: start + line.length } });
+    assert.equal(op(p, p.root).op, 'mul');
+    assert.equal(p.target.name, 'f');
+    assert.equal(p.target.text, '(x + y) * z');
+  });
+
+  it('let and var declarations mean their initializer', () => {
+    const text = 'let u = 2;\nvar v = u * 3;\n';
+    const p = parse(text, { selection: sel(text, 'var v = u * 3;') });
+    assert.equal(op(p, p.root).op, 'mul');
+    assert.equal(p.target.name, 'v');
+    assert.equal(rootOf(p).name, 'v');
+  });
+
+  it('a return statement means its expression (parameters become free inputs)', () => {
+    const p = parse(FN, { selection: sel(FN, 'return p * q + p;') });
+    assert.equal(op(p, p.root).op, 'add');
+    assert.equal(p.target.text, 'p * q + p');
+    const pIn = input(p, 'p');
+    assert.equal(pIn.node.free, true);
+    assert.equal(pIn.node.value, undefined);
+    assert.equal(inputs(p).length, 2);
+  });
+
+  it('a selection reversed (end before start) works', () => {
+    const s = sel(SIMPLE, 'x + y');
+    const p = parse(SIMPLE, { selection: { start: s.end, end: s.start } });
+    assert.equal(op(p, p.root).op, 'add');
+  });
+
+  it('an empty selection (cursor) picks the declaration around it', () => {
+    const p = parse(SIMPLE, { selection: { start: at(SIMPLE, 'z;') + 1, end: at(SIMPLE, 'z;') + 1 } });
+    assert.equal(p.target.name, 'f');
+    assert.equal(op(p, p.root).op, 'mul');
+    // On the declaration's name.
+    const pos = at(SIMPLE, 'f =');
+    const q = parse(SIMPLE, { selection: { start: pos, end: pos } });
+    assert.equal(q.target.name, 'f');
+  });
+
+  it('a cursor after the semicolon at the end of the line still picks that line', () => {
+    const end = at(SIMPLE, '* z;') + 4;
+    const p = parse(SIMPLE, { selection: { start: end, end } });
+    assert.equal(p.target.name, 'f');
+  });
+
+  it('a cursor inside a function body picks the enclosing return', () => {
+    const pos = at(FN, 'q + p');
+    const p = parse(FN, { selection: { start: pos, end: pos } });
+    assert.equal(p.target.text, 'p * q + p');
+  });
+
+  it('a cursor in an arrow function body picks the body', () => {
+    const text = 'const sq = (t: number) => t * t + 1;\n';
+    const pos = at(text, '+ 1');
+    const p = parse(text, { selection: { start: pos, end: pos } });
+    assert.equal(p.target.text, 't * t + 1');
+    assert.equal(p.target.name, 'sq');
+    assert.equal(input(p, 't').node.free, true);
+  });
+
+  it('a cursor on an empty line finds nothing', () => {
+    const text = 'const a = 1;\n\nconst b = a * 2;\n';
+    const pos = at(text, '\n\n') + 1;
+    fails(text, { selection: { start: pos, end: pos } }, 'no-expression', /around the cursor at 2:1/);
+  });
+
+  it('--name picks the declaration; --line the statement starting on the line', () => {
+    assert.equal(parse(SIMPLE, { name: 'f' }).target.name, 'f');
+    const p = parse(SIMPLE, { line: 4 });
+    assert.equal(p.target.name, 'f');
+    assert.equal(op(p, p.root).op, 'mul');
+    const r = parse(FN, { line: 2 });
+    assert.equal(r.target.text, 'p * q + p');
+    // A literal declaration is an input on its own.
+    const x = parse(SIMPLE, { line: 1 });
+    assert.equal(rootOf(x).kind, 'input');
+  });
+
+  it('--name of a helper function means its result expression', () => {
+    const p = parse(HELPER, { name: 'sigmoid' });
+    assert.equal(p.target.text, '1 / (1 + Math.exp(-z))');
+    assert.equal(input(p, 'z').node.free, true);
+    assert.equal(p.frames.length, 0);
+  });
+
+  it('--name / --line with nothing there throws no-expression', () => {
+    fails(SIMPLE, { name: 'nope' }, 'no-expression', /'nope'/);
+    fails(SIMPLE, { line: 5 }, 'no-expression', /line 5/);
+    const multi = 'const m =\n  1 +\n  2;\n';
+    fails(multi, { line: 2 }, 'no-expression', /line 2/);
+    assert.equal(parse(multi, { line: 1 }).target.text, '1 + 2');
+  });
+
+  it('needs exactly one of selection, name and line', () => {
+    throwsCode(() => parseTarget({ text: SIMPLE }), 'usage', /exactly one/);
+    throwsCode(() => parseTarget({ text: SIMPLE, name: 'f', line: 4 }), 'usage', /exactly one/);
+  });
+});
+
+describe('parse: operators and literals', () => {
+  it('the sigmoid neuron', () => {
+    const p = parse(NEURON, { name: 'out' });
+    assert.equal(inputs(p).length, 5);
+    assert.deepEqual(
+      inputs(p).map((n) => [n.name, n.value]),
+      [['w0', 2], ['x0', -1], ['w1', -3], ['x1', -2], ['w2', -3]],
+    );
+    const div = op(p, p.root);
+    assert.equal(div.op, 'div');
+    assert.equal(div.name, 'out');
+    const one = p.nodes[div.args[0]];
+    assert.deepEqual([one.kind, one.label], ['const', '1']);
+    const add = op(p, div.args[1]);
+    assert.equal(add.op, 'add');
+    const exp = op(p, add.args[1]);
+    assert.equal(exp.op, 'exp');
+    const neg = op(p, exp.args[0]);
+    assert.equal(neg.op, 'neg');
+    const sum = op(p, neg.args[0]);
+    assert.equal(sum.label, 'w0*x0 + w1*x1 + w2');
+    assert.deepEqual(
+      p.nodes.filter((n) => n.kind === 'op').map((n) => (n as OpNode).op),
+      ['mul', 'mul', 'add', 'add', 'neg', 'exp', 'add', 'div'],
+    );
+  });
+
+  it('numeric literal forms, Math constants and transparent wrappers', () => {
+    const text = 'declare const k: number;\nconst r = 1e-3 + 0x10 + 1_000 + Math.PI + (k as number) + <number>k + k! + (k satisfies number) + .5;';
+    const p = parse(text, { name: 'r' });
+    const consts = p.nodes.filter((n) => n.kind === 'const').map((n) => [n.label, (n as { value: number }).value]);
+    assert.deepEqual(consts, [['1e-3', 0.001], ['0x10', 16], ['1_000', 1000], ['Math.PI', Math.PI], ['.5', 0.5]]);
+    assert.equal(inputs(p).length, 1, 'k used four times is one input');
+    assert.equal(input(p, 'k').node.free, true);
+  });
+
+  it('prefix minus on a literal is one constant; on anything else a neg gate', () => {
+    const p = parse('const a = 3;\nconst r = -2 * -a + +a;', { name: 'r' });
+    const c = p.nodes.find((n) => n.kind === 'const')!;
+    assert.deepEqual([c.label, (c as { value: number }).value], ['-2', -2]);
+    assert.deepEqual(
+      p.nodes.filter((n) => n.kind === 'op').map((n) => (n as OpNode).op),
+      ['neg', 'mul', 'pos', 'add'],
+    );
+  });
+
+  it('binary operators, comparisons and the conditional', () => {
+    const p = parse('const a = 3, b = 2;\nconst r = a > 0 ? a ** b % 5 - a / b : a <= b ? 0 : -a;', { name: 'r' });
+    const cond = op(p, p.root);
+    assert.equal(cond.op, 'cond');
+    assert.equal(cond.args.length, 3);
+    assert.equal(op(p, cond.args[0]).op, 'gt');
+    assert.equal(op(p, cond.args[1]).op, 'sub');
+    assert.equal(op(p, cond.args[2]).op, 'cond');
+    const ops = new Set(p.nodes.filter((n) => n.kind === 'op').map((n) => (n as OpNode).op));
+    for (const o of ['pow', 'mod', 'div', 'le', 'neg']) assert.ok(ops.has(o as OpNode['op']), o);
+  });
+
+  it('Math functions with their arities; max()/min() without arguments are constants', () => {
+    const p = parse('const a = 2;\nconst r = Math.max(a, 1, Math.sqrt(a)) + Math.pow(a, 3) + Math.max() + Math.min();', { name: 'r' });
+    const max = p.nodes.find((n) => n.kind === 'op' && n.op === 'max') as OpNode;
+    assert.equal(max.args.length, 3);
+    const consts = p.nodes.filter((n) => n.kind === 'const').map((n) => (n as { value: number }).value);
+    assert.deepEqual(consts, [1, 3, -Infinity, Infinity]);
+    fails('const r = Math.pow(2);', { name: 'r' }, 'unsupported', /Math\.pow with 1 argument.*at 1:11/);
+    fails('const r = Math.exp(1, 2);', { name: 'r' }, 'unsupported', /Math\.exp with 2 arguments/);
+  });
+
+  it('labels of big subtrees are abbreviated', () => {
+    const terms = Array.from({ length: 40 }, (_, i) => `${i}`).join(' + ');
+    const p = parse(`const r = ${terms};`, { name: 'r' });
+    const label = rootOf(p).label;
+    assert.ok(label.length <= 48 && label.includes('…'), label);
+    assert.ok(label.startsWith('0 + 1 + 2'), label);
+    assert.ok(label.endsWith('38 + 39'), label);
+  });
+});
+
+describe('parse: names', () => {
+  it('a*a uses the same node twice (fan-out)', () => {
+    const p = parse('const a = 3;\nconst r = a * a;', { name: 'r' });
+    assert.equal(p.nodes.length, 2);
+    const mul = op(p, p.root);
+    assert.deepEqual(mul.args, [0, 0]);
+  });
+
+  it('const intermediates are expanded once, named, and shared', () => {
+    const text = 'const w = 2, x = 3;\nconst h1 = w * x;\nconst out = h1 * h1 + h1;';
+    const p = parse(text, { name: 'out' });
+    const named = p.nodes.filter((n) => n.name === 'h1');
+    assert.equal(named.length, 1);
+    const h1 = p.nodes.indexOf(named[0]);
+    const add = op(p, p.root);
+    assert.deepEqual(op(p, add.args[0]).args, [h1, h1]);
+    assert.equal(add.args[1], h1);
+    assert.equal(p.nodes.filter((n) => n.kind === 'op' && n.op === 'mul').length, 2);
+  });
+
+  it('an alias keeps the first name', () => {
+    const p = parse('const w = 2;\nconst v = w;\nconst r = v + w;', { name: 'r' });
+    const add = op(p, p.root);
+    assert.deepEqual(add.args, [0, 0]);
+    assert.equal(p.nodes[0].name, 'w');
+  });
+
+  it('free inputs: let/var (with suggested value), parameters, declare const, destructuring, imports', () => {
+    const text = [
+      "import { m } from './m';",
+      'let s = 3;',
+      'var t = -1.5;',
+      'let u: number;',
+      'declare const d: number;',
+      'const { e } = { e: 1 };',
+      'const r = s + t + u + d + e + m;',
+    ].join('\n');
+    const p = parse(text, { name: 'r' });
+    assert.equal(inputs(p).length, 6);
+    for (const n of inputs(p)) assert.equal(n.free, true, n.name);
+    assert.equal(input(p, 's').node.suggested, 3);
+    assert.equal(input(p, 't').node.suggested, -1.5);
+    assert.equal(input(p, 'u').node.suggested, undefined);
+    assert.equal(input(p, 's').node.range.line, 2);
+  });
+
+  it('inner declarations shadow outer ones', () => {
+    const text = 'const a = 1;\nfunction g(a: number) {\n  const b = 2;\n  return a * b;\n}\nconst r = a * 10;';
+    const p = parse(text, { line: 4 });
+    assert.equal(input(p, 'a').node.free, true, 'the parameter, not the outer const');
+    const q = parse(text, { name: 'r' });
+    assert.equal(input(q, 'a').node.value, 1);
+  });
+
+  it('Infinity and NaN are constants', () => {
+    const p = parse('const r = 1 / Infinity + NaN;', { name: 'r' });
+    assert.deepEqual(p.nodes.filter((n) => n.kind === 'const').map((n) => n.label), ['1', 'Infinity', 'NaN']);
+  });
+});
+
+describe('parse: const arrays', () => {
+  const ARR = 'const w = [0.5, -2];\nconst W = [\n  [1, 2],\n  [3, -4],\n];\nconst r = w[0] * W[1][1] + w[0] + W[0][1];';
+
+  it('element accesses are inputs named by their path, shared between uses', () => {
+    const p = parse(ARR, { name: 'r' });
+    assert.deepEqual(
+      inputs(p).map((n) => [n.name, n.value, n.free]),
+      [['w[0]', 0.5, false], ['W[1][1]', -4, false], ['W[0][1]', 2, false]],
+    );
+    const el = input(p, 'W[1][1]').node;
+    assert.deepEqual([el.range.line, el.range.column], [4, 7]);
+    assert.equal(el.range.end - el.range.start, 2, 'range is the element literal -4');
+    assert.equal(p.nodes.filter((n) => n.name === 'w[0]').length, 1);
+  });
+
+  it('rejects non-literal indices, non-const arrays and indices out of range', () => {
+    fails('const w = [1, 2];\nconst i = 0;\nconst r = w[i];', { name: 'r' }, 'unsupported', /non-literal index "w\[i\]" at 3:11/);
+    fails('let w = [1, 2];\nconst r = w[0];', { name: 'r' }, 'unsupported', /not a const array literal.*at 2:11/);
+    fails('const w = [1, 2];\nconst r = w[2];', { name: 'r' }, 'unsupported', /Index 2 out of range: 'w' has 2 elements.*at 2:11/);
+    fails('const w = [[1], [2]];\nconst r = w[1];', { name: 'r' }, 'unsupported', /array 'w\[1\]' used as a number/);
+  });
+});
+
+describe('parse: helper functions', () => {
+  it('inlines a helper twice with two frames', () => {
+    const p = parse(HELPER, { name: 'out' });
+    assert.equal(p.frames.length, 2);
+    assert.deepEqual(p.frames.map((f) => [f.fn, f.parent]), [['sigmoid', -1], ['sigmoid', -1]]);
+    assert.deepEqual([p.frames[0].range.line, p.frames[0].range.column], [5, 12]);
+    assert.deepEqual([p.frames[1].range.line, p.frames[1].range.column], [6, 13]);
+    // First call: sigmoid(a * b) → its argument is the mul created outside the frame.
+    const arg0 = op(p, p.frames[0].args[0]);
+    assert.equal(arg0.op, 'mul');
+    assert.equal(arg0.frame, undefined);
+    const res0 = op(p, p.frames[0].result);
+    assert.equal(res0.op, 'div');
+    assert.equal(res0.frame, 0);
+    assert.equal(res0.name, 'h1', 'the call result is named by the declaration');
+    // Every node of each call body carries its frame; the nodes differ between calls.
+    const in0 = p.nodes.filter((n) => n.frame === 0).map((n) => n.label);
+    const in1 = p.nodes.filter((n) => n.frame === 1).map((n) => n.label);
+    assert.deepEqual(in0, ['1', '1', '-z', 'Math.exp(-z)', '1 + Math.exp(-z)', '1 / (1 + Math.exp(-z))']);
+    assert.deepEqual(in1, in0);
+    // The parameter is bound to the argument: neg's arg is the caller's node.
+    const neg = p.nodes.find((n) => n.frame === 1 && n.kind === 'op' && n.op === 'neg') as OpNode;
+    assert.equal(neg.args[0], p.frames[1].args[0]);
+    assert.equal(op(p, p.frames[1].args[0]).label, 'h1 + a');
+    assert.equal(op(p, p.root).op, 'mul');
+    assert.equal(inputs(p).length, 2, 'no input for the parameter z');
+  });
+
+  it('inlines arrow and function-expression helpers, default parameters, per-call local consts', () => {
+    const text = [
+      'const sq = (t: number) => t * t;',
+      'const lin = function (a: number, b = 2) {',
+      '  const s = a * b;',
+      '  return s + sq(s);',
+      '};',
+      'const x = 3;',
+      'const r = lin(x) + lin(sq(x), -1);',
+    ].join('\n');
+    const p = parse(text, { name: 'r' });
+    assert.deepEqual(p.frames.map((f) => f.fn), ['lin', 'sq', 'sq', 'lin', 'sq']);
+    // Nested call: sq inside lin has lin's frame as parent.
+    assert.equal(p.frames[1].parent, 0);
+    assert.equal(p.frames[2].parent, -1);
+    assert.equal(p.frames[4].parent, 3);
+    // The default value is a constant in the callee's frame.
+    const b = p.nodes[p.frames[0].args[1]];
+    assert.deepEqual([b.kind, b.label, b.frame], ['const', '2', 0]);
+    const b2 = p.nodes[p.frames[3].args[1]];
+    assert.deepEqual([b2.kind, b2.label, b2.frame], ['const', '-1', undefined]);
+    // `s` is a separate node per call, and shared within a call.
+    const s = p.nodes.flatMap((n, i) => (n.name === 's' ? [i] : []));
+    assert.equal(s.length, 2);
+    assert.deepEqual(p.frames[1].args, [s[0]]);
+    assert.equal(inputs(p).length, 1);
+  });
+
+  it('a helper nested in another helper sees its parameters', () => {
+    const text = 'function outer(a: number) {\n  const inner = (b: number) => a * b;\n  return inner(2) + inner(3);\n}\nconst r = outer(5);';
+    const p = parse(text, { name: 'r' });
+    assert.deepEqual(p.frames.map((f) => [f.fn, f.parent]), [['outer', -1], ['inner', 0], ['inner', 0]]);
+    const a = p.frames[0].args[0];
+    for (const i of [1, 2]) assert.equal(op(p, p.frames[i].result).args[0], a);
+  });
+
+  it('rejects wrong argument counts and unsupported bodies', () => {
+    fails('function f(a: number) { return a; }\nconst r = f(1, 2);', { name: 'r' }, 'unsupported', /'f' expects 1, got 2 in "f\(1, 2\)" at 2:11/);
+    fails('function f(a: number, b = 1) { return a; }\nconst r = f();', { name: 'r' }, 'unsupported', /expects 1 to 2, got 0/);
+    fails('function f(a: number) { let c = a; return c; }\nconst r = f(1);', { name: 'r' }, 'unsupported', /only `const` declarations.*at 1:25/);
+    fails('function f(a: number) { if (a) return 1; return 2; }\nconst r = f(1);', { name: 'r' }, 'unsupported', /at 1:25/);
+  });
+});
+
+describe('parse: errors', () => {
+  const cases: Array<[string, string, ErrorCode, RegExp]> = [
+    ['a string', 'const r = 1 + "abc";', 'unsupported', /^Unsupported syntax: string literal "abc" at 1:15$/],
+    ['new', 'const r = 1 + new Foo();', 'unsupported', /'new' expression "new Foo\(\)" at 1:15/],
+    ['an assignment', 'let q = 1;\nconst r = (q = 2) * 3;', 'unsupported', /assignment "q = 2" at 2:12/],
+    ['a compound assignment', 'let q = 1;\nconst r = (q += 2) * 3;', 'unsupported', /compound assignment '\+=' "q \+= 2" at 2:12/],
+    ['++', 'let q = 1;\nconst r = q++ * 2;', 'unsupported', /postfix increment '\+\+' "q\+\+" at 2:11/],
+    ['a template literal', 'const r = `a${1}` + 1;', 'unsupported', /template literal `a\$\{1\}` at 1:11/],
+    ['a property access', 'const o = { v: 1 };\nconst r = o.v * 2;', 'unsupported', /property access "o\.v" at 2:11/],
+    ['&&', 'const a = 1;\nconst r = a && 2;', 'unsupported', /logical operator '&&' "a && 2" at 2:11/],
+    ['a bitwise operator', 'const r = 1 | 2;', 'unsupported', /bitwise operator '\|' "1 \| 2" at 1:11/],
+    ['!', 'const r = !1;', 'unsupported', /logical not '!' "!1" at 1:11/],
+    ['an array used as a number', 'const r = [1, 2];\nconst s = r * 2;', 'unsupported', /array 'r' used as a number: "r" at 2:11/],
+    ['a function used as a value', 'function f() { return 1; }\nconst s = f * 2;', 'unsupported', /function 'f' used as a value: "f" at 2:11/],
+    ['this', 'const r = this * 2;', 'unsupported', /'this' "this" at 1:11/],
+    ['an unknown call', 'const r = foo(1) + 2;', 'unknown-call', /Unknown function 'foo' in call "foo\(1\)" at 1:11/],
+    ['an unknown method call', 'const r = console.log(1);', 'unknown-call', /'console\.log'.*at 1:11/],
+    ['an unknown Math function', 'const r = Math.hypot(1, 2);', 'unknown-call', /Unknown function 'Math\.hypot'.*at 1:11/],
+    ['an unknown name', 'const a = 1;\nconst r = a *\n  foo;', 'unknown-name', /^Unknown name 'foo' at 3:3$/],
+  ];
+  for (const [what, text, code, re] of cases) {
+    it(`${what} → ${code}`, () => fails(text, { name: text.includes('const s =') ? 's' : 'r' }, code, re));
+  }
+
+  it('errors carry line, column and offsets', () => {
+    try {
+      parseTarget({ text: 'const a = 1;\nconst r = a * "x";', name: 'r' });
+      assert.fail('no error');
+    } catch (e) {
+      assert.ok(isGradientLensError(e));
+      assert.deepEqual([e.line, e.column, e.start, e.end], [2, 15, 27, 30]);
+    }
+  });
+
+  it('long construct text is abbreviated in messages', () => {
+    const long = '"' + 'x'.repeat(500) + '"';
+    try {
+      parseTarget({ text: `const r = ${long};`, name: 'r' });
+      assert.fail('no error');
+    } catch (e) {
+      assert.ok(isGradientLensError(e));
+      assert.ok(e.message.length < 120, e.message);
+      assert.match(e.message, /…/);
+    }
+  });
+
+  it('a cycle names the chain', () => {
+    fails('const a = b + 1;\nconst b = a * 2;', { name: 'a' }, 'cycle', /^Cycle between declarations: a → b → a \(at 1:7\)$/);
+    fails('const a = 1;\nconst s = c;\nconst c = c * a;', { name: 's' }, 'cycle', /c → c \(at 3:7\)/);
+    fails('const k = f(1);\nfunction f(a: number) { return a * k; }', { name: 'k' }, 'cycle', /k → f\(\) → k/);
+  });
+
+  it('recursion names the chain', () => {
+    fails('function f(n: number): number { return n * f(n - 1); }\nconst r = f(3);', { name: 'r' }, 'recursion', /^Recursive call: f → f in "f\(n - 1\)" at 1:44$/);
+    fails(
+      'function f(n: number): number { return g(n) + 1; }\nfunction g(n: number): number { return f(n) * 2; }\nconst r = f(3);',
+      { name: 'r' },
+      'recursion',
+      /^Recursive call: f → g → f in "f\(n\)" at 2:40$/,
+    );
+  });
+
+  it('nothing to differentiate → no-expression with position', () => {
+    const text = 'const a = 1;\n\nif (a > 0) {\n}\n';
+    fails(text, { selection: sel(text, 'if') }, 'no-expression', /in the selection at 3:1/);
+    fails(text, { line: 3 }, 'no-expression', /line 3/);
+  });
+
+  it('a syntax error inside the target → syntax', () => {
+    fails('const r = 1 + ;', { name: 'r' }, 'syntax', /Syntax error: Expression expected\. at 1:15/);
+    // ... but a syntax error elsewhere does not matter.
+    assert.equal(parse('const r = 1 + 2;\nconst broken = ;', { name: 'r' }).nodes.length, 3);
+  });
+});
+
+describe('parse: large inputs (iterative)', () => {
+  it('a left-deep sum of 20,000 literal terms', function () {
+    this.timeout(20000);
+    const N = 20000;
+    const text = `const s = ${Array.from({ length: N }, () => '1').join(' + ')};\n`;
+    const p = parse(text, { name: 's' });
+    assert.equal(p.nodes.length, 2 * N - 1);
+    assert.equal(op(p, p.root).op, 'add');
+    assert.ok(p.target.text.includes('…'));
+  });
+
+  it('a sum of 20,000 named inputs', function () {
+    this.timeout(20000);
+    const N = 20000;
+    const decls = Array.from({ length: N }, (_, i) => `const x${i} = ${i};`).join('\n');
+    const text = `${decls}\nconst s = ${Array.from({ length: N }, (_, i) => `x${i}`).join(' + ')};\n`;
+    const p = parse(text, { name: 's' });
+    assert.equal(inputs(p).length, N);
+    assert.equal(p.nodes.length, 2 * N - 1);
+  });
+
+  it('400 nested parentheses', () => {
+    const text = `const x = 2;\nconst d = ${'('.repeat(400)}x * 2${')'.repeat(400)} + ${'-('.repeat(400)}x${')'.repeat(400)};`;
+    const p = parse(text, { name: 'd' });
+    assert.equal(p.nodes.filter((n) => n.kind === 'op' && n.op === 'neg').length, 400);
+  });
+
+  it('a chain of 5,000 declarations and 1,000 nested calls', function () {
+    this.timeout(20000);
+    const chain = 'const c0 = 1;\n' + Array.from({ length: 5000 }, (_, i) => `const c${i + 1} = c${i} * 2;`).join('\n');
+    const p = parse(chain, { name: 'c5000' });
+    assert.equal(p.nodes.length, 10001);
+    const fns =
+      Array.from({ length: 1000 }, (_, i) => `function f${i}(a: number) { return f${i + 1}(a) + 1; }`).join('\n') +
+      '\nfunction f1000(a: number) { return a; }\nconst r = f0(3);';
+    const q = parse(fns, { name: 'r' });
+    assert.equal(q.frames.length, 1001);
+    assert.equal(q.frames[1000].parent, 999);
+  });
+});
+
+describe('listTargets', () => {
+  it('lists the arithmetic declarations and returns parseTarget accepts', () => {
+    const text = [
+      'const x = -2, y = 5;', // inputs: not listed
+      'const f = (x + y) * x;',
+      'function g(p: number) {',
+      '  return p * p;',
+      '}',
+      'const s = "text";',
+      'const bad = foo(1);',
+      'let v = f + 1;',
+      'const sq = (t: number) => t * t;',
+      'const w = [1, 2];',
+    ].join('\n');
+    const list = listTargets(text);
+    assert.deepEqual(
+      list.map((t) => [t.name, t.text, t.range.line]),
+      [['f', '(x + y) * x', 2], [undefined, 'p * p', 4], ['v', 'f + 1', 8], ['sq', 't * t', 9]],
+    );
+    // Each range selects the same target again.
+    for (const t of list) {
+      const p = parseTarget({ text, selection: { start: t.range.start, end: t.range.end } });
+      assert.equal(p.target.text, t.text);
+    }
+  });
+
+  it('never throws', () => {
+    assert.deepEqual(listTargets(''), []);
+    assert.deepEqual(listTargets('const = = ;;; }{'), []);
+    assert.deepEqual(listTargets('const a = b;\nconst b = a;'), []);
+  });
+});
