@@ -11,6 +11,7 @@ import { analyze, documentRef, evaluateProgram, type Analysis, type AnalysisResu
 import { EditorLink, nodeAtOffset, toVsRange } from './host/editorLink';
 import { GradientPanel, PANEL_VIEW_TYPE } from './host/panel';
 import { parserLoaded } from './host/parser';
+import { applyValuesToSource } from './host/applyValues';
 
 export const SUPPORTED_LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
 
@@ -54,7 +55,14 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
       if (!analysis) return;
       analysis = evaluateProgram(analysis.program, analysis.document, values, defaultFreeValue());
     },
-    applyValues: () => { /* training issue: write values back into the source */ },
+    applyValues: (values) => {
+      // Train → Apply to source: one undoable edit of the const literals, then refresh the panel
+      if (!analysis) return;
+      void applyValuesToSource(vscode, analysis, values, log).then((written) => {
+        if (Object.keys(written).length === 0) return;
+        return refresh();
+      });
+    },
     highlight: (doc, range) => link.highlight(doc, range),
     reveal: (doc, range) => void link.reveal(doc, range),
     disposed: () => {
@@ -65,7 +73,9 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
   const defaultFreeValue = () => config().get<number>('defaultFreeInputValue', 1);
 
   function runAnalysis(doc: vscode.TextDocument, selection: { start: number; end: number }): AnalysisResult {
-    const previous = analysis && analysis.document.uri === doc.uri.toString() ? analysis.values : undefined;
+    // Carry over only what the user typed for free inputs: a const's value comes from the source,
+    // so a refresh after editing `const x = 3` (by hand or by Apply to source) shows the new value.
+    const previous = analysis && analysis.document.uri === doc.uri.toString() ? freeValues(analysis) : undefined;
     const result = analyze({ text: doc.getText(), document: documentRef(doc), selection, values: previous,
       defaultFreeValue: defaultFreeValue() });
     analysis = result.ok ? result.analysis : undefined;
@@ -173,6 +183,13 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     parserLoaded,
     highlighted: () => link.highlighted,
   };
+}
+
+/** The values of free inputs (parameters, let/var): the ones a refresh must keep. */
+function freeValues(analysis: Analysis): Record<string, number> {
+  const free = new Set(analysis.program.nodes.flatMap((n) => (n.kind === 'input' && n.free ? [n.name] : [])));
+  const defaults = new Set(analysis.defaults);
+  return Object.fromEntries(Object.entries(analysis.values).filter(([name]) => free.has(name) && !defaults.has(name)));
 }
 
 /** Offsets of `const NAME = ...`'s name in the document, found textually (cheap; the parser re-checks). */

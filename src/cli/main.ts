@@ -24,7 +24,9 @@ Options:
   --format table|json|dot  output format (default: table)
   --train STEPS          run gradient descent: u <- u - lr * dL/du, STEPS times
   --lr ETA               learning rate for --train (default 0.1)
-  --params a,b,...       parameters to train (default: every named input)
+  --params a,b,...       parameters to train (default: every named input except
+                         data/targets, i.e. names starting with x or t followed by
+                         a digit, _, [ or nothing: x1, t2, x[0] ...)
   -h, --help             this help
 Exit codes: 0 ok, 1 bad input, 2 usage error.
 `;
@@ -104,6 +106,10 @@ function parseArgs(argv: string[]): Options | 'help' {
   if (files.length !== 1) throw new UsageError(files.length === 0 ? 'missing FILE' : `one FILE expected, got ${files.join(' ')}`);
   if ((opts.name === undefined) === (opts.line === undefined)) throw new UsageError('give exactly one of --name DECL or --line N');
   if (opts.format === 'dot' && opts.train) throw new UsageError('--train prints table or json, not dot');
+  if (!opts.train && (opts.params !== undefined || argv.some((a) => a === '--lr' || a.startsWith('--lr=')))) {
+    throw new UsageError('--lr and --params need --train STEPS');
+  }
+  if (opts.params !== undefined && opts.params.length === 0) throw new UsageError('--params needs at least one name');
   return { ...opts, file: files[0] } as Options;
 }
 

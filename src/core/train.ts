@@ -12,8 +12,23 @@ export interface TrainOptions {
   steps: number;
   /** Learning rate η. */
   lr: number;
-  /** Names of the inputs to update; default: every named input. */
+  /** Names of the inputs to update; default: defaultParams() of the named inputs. */
   params?: string[];
+}
+
+/**
+ * The pre-marking of inputs as data or targets (not trained): names starting with `x` or `t`
+ * followed by nothing, a digit, `_`, `[` or a capital (x, x1, t2, x_i, xIn, t[0]), and names like
+ * input(s), target(s), label(s), data. A heuristic the panel shows and the user can override.
+ */
+export function isDataName(name: string): boolean {
+  return /^[xt](?:$|[\d_[A-Z])/.test(name) || /^(?:inputs?|targets?|labels?|data)(?:$|[\d_[A-Z])/i.test(name);
+}
+
+/** Default parameters: every named input except those isDataName() marks (all of them if that leaves none). */
+export function defaultParams(names: readonly string[]): string[] {
+  const params = names.filter((n) => !isDataName(n));
+  return params.length > 0 ? params : [...names];
 }
 
 export interface Trainer {
@@ -32,7 +47,7 @@ export function createTrainer(program: ExprProgram, values: Readonly<Record<stri
   params?: string[]): Trainer {
   const ev = evaluate(program, values); // throws on missing inputs
   const { tape, root } = ev;
-  const chosen = params ?? ev.inputs.map((i) => i.name);
+  const chosen = [...new Set(params ?? defaultParams(ev.inputs.map((i) => i.name)))];
   const nodeOf = new Map(ev.inputs.map((i) => [i.name, i.node]));
   for (const p of chosen) {
     if (!nodeOf.has(p)) throw new GradientLensError('usage', `No input named '${p}' to train`);
@@ -44,7 +59,8 @@ export function createTrainer(program: ExprProgram, values: Readonly<Record<stri
     values: () => Object.fromEntries(ev.inputs.map((i) => [i.name, tape.value[i.node]])),
     grads: () => Object.fromEntries(chosen.map((p, k) => [p, tape.grad[ids[k]]])),
     step() {
-      // grads are those of the current values (backward ran after the last forward)
+      // grads are those of the current values (backward ran after the last forward);
+      // read them all before writing any value
       const g = ids.map((id) => tape.grad[id]);
       ids.forEach((id, k) => { tape.value[id] -= lr * g[k]; });
       forward(tape);

@@ -197,6 +197,7 @@ export class GradientPanel implements vscode.Disposable {
     const nonce = makeNonce();
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css'));
+    const trainStyle = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'train.css'));
     const csp = [
       "default-src 'none'",
       `img-src ${webview.cspSource} data: blob:`,
@@ -211,6 +212,7 @@ export class GradientPanel implements vscode.Disposable {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style}">
+<link rel="stylesheet" href="${trainStyle}">
 <title>Gradients</title>
 </head>
 <body>
