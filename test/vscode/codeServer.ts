@@ -95,6 +95,8 @@ export interface CodeServerOptions {
   verbose?: boolean;
   /** Keep the temp dir after stop() (for debugging). */
   keepTemp?: boolean;
+  /** Loopback port (default: a free one). */
+  port?: number;
 }
 
 export interface CodeServer {
@@ -152,7 +154,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   mkdirSync(userDataDir, { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   writeUserSettings(userDataDir, opts.settings);
-  const port = await freePort();
+  const port = opts.port ?? await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const logFile = join(tmp, 'code-server.log');
   const logStream = createWriteStream(logFile);
