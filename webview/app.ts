@@ -13,6 +13,7 @@ import { short } from './format';
 import { renderInputs } from './views/inputs';
 import { renderGraph, type GraphView } from './views/graph';
 import { renderDiagnostics } from './views/diagnostics';
+import { renderTrain } from './views/train';
 
 export interface AppHost {
   post(message: WebviewToHost): void;
@@ -81,36 +82,55 @@ export function createApp(root: HTMLElement, host: AppHost): App {
     },
     select(id) {
       selected = id;
-      graph?.select(id);
+      graph?.select(id, true);
     },
     highlight: (range) => host.post({ type: 'highlight', range }),
     reveal: (range) => host.post({ type: 'reveal', range }),
     post: (m) => host.post(m),
   });
 
+  function dropGraph(): void {
+    graph?.dispose();
+    graph = undefined;
+  }
+
   function render(): void {
+    // Keep the focused value field focused across the repaint (typing Enter in the inputs table).
+    const editing = (document.activeElement as HTMLElement | null)?.closest?.('[data-edit-input]')?.getAttribute('data-edit-input');
     root.replaceChildren();
     root.classList.toggle('stale', stale);
     if (error) {
+      dropGraph();
       root.append(renderError(error));
       return;
     }
     if (!payload) {
+      dropGraph();
       root.append(h('p', { class: 'placeholder' }, ['Select an expression and run ', h('b', {}, ['Show gradients']), '.']));
       return;
     }
     root.append(renderHeader());
     if (evalError || !ev) {
+      dropGraph();
       root.append(h('div', { class: 'error', role: 'alert' }, [evalError ?? 'Cannot evaluate']));
       return;
     }
     const c = ctx();
-    graph = renderGraph(c);
+    // Same program and limits: repaint the numbers in place (no re-layout; zoom and folds kept).
+    if (graph && graph.accepts(c)) graph.update(c);
+    else {
+      dropGraph();
+      graph = renderGraph(c);
+    }
     root.append(
-      graph.element,
-      h('section', { class: 'side' }, [renderInputs(c), renderDiagnostics(c)]),
+      h('div', { class: 'body' }, [
+        graph.element,
+        h('section', { class: 'side' }, [renderInputs(c), renderDiagnostics(c)]),
+      ]),
     );
+    root.append(renderTrain(c));
     graph.select(selected);
+    if (editing) (root.querySelector(`[data-edit-input="${CSS.escape(editing)}"]`) as HTMLElement | null)?.focus();
   }
 
   function renderHeader(): HTMLElement {
@@ -152,7 +172,12 @@ export function createApp(root: HTMLElement, host: AppHost): App {
     ].filter(Boolean) as HTMLElement[]);
   }
 
-  function probe(requestId: number): void {
+  /** Answer a probe once the graph is drawn (big graphs lay out in slices), at most ~10 s later. */
+  function probe(requestId: number, attempts = 200): void {
+    if (graph && graph.probe().laidOut === false && attempts > 0) {
+      setTimeout(() => probe(requestId, attempts - 1), 50);
+      return;
+    }
     const nodes = [...root.querySelectorAll<HTMLElement>('[data-node-id]')].map((e) => ({
       id: Number(e.dataset.nodeId), label: e.dataset.label ?? '', value: Number(e.dataset.value), grad: Number(e.dataset.grad),
       ariaLabel: e.getAttribute('aria-label') ?? '',

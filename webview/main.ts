@@ -5,6 +5,7 @@
  */
 import type { HostToWebview, PersistedState, WebviewToHost } from '../src/shared/protocol';
 import { registerToolkit } from './toolkit';
+import { decodeWire, encodeWire } from '../src/shared/wire';
 import { createApp, type App } from './app';
 
 interface VsCodeApi {
@@ -19,12 +20,12 @@ registerToolkit();
 
 const root = document.getElementById('app')!;
 const app: App = createApp(root, {
-  post: (m) => vscode.postMessage(m),
+  post: (m) => vscode.postMessage(encodeWire(m) as WebviewToHost),
   persist: (s) => vscode.setState(s),
 });
 
-window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
-  const msg = event.data;
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const msg = decodeWire(event.data) as HostToWebview;
   if (!msg || typeof msg !== 'object' || typeof (msg as { type?: unknown }).type !== 'string') return;
   try {
     app.handle(msg);

@@ -9,6 +9,7 @@ import type {
 } from '../shared/protocol';
 import type { AnalysisResult } from './analyze';
 import { validateMessage } from './validate';
+import { decodeWire, encodeWire } from '../shared/wire';
 
 export const PANEL_VIEW_TYPE = 'gradientLens.panel';
 
@@ -59,7 +60,9 @@ export class GradientPanel implements vscode.Disposable {
       this.post({ type: 'error', error: result.error, document: result.document });
     }
     this.panel!.title = `Gradients: ${result.ok ? (result.analysis.program.target.name ?? 'expression') : 'error'}`;
-    this.panel!.reveal(vscode.ViewColumn.Beside, true);
+    // Keep an existing panel in its group: revealing it "Beside" the now active editor would
+    // move it to another group, and a moved webview reloads.
+    this.panel!.reveal(this.panel!.viewColumn ?? vscode.ViewColumn.Beside, true);
   }
 
   post(message: HostToWebview): void {
@@ -68,7 +71,7 @@ export class GradientPanel implements vscode.Disposable {
       this.queue.push(message);
       return;
     }
-    void this.panel.webview.postMessage(message);
+    void this.panel.webview.postMessage(encodeWire(message));
   }
 
   /** Ask the webview what it rendered (read from its DOM). */
@@ -99,7 +102,7 @@ export class GradientPanel implements vscode.Disposable {
   }
 
   reveal(): void {
-    this.panel?.reveal(vscode.ViewColumn.Beside, true);
+    this.panel?.reveal(this.panel.viewColumn, true);
   }
 
   close(): void {
@@ -141,17 +144,22 @@ export class GradientPanel implements vscode.Disposable {
   }
 
   private receive(raw: unknown): void {
-    const msg: WebviewToHost | undefined = validateMessage(raw);
+    const msg: WebviewToHost | undefined = validateMessage(decodeWire(raw));
     if (!msg) {
       this.log.warn('Ignored a malformed message from the gradient panel', raw);
       return;
     }
     switch (msg.type) {
       case 'ready': {
+        // Every `ready` is a fresh document (first load, a reload after the panel moved between
+        // groups, or a restore): send what the panel must show, then anything queued after it.
         this.ready = true;
-        const queued = this.queue;
+        const queued = this.queue.filter((m) => m.type !== 'show' && m.type !== 'error');
         this.queue = [];
-        for (const m of queued) void this.panel?.webview.postMessage(m);
+        const current: HostToWebview | undefined = this.payload
+          ? { type: 'show', payload: { ...this.payload, settings: this.settings() } }
+          : this.error ? { type: 'error', error: this.error, document: this.document } : undefined;
+        for (const m of current ? [current, ...queued] : queued) void this.panel?.webview.postMessage(encodeWire(m));
         return;
       }
       case 'probeResult':
@@ -176,6 +184,7 @@ export class GradientPanel implements vscode.Disposable {
         return;
       case 'log':
         this.log[msg.level](`[webview] ${msg.message}`);
+        if (msg.level === 'error' && process.env.GRADIENT_LENS_TEST) console.error(`[webview] ${msg.message}`);
         return;
     }
   }

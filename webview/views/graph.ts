@@ -1,69 +1,470 @@
 /**
- * The graph view. Each gate is an element carrying data-node-id, data-label, data-value,
- * data-grad (full precision) and an aria-label, in topological order, with its incoming
- * edges as chain-rule lines: upstream × local = contribution.
+ * The graph view: toolbar (zoom, stepper, export), the SVG graph (webview/graph/*), the
+ * chain-rule text, and a tooltip. Structure (folding, summary, layout) is built once per
+ * program and fold state; `update` repaints numbers in place (no re-layout) when only
+ * input values change. Layout runs in time slices so big graphs never freeze the panel.
  */
 import type { ViewContext } from '../app';
-import { OP_LIST, LEAF } from '../../src/core';
+import type { Diagnostic } from '../../src/core/diagnostics';
+import type { ExportFormat } from '../../src/shared/protocol';
 import { full, short } from '../format';
+import { button, progressRing } from '../toolkit';
 import { h } from './dom';
+import { buildDisplay, analyzeFrames, edgeNumbers, edgeFormula, type DisplayGraph, type EdgeNumbers, type FrameInfo } from '../graph/model';
+import { layoutSteps, type LayoutResult } from '../graph/layout';
+import { GraphRenderer } from '../graph/render';
+import { createZoom, type ZoomController } from '../graph/zoom';
+import { buildSteps, stateAt, type Step } from '../graph/stepper';
+import { createStepper, type StepperView } from './stepper';
+import { exportGraph, renderExportButtons, serializeSvg } from './export';
 
 export interface GraphView {
   element: HTMLElement;
   select(nodeId: number | null, scroll?: boolean): void;
   command(command: string, args: Record<string, unknown>): void;
   probe(): Record<string, unknown>;
+  /** True when this view can show `c` by repainting numbers only (same program and limit). */
+  accepts(c: ViewContext): boolean;
+  /** Repaint values and gradients in place (same structure). */
+  update(c: ViewContext): void;
+  dispose(): void;
 }
 
-export function renderGraph(c: ViewContext): GraphView {
-  const { tape, program } = c.ev;
-  const p = c.settings.precision;
-  const limit = Math.min(tape.size, c.settings.maxRenderedNodes);
-  const list = h('ol', { class: 'node-list', 'aria-label': 'Gates in topological order' });
-  const items = new Map<number, HTMLElement>();
-  for (let i = tape.size - limit; i < tape.size; i++) {
-    const node = program.nodes[i];
-    const leaf = tape.op[i] === LEAF;
-    const symbol = leaf ? (node.kind === 'input' ? 'input' : 'const') : OP_LIST[tape.op[i]].symbol;
-    const edges = h('ul', { class: 'edges' });
-    for (let k = tape.argStart[i]; k < tape.argStart[i + 1]; k++) {
-      const a = tape.args[k];
-      edges.append(h('li', { class: 'edge', 'data-from': a, 'data-to': i }, [
-        `∂/∂${program.nodes[a].name ?? program.nodes[a].label}: `,
-        `${short(tape.grad[i], p)} × ${short(tape.local[k], p)} = ${short(tape.grad[i] * tape.local[k], p)}`,
-      ]));
-    }
-    const label = node.name ?? node.label;
-    const item = h('li', {
-      class: `node ${leaf ? 'leaf' : 'gate'}${i === c.ev.root ? ' root' : ''}`, tabindex: 0,
-      'data-node-id': i, 'data-label': label, 'data-value': full(tape.value[i]), 'data-grad': full(tape.grad[i]),
-      'aria-label': `${label} (${symbol}): value ${full(tape.value[i])}, gradient ${full(tape.grad[i])}`,
-    }, [
-      h('span', { class: 'op' }, [symbol]), ' ', h('code', { class: 'label' }, [label]),
-      h('span', { class: 'value', title: full(tape.value[i]) }, [`= ${short(tape.value[i], p)}`]),
-      h('span', { class: 'grad', title: full(tape.grad[i]) }, [`grad ${short(tape.grad[i], p)}`]),
-      edges,
-    ]);
-    item.addEventListener('mouseenter', () => c.highlight(node.range));
-    item.addEventListener('mouseleave', () => c.highlight(null));
-    item.addEventListener('click', () => { c.select(i); c.reveal(node.range); });
-    items.set(i, item);
-    list.append(item);
-  }
-  const element = h('section', { class: 'graph', 'aria-label': 'Computational graph' }, [
-    limit < tape.size ? h('p', { class: 'summary', role: 'status' }, [`Showing the last ${limit} of ${tape.size} nodes (setting gradientLens.maxRenderedNodes).`]) : undefined,
-    list,
+/** Graphs up to this many drawn nodes are laid out synchronously (no flash of a spinner). */
+const SYNC_LAYOUT_NODES = 400;
+const SLICE_MS = 12;
+
+export function renderGraph(initial: ViewContext): GraphView {
+  let c = initial;
+  const program = c.payload.program;
+  const maxNodes = c.settings.maxRenderedNodes;
+  const precision = c.settings.precision;
+  let frames: FrameInfo[] | undefined;
+  const expanded = new Set<number>();
+  let focus: number | undefined;
+  let display: DisplayGraph;
+  let layout: LayoutResult | undefined;
+  let renderer: GraphRenderer | undefined;
+  let zoom: ZoomController | undefined;
+  let nums: EdgeNumbers;
+  let steps: Step[] = [];
+  let stepIndex = -1;
+  let selectedIndex = -1;
+  let generation = 0;
+  let disposed = false;
+  const timings: Record<string, number> = {};
+  let created = performance.now();
+  let pendingSelect: { id: number; scroll: boolean } | undefined;
+
+  // ---- DOM skeleton ----
+  const viewport = h('div', { class: 'graph-viewport', tabindex: -1 });
+  const tooltip = h('div', { class: 'graph-tooltip', role: 'tooltip', hidden: true });
+  const summary = h('div', { class: 'graph-summary', role: 'status', hidden: true });
+  const zoomBar = h('div', { class: 'zoom', role: 'group', 'aria-label': 'Zoom' }, [
+    button('−', () => zoom?.zoomBy(1 / 1.25), { title: 'Zoom out (−)', attrs: { 'data-action': 'zoom-out' } }),
+    button('+', () => zoom?.zoomBy(1.25), { title: 'Zoom in (+)', attrs: { 'data-action': 'zoom-in' } }),
+    button('Fit', () => zoom?.fit(), { title: 'Fit the whole graph (0)', attrs: { 'data-action': 'fit' } }),
   ]);
+  const stepper: StepperView = createStepper({ steps: [], onChange: (i, s) => onStep(i, s) });
+  const exportBar = renderExportButtons((f) => void doExport(f));
+  const toolbar = h('div', { class: 'graph-toolbar' }, [stepper.element, zoomBar, exportBar]);
+  const item = (cls: string, label: string) => h('span', { class: 'legend-item' }, [h('span', { class: `sw ${cls}` }), label]);
+  const legend = h('div', { class: 'legend', 'aria-hidden': 'true' }, [
+    item('sw-pos', '▲ positive gradient'), item('sw-neg', '▼ negative'), item('sw-zero', '○ zero'),
+    h('span', { class: 'legend-item' }, ['stronger colour = larger |gradient|']),
+    h('span', { class: 'legend-item' }, ['hover an edge: upstream × local']),
+  ]);
+  const element = h('section', { class: 'graph', 'aria-label': 'Computational graph' },
+    [toolbar, summary, viewport, legend, stepper.textElement]);
+  viewport.append(tooltip);
+
+  // ---- structure ----
+  function structure(): void {
+    const gen = ++generation;
+    const t0 = performance.now();
+    created = t0;
+    frames ??= analyzeFrames(program, c.ev.tape);
+    display = buildDisplay(program, c.ev.tape, { expanded, maxNodes, focus, precision: c.settings.precision }, frames);
+    timings.displayMs = performance.now() - t0;
+    summary.hidden = !display.message && focus === undefined;
+    summary.replaceChildren();
+    if (display.message) summary.append(display.message);
+    if (focus !== undefined) {
+      summary.append(' ', button('Back to the output', () => { focus = undefined; structure(); }, { attrs: { 'data-action': 'unfocus' } }));
+    }
+    const input = {
+      n: display.nodes.length,
+      width: display.nodes.map((d) => d.width),
+      height: display.nodes.map((d) => d.height),
+      from: display.edges.map((e) => e.from),
+      to: display.edges.map((e) => e.to),
+      port: display.edges.map((e) => e.argIndex),
+    };
+    const it = layoutSteps(input);
+    const t1 = performance.now();
+    if (display.nodes.length <= SYNC_LAYOUT_NODES) {
+      let r = it.next();
+      while (!r.done) r = it.next();
+      timings.layoutMs = performance.now() - t1;
+      draw(r.value);
+      return;
+    }
+    const ring = h('div', { class: 'graph-busy', role: 'status' }, [progressRing(), ` Laying out ${display.nodes.length.toLocaleString('en-US')} nodes…`]);
+    viewport.append(ring);
+    const slice = () => {
+      if (gen !== generation || disposed) { ring.remove(); return; }
+      const end = performance.now() + SLICE_MS;
+      for (;;) {
+        const r = it.next();
+        if (r.done) {
+          ring.remove();
+          timings.layoutMs = performance.now() - t1;
+          draw(r.value);
+          return;
+        }
+        if (performance.now() > end) break;
+      }
+      setTimeout(slice, 0);
+    };
+    setTimeout(slice, 0);
+  }
+
+  function draw(result: LayoutResult): void {
+    const t0 = performance.now();
+    layout = result;
+    const previousView = zoom?.view();
+    zoom?.dispose();
+    renderer?.svg.remove();
+    renderer = new GraphRenderer(display, result, c.settings.precision);
+    viewport.prepend(renderer.svg);
+    wire(renderer);
+    zoom = createZoom(renderer.svg, (v) => renderer?.svg.classList.toggle('lod', v.k < 0.4));
+    zoom.setBounds(result.width, result.height);
+    // Small graphs get a smaller box (the user can still resize it: CSS resize).
+    if (!viewport.style.height) viewport.style.height = `min(58vh, ${Math.max(220, Math.ceil(result.height * 1.15 + 110))}px)`;
+    selectedIndex = -1;
+    repaint();
+    timings.renderMs = performance.now() - t0;
+    timings.totalMs = performance.now() - created;
+    element.dataset.timings = JSON.stringify(timings);
+    // Initial view: fit small graphs; big ones open on the output at a readable scale.
+    requestAnimationFrame(() => {
+      if (!zoom || !renderer) return;
+      if (previousView && !pendingSelect) zoom.setView(previousView);
+      else fitOrOutput();
+      if (c.selected !== null && c.selected !== undefined) select(c.selected, false);
+      if (pendingSelect) { select(pendingSelect.id, pendingSelect.scroll); pendingSelect = undefined; }
+    });
+  }
+
+  function fitOrOutput(): void {
+    if (!zoom || !renderer || !layout) return;
+    zoom.fit();
+    if (zoom.view().k < 0.45 && display.root >= 0) {
+      const b = renderer.nodeBox(display.root);
+      const W = renderer.svg.clientWidth || 600;
+      const H = renderer.svg.clientHeight || 400;
+      const k = 0.9;
+      zoom.setView({ k, x: b.x + b.w + 40 - W / k, y: b.y + b.h / 2 - H / (2 * k) });
+    }
+  }
+
+  function diagnosticsByIndex(): Map<number, Diagnostic[]> {
+    const m = new Map<number, Diagnostic[]>();
+    for (const d of c.ev.diagnostics) {
+      const i = display.byTapeId[d.nodeId];
+      if (i < 0) continue;
+      const list = m.get(i) ?? [];
+      list.push(d);
+      m.set(i, list);
+    }
+    return m;
+  }
+
+  /** Numbers only: values, gradients, colours, step texts. */
+  function repaint(): void {
+    if (!renderer) return;
+    nums = edgeNumbers(display, c.ev.tape);
+    renderer.update(c.ev.tape, nums, diagnosticsByIndex(), c.settings.precision);
+    steps = buildSteps(display, program, c.ev.tape, nums, c.settings.precision);
+    stepper.setSteps(steps); // calls onStep → paints the stepping state
+  }
+
+  function onStep(i: number, s: Step | undefined): void {
+    stepIndex = i;
+    if (!renderer) return;
+    const state = i >= 0 ? stateAt(display, steps, nums, i) : undefined;
+    renderer.paintSteps(state, s ? s.gate : -1, c.ev.tape);
+    if (s) {
+      renderer.showEdgeLabels(s.gate, s.lines.map((l) => ({ edge: l.edge, text: `${short(l.upstream, 3)} × ${short(l.local, 3)} = ${short(l.contribution, 3)}` })));
+      const b = renderer.nodeBox(s.gate);
+      zoom?.ensureVisible(b.x, b.y, b.w, b.h);
+    } else {
+      showSelectedLabels();
+    }
+  }
+
+  function showSelectedLabels(): void {
+    if (!renderer) return;
+    if (selectedIndex < 0 || display.inEdges[selectedIndex].length === 0) { renderer.showEdgeLabels(-1, []); return; }
+    renderer.showEdgeLabels(selectedIndex, display.inEdges[selectedIndex].map((ei) => ({
+      edge: ei, text: `${short(nums.contribution[ei], 3)}`,
+    })));
+  }
+
+  // ---- interaction ----
+  function indexOf(target: EventTarget | null): number {
+    const g = (target as Element | null)?.closest?.('.gnode') as SVGGElement | null;
+    return g ? Number(g.dataset.index) : -1;
+  }
+  function rangeOf(index: number) {
+    return program.nodes[display.nodes[index].id].range;
+  }
+
+  function wire(r: GraphRenderer): void {
+    const svg = r.svg;
+    svg.addEventListener('pointerover', (e) => {
+      const i = indexOf(e.target);
+      if (i >= 0) {
+        c.highlight(rangeOf(i));
+        showTooltip(e as PointerEvent, nodeTooltip(i));
+        return;
+      }
+      const eg = (e.target as Element).closest?.('.gedge') as SVGGElement | null;
+      if (eg) showTooltip(e as PointerEvent, edgeTooltip(Number(eg.dataset.edge)));
+    });
+    svg.addEventListener('pointermove', (e) => {
+      if (!tooltip.hidden) placeTooltip(e);
+    });
+    svg.addEventListener('pointerout', (e) => {
+      const i = indexOf(e.target);
+      const to = indexOf((e as PointerEvent).relatedTarget);
+      if (i >= 0 && to !== i) c.highlight(selectedIndex >= 0 ? rangeOf(selectedIndex) : null);
+      const eg = (e.target as Element).closest?.('.gedge, .gnode');
+      const next = ((e as PointerEvent).relatedTarget as Element | null)?.closest?.('.gedge, .gnode');
+      if (eg && eg !== next) tooltip.hidden = true;
+    });
+    svg.addEventListener('click', (e) => {
+      if (zoom?.dragged()) return;
+      const t = e.target as Element;
+      const fold = t.closest?.('[data-fold]');
+      if (fold) { toggleFrame(Number(fold.getAttribute('data-fold'))); return; }
+      const exp = t.closest?.('[data-expand]');
+      if (exp) { toggleFrame(Number(exp.getAttribute('data-expand'))); return; }
+      const i = indexOf(t);
+      if (i < 0) return;
+      activate(i);
+    });
+    svg.addEventListener('dblclick', (e) => {
+      const i = indexOf(e.target);
+      if (i >= 0) expandOrFocus(i);
+    });
+    svg.addEventListener('focusin', (e) => {
+      const i = indexOf(e.target);
+      if (i >= 0 && i !== selectedIndex) {
+        selectIndex(i, false);
+        c.highlight(rangeOf(i));
+      }
+    });
+    svg.addEventListener('keydown', (e) => onNodeKey(e as KeyboardEvent));
+  }
+
+  function activate(i: number): void {
+    selectIndex(i, false);
+    c.select(display.nodes[i].id);
+    c.reveal(rangeOf(i));
+    c.highlight(rangeOf(i));
+  }
+
+  function expandOrFocus(i: number): void {
+    const d = display.nodes[i];
+    if (d.kind === 'folded' && d.frame !== undefined) toggleFrame(d.frame);
+    else if (d.kind === 'stub') { focus = d.id; pendingSelect = { id: d.id, scroll: true }; structure(); }
+  }
+
+  function toggleFrame(f: number): void {
+    if (expanded.has(f)) expanded.delete(f);
+    else expanded.add(f);
+    const anchor = frames?.[f]?.result;
+    if (anchor !== undefined) pendingSelect = { id: anchor, scroll: true };
+    structure();
+  }
+
+  function onNodeKey(e: KeyboardEvent): void {
+    const i = indexOf(e.target);
+    if (i < 0) return;
+    let next = -1;
+    const sameRank = (dir: number) => {
+      if (!layout) return -1;
+      let best = -1;
+      let bestDy = Infinity;
+      for (let j = 0; j < display.nodes.length; j++) {
+        if (layout.rank[j] !== layout.rank[i] || j === i) continue;
+        const dy = (layout.y[j] - layout.y[i]) * dir;
+        if (dy > 0 && dy < bestDy) { bestDy = dy; best = j; }
+      }
+      return best;
+    };
+    switch (e.key) {
+      case 'ArrowLeft': next = display.inEdges[i].length ? display.edges[display.inEdges[i][0]].from : -1; break;
+      case 'ArrowRight': next = display.outEdges[i].length ? display.edges[display.outEdges[i][0]].to : -1; break;
+      case 'ArrowUp': next = sameRank(-1); break;
+      case 'ArrowDown': next = sameRank(1); break;
+      case 'Home': next = display.root; break;
+      case 'Enter': activate(i); e.preventDefault(); return;
+      case ' ': case 'e': case 'E': expandOrFocus(i); e.preventDefault(); return;
+      case 'Escape': c.highlight(null); return;
+      default: return;
+    }
+    e.preventDefault();
+    e.stopPropagation();
+    if (next >= 0) focusNode(next);
+  }
+
+  function focusNode(i: number): void {
+    if (!renderer) return;
+    selectIndex(i, true);
+    renderer.nodes[i].g.focus({ preventScroll: true });
+  }
+
+  // Zoom keys on the whole view (nodes stop arrow keys above).
+  element.addEventListener('keydown', (e) => {
+    const t = e.target as HTMLElement;
+    if (t.closest?.('vscode-text-field, input, textarea')) return;
+    if (e.key === '+' || e.key === '=') zoom?.zoomBy(1.25);
+    else if (e.key === '-' || e.key === '_') zoom?.zoomBy(1 / 1.25);
+    else if (e.key === '0') zoom?.fit();
+    else if (e.shiftKey && e.key.startsWith('Arrow')) {
+      const d = 60;
+      zoom?.panBy(e.key === 'ArrowLeft' ? -d : e.key === 'ArrowRight' ? d : 0, e.key === 'ArrowUp' ? -d : e.key === 'ArrowDown' ? d : 0);
+    } else return;
+    e.preventDefault();
+  });
+
+  function nodeTooltip(i: number): string {
+    const d = display.nodes[i];
+    const node = program.nodes[d.id];
+    const t = c.ev.tape;
+    const lines = [
+      `${d.label}${d.kind === 'folded' ? ` = ${d.fn}(…)` : node.kind === 'op' && node.label !== d.label ? ` = ${node.label}` : ''}  (${node.range.line}:${node.range.column})`,
+      `value    ${full(t.value[d.id])}`,
+      `gradient ${full(t.grad[d.id])}`,
+    ];
+    if (d.kind === 'folded') lines.push('folded helper call: click ⊕ (or press E) to expand');
+    if (d.kind === 'stub') lines.push('subgraph not drawn: double-click (or press E) to show it');
+    for (const g of c.ev.diagnostics) if (display.byTapeId[g.nodeId] === i) lines.push(`${g.severity}: ${g.message}`);
+    return lines.join('\n');
+  }
+
+  function edgeTooltip(ei: number): string {
+    const e = display.edges[ei];
+    const from = display.nodes[e.from];
+    const to = display.nodes[e.to];
+    const up = c.ev.tape.grad[to.id];
+    const formula = edgeFormula(display, program, e);
+    return [
+      `${from.label} → ${to.header}`,
+      `contribution to grad(${from.label}) = upstream × local`,
+      `= ${full(up)} × ${full(nums.local[ei])}${formula ? `   [local = ${formula}]` : ''}`,
+      `= ${full(nums.contribution[ei])}`,
+    ].join('\n');
+  }
+
+  function showTooltip(e: PointerEvent, text: string): void {
+    tooltip.textContent = text;
+    tooltip.hidden = false;
+    placeTooltip(e);
+  }
+  function placeTooltip(e: PointerEvent | MouseEvent): void {
+    const r = viewport.getBoundingClientRect();
+    const x = e.clientX - r.left + 14;
+    const y = e.clientY - r.top + 14;
+    const w = tooltip.offsetWidth;
+    const hgt = tooltip.offsetHeight;
+    tooltip.style.left = `${Math.max(4, Math.min(x, r.width - w - 4))}px`;
+    tooltip.style.top = `${y + hgt > r.height ? Math.max(4, y - hgt - 24) : y}px`;
+  }
+
+  function selectIndex(i: number, scroll: boolean): void {
+    selectedIndex = i;
+    renderer?.select(i);
+    if (stepIndex < 0) showSelectedLabels();
+    if (scroll && renderer && i >= 0) {
+      const b = renderer.nodeBox(i);
+      zoom?.ensureVisible(b.x, b.y, b.w, b.h);
+    }
+  }
+
+  function select(nodeId: number | null, scroll = false): void {
+    if (!renderer) {
+      if (nodeId !== null) pendingSelect = { id: nodeId, scroll };
+      return;
+    }
+    if (nodeId === null) { selectIndex(-1, false); return; }
+    const i = nodeId >= 0 && nodeId < display.byTapeId.length ? display.byTapeId[nodeId] : -1;
+    selectIndex(i, scroll);
+  }
+
+  // ---- export ----
+  async function doExport(format: ExportFormat): Promise<void> {
+    try {
+      const base = (program.target.name ?? 'expression').replace(/[^\w.-]/g, '_').slice(0, 60) || 'expression';
+      await exportGraph(format, {
+        ev: c.ev, check: c.check, baseName: base,
+        svg: () => {
+          if (!renderer || !layout) return undefined;
+          const text = serializeSvg(renderer.svg, { width: layout.width, height: layout.height },
+            `${program.target.name ?? 'expression'} = ${c.ev.value}: gradients`);
+          return { text, width: layout.width + 48, height: layout.height + 64 };
+        },
+      }, c.post);
+    } catch (e) {
+      c.post({ type: 'log', level: 'error', message: `export ${format}: ${(e as Error).message}` });
+    }
+  }
+
+  structure();
+
   return {
     element,
-    select(id, scroll) {
-      for (const e of items.values()) e.classList.remove('selected');
-      if (id === null) return;
-      const e = items.get(id);
-      e?.classList.add('selected');
-      if (scroll) e?.scrollIntoView({ block: 'nearest' });
+    select,
+    command(command, args) {
+      switch (command) {
+        case 'step': stepper.step(); return;
+        case 'play': stepper.play(); return;
+        case 'reset': stepper.reset(); return;
+        case 'fit': zoom?.fit(); return;
+        case 'export': {
+          const f = String(args.format ?? 'svg') as ExportFormat;
+          void doExport(f);
+          return;
+        }
+      }
     },
-    command() { /* the interactive graph adds step/play/fit/export */ },
-    probe: () => ({ renderedNodes: items.size }),
+    probe: () => ({
+      ...stepper.probe(),
+      renderedNodes: display?.nodes.length ?? 0,
+      totalNodes: display?.total ?? 0,
+      truncated: display?.truncated ?? false,
+      folded: display ? [...display.folded] : [],
+      laidOut: renderer !== undefined,
+      selectedNodeId: selectedIndex >= 0 ? display.nodes[selectedIndex].id : null,
+      view: zoom?.view(),
+      timings,
+    }),
+    accepts: (next) => next.payload.program === program && next.settings.maxRenderedNodes === maxNodes &&
+      next.settings.precision === precision,
+    update(next) {
+      c = next;
+      const t0 = performance.now();
+      repaint();
+      timings.updateMs = performance.now() - t0;
+      element.dataset.timings = JSON.stringify(timings);
+    },
+    dispose() {
+      disposed = true;
+      stepper.dispose();
+      zoom?.dispose();
+    },
   };
 }

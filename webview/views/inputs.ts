@@ -3,6 +3,7 @@ import type { ViewContext } from '../app';
 import { badge, dataGrid, textField } from '../toolkit';
 import { full, parseNumber, short } from '../format';
 import { h } from './dom';
+import { gradSign, gradStyle } from '../graph/color';
 
 export function renderInputs(c: ViewContext): HTMLElement {
   const p = c.settings.precision;
@@ -26,7 +27,7 @@ export function renderInputs(c: ViewContext): HTMLElement {
       cells: [
         nameCell,
         field,
-        h('span', { class: 'num grad', title: full(inp.grad) }, [short(inp.grad, p)]),
+        h('span', { class: 'num grad', title: full(inp.grad), 'data-sign': gradSign(inp.grad) }, [`${short(inp.grad, p)} ${gradStyle(inp.grad, 1).glyph}`]),
         h('span', { class: 'num', title: k ? full(k.numeric) : 'not computed for graphs this large' }, [k ? short(k.numeric, p) : '—']),
         h('span', { class: `num ${errClass}` }, [relErr]),
       ],

@@ -1,0 +1,164 @@
+// The gradient panel in the real VS Code: the graph of f = (x + y) * z, the backward stepper,
+// editing an input, hover → source highlight, SVG export through the save dialog, the
+// panel restored after "Developer: Reload Window"; then the folded σ network in light, dark
+// and high-contrast themes (screenshots in test-results/panel-*.png).
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Frame } from 'playwright-core';
+import { THEMES, type DriverOptions, type Theme, type VSCodeDriver } from './driver';
+
+export const options: DriverOptions = { theme: 'dark', width: 1500, height: 950 };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor<T>(what: string, f: () => Promise<T | undefined | false>, timeout = 20_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await f().catch(() => undefined);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(150);
+  }
+}
+
+async function switchTheme(d: VSCodeDriver, theme: Theme): Promise<void> {
+  const { name, cssClass } = THEMES[theme];
+  await d.runCommand('Preferences: Color Theme');
+  const input = d.page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(name);
+  await sleep(300);
+  await input.press('Enter');
+  await d.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await d.page.locator(`.monaco-workbench.${cssClass}`).waitFor({ state: 'attached', timeout: 20_000 });
+  await sleep(600);
+}
+
+/** Puts the cursor on `const NAME` in FILE and runs Show gradients. */
+async function showGradients(d: VSCodeDriver, file: string, name: string, ready = '.gnode'): Promise<Frame> {
+  await d.openFile(file);
+  const lines = readFileSync(join(d.workspace, file), 'utf8').split('\n');
+  const line = lines.findIndex((l) => l.startsWith(`const ${name} `)) + 1;
+  assert.ok(line > 0, `const ${name} in ${file}`);
+  await d.goTo(line, 7);
+  await d.runCommand('Gradient Lens: Show gradients');
+  const frame = await d.webviewFrame(ready, 30_000);
+  await frame.locator(ready).first().waitFor({ state: 'visible' });
+  await sleep(300);
+  return frame;
+}
+
+async function nodeGrads(frame: Frame): Promise<Record<string, number>> {
+  return frame.locator('.gnode').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-label'), Number(e.getAttribute('data-grad'))])));
+}
+
+async function panelFrame(d: VSCodeDriver): Promise<Frame> {
+  return d.webviewFrame('.gnode', 30_000);
+}
+
+export default async function panel(d: VSCodeDriver): Promise<void> {
+  // ---- 1. the graph of f = (x + y) * z ----
+  let frame = await showGradients(d, 'simple.ts', 'f');
+  const grads = await nodeGrads(frame);
+  assert.equal(grads.x, -4);
+  assert.equal(grads.y, -4);
+  assert.equal(grads.z, 3);
+  assert.ok(await frame.locator('.gnode.root[data-label="f"]').count(), 'the output is marked');
+  const aria = await frame.locator('.gnode[data-label="z"]').getAttribute('aria-label');
+  assert.match(aria ?? '', /z \(input\): value -4, gradient 3/);
+  await d.screenshot('panel-simple-dark');
+
+  // ---- 2. the backward stepper walks the gates in reverse topological order ----
+  await frame.locator('[data-action="step"]').click();
+  await waitFor('step 1', async () => (await frame.locator('.step-text').innerText()).includes('Step 1 of 2'));
+  let text = await frame.locator('.step-text').innerText();
+  assert.match(text, /mul switches/);
+  assert.match(text, /upstream 1 × local \(−4\)/);
+  assert.equal(await frame.locator('.gnode.current').getAttribute('data-label'), 'f');
+  assert.ok(await frame.locator('.gnode.pending[data-label="x"]').count(), 'x is pending before its gate is walked');
+  await frame.locator('[data-action="step"]').click();
+  await waitFor('step 2', async () => (await frame.locator('.step-text').innerText()).includes('Step 2 of 2'));
+  text = await frame.locator('.step-text').innerText();
+  assert.match(text, /add distributes/);
+  assert.match(text, /grad\(x\) = −4/);
+  assert.equal(await frame.locator('.gnode.pending').count(), 0);
+  await d.screenshot('panel-stepper-dark');
+  await frame.locator('[data-action="reset"]').click();
+  await waitFor('reset', async () => (await frame.locator('.gnode.current').count()) === 0);
+
+  // ---- 3. editing an input recomputes and repaints in place ----
+  const before = await frame.locator('.gnode[data-label="z"]').elementHandle();
+  const field = frame.locator('[data-edit-input="x"] input');
+  await field.fill('3');
+  await field.press('Enter');
+  await waitFor('z gradient after x = 3', async () => (await frame.locator('.gnode[data-label="z"]').getAttribute('data-grad')) === '8');
+  assert.equal(await frame.locator('.gnode[data-label="x"]').getAttribute('data-value'), '3');
+  const sameElement = await frame.locator('.gnode[data-label="z"]').evaluate((e, old) => e === old, before);
+  assert.ok(sameElement, 'the node element is updated in place, not re-created');
+  const updateMs = await frame.evaluate(() => (window as unknown as { __glTimings?: unknown }).__glTimings);
+  void updateMs;
+
+  // ---- 4. hover a node → its source range is highlighted in the editor ----
+  const decorations = () => d.page.locator('.monaco-editor[data-uri$="/simple.ts"] .view-overlays [class*="ced-"]').count();
+  const n0 = await decorations();
+  await frame.locator('.gnode[data-label="z"]').hover();
+  await waitFor('editor highlight', async () => (await decorations()) > n0);
+  await frame.locator('.graph-viewport').hover({ position: { x: 5, y: 5 } });
+
+  // ---- 5. export SVG through VS Code's save dialog (a quick input in the browser) ----
+  const out = join(d.workspace, 'f.gradients.svg');
+  rmSync(out, { force: true });
+  await frame.locator('[data-export="svg"]').click();
+  const input = d.page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(out);
+  await sleep(300);
+  await input.press('Enter');
+  const svgText = await waitFor('exported SVG', async () => existsSync(out) && readFileSync(out, 'utf8'), 20_000);
+  try {
+    assert.match(svgText, /^<\?xml[^>]*>\s*<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    assert.match(svgText, /<\/svg>\s*$/);
+    assert.ok(!/var\(--/.test(svgText), 'colours are inlined (no theme variables left)');
+    assert.ok(/data-node-id="\d+"/.test(svgText) && svgText.includes('∇'), 'the nodes with their gradients');
+  } finally {
+    rmSync(out, { force: true });
+  }
+
+  // ---- 7. the network with folded σ helpers, in three themes ----
+  frame = await showGradients(d, 'network.ts', 'loss', '.gnode.kind-folded');
+  const sigmas = await frame.locator('.gnode.kind-folded').count();
+  assert.equal(sigmas, 5, 'five σ calls folded');
+  assert.ok(await frame.locator('.gnode.kind-folded[data-label="h1"]').count(), 'h1 shows its name');
+  await frame.locator('[data-action="fit"]').click();
+  await sleep(300);
+  await d.screenshot('panel-network-dark');
+  // Expand h1's σ and fold it back.
+  await frame.locator('.gnode.kind-folded[data-label="h1"] .expand').click();
+  await waitFor('expanded σ', async () => (await frame.locator('.frame-group').count()) === 1);
+  await sleep(300);
+  await d.screenshot('panel-network-expanded-dark');
+  await frame.locator('.frame-label').click();
+  await waitFor('folded again', async () => (await frame.locator('.gnode.kind-folded').count()) === 5);
+  for (const theme of ['light', 'high-contrast'] as const) {
+    await switchTheme(d, theme);
+    d.theme = theme; // the reload below waits for the current theme
+    await d.screenshot(`panel-network-${theme}`);
+    await frame.locator('[data-action="step"]').click();
+    await sleep(200);
+    await d.screenshot(`panel-stepper-${theme}`);
+    await frame.locator('[data-action="reset"]').click();
+  }
+  const probe = await frame.evaluate(() => document.querySelectorAll('[data-node-id]').length);
+  assert.ok(probe > 10);
+
+  // ---- 6. the panel is restored after a reload, with the same numbers ----
+  frame = await showGradients(d, 'simple.ts', 'f', '.gnode.root[data-label="f"]');
+  const gradsBefore = await nodeGrads(frame);
+  await d.runCommand('Developer: Reload Window');
+  await sleep(1500);
+  await d.waitForWorkbench();
+  frame = await panelFrame(d);
+  await waitFor('restored numbers', async () => JSON.stringify(await nodeGrads(frame)) === JSON.stringify(gradsBefore), 30_000);
+
+}
