@@ -11,6 +11,9 @@ import { analyze, documentRef, evaluateProgram, type Analysis, type AnalysisResu
 import { EditorLink, nodeAtOffset, toVsRange } from './host/editorLink';
 import { GradientPanel, PANEL_VIEW_TYPE } from './host/panel';
 import { parserLoaded } from './host/parser';
+import { InlineValues, type InlineSnapshot } from './host/inline';
+import { GradientHover } from './host/hover';
+import { GradientCodeLens, OPEN_PANEL_COMMAND, SHOW_AT_COMMAND } from './host/codelens';
 import { applyValuesToSource } from './host/applyValues';
 
 export const SUPPORTED_LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
@@ -27,6 +30,8 @@ export interface GradientLensApi {
   parserLoaded(): boolean;
   /** The source range the panel asked the editor to highlight. */
   highlighted(): { uri: string; range: { start: number; end: number } } | undefined;
+  /** The inline values rendered at line ends of the analysed document (or of `uri`), with staleness. */
+  inlineDecorations(uri?: string): InlineSnapshot | undefined;
 }
 
 function config() {
@@ -54,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     valuesChanged: (values) => {
       if (!analysis) return;
       analysis = evaluateProgram(analysis.program, analysis.document, values, defaultFreeValue());
+      inline.update(analysis);
     },
     applyValues: (values) => {
       // Train → Apply to source: one undoable edit of the const literals, then refresh the panel
@@ -67,10 +73,25 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     reveal: (doc, range) => void link.reveal(doc, range),
     disposed: () => {
       analysis = undefined;
+      inline.panelClosed();
     },
   }, panelSettings, log);
 
   const defaultFreeValue = () => config().get<number>('defaultFreeInputValue', 1);
+  // Inline values, hover and CodeLens (src/host/inline.ts, hover.ts, codelens.ts).
+  const inline = new InlineValues(() => {
+    const r = reanalyze();
+    if (!r) return;
+    if (!r.result.ok) return inline.markStale();
+    if (panel.visible) {
+      present(r.doc, r.result);
+      panel.post({ type: 'stale', stale: false });
+    } else {
+      const t = r.result.analysis.program.target;
+      target = { uri: r.doc.uri.toString(), name: t.name, selection: { start: t.range.start, end: t.range.end } };
+      inline.show(r.result.analysis, r.doc);
+    }
+  });
 
   function runAnalysis(doc: vscode.TextDocument, selection: { start: number; end: number }): AnalysisResult {
     // Carry over only what the user typed for free inputs: a const's value comes from the source,
@@ -84,6 +105,8 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
 
   function present(doc: vscode.TextDocument, result: AnalysisResult): void {
     panel.show(result);
+    if (result.ok) inline.show(result.analysis, doc);
+    else inline.markStale();
     if (result.ok) {
       const t = result.analysis.program.target;
       target = { uri: doc.uri.toString(), name: t.name, selection: { start: t.range.start, end: t.range.end } };
@@ -115,9 +138,16 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
   }
 
   async function refresh(): Promise<void> {
-    if (!target) return;
+    const r = reanalyze();
+    if (!r) return;
+    present(r.doc, r.result);
+    panel.post({ type: 'stale', stale: false });
+  }
+
+  function reanalyze(): { doc: vscode.TextDocument; result: AnalysisResult } | undefined {
+    if (!target) return undefined;
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target!.uri);
-    if (!doc) return;
+    if (!doc) return undefined;
     // Re-target by declaration name when there is one (robust to edits above it), else by range.
     const selection = target.selection;
     let result = runAnalysis(doc, selection);
@@ -125,8 +155,7 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
       const byName = findDeclaration(doc, target.name);
       if (byName) result = runAnalysis(doc, byName);
     }
-    present(doc, result);
-    panel.post({ type: 'stale', stale: false });
+    return { doc, result };
   }
 
   const serializer: vscode.WebviewPanelSerializer<PersistedState | undefined> = {
@@ -150,6 +179,18 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     panel,
     vscode.commands.registerCommand('gradientLens.showGradients', () => showGradients()),
     vscode.commands.registerCommand('gradientLens.refresh', () => refresh()),
+    inline,
+    vscode.commands.registerCommand('gradientLens.clearGradients', () => inline.clear()),
+    vscode.commands.registerCommand(SHOW_AT_COMMAND, async (uri: string, start: number, end: number) => {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+      present(doc, runAnalysis(doc, { start, end }));
+    }),
+    vscode.commands.registerCommand(OPEN_PANEL_COMMAND, () => (panel.visible ? panel.reveal() : refresh())),
+    vscode.languages.registerHoverProvider(SUPPORTED_LANGUAGES, new GradientHover(inline)),
+    (() => {
+      const lenses = new GradientCodeLens(inline);
+      return vscode.Disposable.from(lenses, vscode.languages.registerCodeLensProvider(SUPPORTED_LANGUAGES, lenses));
+    })(),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, serializer),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (!target || e.document.uri.toString() !== target.uri || e.contentChanges.length === 0) return;
@@ -182,6 +223,7 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     panelVisible: () => panel.visible,
     parserLoaded,
     highlighted: () => link.highlighted,
+    inlineDecorations: (uri) => inline.snapshot(uri),
   };
 }
 

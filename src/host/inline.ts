@@ -1,0 +1,286 @@
+/**
+ * Inline values: after Show gradients, the end of every line the graph covers shows
+ * `name = value  ∂out/∂name = gradient` as `after` decorations, in every visible editor of the
+ * document (split views included). Edits move them with the text and mark them stale, or
+ * recompute after a debounce (setting gradientLens.inline.onEdit). Also the shared state the
+ * hover (hover.ts) and CodeLens (codelens.ts) read. Pure logic lives in inlineText.ts.
+ */
+import * as vscode from 'vscode';
+import type { Analysis } from './analyze';
+import {
+  inlineLines, joinSegments, mapOffset, mergeByCurrentLine, STALE_SUFFIX, unmapOffset,
+  type InlineLine, type InlineSegment, type InlineShow, type SegmentRole, type TextEdit,
+} from './inlineText';
+
+export interface InlineSettings {
+  show: InlineShow;
+  precision: number;
+  onEdit: 'stale' | 'recompute';
+  debounceMs: number;
+  clearOnPanelClose: boolean;
+}
+
+export function inlineSettings(): InlineSettings {
+  const c = vscode.workspace.getConfiguration('gradientLens.inline');
+  const show = c.get<string>('show', 'both');
+  return {
+    show: (['both', 'value', 'gradient', 'off'].includes(show) ? show : 'both') as InlineShow,
+    precision: Math.max(1, Math.min(17, Math.round(c.get<number>('precision', 4)))),
+    onEdit: c.get<string>('onEdit', 'stale') === 'recompute' ? 'recompute' : 'stale',
+    debounceMs: Math.max(0, c.get<number>('debounceMs', 500)),
+    clearOnPanelClose: c.get<boolean>('clearOnPanelClose', false),
+  };
+}
+
+/** What was rendered for a document (for tests: the extension API's inlineDecorations). */
+export interface InlineSnapshot {
+  uri: string;
+  /** True while the decorations show numbers computed from an older version of the text. */
+  stale: boolean;
+  /** A recompute is scheduled (onEdit = recompute). */
+  pending: boolean;
+  /** Visible editors of the document the decorations were applied to. */
+  editors: number;
+  /** 1-based current line and the text shown at its end. */
+  lines: Array<{ line: number; text: string }>;
+}
+
+/** The current analysis as the hover and CodeLens see it. */
+export interface InlineState {
+  analysis: Analysis;
+  /** The analysed text, when known (for labels). */
+  text?: string;
+  stale: boolean;
+  /** Offset in the current text ← offset in the analysed text. */
+  map(offset: number): number;
+  /** Offset in the analysed text ← offset in the current text (undefined inside new text). */
+  unmap(offset: number): number | undefined;
+}
+
+const COLOR: Record<SegmentRole, string> = {
+  value: 'gradientLens.inlineValueForeground',
+  positive: 'gradientLens.inlinePositiveGradientForeground',
+  negative: 'gradientLens.inlineNegativeGradientForeground',
+  zero: 'gradientLens.inlineValueForeground',
+};
+/** Gap between the code and the first value, between items, and between a value and its gradient. */
+const MARGIN_FIRST = '0 0 0 2.5em';
+const MARGIN_ITEM = '0 0 0 1.75em';
+const MARGIN_PART = '0 0 0 0.75em';
+/** Segments per line drawn separately (coloured); the rest share the last one. */
+const MAX_SLOTS = 16;
+
+export class InlineValues implements vscode.Disposable {
+  private analysis?: Analysis;
+  private text?: string;
+  private edits: TextEdit[] = [];
+  private stale = false;
+  private lines: InlineLine[] = [];
+  private timer?: NodeJS.Timeout;
+  private snapshots = new Map<string, InlineSnapshot>();
+  private settings = inlineSettings();
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the analysis, its values or its staleness change (CodeLens refresh). */
+  readonly onDidChange = this.changed.event;
+
+  /**
+   * One decoration type per segment position on a line. Several after-decorations at the same
+   * position are drawn in the order of their CSS class names, which start with the type's key,
+   * so `slots` is kept sorted by key and segment i of every line goes to slots[i].
+   */
+  private slots: vscode.TextEditorDecorationType[] = [];
+  private readonly staleType = vscode.window.createTextEditorDecorationType({
+    after: { color: new vscode.ThemeColor('gradientLens.inlineStaleForeground'), margin: MARGIN_FIRST, fontStyle: 'italic' },
+    rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+  });
+  private readonly disposables: vscode.Disposable[];
+
+  /** `recompute` re-runs the current target's analysis (onEdit = recompute) and calls show() or markStale(). */
+  constructor(private readonly recompute: () => void) {
+    this.disposables = [
+      this.staleType, this.changed, { dispose: () => this.slots.forEach((t) => t.dispose()) },
+      vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e)),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.apply()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('gradientLens.inline')) return;
+        this.settings = inlineSettings();
+        this.relayout();
+      }),
+    ];
+  }
+
+  /** A fresh analysis of `doc` (Show gradients, refresh, recompute). */
+  show(analysis: Analysis, doc?: vscode.TextDocument): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const previousUri = this.analysis?.document.uri;
+    this.analysis = analysis;
+    this.edits = [];
+    const d = doc ?? this.document(analysis.document.uri);
+    const current = d !== undefined && d.version === analysis.document.version;
+    this.text = current ? d.getText() : undefined;
+    this.stale = !current;
+    if (previousUri && previousUri !== analysis.document.uri) this.clearEditors(previousUri);
+    this.relayout();
+  }
+
+  /** New input values for the same program (the panel's inputs): keeps the edit mapping and staleness. */
+  update(analysis: Analysis): void {
+    if (!this.analysis || this.analysis.program !== analysis.program || this.analysis.document.uri !== analysis.document.uri) {
+      this.show(analysis);
+      return;
+    }
+    this.analysis = analysis;
+    this.relayout();
+  }
+
+  /** The document changed and the numbers could not be recomputed (or onEdit = stale). */
+  markStale(): void {
+    if (!this.analysis || this.stale) return;
+    this.stale = true;
+    this.apply();
+    this.changed.fire();
+  }
+
+  /** Removes every decoration (Clear gradients). */
+  clear(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const uri = this.analysis?.document.uri;
+    this.analysis = undefined;
+    this.lines = [];
+    this.edits = [];
+    this.stale = false;
+    if (uri) this.clearEditors(uri);
+    this.changed.fire();
+  }
+
+  panelClosed(): void {
+    if (this.settings.clearOnPanelClose) this.clear();
+  }
+
+  get hasDecorations(): boolean {
+    return this.analysis !== undefined;
+  }
+
+  /** The analysis shown for `uri` (or any document when omitted). */
+  state(uri?: string): InlineState | undefined {
+    const a = this.analysis;
+    if (!a || (uri !== undefined && a.document.uri !== uri)) return undefined;
+    const edits = this.edits;
+    return { analysis: a, text: this.text, stale: this.stale || edits.length > 0, map: (o) => mapOffset(o, edits), unmap: (o) => unmapOffset(o, edits) };
+  }
+
+  snapshot(uri?: string): InlineSnapshot | undefined {
+    const key = uri ?? this.analysis?.document.uri;
+    return key === undefined ? undefined : this.snapshots.get(key);
+  }
+
+  private document(uri: string): vscode.TextDocument | undefined {
+    return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+  }
+
+  private relayout(): void {
+    const a = this.analysis;
+    this.lines = a ? inlineLines(a.evaluation, { show: this.settings.show, precision: this.settings.precision }, this.text) : [];
+    this.apply();
+    this.changed.fire();
+  }
+
+  private documentChanged(e: vscode.TextDocumentChangeEvent): void {
+    const a = this.analysis;
+    if (!a || e.document.uri.toString() !== a.document.uri || e.contentChanges.length === 0) return;
+    // Changes of one event are relative to the text before it: apply from the highest offset down.
+    const changes = [...e.contentChanges].sort((x, y) => y.rangeOffset - x.rangeOffset);
+    for (const c of changes) this.edits.push({ offset: c.rangeOffset, length: c.rangeLength, inserted: c.text.length });
+    if (this.settings.onEdit === 'recompute') {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.recompute();
+      }, this.settings.debounceMs);
+      this.apply(); // follow the text meanwhile; not dimmed: fresh numbers are coming
+      this.changed.fire();
+      return;
+    }
+    this.stale = true;
+    this.apply();
+    this.changed.fire();
+  }
+
+  private clearEditors(uri: string): void {
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (editor.document.uri.toString() !== uri) continue;
+      for (const slot of this.slots) editor.setDecorations(slot, []);
+      editor.setDecorations(this.staleType, []);
+    }
+    this.snapshots.delete(uri);
+  }
+
+  /** Puts the current lines on every visible editor of the document. */
+  private apply(): void {
+    const a = this.analysis;
+    if (!a) return;
+    const uri = a.document.uri;
+    const doc = this.document(uri);
+    const editors = vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === uri);
+    if (!doc) {
+      this.snapshots.set(uri, { uri, stale: this.stale, pending: this.timer !== undefined, editors: 0, lines: [] });
+      return;
+    }
+    const edits = this.edits;
+    const merged = mergeByCurrentLine(this.lines, (anchor) => doc.positionAt(mapOffset(anchor, edits)).line);
+    const fresh: vscode.DecorationOptions[][] = [];
+    const stale: vscode.DecorationOptions[] = [];
+    const lines: InlineSnapshot['lines'] = [];
+    for (const [line, segments] of [...merged].sort((x, y) => x[0] - y[0])) {
+      if (segments.length === 0) continue;
+      const end = doc.lineAt(line).range.end;
+      const range = new vscode.Range(end, end);
+      const text = joinSegments(segments);
+      if (this.stale) {
+        stale.push({ range, renderOptions: { after: { contentText: text + STALE_SUFFIX } } });
+        lines.push({ line: line + 1, text: text + STALE_SUFFIX });
+      } else {
+        let segs = segments;
+        if (segs.length > MAX_SLOTS) {
+          const rest = segs.slice(MAX_SLOTS - 1);
+          segs = [...segs.slice(0, MAX_SLOTS - 1), { text: joinSegments(rest), role: 'value', itemStart: true }];
+        }
+        segs.forEach((seg, i) => (fresh[i] ??= []).push({ range, renderOptions: { after: segmentOptions(seg, i) } }));
+        lines.push({ line: line + 1, text });
+      }
+    }
+    this.ensureSlots(fresh.length);
+    for (const editor of editors) {
+      this.slots.forEach((slot, i) => editor.setDecorations(slot, fresh[i] ?? []));
+      editor.setDecorations(this.staleType, stale);
+    }
+    this.snapshots.set(uri, { uri, stale: this.stale, pending: this.timer !== undefined, editors: editors.length, lines });
+  }
+
+  private ensureSlots(n: number): void {
+    if (this.slots.length >= n) return;
+    while (this.slots.length < n) {
+      this.slots.push(vscode.window.createTextEditorDecorationType({
+        after: { color: new vscode.ThemeColor(COLOR.value) },
+        rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+      }));
+    }
+    // Class names are `ced-<key>-…`: order the slots as those names compare.
+    this.slots.sort((a, b) => ((a.key + '-') < (b.key + '-') ? -1 : 1));
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.disposables.forEach((d) => d.dispose());
+  }
+}
+
+function segmentOptions(seg: InlineSegment, index: number): vscode.ThemableDecorationAttachmentRenderOptions {
+  return {
+    contentText: seg.text,
+    color: new vscode.ThemeColor(COLOR[seg.role]),
+    margin: index === 0 ? MARGIN_FIRST : seg.itemStart ? MARGIN_ITEM : MARGIN_PART,
+  };
+}

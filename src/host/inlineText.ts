@@ -1,0 +1,484 @@
+/**
+ * Pure logic behind the inline values, hovers and CodeLens (no vscode, no DOM): which nodes
+ * decorate which line, how numbers are written, which node a hover is about and what its
+ * markdown says (value, gradient, local derivatives, chain-rule terms), and how edits move
+ * offsets. Unit-tested in test/unit/inline*.test.ts.
+ */
+import type { ExprNode, ExprProgram } from '../core/expr';
+import type { Evaluation } from '../core/evaluate';
+import { OP_LIST } from '../core/ops';
+import { LEAF } from '../core/tape';
+
+export type InlineShow = 'both' | 'value' | 'gradient' | 'off';
+
+export interface InlineOptions {
+  show: InlineShow;
+  /** Significant digits. */
+  precision: number;
+}
+
+/** One annotated node. */
+export interface InlineItem {
+  node: number;
+  /** 1-based line (in the analysed text) the item is shown on. */
+  line: number;
+  /** Offset (in the analysed text) that anchors the item; edits move it. */
+  anchor: number;
+  /** Sorting key within the line. */
+  column: number;
+  label: string;
+  value: number;
+  grad: number;
+  kind: 'target' | 'named' | 'input' | 'call' | 'expr';
+}
+
+export type SegmentRole = 'value' | 'positive' | 'negative' | 'zero';
+
+export interface InlineSegment {
+  text: string;
+  role: SegmentRole;
+  /** First segment of an item (gets a separator / margin before it). */
+  itemStart: boolean;
+}
+
+export interface InlineLine {
+  line: number;
+  anchor: number;
+  items: InlineItem[];
+  segments: InlineSegment[];
+  /** All segments joined as rendered. */
+  text: string;
+}
+
+/** Between two items on the same line. */
+export const ITEM_SEPARATOR = '   ';
+/** Between an item's value and its gradient. */
+export const PART_SEPARATOR = '  ';
+/** Appended to a line's text while the document changed since the analysis. */
+export const STALE_SUFFIX = ' (stale)';
+const CALL_LABEL_MAX = 24;
+const EXPR_LABEL_MAX = 24;
+const MINUS = '\u2212';
+
+/** `precision` significant digits, trailing zeros dropped, '−' for minus, exponent outside [1e-4, 1e6). */
+export function formatNumber(x: number, precision = 4): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return '∞';
+  if (x === -Infinity) return `${MINUS}∞`;
+  if (x === 0) return '0';
+  const p = Math.max(1, Math.min(17, Math.round(precision)));
+  const abs = Math.abs(x);
+  let s: string;
+  const rounded = Number(abs.toPrecision(p));
+  if (rounded >= 1e-4 && rounded < 1e6) {
+    s = String(rounded);
+  } else {
+    const [mant, exp] = abs.toExponential(p - 1).split('e');
+    const m = mant.includes('.') ? mant.replace(/0+$/, '').replace(/\.$/, '') : mant;
+    s = `${m}e${exp.replace('+', '')}`;
+  }
+  s = s.replace(/-/g, MINUS);
+  return x < 0 ? MINUS + s : s;
+}
+
+/** Shortest round-trip text of the double (full precision), with '−'. */
+export function formatFull(x: number): string {
+  if (Object.is(x, -0)) return '0';
+  if (x === Infinity) return '∞';
+  if (x === -Infinity) return `${MINUS}∞`;
+  return String(x).replace(/-/g, MINUS);
+}
+
+/** Collapse whitespace and cut to `max` characters with '…'. */
+export function shorten(text: string, max: number): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  if (t.length <= max) return t;
+  return t.slice(0, Math.max(1, max - 1)).trimEnd() + '…';
+}
+
+function isIdentifierLike(label: string): boolean {
+  return /^[A-Za-z_$][\w$]*(\[\d+\])*$/.test(label) || /^[A-Za-z_$][\w$.]*\([^()]*(\([^()]*\))*[^()]*\)$/.test(label) || /^[A-Za-z_$][\w$]*\(…\)$/.test(label);
+}
+
+/** `∂loss/∂h1`, or `∂loss/∂(a + b)` for a non-name label. */
+export function partial(out: string, label: string): string {
+  return `∂${out}/∂${isIdentifierLike(label) ? label : `(${label})`}`;
+}
+
+/** Name used for the output in `∂out/∂x`. */
+export function outputName(program: ExprProgram): string {
+  return program.target.name ?? 'out';
+}
+
+/** Top-level frame (parent -1) whose result is `node`, if any. */
+function topLevelFrameOf(program: ExprProgram, node: number): number | undefined {
+  for (let f = 0; f < program.frames.length; f++) {
+    const fr = program.frames[f];
+    if (fr.parent === -1 && fr.result === node) return f;
+  }
+  return undefined;
+}
+
+/**
+ * The items to show: the target (its output value, ∂ = 1) on the target's line; every named
+ * node (`const h1 = ...`) and named input (`const x = -2`) on its declaration's line; every
+ * top-level helper call's result on the call's line (nodes inside helper bodies never decorate
+ * the body: it may run many times); and, for lines of a multi-line target or declaration that
+ * got nothing else, the largest sub-expressions lying on that line.
+ * `text` (the analysed source) only improves call labels.
+ */
+export function inlineItems(ev: Pick<Evaluation, 'program' | 'tape'>, text?: string): InlineItem[] {
+  const { program, tape } = ev;
+  const items = new Map<number, InlineItem>();
+  const add = (node: number, item: Omit<InlineItem, 'node' | 'value' | 'grad'>) => {
+    if (items.has(node)) return;
+    items.set(node, { node, value: tape.value[node], grad: tape.grad[node], ...item });
+  };
+  const root = program.root;
+  const t = program.target;
+  add(root, { line: t.range.line, anchor: t.range.start, column: -1, label: t.name ?? shorten(t.text, EXPR_LABEL_MAX), kind: 'target' });
+
+  program.nodes.forEach((n, id) => {
+    if (n.kind === 'input') {
+      if (n.frame !== undefined) return;
+      add(id, { line: n.range.line, anchor: n.range.start, column: n.range.column, label: n.name, kind: 'input' });
+      return;
+    }
+    if (n.name === undefined) return;
+    if (n.frame === undefined) {
+      add(id, { line: n.range.line, anchor: n.range.start, column: n.range.column - 0.5, label: n.name, kind: 'named' });
+      return;
+    }
+    const f = topLevelFrameOf(program, id);
+    if (f === undefined) return; // a const inside a helper body: ambiguous
+    const r = program.frames[f].range;
+    add(id, { line: r.line, anchor: r.start, column: r.column - 0.5, label: n.name, kind: 'named' });
+  });
+
+  program.frames.forEach((fr, f) => {
+    if (fr.parent !== -1 || fr.result < 0) return;
+    const r = fr.range;
+    let label = `${fr.fn}(…)`;
+    if (text !== undefined && r.end <= text.length) label = shorten(text.slice(r.start, r.end), CALL_LABEL_MAX);
+    add(fr.result, { line: r.line, anchor: r.start, column: r.column + f * 1e-6, label, kind: 'call' });
+  });
+
+  // Lines of multi-line targets / declarations that got nothing: their largest sub-expressions.
+  const covered = new Set<number>();
+  for (const it of items.values()) covered.add(it.line);
+  const spans: Array<[number, number]> = [[t.range.line, t.range.endLine]];
+  program.nodes.forEach((n) => {
+    if (n.kind === 'op' && n.name !== undefined && n.frame === undefined && n.range.endLine > n.range.line) {
+      spans.push([n.range.line, n.range.endLine]);
+    }
+  });
+  const wanted = new Set<number>();
+  for (const [a, b] of spans) for (let l = a; l <= b; l++) if (!covered.has(l)) wanted.add(l);
+  if (wanted.size > 0) {
+    const perLine = new Map<number, Array<{ id: number; n: ExprNode }>>();
+    program.nodes.forEach((n, id) => {
+      if (n.kind !== 'op' || n.frame !== undefined) return;
+      const l = n.range.line;
+      if (l !== n.range.endLine || !wanted.has(l)) return;
+      const list = perLine.get(l) ?? [];
+      list.push({ id, n });
+      perLine.set(l, list);
+    });
+    for (const [l, list] of perLine) {
+      // Maximal: not contained in another candidate on the same line.
+      const maximal = list.filter((a) => !list.some((b) => b !== a &&
+        b.n.range.start <= a.n.range.start && a.n.range.end <= b.n.range.end &&
+        (b.n.range.end - b.n.range.start) > (a.n.range.end - a.n.range.start)));
+      maximal.sort((a, b) => a.n.range.start - b.n.range.start);
+      for (const { id, n } of maximal.slice(0, 3)) {
+        add(id, { line: l, anchor: n.range.start, column: n.range.column, label: shorten(n.label, EXPR_LABEL_MAX), kind: 'expr' });
+      }
+    }
+  }
+  return [...items.values()];
+}
+
+/** The segments of one item for the `show` setting. */
+export function itemSegments(item: InlineItem, out: string, opts: InlineOptions): InlineSegment[] {
+  const segs: InlineSegment[] = [];
+  const role: SegmentRole = item.grad > 0 ? 'positive' : item.grad < 0 ? 'negative' : 'zero';
+  const grad = item.kind === 'target' && item.grad === 1 ? `${partial(out, item.label)} = 1` : `${partial(out, item.label)} = ${formatNumber(item.grad, opts.precision)}`;
+  if (opts.show === 'both' || opts.show === 'value') {
+    segs.push({ text: `${item.label} = ${formatNumber(item.value, opts.precision)}`, role: 'value', itemStart: true });
+  }
+  if (opts.show === 'both' || opts.show === 'gradient') {
+    segs.push({ text: grad, role, itemStart: segs.length === 0 });
+  }
+  return segs;
+}
+
+/** Items grouped per line (sorted by line, then by column), with their segments and joined text. */
+export function inlineLines(ev: Pick<Evaluation, 'program' | 'tape'>, opts: InlineOptions, text?: string): InlineLine[] {
+  if (opts.show === 'off') return [];
+  const out = outputName(ev.program);
+  const byLine = new Map<number, InlineItem[]>();
+  for (const it of inlineItems(ev, text)) {
+    const list = byLine.get(it.line) ?? [];
+    list.push(it);
+    byLine.set(it.line, list);
+  }
+  const lines: InlineLine[] = [];
+  for (const [line, items] of [...byLine].sort((a, b) => a[0] - b[0])) {
+    items.sort((a, b) => a.column - b.column || a.node - b.node);
+    lines.push(buildLine(line, items, out, opts));
+  }
+  return lines;
+}
+
+function buildLine(line: number, items: InlineItem[], out: string, opts: InlineOptions): InlineLine {
+  const segments = items.flatMap((it) => itemSegments(it, out, opts));
+  return { line, anchor: Math.min(...items.map((i) => i.anchor)), items, segments, text: joinSegments(segments) };
+}
+
+/** How the segments of a line read when rendered (separators are margins in the editor). */
+export function joinSegments(segments: readonly InlineSegment[]): string {
+  let s = '';
+  segments.forEach((seg, i) => {
+    if (i > 0) s += seg.itemStart ? ITEM_SEPARATOR : PART_SEPARATOR;
+    s += seg.text;
+  });
+  return s;
+}
+
+/**
+ * Regroups lines whose anchors now fall on the same line (after edits joined lines):
+ * `lineOf(anchor)` gives each line's current line; returns current line → segments in order.
+ */
+export function mergeByCurrentLine(lines: readonly InlineLine[], lineOf: (anchor: number) => number): Map<number, InlineSegment[]> {
+  const out = new Map<number, InlineSegment[]>();
+  for (const l of lines) {
+    const cur = lineOf(l.anchor);
+    const list = out.get(cur) ?? [];
+    list.push(...l.segments.map((s, i) => (i === 0 ? { ...s, itemStart: true } : s)));
+    out.set(cur, list);
+  }
+  return out;
+}
+
+// ---- edits ------------------------------------------------------------------------------
+
+export interface TextEdit {
+  /** Offset where the replaced range starts (in the text before this edit). */
+  offset: number;
+  /** Length of the replaced range. */
+  length: number;
+  /** Length of the inserted text. */
+  inserted: number;
+}
+
+/** Where an offset of the old text lies after the edits (applied in order). Offsets inside a replaced range move to its end. */
+export function mapOffset(offset: number, edits: readonly TextEdit[]): number {
+  let o = offset;
+  for (const e of edits) {
+    if (o >= e.offset + e.length) o += e.inserted - e.length;
+    else if (o > e.offset) o = e.offset + e.inserted;
+  }
+  return o;
+}
+
+// ---- hover ------------------------------------------------------------------------------
+
+/** The node a hover at `offset` is about; `word` is the identifier under the mouse (with a `[i]` suffix when present). */
+export function hoverNode(program: ExprProgram, offset: number, word?: { text: string; start: number; end: number }): number | undefined {
+  const { nodes, frames, target } = program;
+  const inTarget = target.range.start <= offset && offset <= target.range.end;
+  const coveredTop = (o: number) => nodes.some((n) => n.kind === 'op' && n.frame === undefined && n.range.start <= o && o <= n.range.end);
+  if (word) {
+    // A use (or the declaration) of a named input or named gate.
+    for (let id = 0; id < nodes.length; id++) {
+      const n = nodes[id];
+      const name = n.name;
+      if (name === undefined || name !== word.text) continue;
+      if (n.kind !== 'input' && n.frame !== undefined && topLevelFrameOf(program, id) === undefined) continue;
+      if (n.kind === 'input' && n.frame !== undefined) continue;
+      const onDecl = n.kind === 'input' ? n.range.start <= word.start && word.end <= n.range.end : false;
+      if (onDecl || inTarget || coveredTop(offset) || isDeclarationOf(program, id, word)) return id;
+    }
+  }
+  // The innermost top-level node or top-level call containing the offset.
+  let best: number | undefined;
+  let bestLen = Infinity;
+  nodes.forEach((n, id) => {
+    if (n.frame !== undefined || n.kind === 'const') return;
+    const { start, end } = n.range;
+    if (start <= offset && offset <= end && end - start < bestLen) { best = id; bestLen = end - start; }
+  });
+  frames.forEach((fr) => {
+    if (fr.parent !== -1) return;
+    const { start, end } = fr.range;
+    if (start <= offset && offset <= end && end - start < bestLen) { best = fr.result; bestLen = end - start; }
+  });
+  if (best === undefined && inTarget) best = program.root;
+  return best;
+}
+
+/** Is `word` the name in `const NAME = ...` of named node `id` (its initializer follows on the same line)? */
+function isDeclarationOf(program: ExprProgram, id: number, word: { start: number; end: number }): boolean {
+  const n = program.nodes[id];
+  if (n.kind === 'input') return false;
+  const f = n.frame === undefined ? undefined : topLevelFrameOf(program, id);
+  const init = f === undefined ? n.range : program.frames[f].range;
+  return word.end <= init.start && init.start - word.end <= 40;
+}
+
+function describe(ev: Evaluation, id: number): string {
+  const n = ev.program.nodes[id];
+  if (n.kind === 'input') {
+    const inp = ev.inputs.find((i) => i.node === id);
+    const src = inp?.source === 'given' ? 'value set in the panel' : inp?.source === 'default' ? 'default value (set it in the panel)' : 'value from the source';
+    return `input${n.free ? ' (free)' : ''}, ${src}`;
+  }
+  if (n.kind === 'const') return 'constant';
+  const spec = OP_LIST[ev.tape.op[id]];
+  const f = n.frame === undefined ? undefined : topLevelFrameOf(ev.program, id);
+  if (f !== undefined) return `result of a ${ev.program.frames[f].fn}(…) call (its last gate: ${spec.symbol}, ${spec.role})`;
+  return `${spec.symbol} gate (${spec.role})`;
+}
+
+function code(s: string): string {
+  const t = s.replace(/`/g, "'").replace(/\|/g, '¦');
+  return `\`${t}\``;
+}
+
+function labelOf(ev: Evaluation, id: number, text?: string): string {
+  const n = ev.program.nodes[id];
+  if (n.kind === 'input') return n.name;
+  if (n.name !== undefined) return n.name;
+  if (n.frame !== undefined) {
+    const f = topLevelFrameOf(ev.program, id);
+    if (f !== undefined) {
+      const r = ev.program.frames[f].range;
+      return text !== undefined && r.end <= text.length ? shorten(text.slice(r.start, r.end), 40) : `${ev.program.frames[f].fn}(…)`;
+    }
+    return `${shorten(n.label, 40)} (in ${ev.program.frames[n.frame].fn})`;
+  }
+  return shorten(n.label, 40);
+}
+
+export interface ChainTerm {
+  /** Consumer gate node. */
+  gate: number;
+  /** Edge index in tape.args. */
+  edge: number;
+  upstream: number;
+  local: number;
+  contribution: number;
+}
+
+/** Every edge from `id` into a gate: upstream ∂out/∂gate × local ∂gate/∂id = contribution (they sum to ∂out/∂id). */
+export function chainTerms(ev: Pick<Evaluation, 'tape' | 'root'>, id: number): ChainTerm[] {
+  const { tape } = ev;
+  const terms: ChainTerm[] = [];
+  for (let g = id + 1; g < tape.size && g <= ev.root; g++) {
+    if (tape.op[g] === LEAF) continue;
+    for (let k = tape.argStart[g]; k < tape.argStart[g + 1]; k++) {
+      if (tape.args[k] !== id) continue;
+      const upstream = tape.grad[g];
+      const local = tape.local[k];
+      terms.push({ gate: g, edge: k, upstream, local, contribution: upstream * local });
+    }
+  }
+  return terms;
+}
+
+/** Markdown for the hover of node `id`: full-precision value and gradient, local derivatives, chain-rule terms. */
+export function hoverMarkdown(ev: Evaluation, id: number, opts: { text?: string; stale?: boolean } = {}): string {
+  const { tape, program } = ev;
+  const out = outputName(program);
+  const label = labelOf(ev, id, opts.text);
+  const p = (x: number) => formatNumber(x, 6);
+  const lines: string[] = [];
+  lines.push(`**Gradient Lens** · ${code(label)} — ${describe(ev, id)}${opts.stale ? ' · *stale: the file changed since this was computed*' : ''}`);
+  lines.push('');
+  lines.push(`value = ${code(formatFull(tape.value[id]))}  `);
+  lines.push(`${partial(out, label)} = ${code(formatFull(tape.grad[id]))}`);
+
+  if (tape.op[id] !== LEAF) {
+    const spec = OP_LIST[tape.op[id]];
+    const s = tape.argStart[id];
+    const e = tape.argStart[id + 1];
+    const letters = ['a', 'b', 'c'];
+    lines.push('');
+    const inCall = program.nodes[id].frame !== undefined;
+    lines.push(`**Local derivative${e - s > 1 ? 's' : ''}** of ${inCall ? `its last gate (${spec.symbol}, inside ${program.frames[program.nodes[id].frame!].fn})` : `this ${spec.symbol} gate`}:`);
+    lines.push('');
+    lines.push(`| input | value | ∂gate/∂input | formula |`);
+    lines.push(`|---|---:|---:|---|`);
+    for (let k = s; k < e; k++) {
+      const arg = tape.args[k];
+      const formula = spec.formula[spec.arity === 'n' ? 0 : k - s] ?? '';
+      const letter = spec.arity === 'n' ? `arg ${k - s + 1}` : letters[k - s];
+      lines.push(`| ${letter} = ${code(labelOf(ev, arg, opts.text))} | ${p(tape.value[arg])} | ${p(tape.local[k])} | ${code(formula)} |`);
+    }
+  }
+
+  lines.push('');
+  if (id === ev.root) {
+    lines.push(`This is the output: ${partial(out, label)} = 1, where backpropagation starts.`);
+  } else {
+    const terms = chainTerms(ev, id);
+    if (terms.length === 0) {
+      lines.push(`No path to ${code(out)}: the gradient is 0.`);
+    } else {
+      const fan = terms.length > 1;
+      lines.push(fan
+        ? `**Chain rule** — ${code(label)} feeds ${terms.length} gates (fan-out), so its gradient is the **sum** of what each sends back:`
+        : `**Chain rule** — ${code(label)} feeds one gate:`);
+      lines.push('');
+      lines.push(`| consumer gate | upstream ∂${out}/∂gate | × local ∂gate/∂${isIdentifierLike(label) ? label : 'this'} | = contribution |`);
+      lines.push(`|---|---:|---:|---:|`);
+      let sum = 0;
+      for (const t of terms) {
+        sum += t.contribution;
+        lines.push(`| ${code(labelOf(ev, t.gate, opts.text))} | ${p(t.upstream)} | ${p(t.local)} | ${p(t.contribution)} |`);
+      }
+      if (fan) lines.push(`| **sum** | | | **${p(sum)}** |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+// ---- CodeLens (before the parser is loaded) -------------------------------------------
+
+/**
+ * Lines that look like `const NAME = <arithmetic>` (cheap regex, no parser): skips plain
+ * literals, arrays, objects, strings, functions and arrow functions. 0-based line numbers.
+ */
+export function regexTargets(text: string): Array<{ line: number; name: string; start: number; end: number }> {
+  const out: Array<{ line: number; name: string; start: number; end: number }> = [];
+  const re = /^([ \t]*(?:export\s+)?(?:const|let|var)\s+)([A-Za-z_$][\w$]*)\s*(?::\s*number\s*)?=\s*(.*)$/;
+  let offset = 0;
+  const lines = text.split('\n');
+  lines.forEach((raw, i) => {
+    const lineText = raw.replace(/\r$/, '');
+    const m = re.exec(lineText);
+    if (m) {
+      const init = m[3].replace(/\/\/.*$/, '').trim().replace(/;$/, '').trim();
+      const simple = init === '' || /^[-+]?\s*(\d|\.\d)[\d_.eE+-]*$/.test(init) || /^[[{'"`]/.test(init) ||
+        /^(async\s+)?function\b/.test(init) || /=>/.test(init) || /^new\b/.test(init) || /^(require|await)\b/.test(init) ||
+        init.includes(',') && !/[()]/.test(init);
+      if (!simple && /[-+*/%]|\w\s*\(/.test(init)) {
+        const start = offset + m[1].length;
+        out.push({ line: i, name: m[2], start, end: start + m[2].length });
+      }
+    }
+    offset += raw.length + 1;
+  });
+  return out;
+}
+
+/** Inverse of mapOffset: where an offset of the current text was in the analysed text (undefined inside inserted text). */
+export function unmapOffset(offset: number, edits: readonly TextEdit[]): number | undefined {
+  let o = offset;
+  for (let i = edits.length - 1; i >= 0; i--) {
+    const e = edits[i];
+    if (o >= e.offset + e.inserted) o -= e.inserted - e.length;
+    else if (o > e.offset) return undefined;
+  }
+  return o;
+}

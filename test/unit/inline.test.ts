@@ -1,0 +1,177 @@
+// Pure logic of the inline values / hover / CodeLens (src/host/inlineText.ts), on the examples.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { evaluate } from '../../src/core';
+import { parseTarget } from '../../src/parse';
+import {
+  chainTerms, formatNumber, formatFull, hoverMarkdown, hoverNode, inlineItems, inlineLines, mapOffset,
+  mergeByCurrentLine, regexTargets, unmapOffset, STALE_SUFFIX,
+} from '../../src/host/inlineText';
+
+const EXAMPLES = join(__dirname, '..', '..', 'examples');
+function load(file: string, name: string) {
+  const text = readFileSync(join(EXAMPLES, file), 'utf8');
+  const program = parseTarget({ text, fileName: file, name });
+  return { text, program, ev: evaluate(program) };
+}
+const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length;
+const both = { show: 'both' as const, precision: 4 };
+
+describe('inline: formatNumber', () => {
+  it('significant digits, trailing zeros dropped, unicode minus', () => {
+    assert.equal(formatNumber(0.598687, 4), '0.5987');
+    assert.equal(formatNumber(-0.0123456, 3), '−0.0123');
+    assert.equal(formatNumber(-2, 4), '−2');
+    assert.equal(formatNumber(12, 4), '12');
+    assert.equal(formatNumber(0, 4), '0');
+    assert.equal(formatNumber(-0, 4), '0');
+    assert.equal(formatNumber(123456.7, 4), '123500');
+    assert.equal(formatNumber(1234567, 4), '1.235e6');
+    assert.equal(formatNumber(1.5e-7, 4), '1.5e−7');
+    assert.equal(formatNumber(NaN), 'NaN');
+    assert.equal(formatNumber(-Infinity), '−∞');
+  });
+  it('full precision round-trips', () => {
+    assert.equal(formatFull(0.1 + 0.2), '0.30000000000000004');
+    assert.equal(formatFull(-4), '−4');
+  });
+});
+
+describe('inline: which lines show what', () => {
+  it('simple.ts: inputs on their declarations, the output (∂ = 1) on the target line', () => {
+    const { text, ev } = load('simple.ts', 'f');
+    const lines = inlineLines(ev, both, text);
+    const byLine = Object.fromEntries(lines.map((l) => [l.line, l.text]));
+    assert.equal(byLine[lineOf(text, 'const x = -2')], 'x = −2  ∂f/∂x = −4');
+    assert.equal(byLine[lineOf(text, 'const y = 5')], 'y = 5  ∂f/∂y = −4');
+    assert.equal(byLine[lineOf(text, 'const z = -4')], 'z = −4  ∂f/∂z = 3');
+    assert.equal(byLine[lineOf(text, 'const f =')], 'f = −12  ∂f/∂f = 1');
+    assert.equal(lines.length, 4);
+  });
+
+  it('network.ts: several declarations on one line are joined; helper bodies are never decorated', () => {
+    const { text, ev } = load('network.ts', 'loss');
+    const lines = inlineLines(ev, both, text);
+    const byLine = new Map(lines.map((l) => [l.line, l]));
+    const w = byLine.get(lineOf(text, 'const w11 = 0.1'))!;
+    assert.deepEqual(w.items.map((i) => i.label), ['w11', 'w12', 'w13']);
+    assert.match(w.text, /^w11 = 0\.1 {2}∂loss\/∂w11 = −0\.01298 {3}w12 = −0\.4 {2}∂loss\/∂w12 = 0\.02686 {3}w13 = 0\.7/);
+    // h1 = sigmoid(...): the call's result on the call's line, named h1.
+    assert.match(byLine.get(lineOf(text, 'const h1 ='))!.text, /^h1 = 0\.4354 {2}∂loss\/∂h1 = −0\.1056$/);
+    assert.equal(byLine.get(lineOf(text, 'const loss ='))!.text, 'loss = 0.3259  ∂loss/∂loss = 1');
+    assert.ok(!byLine.has(lineOf(text, 'const sigmoid =')), 'the helper body is not decorated');
+    assert.ok(!byLine.has(lineOf(text, '// hidden layer')));
+  });
+
+  it('relu.ts: each call of a helper on the target line shows its own result', () => {
+    const { text, ev } = load('relu.ts', 'y');
+    const line = inlineLines(ev, both, text).find((l) => l.line === lineOf(text, 'const y ='))!;
+    assert.deepEqual(line.items.map((i) => i.label), ['y', 'relu(w1 * x + b)', 'relu(w2 * x + b)']);
+    assert.match(line.text, /relu\(w2 \* x \+ b\) = 0 {2}∂y\/∂relu\(w2 \* x \+ b\) = 1/);
+    assert.ok(!inlineLines(ev, both, text).some((l) => l.line === lineOf(text, 'const relu =')));
+  });
+
+  it('show = value / gradient / off', () => {
+    const { text, ev } = load('simple.ts', 'f');
+    const x = lineOf(text, 'const x = -2');
+    assert.equal(inlineLines(ev, { show: 'value', precision: 4 }, text).find((l) => l.line === x)!.text, 'x = −2');
+    assert.equal(inlineLines(ev, { show: 'gradient', precision: 4 }, text).find((l) => l.line === x)!.text, '∂f/∂x = −4');
+    assert.deepEqual(inlineLines(ev, { show: 'off', precision: 4 }, text), []);
+  });
+
+  it('segments carry the gradient sign for colouring', () => {
+    const { text, ev } = load('simple.ts', 'f');
+    const z = inlineLines(ev, both, text).find((l) => l.line === lineOf(text, 'const z'))!;
+    assert.deepEqual(z.segments.map((s) => s.role), ['value', 'positive']);
+    const x = inlineLines(ev, both, text).find((l) => l.line === lineOf(text, 'const x'))!;
+    assert.deepEqual(x.segments.map((s) => s.role), ['value', 'negative']);
+  });
+
+  it('a multi-line target shows its largest sub-expressions on lines with nothing else', () => {
+    const text = 'const a = 2;\nconst b = 3;\nconst out = a * b +\n  (a - b) ** 2;\n';
+    const program = parseTarget({ text, name: 'out' });
+    const ev = evaluate(program);
+    const lines = inlineLines(ev, both, text);
+    assert.equal(lines.find((l) => l.line === 4)!.text, '(a - b) ** 2 = 1  ∂out/∂((a - b) ** 2) = 1');
+    assert.equal(inlineItems(ev, text).filter((i) => i.kind === 'expr').length, 1);
+  });
+});
+
+describe('inline: edits', () => {
+  it('mapOffset / unmapOffset follow insertions and deletions', () => {
+    const edits = [{ offset: 10, length: 0, inserted: 5 }, { offset: 0, length: 3, inserted: 0 }];
+    assert.equal(mapOffset(20, edits), 22);
+    assert.equal(mapOffset(5, edits), 2);
+    assert.equal(mapOffset(1, edits), 0);
+    assert.equal(unmapOffset(22, edits), 20);
+    assert.equal(unmapOffset(9, edits), undefined); // inside the inserted text
+  });
+  it('lines that an edit joined are merged', () => {
+    const { text, ev } = load('simple.ts', 'f');
+    const lines = inlineLines(ev, both, text);
+    const merged = mergeByCurrentLine(lines, () => 0);
+    assert.equal(merged.size, 1);
+    assert.equal(merged.get(0)!.length, 8);
+    assert.ok(STALE_SUFFIX.includes('stale'));
+  });
+});
+
+describe('inline: hover', () => {
+  it('a use of a named gate inside another declaration: fan-out terms sum to its gradient', () => {
+    const { text, program, ev } = load('network.ts', 'loss');
+    const at = text.indexOf('h1 * u11');
+    const id = hoverNode(program, at + 1, { text: 'h1', start: at, end: at + 2 })!;
+    assert.equal(program.nodes[id].name, 'h1');
+    const terms = chainTerms(ev, id);
+    assert.equal(terms.length, 2);
+    const sum = terms.reduce((s, t) => s + t.contribution, 0);
+    assert.ok(Math.abs(sum - ev.tape.grad[id]) < 1e-15);
+    const md = hoverMarkdown(ev, id, { text });
+    assert.match(md, /fan-out/);
+    assert.match(md, /\| `h1 \* u11` \| −0\.122747 \| 0\.5 \| −0\.0613737 \|/);
+    assert.match(md, /\*\*sum\*\*.*−0\.105623/);
+    assert.ok(md.includes(formatFull(ev.tape.value[id])));
+    assert.ok(md.includes(formatFull(ev.tape.grad[id])));
+  });
+
+  it('a use of an input in the target, and its declaration, both give the input', () => {
+    const { text, program, ev } = load('simple.ts', 'f');
+    const use = text.lastIndexOf('(x + y)') + 1;
+    const x = hoverNode(program, use, { text: 'x', start: use, end: use + 1 })!;
+    assert.equal(program.nodes[x].kind, 'input');
+    const decl = text.indexOf('const x = -2') + 6;
+    assert.equal(hoverNode(program, decl, { text: 'x', start: decl, end: decl + 1 }), x);
+    const md = hoverMarkdown(ev, x, { text });
+    assert.match(md, /∂f\/∂x = `−4`/);
+    assert.match(md, /\| `x \+ y` \| −4 \| 1 \| −4 \|/);
+  });
+
+  it('an operator gives the innermost sub-expression, with its local derivatives', () => {
+    const { text, program, ev } = load('simple.ts', 'f');
+    const plus = text.lastIndexOf('x + y') + 2;
+    const id = hoverNode(program, plus)!;
+    assert.equal(program.nodes[id].label, 'x + y');
+    const md = hoverMarkdown(ev, id, { text });
+    assert.match(md, /Local derivatives/);
+    assert.match(md, /\| a = `x` \| −2 \| 1 \| `1` \|/);
+  });
+
+  it('the output says backprop starts there; words elsewhere in the file give nothing', () => {
+    const { text, program, ev } = load('simple.ts', 'f');
+    assert.match(hoverMarkdown(ev, program.root, { text }), /backpropagation starts/);
+    const comment = text.indexOf('first example');
+    assert.equal(hoverNode(program, comment, { text: 'first', start: comment, end: comment + 5 }), undefined);
+  });
+});
+
+describe('inline: regex CodeLens targets (no parser)', () => {
+  it('finds arithmetic declarations, skips literals, arrays, functions and multi-literal lines', () => {
+    const text = readFileSync(join(EXAMPLES, 'network.ts'), 'utf8');
+    const names = regexTargets(text).map((t) => t.name);
+    assert.deepEqual(names, ['h1', 'h2', 'h3', 'y1', 'y2', 'loss']);
+    const simple = readFileSync(join(EXAMPLES, 'simple.ts'), 'utf8');
+    const [f] = regexTargets(simple);
+    assert.equal(simple.slice(f.start, f.end), 'f');
+  });
+});
