@@ -4,7 +4,6 @@
  *  (a') a data-driven floor: a forward-only tight switch loop over the graph's arrays,
  *  (b) a micrograd-style engine (the usual baseline),
  *  (c) tfjs-core tf.valueAndGrads on scalars (on a smaller graph: see TFJS_NODES),
- *  plus a prototype of src/core/tape.ts with a switch instead of op-table closures.
  * All engines run the same graph; the section verifies they agree before printing timings.
  */
 import { backward, forward, LEAF, tapeBytes, type Tape } from '../../src/core/tape';
@@ -14,7 +13,6 @@ import { compileFloor } from '../lib/floor';
 import { forwardTight } from '../lib/tightloop';
 import { buildMicrograd, type Value } from '../lib/micrograd';
 import { loadTf, tfValueAndGrads } from '../lib/tfjs';
-import { backwardSwitch, forwardSwitch } from '../proto/tape-switch';
 import { fmt, gc, heapUsed, relErr, table, timeInterleaved, timeIt, type Timing } from '../lib/timing';
 import type { BenchContext, Check, Section, SectionResult } from './types';
 
@@ -46,9 +44,6 @@ export const enginesSection: Section = {
     const ours = toTape(g);
     forward(ours);
     backward(ours, g.root);
-    const proto = toTape(g);
-    forwardSwitch(proto);
-    backwardSwitch(proto, g.root);
 
     t0 = performance.now();
     const floor = compileFloor(g, 'array', FLOOR_CHUNK);
@@ -91,11 +86,6 @@ export const enginesSection: Section = {
       vrows.push(['micrograd', `root value + ${sample.length} input grads (${nonzero} non-zero)`,
         Math.max(worstV, worstG).toExponential(1), verdictTol(Math.max(worstV, worstG), TOL)]);
       if (!(worstV <= TOL && worstG <= TOL)) problems.push(`micrograd: value rel ${worstV}, grads rel ${worstG}`);
-    }
-    {
-      const same = bitwiseSame(ours, proto);
-      vrows.push(['ours, switch prototype', 'all values, grads, locals', same ? 'bitwise' : 'DIFFER', same ? 'ok' : 'FAIL']);
-      if (!same) problems.push('switch prototype differs from src/core/tape.ts');
     }
     const grads = Array.from(ours.grad).filter((x, i) => g.op[i] === LEAF && x !== 0).map(Math.abs);
     log(`input gradients: ${grads.length} of ${g.inputs.length} non-zero, |grad| from ` +
@@ -149,16 +139,14 @@ export const enginesSection: Section = {
     const fast = timeInterleaved([
       () => { forward(ours); backward(ours, g.root); },
       () => forward(ours),
-      () => { forwardSwitch(proto); backwardSwitch(proto, g.root); },
       () => floor.run(),
       () => forwardTight(g, tight),
     ], { warmup: 3, rounds: Math.max(reps, 9) });
     const oursRow: Row = { engine: 'ours: src/core/tape.ts forward+backward', work: 'fwd+bwd', nodes: n, t: fast[0] };
-    const protoRow: Row = { engine: 'ours with a switch (bench/proto/tape-switch.ts)', work: 'fwd+bwd', nodes: n, t: fast[2] };
     const floorRow: Row = { engine: `floor (a): generated straight-line JS, ${FLOOR_CHUNK / 1000}k-statement chunks`,
-      work: 'fwd', nodes: n, t: fast[3] };
-    const tightRow: Row = { engine: "floor (a'): tight switch loop over the graph's arrays", work: 'fwd', nodes: n, t: fast[4] };
-    rows.push(oursRow, { engine: 'ours: forward only', work: 'fwd', nodes: n, t: fast[1] }, protoRow, floorRow, tightRow);
+      work: 'fwd', nodes: n, t: fast[2] };
+    const tightRow: Row = { engine: "floor (a'): tight switch loop over the graph's arrays", work: 'fwd', nodes: n, t: fast[3] };
+    rows.push(oursRow, { engine: 'ours: forward only', work: 'fwd', nodes: n, t: fast[1] }, floorRow, tightRow);
     const mgRow: Row = { engine: 'micrograd-style Value objects + closures', work: 'fwd+bwd', nodes: n,
       t: timeIt(() => { buildMicrograd(g).root.backward(); }, { warmup: 1, reps }) };
     rows.push(mgRow);
@@ -177,7 +165,6 @@ export const enginesSection: Section = {
       `${fmt(Math.min(...r.t.samples), 0)}–${fmt(Math.max(...r.t.samples), 0)}`).join('; '));
     if (tfNote) log(tfNote);
 
-    const floorBest = Math.min(nsPerNode(floorRow), nsPerNode(tightRow));
     const checks: Check[] = [
       check('ours(fwd+bwd) / floor(a) generated JS fwd', ours1 / nsPerNode(floorRow), '≤ 3×', (x) => x <= 3),
       check("ours(fwd+bwd) / floor(a') tight loop fwd", ours1 / nsPerNode(tightRow), '≤ 3×', (x) => x <= 3),
@@ -190,8 +177,6 @@ export const enginesSection: Section = {
     checks.push(
       { name: 'tape bytes/node', measured: fmt(tb, 1), target: '≤ 64', ok: tb <= 64 },
       { name: 'micrograd heap bytes/node', measured: fmt(mgHeapPerNode, 1), target: '(info)', ok: true },
-      check("prototype switch: ours'(fwd+bwd) / floor(a') tight loop", nsPerNode(protoRow) / floorBest, '≤ 3×', (x) => x <= 3),
-      check("prototype switch: micrograd / ours'", nsPerNode(mgRow) / nsPerNode(protoRow), '≥ 10×', (x) => x >= 10),
     );
     return { checks, verified: true };
   },
@@ -213,16 +198,6 @@ function sampleInputs(g: Graph, k: number): number[] {
   return out;
 }
 
-function bitwiseSame(p: Tape, q: Tape): boolean {
-  const eq = (x: Float64Array, y: Float64Array) => {
-    const bx = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-    const by = new Uint8Array(y.buffer, y.byteOffset, y.byteLength);
-    if (bx.length !== by.length) return false;
-    for (let i = 0; i < bx.length; i++) if (bx[i] !== by[i]) return false;
-    return true;
-  };
-  return eq(p.value, q.value) && eq(p.grad, q.grad) && eq(p.local, q.local);
-}
 
 function describe(g: Graph): string {
   const count = new Map<string, number>();

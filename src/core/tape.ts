@@ -12,7 +12,7 @@
  * local derivative (8 B). A typical expression (about one edge per node) costs ~33 B/node.
  * Typed arrays are structured-cloneable, so a tape can be posted to the webview as is.
  */
-import { OP_LIST, type OpSpec } from './ops';
+import { OP_CODE, OP_LIST, type OpSpec } from './ops';
 
 export const LEAF = -1;
 
@@ -99,65 +99,101 @@ function grow<T extends Int8Array | Int32Array | Float64Array>(
   return b;
 }
 
+// Hot path. The op table (ops.ts) defines every op; forward and backward below inline the
+// arithmetic of the most common ops in a switch and fall back to the table for the rest.
+// Calling the table's closures from one call site is megamorphic (V8 cannot inline ~36
+// targets): the switch halves forward+backward time (docs/benchmarks.md). A unit test
+// checks every inlined case against the table.
+const ADD = OP_CODE.add, SUB = OP_CODE.sub, MUL = OP_CODE.mul, DIV = OP_CODE.div, NEG = OP_CODE.neg;
+const EXP = OP_CODE.exp, TANH = OP_CODE.tanh;
+
 /** Forward pass: every gate's value from its arguments' values, in topological order. */
 export function forward(t: Tape): void {
   const { op, argStart, args, value } = t;
   for (let i = 0; i < t.size; i++) {
     const code = op[i];
     if (code === LEAF) continue;
-    const spec = OP_LIST[code];
     const s = argStart[i];
-    const end = argStart[i + 1];
-    if (spec.arity === 'n') {
-      let acc = value[args[s]];
-      for (let k = s + 1; k < end; k++) acc = spec.forward(acc, value[args[k]], 0);
-      value[i] = acc;
-    } else {
-      const a = value[args[s]];
-      const b = end - s > 1 ? value[args[s + 1]] : 0;
-      const c = end - s > 2 ? value[args[s + 2]] : 0;
-      value[i] = spec.forward(a, b, c);
+    switch (code) {
+      case ADD: value[i] = value[args[s]] + value[args[s + 1]]; break;
+      case SUB: value[i] = value[args[s]] - value[args[s + 1]]; break;
+      case MUL: value[i] = value[args[s]] * value[args[s + 1]]; break;
+      case DIV: value[i] = value[args[s]] / value[args[s + 1]]; break;
+      case NEG: value[i] = -value[args[s]]; break;
+      case EXP: value[i] = Math.exp(value[args[s]]); break;
+      case TANH: value[i] = Math.tanh(value[args[s]]); break;
+      default: value[i] = forwardByTable(t, i);
     }
   }
+}
+
+/** A gate's value computed through the op table (the definition). */
+function forwardByTable(t: Tape, i: number): number {
+  const { argStart, args, value } = t;
+  const spec = OP_LIST[t.op[i]];
+  const s = argStart[i];
+  const end = argStart[i + 1];
+  if (spec.arity === 'n') {
+    let acc = value[args[s]];
+    for (let k = s + 1; k < end; k++) acc = spec.forward(acc, value[args[k]], 0);
+    return acc;
+  }
+  return spec.forward(value[args[s]], end - s > 1 ? value[args[s + 1]] : 0, end - s > 2 ? value[args[s + 2]] : 0);
 }
 
 /**
  * Backward pass from `root` (default: the last node). Gradients start at zero (a fresh run
  * never sees old gradients), ∂root/∂root = 1, then each gate, in reverse topological order,
- * sends upstream × local to each argument. Fills `grad` and `local`.
+ * computes its local derivatives and sends upstream × local to each argument. Fills `grad`
+ * and `local`.
  */
 export function backward(t: Tape, root = t.size - 1): void {
-  const { op, argStart, args, value, grad, local } = t;
+  const { op, argStart, args, grad, local } = t;
   grad.fill(0);
   local.fill(0);
   if (root < 0) return;
   grad[root] = 1;
   for (let i = root; i >= 0; i--) {
-    const code = op[i];
-    if (code === LEAF) continue;
-    const spec = OP_LIST[code];
-    const s = argStart[i];
-    const end = argStart[i + 1];
-    const out = value[i];
+    if (op[i] === LEAF) continue;
+    localDerivatives(t, i);
     const upstream = grad[i];
-    if (spec.arity === 'n') {
-      const chosen = chosenArgument(t, i);
-      for (let k = s; k < end; k++) {
-        const d = k === chosen ? 1 : 0;
-        local[k] = d;
-        grad[args[k]] += upstream * d; // the chain rule; += is where fan-out accumulates
-      }
-    } else {
-      const a = value[args[s]];
-      const b = end - s > 1 ? value[args[s + 1]] : 0;
-      const c = end - s > 2 ? value[args[s + 2]] : 0;
-      for (let k = s; k < end; k++) {
-        const d = spec.local(k - s, a, b, c, out);
-        local[k] = d;
-        grad[args[k]] += upstream * d; // the chain rule; += is where fan-out accumulates
-      }
+    for (let k = argStart[i]; k < argStart[i + 1]; k++) {
+      grad[args[k]] += upstream * local[k]; // the chain rule; the one place fan-out accumulates
     }
   }
+}
+
+/** Fills local[k] = ∂node_i/∂arg_k for node i's edges. */
+function localDerivatives(t: Tape, i: number): void {
+  const { op, argStart, args, value, local } = t;
+  const s = argStart[i];
+  const code = op[i];
+  switch (code) {
+    case ADD: local[s] = 1; local[s + 1] = 1; return;
+    case SUB: local[s] = 1; local[s + 1] = -1; return;
+    case MUL: local[s] = value[args[s + 1]]; local[s + 1] = value[args[s]]; return;
+    case DIV: {
+      const a = value[args[s]];
+      const b = value[args[s + 1]];
+      local[s] = 1 / b;
+      local[s + 1] = -a / (b * b);
+      return;
+    }
+    case NEG: local[s] = -1; return;
+    case EXP: local[s] = value[i]; return;
+    case TANH: local[s] = 1 - value[i] * value[i]; return;
+  }
+  const spec = OP_LIST[code];
+  const end = argStart[i + 1];
+  if (spec.arity === 'n') {
+    const chosen = chosenArgument(t, i);
+    for (let k = s; k < end; k++) local[k] = k === chosen ? 1 : 0;
+    return;
+  }
+  const a = value[args[s]];
+  const b = end - s > 1 ? value[args[s + 1]] : 0;
+  const c = end - s > 2 ? value[args[s + 2]] : 0;
+  for (let k = s; k < end; k++) local[k] = spec.local(k - s, a, b, c, value[i]);
 }
 
 /**
