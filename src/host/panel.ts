@@ -210,7 +210,10 @@ export class GradientPanel implements vscode.Disposable {
     const csp = [
       "default-src 'none'",
       `img-src ${webview.cspSource} data: blob:`,
-      `style-src ${webview.cspSource}`,
+      // Styles may be inline: the toolkit's components (FAST templates, e.g. the data grid's
+      // grid-template-columns) bind `style` attributes, which CSP cannot allow by nonce or hash.
+      // Scripts stay strict: only our bundle, by nonce; no inline script, no eval.
+      `style-src ${webview.cspSource} 'unsafe-inline'`,
       `font-src ${webview.cspSource}`,
       `script-src 'nonce-${nonce}'`,
     ].join('; ');
