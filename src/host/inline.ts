@@ -65,8 +65,8 @@ const COLOR: Record<SegmentRole, string> = {
 };
 /** Gap between the code and the first value, between items, and between a value and its gradient. */
 const MARGIN_FIRST = '0 0 0 2.5em';
-const MARGIN_ITEM = '0 0 0 1.75em';
-const MARGIN_PART = '0 0 0 0.75em';
+const MARGIN_ITEM = '0 0 0 2em';
+const MARGIN_PART = '0 0 0 0.9em';
 /** Segments per line drawn separately (coloured); the rest share the last one. */
 const MAX_SLOTS = 16;
 
@@ -89,16 +89,12 @@ export class InlineValues implements vscode.Disposable {
    * so `slots` is kept sorted by key and segment i of every line goes to slots[i].
    */
   private slots: vscode.TextEditorDecorationType[] = [];
-  private readonly staleType = vscode.window.createTextEditorDecorationType({
-    after: { color: new vscode.ThemeColor('gradientLens.inlineStaleForeground'), margin: MARGIN_FIRST, fontStyle: 'italic' },
-    rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
-  });
   private readonly disposables: vscode.Disposable[];
 
   /** `recompute` re-runs the current target's analysis (onEdit = recompute) and calls show() or markStale(). */
   constructor(private readonly recompute: () => void) {
     this.disposables = [
-      this.staleType, this.changed, { dispose: () => this.slots.forEach((t) => t.dispose()) },
+      this.changed, { dispose: () => this.slots.forEach((t) => t.dispose()) },
       vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e)),
       vscode.window.onDidChangeVisibleTextEditors(() => this.apply()),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -212,7 +208,6 @@ export class InlineValues implements vscode.Disposable {
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document.uri.toString() !== uri) continue;
       for (const slot of this.slots) editor.setDecorations(slot, []);
-      editor.setDecorations(this.staleType, []);
     }
     this.snapshots.delete(uri);
   }
@@ -230,31 +225,26 @@ export class InlineValues implements vscode.Disposable {
     }
     const edits = this.edits;
     const merged = mergeByCurrentLine(this.lines, (anchor) => doc.positionAt(mapOffset(anchor, edits)).line);
-    const fresh: vscode.DecorationOptions[][] = [];
-    const stale: vscode.DecorationOptions[] = [];
+    const perSlot: vscode.DecorationOptions[][] = [];
     const lines: InlineSnapshot['lines'] = [];
     for (const [line, segments] of [...merged].sort((x, y) => x[0] - y[0])) {
       if (segments.length === 0) continue;
       const end = doc.lineAt(line).range.end;
       const range = new vscode.Range(end, end);
-      const text = joinSegments(segments);
-      if (this.stale) {
-        stale.push({ range, renderOptions: { after: { contentText: text + STALE_SUFFIX } } });
-        lines.push({ line: line + 1, text: text + STALE_SUFFIX });
-      } else {
-        let segs = segments;
-        if (segs.length > MAX_SLOTS) {
-          const rest = segs.slice(MAX_SLOTS - 1);
-          segs = [...segs.slice(0, MAX_SLOTS - 1), { text: joinSegments(rest), role: 'value', itemStart: true }];
-        }
-        segs.forEach((seg, i) => (fresh[i] ??= []).push({ range, renderOptions: { after: segmentOptions(seg, i) } }));
-        lines.push({ line: line + 1, text });
+      const text = joinSegments(segments) + (this.stale ? STALE_SUFFIX : '');
+      lines.push({ line: line + 1, text });
+      let segs = segments;
+      if (segs.length > MAX_SLOTS) {
+        const rest = segs.slice(MAX_SLOTS - 1);
+        segs = [...segs.slice(0, MAX_SLOTS - 1), { text: joinSegments(rest).replace(/ /g, '\u00a0'), role: 'value', itemStart: true }];
       }
+      segs.forEach((seg, i) => (perSlot[i] ??= []).push({
+        range, renderOptions: { after: segmentOptions(seg, i, this.stale, i === segs.length - 1) },
+      }));
     }
-    this.ensureSlots(fresh.length);
+    this.ensureSlots(perSlot.length);
     for (const editor of editors) {
-      this.slots.forEach((slot, i) => editor.setDecorations(slot, fresh[i] ?? []));
-      editor.setDecorations(this.staleType, stale);
+      this.slots.forEach((slot, i) => editor.setDecorations(slot, perSlot[i] ?? []));
     }
     this.snapshots.set(uri, { uri, stale: this.stale, pending: this.timer !== undefined, editors: editors.length, lines });
   }
@@ -277,10 +267,12 @@ export class InlineValues implements vscode.Disposable {
   }
 }
 
-function segmentOptions(seg: InlineSegment, index: number): vscode.ThemableDecorationAttachmentRenderOptions {
+/** One segment as an after-decoration: spacing by margins (CSS collapses spaces in generated content). */
+function segmentOptions(seg: InlineSegment, index: number, stale: boolean, last: boolean): vscode.ThemableDecorationAttachmentRenderOptions {
   return {
-    contentText: seg.text,
-    color: new vscode.ThemeColor(COLOR[seg.role]),
+    contentText: seg.text + (stale && last ? STALE_SUFFIX : ''),
+    color: new vscode.ThemeColor(stale ? 'gradientLens.inlineStaleForeground' : COLOR[seg.role]),
+    fontStyle: stale ? 'italic' : 'normal',
     margin: index === 0 ? MARGIN_FIRST : seg.itemStart ? MARGIN_ITEM : MARGIN_PART,
   };
 }

@@ -336,7 +336,7 @@ function describe(ev: Evaluation, id: number): string {
   if (n.kind === 'const') return 'constant';
   const spec = OP_LIST[ev.tape.op[id]];
   const f = n.frame === undefined ? undefined : topLevelFrameOf(ev.program, id);
-  if (f !== undefined) return `result of a ${ev.program.frames[f].fn}(…) call (its last gate: ${spec.symbol}, ${spec.role})`;
+  if (f !== undefined) return `result of a call of ${ev.program.frames[f].fn} (inlined helper)`;
   return `${spec.symbol} gate (${spec.role})`;
 }
 
@@ -386,36 +386,47 @@ export function chainTerms(ev: Pick<Evaluation, 'tape' | 'root'>, id: number): C
   return terms;
 }
 
-/** Markdown for the hover of node `id`: full-precision value and gradient, local derivatives, chain-rule terms. */
+/**
+ * Local derivatives of a whole inlined call (frame `f`): ∂result/∂input for every node outside
+ * the call that its gates read (its arguments, and any outer constants it uses), by a backward
+ * pass restricted to the call's own gates. E.g. σ(1 − σ) for sigmoid(a).
+ */
+export function callLocals(ev: Pick<Evaluation, 'program' | 'tape'>, f: number): Array<{ node: number; local: number }> {
+  const { program, tape } = ev;
+  const inFrame = (id: number) => {
+    let fr = program.nodes[id].frame;
+    while (fr !== undefined && fr >= 0) {
+      if (fr === f) return true;
+      fr = program.frames[fr].parent;
+    }
+    return false;
+  };
+  const result = program.frames[f].result;
+  const outside = new Map<number, number>();
+  if (!inFrame(result)) return [{ node: result, local: 1 }];
+  const g = new Map<number, number>([[result, 1]]);
+  for (let i = result; i >= 0; i--) {
+    const gi = g.get(i);
+    if (gi === undefined || tape.op[i] === LEAF || !inFrame(i)) continue;
+    for (let k = tape.argStart[i]; k < tape.argStart[i + 1]; k++) {
+      const a = tape.args[k];
+      const target = inFrame(a) ? g : outside;
+      target.set(a, (target.get(a) ?? 0) + gi * tape.local[k]);
+    }
+  }
+  return [...outside].sort((x, y) => x[0] - y[0]).map(([node, local]) => ({ node, local }));
+}
+
+/** Markdown for the hover of node `id`: full-precision value and gradient, chain-rule terms, local derivatives. */
 export function hoverMarkdown(ev: Evaluation, id: number, opts: { text?: string; stale?: boolean } = {}): string {
   const { tape, program } = ev;
   const out = outputName(program);
   const label = labelOf(ev, id, opts.text);
   const p = (x: number) => formatNumber(x, 6);
   const lines: string[] = [];
-  lines.push(`**Gradient Lens** · ${code(label)} — ${describe(ev, id)}${opts.stale ? ' · *stale: the file changed since this was computed*' : ''}`);
+  lines.push(`*Gradient Lens* · **${label.replace(/[*_`[\]]/g, '\\$&')}** — ${describe(ev, id)}${opts.stale ? ' · *stale: the file changed since this was computed*' : ''}`);
   lines.push('');
-  lines.push(`value = ${code(formatFull(tape.value[id]))}  `);
-  lines.push(`${partial(out, label)} = ${code(formatFull(tape.grad[id]))}`);
-
-  if (tape.op[id] !== LEAF) {
-    const spec = OP_LIST[tape.op[id]];
-    const s = tape.argStart[id];
-    const e = tape.argStart[id + 1];
-    const letters = ['a', 'b', 'c'];
-    lines.push('');
-    const inCall = program.nodes[id].frame !== undefined;
-    lines.push(`**Local derivative${e - s > 1 ? 's' : ''}** of ${inCall ? `its last gate (${spec.symbol}, inside ${program.frames[program.nodes[id].frame!].fn})` : `this ${spec.symbol} gate`}:`);
-    lines.push('');
-    lines.push(`| input | value | ∂gate/∂input | formula |`);
-    lines.push(`|---|---:|---:|---|`);
-    for (let k = s; k < e; k++) {
-      const arg = tape.args[k];
-      const formula = spec.formula[spec.arity === 'n' ? 0 : k - s] ?? '';
-      const letter = spec.arity === 'n' ? `arg ${k - s + 1}` : letters[k - s];
-      lines.push(`| ${letter} = ${code(labelOf(ev, arg, opts.text))} | ${p(tape.value[arg])} | ${p(tape.local[k])} | ${code(formula)} |`);
-    }
-  }
+  lines.push(`value = ${code(formatFull(tape.value[id]))} · ${partial(out, label)} = ${code(formatFull(tape.grad[id]))}`);
 
   lines.push('');
   if (id === ev.root) {
@@ -430,14 +441,42 @@ export function hoverMarkdown(ev: Evaluation, id: number, opts: { text?: string;
         ? `**Chain rule** — ${code(label)} feeds ${terms.length} gates (fan-out), so its gradient is the **sum** of what each sends back:`
         : `**Chain rule** — ${code(label)} feeds one gate:`);
       lines.push('');
-      lines.push(`| consumer gate | upstream ∂${out}/∂gate | × local ∂gate/∂${isIdentifierLike(label) ? label : 'this'} | = contribution |`);
+      lines.push(`| consumer gate | upstream ∂${out}/∂gate | × local ∂gate/∂${isIdentifierLike(label) && label.length <= 12 ? label : 'this'} | = contribution |`);
       lines.push(`|---|---:|---:|---:|`);
       let sum = 0;
       for (const t of terms) {
         sum += t.contribution;
         lines.push(`| ${code(labelOf(ev, t.gate, opts.text))} | ${p(t.upstream)} | ${p(t.local)} | ${p(t.contribution)} |`);
       }
-      if (fan) lines.push(`| **sum** | | | **${p(sum)}** |`);
+      if (fan) lines.push(`| **sum** = ${partial(out, label)} | | | **${p(sum)}** |`);
+    }
+  }
+
+  const n = program.nodes[id];
+  const call = n.frame === undefined ? undefined : topLevelFrameOf(program, id);
+  if (call !== undefined) {
+    const locals = callLocals(ev, call);
+    lines.push('');
+    lines.push(`**Local derivative${locals.length > 1 ? 's' : ''}** of the call, through the gates inside ${code(program.frames[call].fn)}:`);
+    lines.push('');
+    lines.push('| input | value | ∂call/∂input |');
+    lines.push('|---|---:|---:|');
+    for (const l of locals) lines.push(`| ${code(labelOf(ev, l.node, opts.text))} | ${p(tape.value[l.node])} | ${p(l.local)} |`);
+  } else if (tape.op[id] !== LEAF) {
+    const spec = OP_LIST[tape.op[id]];
+    const s = tape.argStart[id];
+    const e = tape.argStart[id + 1];
+    const letters = ['a', 'b', 'c'];
+    lines.push('');
+    lines.push(`**Local derivative${e - s > 1 ? 's' : ''}** of this ${spec.symbol} gate:`);
+    lines.push('');
+    lines.push(`| input | value | ∂gate/∂input | formula |`);
+    lines.push(`|---|---:|---:|---|`);
+    for (let k = s; k < e; k++) {
+      const arg = tape.args[k];
+      const formula = spec.formula[spec.arity === 'n' ? 0 : k - s] ?? '';
+      const letter = spec.arity === 'n' ? `arg ${k - s + 1}` : letters[k - s];
+      lines.push(`| ${letter} = ${code(labelOf(ev, arg, opts.text))} | ${p(tape.value[arg])} | ${p(tape.local[k])} | ${code(formula)} |`);
     }
   }
   return lines.join('\n');

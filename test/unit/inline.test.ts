@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { evaluate } from '../../src/core';
 import { parseTarget } from '../../src/parse';
 import {
-  chainTerms, formatNumber, formatFull, hoverMarkdown, hoverNode, inlineItems, inlineLines, mapOffset,
+  callLocals, chainTerms, formatNumber, formatFull, hoverMarkdown, hoverNode, inlineItems, inlineLines, mapOffset,
   mergeByCurrentLine, regexTargets, unmapOffset, STALE_SUFFIX,
 } from '../../src/host/inlineText';
 
@@ -133,6 +133,17 @@ describe('inline: hover', () => {
     assert.match(md, /\*\*sum\*\*.*−0\.105623/);
     assert.ok(md.includes(formatFull(ev.tape.value[id])));
     assert.ok(md.includes(formatFull(ev.tape.grad[id])));
+  });
+
+  it('a call result: its local derivative through the helper is σ(1 − σ)', () => {
+    const { text, program, ev } = load('network.ts', 'loss');
+    const h1 = program.nodes.findIndex((n) => n.name === 'h1');
+    const f = program.frames.findIndex((fr) => fr.parent === -1 && fr.result === h1);
+    const [l] = callLocals(ev, f);
+    const s = ev.tape.value[h1];
+    assert.ok(Math.abs(l.local - s * (1 - s)) < 1e-15);
+    assert.equal(l.node, program.frames[f].args[0]);
+    assert.match(hoverMarkdown(ev, h1, { text }), /\| `x1 \* w11 \+ x2 \* w21 \+ b11` \| −0\.26 \| 0\.245822 \|/);
   });
 
   it('a use of an input in the target, and its declaration, both give the input', () => {
