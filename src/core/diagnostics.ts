@@ -4,7 +4,7 @@
  * Each diagnostic points at one node and names it with its line:column.
  */
 import type { ExprNode, ExprProgram } from './expr';
-import { LEAF, chosenArgument, specOf, type Tape } from './tape';
+import { LEAF, chosenArgument, liveNodes, specOf, type Tape } from './tape';
 
 export type DiagnosticCode =
   | 'non-finite' // a value turns NaN/±Infinity here from finite inputs (or an input is non-finite)
@@ -38,10 +38,13 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
   const nodes = program.nodes;
   const { op, argStart, args, value, grad, local } = t;
   const isConstZero = (id: number) => nodes[id].kind === 'const' && value[id] === 0;
+  // Nodes in a branch `c ? a : b` does not take are never evaluated by JavaScript: no diagnostics.
+  const live = liveNodes(t, program.root);
+  const dead = (i: number) => live !== undefined && !live[i];
 
   // 1. The first node whose value is non-finite although all its arguments are finite.
   for (let i = 0; i < t.size; i++) {
-    if (Number.isFinite(value[i])) continue;
+    if (Number.isFinite(value[i]) || dead(i)) continue;
     if (op[i] === LEAF) {
       if (nodes[i].kind === 'input') {
         out.push({ severity: 'warning', code: 'non-finite', nodeId: i,
@@ -63,7 +66,7 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
 
   // 2. The first gate (in backward order) that sends a non-finite gradient from a finite one.
   outer: for (let i = program.root; i >= 0; i--) {
-    if (op[i] === LEAF || !Number.isFinite(grad[i])) continue;
+    if (op[i] === LEAF || !Number.isFinite(grad[i]) || dead(i)) continue;
     for (let k = argStart[i]; k < argStart[i + 1]; k++) {
       if (nodes[args[k]].kind === 'const') continue; // e.g. ∂(a^2)/∂2 at a < 0: flows nowhere
       const contribution = grad[i] * local[k];
@@ -81,7 +84,7 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
 
   for (let i = 0; i < t.size; i++) {
     const spec = specOf(t, i);
-    if (!spec) continue;
+    if (!spec || dead(i)) continue;
     const s = argStart[i];
     const e = argStart[i + 1];
     if (spec.arity === 'n') {
@@ -117,6 +120,7 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
     }
   }
   for (const i of sigmoidNodes) {
+    if (dead(i)) continue;
     const y = value[i];
     if (y > SATURATION || y < 1 - SATURATION) {
       out.push({ severity: 'warning', code: 'saturated', nodeId: i,

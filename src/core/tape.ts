@@ -153,14 +153,44 @@ export function backward(t: Tape, root = t.size - 1): void {
   local.fill(0);
   if (root < 0) return;
   grad[root] = 1;
+  const live = liveNodes(t, root);
   for (let i = root; i >= 0; i--) {
     if (op[i] === LEAF) continue;
     localDerivatives(t, i);
+    if (live && !live[i]) continue; // in a branch `c ? a : b` did not take: JS never evaluates it
     const upstream = grad[i];
     for (let k = argStart[i]; k < argStart[i + 1]; k++) {
       grad[args[k]] += upstream * local[k]; // the chain rule; the one place fan-out accumulates
     }
   }
+}
+
+const COND = OP_CODE.cond;
+
+/**
+ * The nodes JavaScript actually evaluates for `root`: everything it reaches, except through the
+ * branch a `c ? a : b` does not take. Undefined when the graph has no conditional (all live).
+ * Without this, a NaN/Infinity local derivative in the untaken branch (Math.sqrt(x) at 0 in
+ * `x > 0 ? Math.sqrt(x) : 0`) would turn 0 × ∞ into a NaN gradient.
+ */
+export function liveNodes(t: Tape, root = t.size - 1): Uint8Array | undefined {
+  const { op, argStart, args, value } = t;
+  let hasCond = false;
+  for (let i = 0; i <= root && !hasCond; i++) hasCond = op[i] === COND;
+  if (!hasCond) return undefined;
+  const live = new Uint8Array(t.size);
+  live[root] = 1;
+  for (let i = root; i >= 0; i--) {
+    if (!live[i] || op[i] === LEAF) continue;
+    const s = argStart[i];
+    if (op[i] === COND) {
+      live[args[s]] = 1;
+      live[args[value[args[s]] ? s + 1 : s + 2]] = 1;
+    } else {
+      for (let k = s; k < argStart[i + 1]; k++) live[args[k]] = 1;
+    }
+  }
+  return live;
 }
 
 /** Fills local[k] = ∂node_i/∂arg_k for node i's edges. */

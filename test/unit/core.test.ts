@@ -320,3 +320,43 @@ describe('core: the tape\'s inlined fast path agrees with the op table', () => {
       }), { numRuns: 3000, seed: 7 });
   });
 });
+
+describe('core: c ? a : b evaluates only the branch taken', () => {
+  function guardedSqrt(x: number) {
+    const p = new ProgramBuilder();
+    const xi = p.input('x', x);
+    p.op('cond', p.op('gt', xi, p.const(0)), p.op('sqrt', xi), p.const(0));
+    return evaluate(p.build());
+  }
+  it('no NaN gradient and no diagnostic from the untaken branch (x > 0 ? Math.sqrt(x) : 0 at x = 0)', () => {
+    const ev = guardedSqrt(0);
+    assert.equal(ev.value, 0);
+    assert.equal(grads(ev).x, 0);
+    assert.deepEqual(ev.diagnostics, []);
+  });
+  it('the taken branch still gets its gradient', () => {
+    assert.equal(grads(guardedSqrt(4)).x, 0.25);
+  });
+  it('a node shared by both branches and the condition gets what the taken paths send', () => {
+    const p = new ProgramBuilder();
+    const x = p.input('x', 3);
+    const sq = p.op('mul', x, x);
+    p.op('cond', p.op('lt', sq, p.const(100)), p.op('mul', sq, p.const(2)), p.op('log', p.op('sub', x, p.const(3))));
+    const ev = evaluate(p.build());
+    assert.equal(ev.value, 18);
+    assert.equal(grads(ev).x, 12); // d(2x²)/dx; the untaken log(x − 3) = log 0 sends nothing
+    assert.ok(!ev.diagnostics.some((d) => d.code === 'non-finite'));
+  });
+});
+
+describe('core: gradient check', () => {
+  it('reads an exact 0 against a tiny numeric value as agreement (absolute floor)', () => {
+    const p = new ProgramBuilder();
+    const x = p.input('x', 0);
+    p.op('mul', p.op('mul', x, x), x);
+    const [c] = gradientCheck(evaluate(p.build()))!;
+    assert.equal(c.analytic, 0);
+    assert.ok(c.relError < 1e-4, String(c.relError));
+    assert.equal(relativeError(2, 1), 0.5);
+  });
+});
