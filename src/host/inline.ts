@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { Analysis } from './analyze';
 import {
-  inlineLines, joinSegments, mapOffset, mergeByCurrentLine, STALE_SUFFIX, unmapOffset,
+  diffEdit, inlineLines, joinSegments, mapOffset, mergeByCurrentLine, STALE_SUFFIX, unmapOffset,
   type InlineLine, type InlineSegment, type InlineShow, type SegmentRole, type TextEdit,
 } from './inlineText';
 
@@ -186,9 +186,14 @@ export class InlineValues implements vscode.Disposable {
   private documentChanged(e: vscode.TextDocumentChangeEvent): void {
     const a = this.analysis;
     if (!a || e.document.uri.toString() !== a.document.uri || e.contentChanges.length === 0) return;
-    // Changes of one event are relative to the text before it: apply from the highest offset down.
-    const changes = [...e.contentChanges].sort((x, y) => y.rangeOffset - x.rangeOffset);
-    for (const c of changes) this.edits.push({ offset: c.rangeOffset, length: c.rangeLength, inserted: c.text.length });
+    if (this.text !== undefined) {
+      this.edits = diffEdit(this.text, e.document.getText());
+    } else {
+      // No analysed text to compare with: follow the change events (relative to the text before
+      // each event, so apply from the highest offset down).
+      const changes = [...e.contentChanges].sort((x, y) => y.rangeOffset - x.rangeOffset);
+      for (const c of changes) this.edits.push({ offset: c.rangeOffset, length: c.rangeLength, inserted: c.text.length });
+    }
     if (this.settings.onEdit === 'recompute') {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => {

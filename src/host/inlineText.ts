@@ -271,6 +271,22 @@ export interface TextEdit {
   inserted: number;
 }
 
+/**
+ * The edit that turns `before` into `after`, as one replaced range (common prefix and suffix kept).
+ * Deriving it from the texts, rather than accumulating change events, cannot drift: whatever
+ * events arrived, the mapping is exact outside the changed region.
+ */
+export function diffEdit(before: string, after: string): TextEdit[] {
+  if (before === after) return [];
+  const max = Math.min(before.length, after.length);
+  let prefix = 0;
+  while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < max - prefix &&
+    before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  return [{ offset: prefix, length: before.length - prefix - suffix, inserted: after.length - prefix - suffix }];
+}
+
 /** Where an offset of the old text lies after the edits (applied in order). Offsets inside a replaced range move to its end. */
 export function mapOffset(offset: number, edits: readonly TextEdit[]): number {
   let o = offset;

@@ -151,6 +151,21 @@ describe('inline values', function () {
     assert.equal(textAt(a, doc, 6), 'f = −12  ∂f/∂f = 1');
   });
 
+  it('they follow typing, including Enter inside a line comment (on-enter rules insert "// ")', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: '// header comment\nconst x = -2;\nconst y = 5;\nconst z = -4;\nconst f = (x + y) * z;\n' });
+    const editor = await showAt(doc, '(x + y) * z', 1);
+    await until('decorations', () => textAt(a, doc, 2) === 'x = −2  ∂f/∂x = −4');
+    await vscode.window.showTextDocument(doc, { viewColumn: editor.viewColumn });
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    for (const ch of '// edited') await vscode.commands.executeCommand('type', { text: ch });
+    await vscode.commands.executeCommand('type', { text: '\n' });
+    await until('stale', () => a.inlineDecorations(doc.uri.toString())?.stale === true);
+    const xLine = doc.getText().split('\n').findIndex((l) => l.startsWith('const x')) + 1;
+    assert.equal(textAt(a, doc, xLine), 'x = −2  ∂f/∂x = −4 (stale)', doc.getText());
+    const fLine = doc.getText().split('\n').findIndex((l) => l.startsWith('const f')) + 1;
+    assert.equal(textAt(a, doc, fLine), 'f = −12  ∂f/∂f = 1 (stale)');
+  });
+
   it('onEdit = recompute: new numbers after the debounce', async () => {
     await setInline('inline.onEdit', 'recompute');
     await setInline('inline.debounceMs', 50);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { evaluate } from '../../src/core';
 import { parseTarget } from '../../src/parse';
 import {
+  diffEdit,
   callLocals, chainTerms, formatNumber, formatFull, hoverMarkdown, hoverNode, inlineItems, inlineLines, mapOffset,
   mergeByCurrentLine, regexTargets, unmapOffset, STALE_SUFFIX,
 } from '../../src/host/inlineText';
@@ -184,5 +185,20 @@ describe('inline: regex CodeLens targets (no parser)', () => {
     const simple = readFileSync(join(EXAMPLES, 'simple.ts'), 'utf8');
     const [f] = regexTargets(simple);
     assert.equal(simple.slice(f.start, f.end), 'f');
+  });
+});
+
+describe('inline: edits derived from the texts', () => {
+  it('diffEdit maps offsets exactly outside the changed region, for any sequence of changes', () => {
+    const before = '// header\nconst x = -2;\nconst y = 5;\n';
+    const after = '// edited\n// // header\nconst x = -2;\nconst y = 5;\n';
+    const edits = diffEdit(before, after);
+    const x = before.indexOf('const x');
+    assert.equal(after.slice(mapOffset(x, edits), mapOffset(x, edits) + 7), 'const x');
+    const y = before.indexOf('const y');
+    assert.equal(after.slice(mapOffset(y, edits), mapOffset(y, edits) + 7), 'const y');
+    assert.deepEqual(diffEdit(before, before), []);
+    const removed = diffEdit(before, before.replace('// header\n', ''));
+    assert.equal(mapOffset(x, removed), 0);
   });
 });
