@@ -1,7 +1,8 @@
 // The gradient panel in the real VS Code: the graph of f = (x + y) * z, the backward stepper,
 // editing an input, hover → source highlight, SVG export through the save dialog, the
-// panel restored after "Developer: Reload Window"; then the folded σ network in light, dark
-// and high-contrast themes (screenshots in test-results/panel-*.png).
+// panel restored after "Developer: Reload Window"; the folded σ network (opened readable,
+// expanded and folded by mouse and keyboard) in dark, light and high-contrast themes
+// (screenshots in test-results/panel-*-{dark,light,hc}.png).
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,6 +38,8 @@ async function switchTheme(d: VSCodeDriver, theme: Theme): Promise<void> {
 
 /** Puts the cursor on `const NAME` in FILE and runs Show gradients. */
 async function showGradients(d: VSCodeDriver, file: string, name: string, ready = '.gnode'): Promise<Frame> {
+  // Open the file in the first group (clicking in the panel made its group the active one).
+  await d.runCommand('View: Focus First Editor Group');
   await d.openFile(file);
   const lines = readFileSync(join(d.workspace, file), 'utf8').split('\n');
   const line = lines.findIndex((l) => l.startsWith(`const ${name} `)) + 1;
@@ -51,6 +54,11 @@ async function showGradients(d: VSCodeDriver, file: string, name: string, ready 
 
 async function nodeGrads(frame: Frame): Promise<Record<string, number>> {
   return frame.locator('.gnode').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-label'), Number(e.getAttribute('data-grad'))])));
+}
+
+/** The graph's current zoom (the view's probe data, kept on the element for tests). */
+async function graphView(frame: Frame): Promise<{ x: number; y: number; k: number }> {
+  return JSON.parse((await frame.locator('.graph').getAttribute('data-view')) ?? '{"x":0,"y":0,"k":0}');
 }
 
 async function panelFrame(d: VSCodeDriver): Promise<Frame> {
@@ -130,23 +138,44 @@ export default async function panel(d: VSCodeDriver): Promise<void> {
   const sigmas = await frame.locator('.gnode.kind-folded').count();
   assert.equal(sigmas, 5, 'five σ calls folded');
   assert.ok(await frame.locator('.gnode.kind-folded[data-label="h1"]').count(), 'h1 shows its name');
+  // Too big to fit readably in the panel: it opens on the output at a readable scale.
+  const opened = await graphView(frame);
+  assert.ok(opened.k >= 0.5, `opens readable (scale ${opened.k})`);
+  await d.screenshot('panel-network-dark');
   await frame.locator('[data-action="fit"]').click();
   await sleep(300);
-  await d.screenshot('panel-network-dark');
-  // Expand h1's σ and fold it back.
-  await frame.locator('.gnode.kind-folded[data-label="h1"] .expand').click();
+  await d.screenshot('panel-network-fit-dark');
+  // Expand h1's σ the way a user does: bring the node into view (keyboard focus selects it and
+  // zooms to a readable scale), then click its ⊕; fold it back with the group's ⊖ fold.
+  const h1 = frame.locator('.gnode.kind-folded[data-label="h1"]');
+  await h1.focus();
+  await waitFor('h1 selected and readable', async () => (await h1.getAttribute('class'))?.includes('selected') && (await graphView(frame)).k >= 0.5);
+  await sleep(200);
+  await h1.locator('.expand').click();
   await waitFor('expanded σ', async () => (await frame.locator('.frame-group').count()) === 1);
   await sleep(300);
+  assert.equal(await frame.locator('.gnode.kind-folded').count(), 4);
   await d.screenshot('panel-network-expanded-dark');
   await frame.locator('.frame-label').click();
   await waitFor('folded again', async () => (await frame.locator('.gnode.kind-folded').count()) === 5);
-  for (const theme of ['light', 'high-contrast'] as const) {
+  // The keyboard does it too: E on a focused folded node.
+  await h1.focus();
+  await h1.press('e');
+  await waitFor('expanded by E', async () => (await frame.locator('.frame-group').count()) === 1);
+  await frame.locator('.frame-label').focus();
+  await frame.locator('.frame-label').press('Enter');
+  await waitFor('folded by Enter', async () => (await frame.locator('.gnode.kind-folded').count()) === 5);
+
+  for (const [theme, tag] of [['light', 'light'], ['high-contrast', 'hc']] as const) {
     await switchTheme(d, theme);
     d.theme = theme; // the reload below waits for the current theme
-    await d.screenshot(`panel-network-${theme}`);
-    await frame.locator('[data-action="step"]').click();
+    await frame.locator('[data-action="reset"]').click();
     await sleep(200);
-    await d.screenshot(`panel-stepper-${theme}`);
+    await d.screenshot(`panel-network-${tag}`);
+    for (let i = 0; i < 3; i++) await frame.locator('[data-action="step"]').click();
+    await waitFor('step 3', async () => (await frame.locator('.step-text').innerText()).includes('Step 3 of'));
+    await sleep(200);
+    await d.screenshot(`panel-stepper-${tag}`);
     await frame.locator('[data-action="reset"]').click();
   }
   const probe = await frame.evaluate(() => document.querySelectorAll('[data-node-id]').length);
@@ -154,11 +183,19 @@ export default async function panel(d: VSCodeDriver): Promise<void> {
 
   // ---- 6. the panel is restored after a reload, with the same numbers ----
   frame = await showGradients(d, 'simple.ts', 'f', '.gnode.root[data-label="f"]');
+  await frame.locator('[data-action="step"]').click();
+  await frame.locator('[data-action="step"]').click();
+  await waitFor('simple step 2', async () => (await frame.locator('.step-text').innerText()).includes('Step 2 of 2'));
+  await sleep(200);
+  await d.screenshot('panel-simple-stepper-hc');
+  await frame.locator('[data-action="reset"]').click();
   const gradsBefore = await nodeGrads(frame);
   await d.runCommand('Developer: Reload Window');
   await sleep(1500);
   await d.waitForWorkbench();
   frame = await panelFrame(d);
   await waitFor('restored numbers', async () => JSON.stringify(await nodeGrads(frame)) === JSON.stringify(gradsBefore), 30_000);
+  assert.equal(await frame.locator('.target-name').innerText(), 'f');
+  await d.screenshot('panel-reloaded-hc');
 
 }

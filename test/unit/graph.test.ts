@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { evaluate } from '../../src/core';
 import { parseTarget } from '../../src/parse';
 import { analyzeFrames, buildDisplay, edgeNumbers, type DisplayGraph } from '../../webview/graph/model';
-import { layout, placeInOrder, countCrossings } from '../../webview/graph/layout';
+import { layout, placeInOrder, countCrossings, COL_GAP, type LayoutResult } from '../../webview/graph/layout';
+import { curveYAt, labelSize, placeEdgeLabels } from '../../webview/graph/labels';
+import { fitView, transformFor } from '../../webview/graph/view';
 import { buildSteps, gateOrder, stateAt } from '../../webview/graph/stepper';
 import { gradStyle, magnitude, edgeWidth } from '../../webview/graph/color';
 import { ProgramBuilder } from './builder';
@@ -182,6 +184,153 @@ describe('graph layout', () => {
     const pos = [0, 1, 0, 1];
     assert.equal(countCrossings([[0, 1], [2, 3]], [[3], [2], [], []], pos), 1);
     assert.equal(countCrossings([[0, 1], [2, 3]], [[2], [3], [], []], pos), 0);
+  });
+});
+
+/** `Math.tanh(x0 * w0) + Math.tanh(x1 * w1) + ...` (left-associative, like the parser builds it). */
+function chainProgram(terms: number) {
+  const b = new ProgramBuilder();
+  const xs = [b.input('x0', 0.5), b.input('x1', -0.25), b.input('x2', 1.5)];
+  let sum = -1;
+  for (let i = 0; i < terms; i++) {
+    const t = b.op('tanh', b.op('mul', xs[i % 3], b.input(`w${i}`, ((i % 17) - 8) / 10)));
+    sum = sum < 0 ? t : b.op('add', sum, t);
+  }
+  return b.build(sum);
+}
+
+/** The layout invariants every graph must keep. */
+function checkLayout(g: DisplayGraph, L: LayoutResult, what: string) {
+  for (const e of g.edges) {
+    assert.ok(L.x[e.from] + g.nodes[e.from].width < L.x[e.to], `${what}: edge ${e.from}→${e.to} goes left to right`);
+    assert.ok(L.rank[e.from] < L.rank[e.to], `${what}: argument in an earlier column`);
+  }
+  const maxX = Math.max(...g.nodes.map((d) => L.x[d.index]));
+  assert.equal(L.x[g.root], maxX, `${what}: the output is rightmost`);
+  // No two boxes overlap (same column: vertical gap; different columns: separated by the column gap).
+  const order = g.nodes.map((d) => d.index).sort((a, b) => L.rank[a] - L.rank[b] || L.y[a] - L.y[b]);
+  for (let k = 1; k < order.length; k++) {
+    const a = order[k - 1];
+    const b = order[k];
+    if (L.rank[a] !== L.rank[b]) continue;
+    assert.ok(L.y[a] + g.nodes[a].height <= L.y[b] + 1e-9, `${what}: nodes ${a} and ${b} overlap`);
+  }
+  for (let r = 1; r < L.ranks; r++) assert.ok(L.colX[r] - (L.colX[r - 1] + L.colW[r - 1]) >= COL_GAP - 1e-9, `${what}: column gap ${r}`);
+  for (const d of g.nodes) {
+    const r = L.rank[d.index];
+    assert.ok(L.x[d.index] >= L.colX[r] - 1e-9 && L.x[d.index] + d.width <= L.colX[r] + L.colW[r] + 1e-9, `${what}: node inside its column`);
+    assert.ok(Number.isFinite(L.y[d.index]) && L.y[d.index] >= -1e-9, `${what}: y`);
+  }
+}
+
+describe('graph layout: invariants on the examples and on deep chains', () => {
+  for (const [file, name] of [['simple.ts', 'f'], ['neuron.ts', 'out'], ['neuron.ts', 'out2'], ['network.ts', 'loss'], ['relu.ts', 'y']]) {
+    it(`${file} ${name}: inputs left of their gates, output rightmost, no overlaps`, () => {
+      const ev = parseExample(file, name);
+      const g = buildDisplay(ev.program, ev.tape);
+      checkLayout(g, layoutOf(g), `${file}:${name}`);
+    });
+  }
+
+  it('the network example stays compact: few crossings, every operand next to its gate', () => {
+    const ev = parseExample('network.ts', 'loss');
+    const g = buildDisplay(ev.program, ev.tape);
+    const L = layoutOf(g);
+    assert.ok(L.crossings <= 14, `${L.crossings} crossings`);
+    // Operands used once sit in the column right before their gate.
+    for (const d of g.nodes) {
+      if (g.outEdges[d.index].length !== 1) continue;
+      const e = g.edges[g.outEdges[d.index][0]];
+      assert.equal(L.rank[e.to] - L.rank[d.index], 1, `${d.label} next to its gate`);
+    }
+  });
+
+  it('a 500-term sum (~2,000 nodes, 500 columns) is a staircase of one-column edges, laid out fast', () => {
+    const ev = evaluate(chainProgram(500), {});
+    const g = buildDisplay(ev.program, ev.tape, { maxNodes: 5000 });
+    assert.ok(g.nodes.length > 1900);
+    const t0 = performance.now();
+    const L = layoutOf(g);
+    const ms = performance.now() - t0;
+    checkLayout(g, L, 'chain');
+    // Only the edges from the three shared x's span more than one column.
+    const xs = new Set(['x0', 'x1', 'x2'].map((n) => g.nodes.findIndex((d) => d.label === n)));
+    for (const e of g.edges) if (!xs.has(e.from)) assert.equal(L.rank[e.to] - L.rank[e.from], 1);
+    assert.ok(L.crossings < 2000, `${L.crossings} crossings`);
+    assert.ok(ms < 1500, `${ms} ms`); // generous (shared CI cores); the benchmark reports the real number
+  });
+});
+
+describe('edge labels', () => {
+  it('curveYAt follows the renderer\'s curve: ends, middle, monotone', () => {
+    const pts = [0, 0, 100, 50];
+    assert.equal(curveYAt(pts, 0), 0);
+    assert.equal(curveYAt(pts, 100), 50);
+    assert.ok(Math.abs(curveYAt(pts, 50) - 25) < 1e-6);
+    assert.ok(curveYAt(pts, 30) < curveYAt(pts, 60));
+    assert.equal(curveYAt([0, 0, 50, 10, 100, 10], 75), 10);
+  });
+
+  it('labels sit in the gap before the gate, never over a node box nor over each other', () => {
+    for (const [file, name] of [['simple.ts', 'f'], ['network.ts', 'loss']]) {
+      const ev = parseExample(file, name);
+      const g = buildDisplay(ev.program, ev.tape);
+      const L = layoutOf(g);
+      const boxes = g.nodes.map((d) => ({ x: L.x[d.index], y: L.y[d.index], w: d.width, h: d.height }));
+      const points = (ei: number) => {
+        const e = g.edges[ei];
+        const nIn = g.inEdges[e.to].length;
+        const slot = g.inEdges[e.to].indexOf(ei);
+        return [L.x[e.from] + g.nodes[e.from].width, L.y[e.from] + g.nodes[e.from].height / 2, ...L.bends[ei],
+          L.x[e.to], L.y[e.to] + (g.nodes[e.to].height * (slot + 1)) / (nIn + 1)];
+      };
+      const gap = (ei: number) => {
+        const r = L.rank[g.edges[ei].to];
+        return { left: L.colX[r - 1] + L.colW[r - 1], right: L.colX[r] };
+      };
+      for (let gate = 0; gate < g.nodes.length; gate++) {
+        const reqs = g.inEdges[gate].map((edge) => ({ edge, variants: [['−0.0282 × (−0.235) = 0.00663'], ['−0.0282 × (−0.235)', '= 0.00663'], ['−0.0282', '× (−0.235)', '= 0.00663']] }));
+        if (!reqs.length) continue;
+        const placed = placeEdgeLabels(reqs, { boxes, points, gap });
+        assert.equal(placed.length, reqs.length);
+        for (const l of placed) {
+          for (const b of boxes) {
+            const hit = l.x < b.x + b.w && b.x < l.x + l.w && l.y < b.y + b.h && b.y < l.y + l.h;
+            assert.ok(!hit, `${file}: label of edge ${l.edge} covers a node`);
+          }
+          const { left, right } = gap(l.edge);
+          assert.ok(l.x >= left - 1e-9 && l.x + l.w <= right + 1e-9, `${file}: label inside the gap (${l.x}..${l.x + l.w} in ${left}..${right})`);
+          if (!l.leader) assert.ok(l.ay >= l.y && l.ay <= l.y + l.h, 'no leader: the label covers its edge');
+        }
+        for (let i = 0; i < placed.length; i++) {
+          for (let j = i + 1; j < placed.length; j++) {
+            const a = placed[i];
+            const b = placed[j];
+            assert.ok(!(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h), 'labels do not overlap');
+          }
+        }
+      }
+    }
+  });
+
+  it('picks the first text variant that fits the gap', () => {
+    const wide = ['a much longer single line label'];
+    const two = ['two', 'lines'];
+    const placed = placeEdgeLabels([{ edge: 0, variants: [wide, two] }], {
+      boxes: [], points: () => [0, 0, 100, 0], gap: () => ({ left: 10, right: 90 }),
+    });
+    assert.deepEqual(placed[0].lines, two);
+    assert.ok(labelSize(two).w <= 76);
+  });
+});
+
+describe('zoom maths', () => {
+  it('fits a world into a viewport and maps the view to one CSS transform', () => {
+    const v = fitView(1000, 500, 600, 400);
+    assert.ok(Math.abs(v.k - (600 - 48) / 1000) < 1e-12);
+    assert.equal(transformFor({ x: 0, y: 0, k: 1 }, 0, 0), 'translate(0px, 0px) scale(1)');
+    // World point (v.x, v.y) lands at the viewport's top-left: (ox − v.x)·k + (v.x − ox)·k = 0.
+    assert.equal(transformFor({ x: 10, y: 20, k: 2 }, -64, -64), 'translate(-148px, -168px) scale(2)');
   });
 });
 

@@ -56,9 +56,19 @@ export interface LayoutResult {
   width: number;
   height: number;
   ranks: number;
+  /** Per rank: left x and width of the column (the gap after rank r is colX[r]+colW[r] .. colX[r+1]). */
+  colX: Float64Array;
+  colW: Float64Array;
   crossings: number;
   dummies: number;
 }
+
+/** Default gap between columns: room for a two- or three-line chain-rule label (render.ts). */
+export const COL_GAP = 92;
+
+/** Work budgets (node + edge visits of the augmented graph) for the sweeps and the relaxation. */
+const WORK_SWEEPS = 50_000;
+const WORK_RELAX = 50_000;
 
 /** Runs the layout to completion (Node, tests, small graphs). */
 export function layout(g: LayoutInput, opts: LayoutOptions = {}): LayoutResult {
@@ -71,10 +81,8 @@ export function layout(g: LayoutInput, opts: LayoutOptions = {}): LayoutResult {
 
 /** The layout as resumable steps: yields (a phase name) between units of work. */
 export function* layoutSteps(g: LayoutInput, opts: LayoutOptions = {}): Generator<string, LayoutResult, void> {
-  const colGap = opts.colGap ?? 64;
+  const colGap = opts.colGap ?? COL_GAP;
   const rowGap = opts.rowGap ?? 16;
-  const sweeps = opts.sweeps ?? 6;
-  const relax = opts.relax ?? 6;
   const n = g.n;
   const m = g.from.length;
 
@@ -96,28 +104,25 @@ export function* layoutSteps(g: LayoutInput, opts: LayoutOptions = {}): Generato
     for (const e of succs[v]) if (--indeg[g.to[e]] === 0) topo[tail++] = g.to[e];
   }
   if (tail < n) throw new Error('layout: the graph has a cycle');
-  const rank = new Int32Array(n);
-  for (let t = 0; t < n; t++) {
+  // As late as possible: rank = maxRank − (longest path to a sink). An expression is mostly a
+  // tree hanging off the output, so every operand sits in the column right before its gate
+  // (a 500-term sum is a staircase of one-column edges, not 500 edges fanning in from the
+  // left), and a shared node sits right before its first use.
+  const dist = new Int32Array(n);
+  for (let t = n - 1; t >= 0; t--) {
     const v = topo[t];
-    let r = 0;
-    for (const e of preds[v]) r = Math.max(r, rank[g.from[e]] + 1);
-    rank[v] = r;
+    let d = 0;
+    for (const e of succs[v]) d = Math.max(d, dist[g.to[e]] + 1);
+    dist[v] = d;
   }
   let maxRank = 0;
-  for (let v = 0; v < n; v++) maxRank = Math.max(maxRank, rank[v]);
-  for (let v = 0; v < n; v++) {
-    if (preds[v].length === 0 && succs[v].length > 0) {
-      let r = Infinity;
-      for (const e of succs[v]) r = Math.min(r, rank[g.to[e]] - 1);
-      rank[v] = r;
-    } else if (succs[v].length === 0) {
-      rank[v] = maxRank; // every sink (the output) on the right
-    }
-  }
+  for (let v = 0; v < n; v++) maxRank = Math.max(maxRank, dist[v]);
+  const rank = new Int32Array(n);
+  for (let v = 0; v < n; v++) rank[v] = maxRank - dist[v];
   yield 'rank';
 
   // ---- 2. Dummy nodes on long edges (augmented graph: every edge spans one column). ----
-  const maxDummies = opts.maxDummies ?? Math.max(4000, 3 * n);
+  const maxDummies = opts.maxDummies ?? Math.max(2000, 2 * n);
   let dummies = 0;
   const chain: Int32Array[] = new Array(m); // per edge: its dummy node ids, or empty
   const empty = new Int32Array(0);
@@ -169,6 +174,11 @@ export function* layoutSteps(g: LayoutInput, opts: LayoutOptions = {}): Generato
     for (let e = 0; e < M; e++) downList[fillD[aFrom[e]]++] = aTo[e];
   }
   const adj: Adjacency = { upStart, upList, downStart, downList };
+  // Work budgets, O(k·(N + M)) in all: small graphs get every sweep and relaxation pass,
+  // big ones as many as WORK allows (at least one of each).
+  const unit = N + M + 1;
+  const sweeps = opts.sweeps ?? Math.max(1, Math.min(6, Math.floor(WORK_SWEEPS / unit)));
+  const relax = opts.relax ?? Math.max(2, Math.min(6, Math.floor(WORK_RELAX / unit)));
   yield 'dummies';
 
   // ---- 3. Order within columns: DFS from the sinks, then barycentric sweeps. ----
@@ -202,7 +212,9 @@ export function* layoutSteps(g: LayoutInput, opts: LayoutOptions = {}): Generato
   let best = layers.map((L) => L.slice());
   yield 'order';
   const key = new Float64Array(N);
-  for (let s = 0; s < sweeps && bestCross > 0; s++) {
+  let stale = 0;
+  for (let s = 0; s < sweeps && bestCross > 0 && stale < 2; s++) {
+    stale++;
     for (const dir of [1, -1]) {
       if (dir === 1) for (let r = 1; r < layers.length; r++) sortLayer(layers[r], adj, pos, key, true);
       else for (let r = layers.length - 2; r >= 0; r--) sortLayer(layers[r], adj, pos, key, false);
@@ -210,6 +222,7 @@ export function* layoutSteps(g: LayoutInput, opts: LayoutOptions = {}): Generato
       if (c < bestCross) {
         bestCross = c;
         best = layers.map((L) => L.slice());
+        stale = 0;
       }
       yield 'sweep';
     }
@@ -270,7 +283,7 @@ export function* layoutSteps(g: LayoutInput, opts: LayoutOptions = {}): Generato
     bends[e] = b;
   }
   const width = layers.length ? colX[layers.length - 1] + colW[layers.length - 1] : 0;
-  return { x, y, rank, bends, width, height: maxY - minY, ranks: layers.length, crossings: bestCross, dummies };
+  return { x, y, rank, bends, width, height: maxY - minY, ranks: layers.length, colX, colW, crossings: bestCross, dummies };
 }
 
 interface Adjacency {

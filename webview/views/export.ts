@@ -46,7 +46,18 @@ export function toRgb(c: string): string | undefined {
 }
 
 /** A standalone SVG document of the whole graph (not just the visible part). */
-export function serializeSvg(svg: SVGSVGElement, bounds: { width: number; height: number }, title: string): string {
+export function serializeSvg(svg: SVGSVGElement, bounds: { x: number; y: number; w: number; h: number }, title: string): string {
+  // The level-of-detail class hides text when zoomed far out: the export always has it.
+  const lod = svg.classList.contains('lod');
+  svg.classList.remove('lod');
+  try {
+    return serialize(svg, bounds, title);
+  } finally {
+    if (lod) svg.classList.add('lod');
+  }
+}
+
+function serialize(svg: SVGSVGElement, bounds: { x: number; y: number; w: number; h: number }, title: string): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
   const src = [svg, ...svg.querySelectorAll('*')] as Element[];
   const dst = [clone, ...clone.querySelectorAll('*')] as Element[];
@@ -64,16 +75,20 @@ export function serializeSvg(svg: SVGSVGElement, bounds: { width: number; height
     dst[i].removeAttribute('tabindex');
   }
   const pad = 24;
-  const w = Math.ceil(bounds.width + 2 * pad);
-  const ht = Math.ceil(bounds.height + 2 * pad);
+  const w = Math.ceil(bounds.w + 2 * pad);
+  const ht = Math.ceil(bounds.h + 2 * pad);
+  const x0 = Math.floor(bounds.x - pad);
+  const y0 = Math.floor(bounds.y - pad - 16);
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  clone.setAttribute('viewBox', `${-pad} ${-pad - 16} ${w} ${ht + 16}`);
+  clone.setAttribute('viewBox', `${x0} ${y0} ${w} ${ht + 16}`);
   clone.setAttribute('width', String(w));
   clone.setAttribute('height', String(ht + 16));
+  // The view's pan/zoom transform and compositor hints are not part of the picture.
+  clone.removeAttribute('style');
   const bg = resolveColor(getComputedStyle(document.body).backgroundColor || 'white');
   const rect = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
-  rect.setAttribute('x', String(-pad));
-  rect.setAttribute('y', String(-pad - 16));
+  rect.setAttribute('x', String(x0));
+  rect.setAttribute('y', String(y0));
   rect.setAttribute('width', String(w));
   rect.setAttribute('height', String(ht + 16));
   rect.setAttribute('style', `fill:${bg}`);

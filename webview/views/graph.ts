@@ -13,8 +13,8 @@ import { h } from './dom';
 import { buildDisplay, analyzeFrames, edgeNumbers, edgeFormula, type DisplayGraph, type EdgeNumbers, type FrameInfo } from '../graph/model';
 import { layoutSteps, type LayoutResult } from '../graph/layout';
 import { GraphRenderer } from '../graph/render';
-import { createZoom, type ZoomController } from '../graph/zoom';
-import { buildSteps, stateAt, type Step } from '../graph/stepper';
+import { createZoom, LOD_TEXT_K, READABLE_K, type ZoomController } from '../graph/zoom';
+import { buildSteps, gateOrder, stateAt, type Step } from '../graph/stepper';
 import { createStepper, type StepperView } from './stepper';
 import { exportGraph, renderExportButtons, serializeSvg } from './export';
 
@@ -30,9 +30,22 @@ export interface GraphView {
   dispose(): void;
 }
 
+/** Below this fit scale the graph opens on the output at OPEN_K instead of fitted. */
+const OPEN_MIN_K = 0.5;
+const OPEN_K = 0.75;
 /** Graphs up to this many drawn nodes are laid out synchronously (no flash of a spinner). */
 const SYNC_LAYOUT_NODES = 400;
-const SLICE_MS = 12;
+const SLICE_MS = 16;
+
+/** Runs `f` as a new task soon (a MessageChannel message: no 4 ms clamping like nested setTimeout). */
+const channel = typeof MessageChannel === 'function' ? new MessageChannel() : undefined;
+const queued: Array<() => void> = [];
+if (channel) channel.port1.onmessage = () => queued.shift()?.();
+function nextSlice(f: () => void): void {
+  if (!channel) { setTimeout(f, 0); return; }
+  queued.push(f);
+  channel.port2.postMessage(0);
+}
 
 export function renderGraph(initial: ViewContext): GraphView {
   let c = initial;
@@ -47,14 +60,19 @@ export function renderGraph(initial: ViewContext): GraphView {
   let renderer: GraphRenderer | undefined;
   let zoom: ZoomController | undefined;
   let nums: EdgeNumbers;
-  let steps: Step[] = [];
+  /** Built on first use (stepping): a repaint only computes the edge numbers. */
+  let steps: Step[] | undefined;
+  let stepCount = 0;
   let stepIndex = -1;
   let selectedIndex = -1;
   let generation = 0;
   let disposed = false;
   const timings: Record<string, number> = {};
   let created = performance.now();
-  let pendingSelect: { id: number; scroll: boolean } | undefined;
+  let pendingSelect: { id: number; scroll: boolean; frame?: number } | undefined;
+  let lod = false;
+  let pointerAt = 0;
+  let viewTimer: ReturnType<typeof setTimeout> | undefined;
 
   // ---- DOM skeleton ----
   const viewport = h('div', { class: 'graph-viewport', tabindex: -1 });
@@ -65,7 +83,7 @@ export function renderGraph(initial: ViewContext): GraphView {
     button('+', () => zoom?.zoomBy(1.25), { title: 'Zoom in (+)', attrs: { 'data-action': 'zoom-in' } }),
     button('Fit', () => zoom?.fit(), { title: 'Fit the whole graph (0)', attrs: { 'data-action': 'fit' } }),
   ]);
-  const stepper: StepperView = createStepper({ steps: [], onChange: (i, s) => onStep(i, s) });
+  const stepper: StepperView = createStepper({ count: 0, get: (i) => allSteps()[i], onChange: (i, s) => onStep(i, s) });
   const exportBar = renderExportButtons((f) => void doExport(f));
   const toolbar = h('div', { class: 'graph-toolbar' }, [stepper.element, zoomBar, exportBar]);
   const item = (cls: string, label: string) => h('span', { class: 'legend-item' }, [h('span', { class: `sw ${cls}` }), label]);
@@ -105,28 +123,34 @@ export function renderGraph(initial: ViewContext): GraphView {
     if (display.nodes.length <= SYNC_LAYOUT_NODES) {
       let r = it.next();
       while (!r.done) r = it.next();
-      timings.layoutMs = performance.now() - t1;
+      timings.layoutMs = timings.layoutCpuMs = performance.now() - t1;
       draw(r.value);
       return;
     }
+    // layoutMs: wall clock from start to done (other work of the page runs between slices);
+    // layoutCpuMs: the time spent in the layout itself.
+    let cpu = 0;
     const ring = h('div', { class: 'graph-busy', role: 'status' }, [progressRing(), ` Laying out ${display.nodes.length.toLocaleString('en-US')} nodes…`]);
     viewport.append(ring);
     const slice = () => {
       if (gen !== generation || disposed) { ring.remove(); return; }
-      const end = performance.now() + SLICE_MS;
+      const start = performance.now();
+      const end = start + SLICE_MS;
       for (;;) {
         const r = it.next();
         if (r.done) {
           ring.remove();
+          timings.layoutCpuMs = cpu + performance.now() - start;
           timings.layoutMs = performance.now() - t1;
           draw(r.value);
           return;
         }
         if (performance.now() > end) break;
       }
-      setTimeout(slice, 0);
+      cpu += performance.now() - start;
+      nextSlice(slice);
     };
-    setTimeout(slice, 0);
+    nextSlice(slice);
   }
 
   function draw(result: LayoutResult): void {
@@ -138,10 +162,19 @@ export function renderGraph(initial: ViewContext): GraphView {
     renderer = new GraphRenderer(display, result, c.settings.precision);
     viewport.prepend(renderer.svg);
     wire(renderer);
-    zoom = createZoom(renderer.svg, (v) => renderer?.svg.classList.toggle('lod', v.k < 0.4));
-    zoom.setBounds(result.width, result.height);
+    lod = false;
+    zoom = createZoom(viewport, renderer.svg, (v) => {
+      // Level of detail: no text below a readable scale (and no per-frame work otherwise).
+      const next = v.k < LOD_TEXT_K;
+      if (next !== lod) { lod = next; renderer?.svg.classList.toggle('lod', lod); }
+      // The current view for tests and the probe, written once the view settles.
+      if (viewTimer) clearTimeout(viewTimer);
+      viewTimer = setTimeout(() => { element.dataset.view = JSON.stringify(v); }, 80);
+    });
+    const b = renderer.bounds;
+    zoom.setBounds(b.w, b.h, b.x, b.y);
     // Small graphs get a smaller box (the user can still resize it: CSS resize).
-    if (!viewport.style.height) viewport.style.height = `min(58vh, ${Math.max(220, Math.ceil(result.height * 1.15 + 110))}px)`;
+    if (!viewport.style.height) viewport.style.height = `min(58vh, ${Math.max(220, Math.ceil(b.h * 1.1 + 90))}px)`;
     selectedIndex = -1;
     repaint();
     timings.renderMs = performance.now() - t0;
@@ -150,22 +183,35 @@ export function renderGraph(initial: ViewContext): GraphView {
     // Initial view: fit small graphs; big ones open on the output at a readable scale.
     requestAnimationFrame(() => {
       if (!zoom || !renderer) return;
-      if (previousView && !pendingSelect) zoom.setView(previousView);
+      if (previousView) zoom.setView(previousView);
       else fitOrOutput();
       if (c.selected !== null && c.selected !== undefined) select(c.selected, false);
-      if (pendingSelect) { select(pendingSelect.id, pendingSelect.scroll); pendingSelect = undefined; }
+      if (pendingSelect) {
+        const p = pendingSelect;
+        pendingSelect = undefined;
+        select(p.id, p.scroll);
+        // An expanded call: show its whole box when it fits (else its top-left with the fold button).
+        const gb = p.frame !== undefined ? renderer.groupBox(p.frame) : undefined;
+        if (gb) zoom.ensureVisible(gb.x, gb.y, gb.w, gb.h, LOD_TEXT_K + 0.1);
+      }
     });
   }
 
   function fitOrOutput(): void {
     if (!zoom || !renderer || !layout) return;
     zoom.fit();
-    if (zoom.view().k < 0.45 && display.root >= 0) {
+    // Fitting would make the text unreadable: open on the output (right edge) at a readable
+    // scale instead; Fit (0) shows the whole graph.
+    if (zoom.view().k < OPEN_MIN_K && display.root >= 0) {
       const b = renderer.nodeBox(display.root);
-      const W = renderer.svg.clientWidth || 600;
-      const H = renderer.svg.clientHeight || 400;
-      const k = 0.9;
-      zoom.setView({ k, x: b.x + b.w + 40 - W / k, y: b.y + b.h / 2 - H / (2 * k) });
+      const { W, H } = zoom.size();
+      const k = OPEN_K;
+      const top = renderer.bounds.y - 10;
+      const bottom = renderer.bounds.y + renderer.bounds.h + 10;
+      // Vertically: centred on the output, but not past the graph's top or bottom when it is taller than the view.
+      let y = b.y + b.h / 2 - H / (2 * k);
+      if (bottom - top > H / k) y = Math.max(top, Math.min(y, bottom - H / k));
+      zoom.setView({ k, x: b.x + b.w + 40 - W / k, y });
     }
   }
 
@@ -186,19 +232,32 @@ export function renderGraph(initial: ViewContext): GraphView {
     if (!renderer) return;
     nums = edgeNumbers(display, c.ev.tape);
     renderer.update(c.ev.tape, nums, diagnosticsByIndex(), c.settings.precision);
-    steps = buildSteps(display, program, c.ev.tape, nums, c.settings.precision);
-    stepper.setSteps(steps); // calls onStep → paints the stepping state
+    steps = undefined;
+    stepCount = gateOrder(display).length;
+    stepper.setSteps(stepCount); // calls onStep → paints the stepping state (builds the steps if stepping)
+  }
+
+  function allSteps(): Step[] {
+    steps ??= buildSteps(display, program, c.ev.tape, nums, c.settings.precision);
+    return steps;
   }
 
   function onStep(i: number, s: Step | undefined): void {
     stepIndex = i;
     if (!renderer) return;
-    const state = i >= 0 ? stateAt(display, steps, nums, i) : undefined;
+    const state = i >= 0 ? stateAt(display, allSteps(), nums, i) : undefined;
     renderer.paintSteps(state, s ? s.gate : -1, c.ev.tape);
     if (s) {
-      renderer.showEdgeLabels(s.gate, s.lines.map((l) => ({ edge: l.edge, text: `${short(l.upstream, 3)} × ${short(l.local, 3)} = ${short(l.contribution, 3)}` })));
+      renderer.showEdgeLabels(s.gate, s.lines.map((l) => {
+        const up = short(l.upstream, 3);
+        const local = short(l.local, 3);
+        const out = `= ${short(l.contribution, 3)}`;
+        const loc = l.local < 0 ? `(${local})` : local;
+        return { edge: l.edge, variants: [[`${up} × ${loc} ${out}`], [`${up} × ${loc}`, out], [up, `× ${loc}`, out]] };
+      }));
       const b = renderer.nodeBox(s.gate);
-      zoom?.ensureVisible(b.x, b.y, b.w, b.h);
+      // The gate and the gap before it (where its labels are).
+      zoom?.ensureVisible(b.x - 100, b.y, b.w + 100, b.h, LOD_TEXT_K + 0.1);
     } else {
       showSelectedLabels();
     }
@@ -208,7 +267,7 @@ export function renderGraph(initial: ViewContext): GraphView {
     if (!renderer) return;
     if (selectedIndex < 0 || display.inEdges[selectedIndex].length === 0) { renderer.showEdgeLabels(-1, []); return; }
     renderer.showEdgeLabels(selectedIndex, display.inEdges[selectedIndex].map((ei) => ({
-      edge: ei, text: `${short(nums.contribution[ei], 3)}`,
+      edge: ei, variants: [[`${short(nums.contribution[ei], 3)}`]],
     })));
   }
 
@@ -223,7 +282,9 @@ export function renderGraph(initial: ViewContext): GraphView {
 
   function wire(r: GraphRenderer): void {
     const svg = r.svg;
+    svg.addEventListener('pointerdown', () => { pointerAt = performance.now(); tooltip.hidden = true; });
     svg.addEventListener('pointerover', (e) => {
+      if (zoom?.panning()) return; // no hover work while dragging
       const i = indexOf(e.target);
       if (i >= 0) {
         c.highlight(rangeOf(i));
@@ -234,7 +295,9 @@ export function renderGraph(initial: ViewContext): GraphView {
       if (eg) showTooltip(e as PointerEvent, edgeTooltip(Number(eg.dataset.edge)));
     });
     svg.addEventListener('pointermove', (e) => {
-      if (!tooltip.hidden) placeTooltip(e);
+      if (tooltip.hidden) return;
+      if (zoom?.panning()) { tooltip.hidden = true; return; }
+      placeTooltip(e);
     });
     svg.addEventListener('pointerout', (e) => {
       const i = indexOf(e.target);
@@ -262,11 +325,22 @@ export function renderGraph(initial: ViewContext): GraphView {
     svg.addEventListener('focusin', (e) => {
       const i = indexOf(e.target);
       if (i >= 0 && i !== selectedIndex) {
-        selectIndex(i, false);
+        // Keyboard focus (Tab, arrows, or a script) brings the node into view at a readable
+        // scale; a click already points at a visible node.
+        const byPointer = performance.now() - pointerAt < 600;
+        selectIndex(i, !byPointer, byPointer ? undefined : READABLE_K);
         c.highlight(rangeOf(i));
       }
     });
-    svg.addEventListener('keydown', (e) => onNodeKey(e as KeyboardEvent));
+    svg.addEventListener('keydown', (e) => {
+      const fold = (e.target as Element).closest?.('[data-fold]');
+      if (fold && (e.key === 'Enter' || e.key === ' ')) {
+        e.preventDefault();
+        toggleFrame(Number(fold.getAttribute('data-fold')));
+        return;
+      }
+      onNodeKey(e as KeyboardEvent);
+    });
   }
 
   function activate(i: number): void {
@@ -286,7 +360,7 @@ export function renderGraph(initial: ViewContext): GraphView {
     if (expanded.has(f)) expanded.delete(f);
     else expanded.add(f);
     const anchor = frames?.[f]?.result;
-    if (anchor !== undefined) pendingSelect = { id: anchor, scroll: true };
+    if (anchor !== undefined) pendingSelect = { id: anchor, scroll: true, frame: expanded.has(f) ? f : undefined };
     structure();
   }
 
@@ -323,7 +397,7 @@ export function renderGraph(initial: ViewContext): GraphView {
 
   function focusNode(i: number): void {
     if (!renderer) return;
-    selectIndex(i, true);
+    selectIndex(i, true, READABLE_K);
     renderer.nodes[i].g.focus({ preventScroll: true });
   }
 
@@ -385,13 +459,13 @@ export function renderGraph(initial: ViewContext): GraphView {
     tooltip.style.top = `${y + hgt > r.height ? Math.max(4, y - hgt - 24) : y}px`;
   }
 
-  function selectIndex(i: number, scroll: boolean): void {
+  function selectIndex(i: number, scroll: boolean, minK?: number): void {
     selectedIndex = i;
     renderer?.select(i);
     if (stepIndex < 0) showSelectedLabels();
     if (scroll && renderer && i >= 0) {
       const b = renderer.nodeBox(i);
-      zoom?.ensureVisible(b.x, b.y, b.w, b.h);
+      zoom?.ensureVisible(b.x, b.y, b.w, b.h, minK);
     }
   }
 
@@ -402,7 +476,8 @@ export function renderGraph(initial: ViewContext): GraphView {
     }
     if (nodeId === null) { selectIndex(-1, false); return; }
     const i = nodeId >= 0 && nodeId < display.byTapeId.length ? display.byTapeId[nodeId] : -1;
-    selectIndex(i, scroll);
+    // Selected from outside (the editor, the diagnostics list): readable, not just in view.
+    selectIndex(i, scroll, scroll ? READABLE_K : undefined);
   }
 
   // ---- export ----
@@ -413,9 +488,10 @@ export function renderGraph(initial: ViewContext): GraphView {
         ev: c.ev, check: c.check, baseName: base,
         svg: () => {
           if (!renderer || !layout) return undefined;
-          const text = serializeSvg(renderer.svg, { width: layout.width, height: layout.height },
+          const b = renderer.bounds;
+          const text = serializeSvg(renderer.svg, b,
             `${program.target.name ?? 'expression'} = ${c.ev.value}: gradients`);
-          return { text, width: layout.width + 48, height: layout.height + 64 };
+          return { text, width: b.w + 48, height: b.h + 64 };
         },
       }, c.post);
     } catch (e) {

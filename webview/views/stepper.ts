@@ -17,21 +17,23 @@ export interface StepperView {
   play(): void;
   pause(): void;
   reset(): void;
-  /** New steps (same structure, new numbers): keeps the index. */
-  setSteps(steps: Step[]): void;
+  /** New step count (same structure, new numbers): keeps the index; steps are fetched lazily. */
+  setSteps(count: number): void;
   probe(): { stepIndex: number; stepCount: number; currentNodeId: number | null; stepText: string; playing: boolean };
   dispose(): void;
 }
 
 export interface StepperOptions {
-  steps: Step[];
+  /** Number of steps, and the step at an index (built lazily by the caller: only when stepping). */
+  count: number;
+  get(index: number): Step;
   /** Called whenever the index changes (−1: not stepping). */
   onChange(index: number, step: Step | undefined): void;
   intervalMs?: number;
 }
 
 export function createStepper(opts: StepperOptions): StepperView {
-  let steps = opts.steps;
+  let count = opts.count;
   let index = -1;
   let timer: ReturnType<typeof setInterval> | undefined;
   const interval = opts.intervalMs ?? 900;
@@ -45,8 +47,8 @@ export function createStepper(opts: StepperOptions): StepperView {
     [h('span', { class: 'toolbar-label' }, ['Backward']), stepBtn, playBtn, resetBtn, counter]);
 
   function paint(): void {
-    const s = index >= 0 ? steps[index] : undefined;
-    counter.textContent = index >= 0 ? `${index + 1}/${steps.length}` : steps.length ? `${steps.length} gates` : 'no gates';
+    const s = index >= 0 ? opts.get(index) : undefined;
+    counter.textContent = index >= 0 ? `${index + 1}/${count}` : count ? `${count} gates` : 'no gates';
     text.replaceChildren();
     if (s) {
       text.append(h('div', { class: 'step-title' }, [s.title]));
@@ -54,23 +56,23 @@ export function createStepper(opts: StepperOptions): StepperView {
       for (const l of s.lines) text.append(h('div', { class: 'step-line' }, [l.text]));
       for (const sum of s.sums) text.append(h('div', { class: 'step-sum' }, [sum]));
     } else {
-      text.append(h('div', { class: 'muted' }, [steps.length
+      text.append(h('div', { class: 'muted' }, [count
         ? 'Press Step to walk the backward pass gate by gate: upstream × local = contribution at every edge.'
         : 'No gates to step through.']));
     }
     text.dataset.stepIndex = String(index);
-    setDisabled(stepBtn, index >= steps.length - 1);
-    setDisabled(playBtn, steps.length === 0);
+    setDisabled(stepBtn, index >= count - 1);
+    setDisabled(playBtn, count === 0);
     playBtn.textContent = timer ? 'Pause' : 'Play';
     opts.onChange(index, s);
   }
 
   function step(): void {
-    if (index < steps.length - 1) {
+    if (index < count - 1) {
       index++;
       paint();
     }
-    if (index >= steps.length - 1) stopTimer();
+    if (index >= count - 1) stopTimer();
   }
   function stopTimer(): void {
     if (timer) clearInterval(timer);
@@ -78,8 +80,8 @@ export function createStepper(opts: StepperOptions): StepperView {
     playBtn.textContent = 'Play';
   }
   function play(): void {
-    if (timer || steps.length === 0) return;
-    if (index >= steps.length - 1) index = -1;
+    if (timer || count === 0) return;
+    if (index >= count - 1) index = -1;
     timer = setInterval(step, interval);
     step();
     playBtn.textContent = timer ? 'Pause' : 'Play';
@@ -100,15 +102,15 @@ export function createStepper(opts: StepperOptions): StepperView {
     textElement: text,
     step, play, pause, reset,
     setSteps(next) {
-      steps = next;
-      if (index >= steps.length) index = steps.length - 1;
+      count = next;
+      if (index >= count) index = count - 1;
       paint();
     },
     probe: () => ({
       stepIndex: index,
-      stepCount: steps.length,
-      currentNodeId: index >= 0 ? steps[index].nodeId : null,
-      stepText: index >= 0 ? steps[index].text : '',
+      stepCount: count,
+      currentNodeId: index >= 0 ? opts.get(index).nodeId : null,
+      stepText: index >= 0 ? opts.get(index).text : '',
       playing: timer !== undefined,
     }),
     dispose: stopTimer,
