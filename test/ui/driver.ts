@@ -44,7 +44,18 @@ export interface DriverOptions {
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const exactText = (s: string) => new RegExp(`^\\s*${escapeRe(s)}\\s*$`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `f` until it returns something truthy (returned), or throws after `timeout` ms naming `what`. */
+export async function waitFor<T>(what: string, f: () => Promise<T | undefined | false>, timeout = 20_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await f().catch(() => undefined); // a frame may be detached or navigating meanwhile
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
 
 export class VSCodeDriver {
   readonly root: string;
@@ -267,15 +278,15 @@ export class VSCodeDriver {
     await this.runCommand('Preferences: Color Theme');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
+    // Rows read "<label> <settings id>" ("Light Modern Default Light Modern"): filter by the
+    // settings id and take the focused first match with Enter (more robust than matching a row).
     await input.fill(name);
-    // Rows read "<label> <settings id>", e.g. "Light Modern Default Light Modern".
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: new RegExp(`${escapeRe(name)}\\s*$`) }).first();
-    await row.waitFor({ state: 'visible', timeout: 10_000 });
-    await row.click();
+    await sleep(400);
+    await input.press('Enter');
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     await this.page.locator(themeSelector(theme)).waitFor({ state: 'attached', timeout: 20_000 });
     this.theme = theme;
-    await sleep(300); // let the repaint settle before screenshots
+    await sleep(500); // let the repaint settle before screenshots
   }
 
   /** Saves a PNG of the page (or of one locator) to test-results/<name>.png; returns the path. */

@@ -5,21 +5,10 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { THEMES, type DriverOptions, type Theme, type VSCodeDriver } from './driver';
+import { type DriverOptions, type VSCodeDriver, sleep, waitFor } from './driver';
 
 export const options: DriverOptions = { theme: 'dark', width: 1500, height: 950, settings: { 'editor.minimap.enabled': false } };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, f: () => Promise<T | undefined | false>, timeout = 20_000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(150);
-  }
-}
 
 interface ViewLine { code: string; inline: string; colors: string[]; codeRight: number; inlineLeft: number }
 
@@ -69,20 +58,6 @@ async function goTo(d: VSCodeDriver, line: number, column = 1): Promise<void> {
   await input.fill(`:${line}:${column}`);
   await input.press('Enter');
   await d.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-}
-
-/** Live theme switch through "Preferences: Color Theme" (typed name + Enter). */
-async function switchTheme(d: VSCodeDriver, theme: Theme): Promise<void> {
-  const { name, cssClass } = THEMES[theme];
-  await d.runCommand('Preferences: Color Theme');
-  const input = d.page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  await sleep(400);
-  await input.press('Enter');
-  await d.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-  await d.page.locator(`.monaco-workbench.${cssClass}`).waitFor({ state: 'attached', timeout: 20_000 });
-  await sleep(600);
 }
 
 const lineWith = (lines: ViewLine[], start: string) => lines.find((l) => l.code.trimStart().startsWith(start));
@@ -154,14 +129,14 @@ export default async function inline(d: VSCodeDriver): Promise<void> {
   await d.runCommand('View: Close All Editors');
   await d.openFile(file);
   await goTo(d, 7, 1);
-  await switchTheme(d, 'light');
+  await d.setTheme('light');
   await waitFor('inline values again', async () => lineWith(await viewLines(d), 'const h1')?.inline);
   await sleep(500);
   await d.screenshot('inline-light');
-  await switchTheme(d, 'high-contrast');
+  await d.setTheme('high-contrast');
   await sleep(600);
   await d.screenshot('inline-high-contrast');
-  await switchTheme(d, 'dark');
+  await d.setTheme('dark');
 
   // An edit marks them stale (type at the start of the comment line, then undo).
   await goTo(d, 1, 1);

@@ -4,11 +4,10 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { THEMES, type DriverOptions, type Theme, type VSCodeDriver } from './driver';
+import { type DriverOptions, type VSCodeDriver, sleep, waitFor } from './driver';
 
 export const options: DriverOptions = { theme: 'dark', width: 1500, height: 1000 };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The visible text of network.ts's editor (whichever group is active), lines in screen order. */
 async function editorText(d: VSCodeDriver): Promise<string> {
@@ -17,30 +16,6 @@ async function editorText(d: VSCodeDriver): Promise<string> {
     ([...el.querySelectorAll('.view-line')] as unknown as Line[])
       .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
       .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')).join('\n'));
-}
-
-async function waitFor<T>(what: string, f: () => Promise<T | undefined | false>, timeout = 20_000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
-
-/** Color theme through the picker (Enter on the filtered entry), waiting for the workbench's theme class. */
-async function switchTheme(d: VSCodeDriver, theme: Theme): Promise<void> {
-  const { name, cssClass } = THEMES[theme];
-  await d.runCommand('Preferences: Color Theme');
-  const input = d.page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  await sleep(300);
-  await input.press('Enter');
-  await d.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-  await d.page.locator(`.monaco-workbench.${cssClass}`).waitFor({ state: 'attached', timeout: 20_000 });
-  await sleep(400);
 }
 
 async function showTrain(d: VSCodeDriver): Promise<void> {
@@ -97,7 +72,7 @@ export default async function train(d: VSCodeDriver): Promise<void> {
 
   await showTrain(d);
   console.log(`    loss ${initialLoss} → ${finalLoss}; screenshot ${await d.screenshot('train-dark')}`);
-  await switchTheme(d, 'light');
+  await d.setTheme('light');
   await showTrain(d);
   console.log(`    screenshot ${await d.screenshot('train-light')}`);
 
@@ -121,7 +96,7 @@ export default async function train(d: VSCodeDriver): Promise<void> {
     const v = Number(await fr.locator('.target-value').getAttribute('data-value'));
     return Math.abs(v - finalLoss) < 1e-7 && (await fr.locator('.stale-banner').count()) === 0;
   });
-  await switchTheme(d, 'dark');
+  await d.setTheme('dark');
   await showTrain(d);
   console.log(`    applied: w11 = ${w[1]}; screenshot ${await d.screenshot('train-applied')}`);
 
