@@ -49,7 +49,9 @@ function parseArgs(argv: string[]): Options | 'help' {
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') && !arg.startsWith('--set=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    // `--flag=value` and `--flag value` alike (for --set: `--set=NAME=NUMBER` or `--set NAME=NUMBER`).
+    const eqAt = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const [flag, inline] = eqAt > 0 ? [arg.slice(0, eqAt), arg.slice(eqAt + 1)] : [arg, undefined];
     const value = (): string => {
       if (inline !== undefined) return inline;
       const v = argv[++i];
@@ -58,22 +60,26 @@ function parseArgs(argv: string[]): Options | 'help' {
     };
     switch (flag) {
       case '-h': case '--help': return 'help';
-      case '--name': opts.name = value(); break;
+      case '--name':
+        if (opts.name !== undefined) throw new UsageError('--name given twice');
+        opts.name = value();
+        break;
       case '--line': {
+        if (opts.line !== undefined) throw new UsageError('--line given twice');
         const v = value();
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 1) throw new UsageError(`--line needs a positive integer, got '${v}'`);
-        opts.line = n;
+        if (!/^[1-9]\d*$/.test(v)) throw new UsageError(`--line needs a positive integer, got '${v}'`);
+        opts.line = Number(v);
         break;
       }
-      case '--set': case '--set=': {
-        const v = arg.startsWith('--set=') ? arg.slice(6) : value();
+      case '--set': {
+        const v = value();
         const eq = v.indexOf('=');
         const name = v.slice(0, eq).trim();
         const num = Number(v.slice(eq + 1).trim());
         if (eq <= 0 || v.slice(eq + 1).trim() === '' || Number.isNaN(num) && v.slice(eq + 1).trim() !== 'NaN') {
           throw new UsageError(`--set needs NAME=NUMBER, got '${v}'`);
         }
+        if (Object.prototype.hasOwnProperty.call(opts.set, name)) throw new UsageError(`--set ${name} given twice`);
         opts.set[name] = num;
         break;
       }
@@ -158,7 +164,17 @@ export function main(argv: string[], io = { out: (s: string) => process.stdout.w
     else io.out(toTable(ev, gradientCheck(ev)));
     return 0;
   } catch (e) {
-    if (!isGradientLensError(e)) throw e;
+    if (!isGradientLensError(e)) {
+      // A bug of ours, not bad input: still one JSON object in json mode, and the stack on stderr.
+      const message = `Internal error: ${e instanceof Error ? e.message : String(e)}`;
+      if (opts.format === 'json') io.out(JSON.stringify({ error: { message, line: null, column: null, code: 'internal' } }) + '\n');
+      io.err(`gradient-lens: ${message}\n${e instanceof Error ? e.stack : ''}\n`);
+      return 1;
+    }
+    if (e.code === 'usage') {
+      io.err(`gradient-lens: ${e.message}\n`);
+      return 2;
+    }
     if (opts.format === 'json') {
       io.out(JSON.stringify({ error: { message: e.message, line: e.line ?? null, column: e.column ?? null, code: e.code } }) + '\n');
     }

@@ -14,10 +14,16 @@ function isRange(v: unknown): v is SourceRange {
     (v.end as number) >= (v.start as number);
 }
 
-/** Input values: finite or non-finite numbers by input name (names are plain identifiers or w[0]). */
+/**
+ * An input's name: a JS identifier (any Unicode letters: `θ`, `Δw`), optionally indexed (`W[1][2]`)
+ * and optionally qualified where two declarations share a name (`x@4:12`, `f.x`).
+ */
+const INPUT_NAME = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*(\.[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*)?(\[\d+\])*(@\d+:\d+)?$/u;
+
+/** Input values: finite or non-finite numbers by input name. */
 function isValues(v: unknown): v is Record<string, number> {
   return isObj(v) && Object.keys(v).length <= 100_000 &&
-    Object.entries(v).every(([k, x]) => /^[A-Za-z_$][\w$]*(\[\d+\])*$/.test(k) && typeof x === 'number');
+    Object.entries(v).every(([k, x]) => INPUT_NAME.test(k) && typeof x === 'number');
 }
 
 const FORMATS: readonly ExportFormat[] = ['svg', 'png', 'dot', 'json'];

@@ -1,0 +1,121 @@
+/** The gradient-lens CLI on the seed examples, in all three formats, and its exit codes. */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main } from '../../src/cli/main';
+
+const root = resolve(__dirname, '../..');
+const ex = (f: string) => join(root, 'examples', f);
+
+function run(...args: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = main(args, { out: (s) => { out += s; }, err: (s) => { err += s; } });
+  return { code, out, err };
+}
+
+function tmpFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gl-cli-'));
+  const f = join(dir, 'input.ts');
+  writeFileSync(f, text);
+  return f;
+}
+
+describe('CLI', () => {
+  it('table: (x+y)*z gives -12 and one aligned row per input with numeric gradient and relative error', () => {
+    const { code, out } = run(ex('simple.ts'), '--name', 'f');
+    assert.equal(code, 0);
+    const lines = out.split('\n');
+    assert.equal(lines[0], 'f = -12');
+    const rows = Object.fromEntries(lines.filter((l) => /^[xyz] /.test(l)).map((l) => {
+      const [name, value, grad, numeric, rel] = l.trim().split(/\s+/);
+      return [name, { value: Number(value), grad: Number(grad), numeric: Number(numeric), rel: Number(rel) }];
+    }));
+    assert.deepEqual(Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, [r.value, r.grad]])), { x: [-2, -4], y: [5, -4], z: [-4, 3] });
+    for (const r of Object.values(rows)) assert.ok(r.rel < 1e-8 && Math.abs(r.numeric - r.grad) < 1e-6);
+    // aligned: each number column is right-aligned under its header
+    const header = lines[2];
+    const gradEnd = header.indexOf('grad') + 'grad'.length;
+    for (const l of lines.filter((x) => /^[xyz] /.test(x))) {
+      const cell = l.slice(0, gradEnd).trimEnd();
+      assert.equal(cell.length, gradEnd, `gradient not right-aligned in "${l}"`);
+    }
+  });
+
+  it('json: exactly one object with target, inputs (accumulated, once each), nodes and diagnostics', () => {
+    const { code, out } = run(ex('neuron.ts'), '--name', 'out', '--format', 'json');
+    assert.equal(code, 0);
+    assert.equal(out.trim().split('\n').length, 1);
+    const r = JSON.parse(out);
+    for (const k of ['target', 'inputs', 'nodes', 'diagnostics']) assert.ok(k in r, k);
+    assert.ok(Math.abs(r.target.value - 0.7310585786300049) < 1e-15);
+    assert.equal(typeof r.target.text, 'string');
+    const g = Object.fromEntries(r.inputs.map((i: { name: string; grad: number }) => [i.name, i.grad]));
+    assert.ok(Math.abs(g.w0 - -0.19661193) < 1e-8 && Math.abs(g.x0 - 0.39322387) < 1e-8 && Math.abs(g.w1 - -0.39322387) < 1e-8);
+    assert.ok(Math.abs(g.x1 - -0.5898358) < 1e-8 && Math.abs(g.w2 - 0.19661193) < 1e-8);
+    for (const n of r.nodes) for (const k of ['id', 'op', 'label', 'value', 'grad', 'inputs', 'range']) assert.ok(k in n, k);
+  });
+
+  it('json: fan-out accumulates into one input entry; non-finite numbers are strings', () => {
+    const f = tmpFile('const a = 3;\nconst h = a * a;\nconst y = h + a;\nconst z = 0;\nconst w = Math.log(z) * a;\n');
+    const r = JSON.parse(run(f, '--name', 'y', '--format', 'json').out);
+    assert.deepEqual(r.inputs.map((i: { name: string }) => i.name), ['a']);
+    assert.equal(r.inputs[0].grad, 7);
+    const w = run(f, '--name', 'w', '--format', 'json');
+    assert.equal(w.code, 0);
+    const rw = JSON.parse(w.out);
+    assert.equal(rw.target.value, '-Infinity');
+    assert.ok(rw.diagnostics.some((d: { message: string }) => /first appears at Math\.log\(z\) \(5:11\)/.test(d.message)));
+  });
+
+  it('dot: a Graphviz digraph with value and gradient on every node', () => {
+    const { code, out } = run(ex('simple.ts'), '--line', '8', '--format', 'dot');
+    assert.equal(code, 0);
+    assert.match(out, /^digraph gradients \{/);
+    const nodes = out.split('\n').filter((l) => /^\s+n\d+ \[label=/.test(l));
+    assert.equal(nodes.length, 5);
+    for (const n of nodes) assert.match(n, /value -?\d.*grad -?\d/);
+    assert.match(out, /value -12\\ngrad 1"/);
+  });
+
+  it('exit 1 on bad input: json error object with line and column, readable stderr otherwise', () => {
+    const f = tmpFile('const a = 2;\nconst y = a * foo;\n');
+    const j = run(f, '--name', 'y', '--format', 'json');
+    assert.equal(j.code, 1);
+    assert.deepEqual({ ...JSON.parse(j.out).error, message: undefined }, { message: undefined, line: 2, column: 15, code: 'unknown-name' });
+    const t = run(f, '--name', 'y');
+    assert.equal(t.code, 1);
+    assert.equal(t.out, '');
+    assert.match(t.err, /Unknown name 'foo' at 2:15/);
+  });
+
+  it('exit 2 on usage errors', () => {
+    assert.equal(run().code, 2);
+    assert.equal(run(ex('simple.ts')).code, 2); // neither --name nor --line
+    assert.equal(run(ex('simple.ts'), '--name', 'f', '--line', '8').code, 2);
+    assert.equal(run(ex('simple.ts'), '--name', 'f', '--format', 'xml').code, 2);
+    assert.equal(run(ex('simple.ts'), '--name', 'f', '--set', 'x').code, 2);
+    assert.equal(run(ex('simple.ts'), '--name', 'f', '--set', 'nope=1').code, 2);
+    assert.equal(run(ex('simple.ts'), '--line', '0x2').code, 2);
+    assert.equal(run(ex('simple.ts'), '--line', '999').code, 2);
+    assert.equal(run(join(root, 'no-such-file.ts'), '--name', 'f').code, 2);
+  });
+
+  it('--set overrides a const and gives free inputs their value, in both spellings', () => {
+    assert.match(run(ex('simple.ts'), '--name', 'f', '--set', 'x=3').out, /^f = -32\n/);
+    assert.match(run(ex('simple.ts'), '--name', 'f', '--set=x=3').out, /^f = -32\n/);
+    const f = tmpFile('function g(a: number) {\n  return a * a;\n}\n');
+    assert.equal(run(f, '--line', '2').code, 1); // a is free: missing input
+    assert.match(run(f, '--line', '2', '--set', 'a=1.5').out, /= 2\.25\n/);
+  });
+
+  it('runs as the package bin from dist/ (built)', function () {
+    this.timeout(60_000);
+    execFileSync('node', ['scripts/build.mjs'], { cwd: root });
+    const r = spawnSync(join(root, 'dist', 'cli.js'), [ex('simple.ts'), '--name', 'f', '--format', 'json'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).target.value, -12);
+  });
+});
