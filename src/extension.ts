@@ -51,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
   const log = vscode.window.createOutputChannel('Gradient Lens', { log: true });
   const link = new EditorLink();
   let analysis: Analysis | undefined;
+  let lastGood: Analysis | undefined;
   let target: { uri: string; name?: string; selection: { start: number; end: number } } | undefined;
   let refreshTimer: NodeJS.Timeout | undefined;
 
@@ -58,15 +59,18 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     refresh: () => void refresh(),
     valuesChanged: (values) => {
       if (!analysis) return;
-      analysis = evaluateProgram(analysis.program, analysis.document, values, defaultFreeValue());
+      analysis = lastGood = evaluateProgram(analysis.program, analysis.document, values, defaultFreeValue());
       inline.update(analysis);
     },
     applyValues: (values) => {
       // Train → Apply to source: one undoable edit of the const literals, then refresh the panel
       if (!analysis) return;
-      void applyValuesToSource(vscode, analysis, values, log).then((written) => {
+      applyValuesToSource(vscode, analysis, values, log).then((written) => {
         if (Object.keys(written).length === 0) return;
         return refresh();
+      }).catch((e: unknown) => {
+        log.error('Apply to source failed', e);
+        void vscode.window.showErrorMessage(`Gradient Lens: could not apply the values to the source: ${e instanceof Error ? e.message : e}`);
       });
     },
     highlight: (doc, range) => link.highlight(doc, range),
@@ -96,14 +100,17 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
   function runAnalysis(doc: vscode.TextDocument, selection: { start: number; end: number }): AnalysisResult {
     // Carry over only what the user typed for free inputs: a const's value comes from the source,
     // so a refresh after editing `const x = 3` (by hand or by Apply to source) shows the new value.
-    const previous = analysis && analysis.document.uri === doc.uri.toString() ? freeValues(analysis) : undefined;
+    // The last good analysis, not the current one: a transient syntax error while typing (recompute,
+    // autoRefresh) must not reset the values the user typed.
+    const previous = lastGood && lastGood.document.uri === doc.uri.toString() ? freeValues(lastGood) : undefined;
     const result = analyze({ text: doc.getText(), document: documentRef(doc), selection, values: previous,
       defaultFreeValue: defaultFreeValue() });
-    analysis = result.ok ? result.analysis : undefined;
+    if (result.ok) analysis = lastGood = result.analysis;
     return result;
   }
 
   function present(doc: vscode.TextDocument, result: AnalysisResult): void {
+    if (!result.ok) analysis = undefined; // the panel shows the error now
     panel.show(result);
     if (result.ok) inline.show(result.analysis, doc);
     else inline.markStale();

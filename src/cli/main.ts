@@ -119,7 +119,14 @@ function parseArgs(argv: string[]): Options | 'help' {
   return { ...opts, file: files[0] } as Options;
 }
 
-export function main(argv: string[], io = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) }): number {
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: CliIo = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) };
+
+export function main(argv: string[], io: CliIo = processIo): number {
   let opts: Options | 'help';
   try {
     opts = parseArgs(argv);

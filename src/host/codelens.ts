@@ -9,6 +9,8 @@ import type { InlineValues } from './inline';
 import { formatNumber, outputName, regexTargets } from './inlineText';
 import { loadParser, parserLoaded } from './parser';
 
+const PARSED_LENS_LIMIT = 200_000;
+
 export const SHOW_AT_COMMAND = 'gradientLens.showGradientsAt';
 export const OPEN_PANEL_COMMAND = 'gradientLens.openPanel';
 
@@ -67,7 +69,9 @@ export class GradientCodeLens implements vscode.CodeLensProvider, vscode.Disposa
     if (hit && hit.version === doc.version && hit.parsed === parsed) return hit.targets;
     const text = doc.getText();
     let targets: LensTarget[];
-    if (parsed) {
+    // listTargets parses and evaluates the whole file synchronously (~0.5 s per MB): beyond
+    // PARSED_LENS_LIMIT characters the cheap regex keeps typing in big files responsive.
+    if (parsed && text.length <= PARSED_LENS_LIMIT) {
       targets = loadParser().listTargets(text, doc.fileName)
         .map((t) => ({ line: t.range.line - 1, start: t.range.start, end: t.range.end }));
     } else {

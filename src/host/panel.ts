@@ -180,7 +180,10 @@ export class GradientPanel implements vscode.Disposable {
         if (this.document) this.callbacks.reveal(this.document, msg.range);
         return;
       case 'export':
-        void this.saveExport(msg.format, msg.content, msg.suggestedName);
+        this.saveExport(msg.format, msg.content, msg.suggestedName).catch((e: unknown) => {
+          this.log.error('Export failed', e);
+          void vscode.window.showErrorMessage(`Gradient Lens: export failed: ${e instanceof Error ? e.message : e}`);
+        });
         return;
       case 'log':
         this.log[msg.level](`[webview] ${msg.message}`);
