@@ -372,8 +372,11 @@ export class Evaluator {
         if (functionInitializer(init)) throw this.unsupported(use, `function '${name}' used as a value:`);
         const u = unwrap(init);
         if (ts.isArrayLiteralExpression(u)) throw this.unsupported(use, `array '${name}' used as a number:`);
+        // A syntax error anywhere in a declaration we expand counts, not only in the target.
+        const bad = this.src.syntaxErrorInNode(init);
+        if (bad) throw bad;
         const lit = literalValue(init);
-        if (lit !== undefined) return this.remember(owner, decl, this.inputNode(name, declName, owner, lit));
+        if (lit !== undefined) return this.literalInput(decl, name, declName, lit);
         this.expand(decl, name, init, owner, declName);
         return undefined;
       }
@@ -401,6 +404,17 @@ export class Evaluator {
     if (ts.isClassDeclaration(decl)) throw this.unsupported(use, `class '${name}' used as a value:`);
     if (ts.isEnumDeclaration(decl)) throw this.unsupported(use, `enum '${name}' used as a value:`);
     throw this.unsupported(use, `'${name}' (not a number) used as a value:`);
+  }
+
+  /**
+   * The input of a literal const (or const array element). Its value does not depend on the
+   * call it is in, so one node at top level serves every inlined call of the function that
+   * declares it: one declaration, one input (and one name, one gradient).
+   */
+  private literalInput(key: ts.Node, name: string, at: ts.Node, value: number): number {
+    const known = this.top.memo.get(key);
+    if (known !== undefined && known >= 0) return known;
+    return this.remember(this.top, key, this.inputNode(name, at, this.top, value));
   }
 
   private remember(ctx: Ctx, key: ts.Node, idx: number): number {
@@ -457,6 +471,8 @@ export class Evaluator {
     if (!arr || !ts.isArrayLiteralExpression(arr)) {
       throw this.unsupported(e, `element access on '${arrName}', which is not a const array literal:`);
     }
+    const bad = this.src.syntaxErrorInNode(arr);
+    if (bad) throw bad;
     let path = arrName;
     let el: ts.Expression = arr;
     for (const i of indices) {
@@ -483,7 +499,7 @@ export class Evaluator {
     if (ts.isArrayLiteralExpression(unwrap(el))) throw this.unsupported(e, `array '${path}' used as a number:`);
     const lit = literalValue(el);
     if (lit !== undefined) {
-      this.values.push(this.remember(owner, el, this.inputNode(path, el, owner, lit)));
+      this.values.push(this.literalInput(el, path, el, lit));
       return;
     }
     this.expand(el, path, el, owner, el);
@@ -535,13 +551,20 @@ export class Evaluator {
     if (this.activeFns.has(fn)) throw this.recursion(fn, e);
     const helper = this.helper(fn, fname);
     const np = helper.params.length;
-    const required = helper.params.findIndex((p) => p.defaultNode !== undefined);
-    const min = required < 0 ? np : required;
+    // Every parameter up to the last one without a default value needs an argument (optional
+    // `y?: number` ones included: there is no value to use for them).
+    let min = 0;
+    for (let i = 0; i < np; i++) if (helper.params[i].defaultNode === undefined) min = i + 1;
     if (n > np || n < min) {
       const expects = min === np ? `${np}` : `${min} to ${np}`;
+      let missing = '';
+      if (n < min) {
+        const names = helper.params.slice(n, min).filter((p) => p.defaultNode === undefined);
+        missing = ` (missing ${names.map((p) => `'${p.name}'${p.decl.questionToken ? ', an optional parameter without a default value' : ''}`).join(', ')})`;
+      }
       throw this.src.error(
         'unsupported',
-        `Wrong number of arguments: '${helper.name}' expects ${expects}, got ${n} in ${this.src.quote(e)} at ${this.src.pos(e)}`,
+        `Wrong number of arguments: '${helper.name}' expects ${expects}, got ${n}${missing} in ${this.src.quote(e)} at ${this.src.pos(e)}`,
         e,
       );
     }
@@ -575,6 +598,9 @@ export class Evaluator {
           : fallbackName;
     const badFn = (at: ts.Node, why: string) =>
       this.src.error('unsupported', `Unsupported function '${name}': ${why} ${this.src.quote(at)} at ${this.src.pos(at)}`, at);
+    // A syntax error anywhere in a helper we inline counts, not only in the target.
+    const bad = this.src.syntaxErrorInNode(fn);
+    if (bad) throw bad;
     if ((fn as { asteriskToken?: ts.Node }).asteriskToken) throw badFn(fn, 'generator function');
     if (ts.getCombinedModifierFlags(fn) & ts.ModifierFlags.Async) throw badFn(fn, 'async function');
     const params: Helper['params'] = [];

@@ -67,13 +67,16 @@ export function unwrap(node: ts.Expression): ts.Expression {
 
 /**
  * The value of a numeric literal, possibly signed and wrapped: `3`, `-2`, `+3`, `(-2)`,
- * `-(2)`, `2 as number`. Undefined when the expression is anything else.
+ * `-(2)`, `2 as number`, `Infinity`, `-Infinity`, `NaN`. Undefined when the expression is
+ * anything else. (`Infinity` and `NaN` are taken to be the globals: they are read-only
+ * and not worth a scope lookup.)
  */
 export function literalValue(expr: ts.Expression): number | undefined {
   let sign = 1;
   let e = unwrap(expr);
   for (;;) {
     if (ts.isNumericLiteral(e)) return sign * Number(e.text);
+    if (ts.isIdentifier(e) && (e.text === 'Infinity' || e.text === 'NaN')) return e.text === 'NaN' ? NaN : sign * Infinity;
     if (
       ts.isPrefixUnaryExpression(e) &&
       (e.operator === ts.SyntaxKind.MinusToken || e.operator === ts.SyntaxKind.PlusToken)

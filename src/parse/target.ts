@@ -4,7 +4,7 @@
  */
 import { ts } from 'ts-morph';
 import { GradientLensError } from '../core/errors';
-import { functionInitializer, isFunctionLike, unwrap, type FunctionLike } from './scope';
+import { functionInitializer, isFunctionLike, literalValue, unwrap, type FunctionLike } from './scope';
 import { SourceText } from './text';
 
 /** What to evaluate. */
@@ -90,9 +90,9 @@ export function targetOf(node: ts.Node): Target | undefined {
   return undefined;
 }
 
+/** A declaration whose value is a literal (an input, not a target): `3`, `-2`, `Infinity`, ... */
 function isPlainLiteral(e: ts.Expression): boolean {
-  const u = unwrap(e);
-  return ts.isNumericLiteral(u) || (ts.isPrefixUnaryExpression(u) && ts.isNumericLiteral(unwrap(u.operand)));
+  return literalValue(e) !== undefined;
 }
 
 /** Statement kinds that end the search for an enclosing target. */
@@ -108,15 +108,54 @@ function noExpression(src: SourceText, at: number, what: string): GradientLensEr
   return new GradientLensError(
     'no-expression',
     `No arithmetic expression ${what} at ${r.line}:${r.column} in ${src.fileName}`,
-    { line: r.line, column: r.column, start: at, end: at },
+    { line: r.line, column: r.column, start: r.start, end: r.end },
   );
+}
+
+function isStatementList(node: ts.Node): boolean {
+  return ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseClause(node) || ts.isDefaultClause(node);
+}
+
+/**
+ * A cursor between the statements of `list` (in whitespace or a comment): a position inside the
+ * statement on the cursor's line, if there is one. In the line's leading indentation that is
+ * the statement starting on the line; elsewhere (a trailing `// comment`, after the `;`) the
+ * statement ending on the line before the cursor, else the one starting after it.
+ */
+function statementOnLine(src: SourceText, list: ts.Node, pos: number): number | undefined {
+  if (!isStatementList(list)) return undefined;
+  const line = src.lineOf(pos);
+  const lineStart = src.sf.getLineStarts()[line - 1];
+  const text = src.text;
+  let indent = true;
+  for (let i = lineStart; i < pos; i++) {
+    if (text[i] !== ' ' && text[i] !== '\t' && text[i] !== '\ufeff') {
+      indent = false;
+      break;
+    }
+  }
+  let prev: ts.Node | undefined;
+  let next: ts.Node | undefined;
+  for (const c of children(list)) {
+    if (!ts.isStatement(c)) continue;
+    if (c.end <= pos) prev = c;
+    else if (!next && src.start(c) >= pos) next = c;
+  }
+  const prevOk = prev && prev.end > prev.pos && src.lineOf(prev.end - 1) === line;
+  const nextOk = next && src.lineOf(src.start(next)) === line;
+  if (nextOk && (indent || !prevOk)) return src.start(next!);
+  if (prevOk) return prev!.end - 1;
+  return undefined;
 }
 
 /** Cursor: the innermost declaration / return / expression statement (or arrow body) around `pos`. */
 export function targetAtCursor(src: SourceText, pos: number): Target {
   const text = src.text;
   let path = pathTo(src, pos, pos);
-  if (path.length <= 1 || isBarrier(path[path.length - 1])) {
+  const onLine = statementOnLine(src, path[path.length - 1], pos);
+  if (onLine !== undefined) {
+    path = pathTo(src, onLine, onLine);
+  } else if (path.length <= 1 || isBarrier(path[path.length - 1])) {
     // After the end of a statement on the same line (`x * y;|`): step back over blanks and `;`.
     let q = pos;
     while (q > 0 && (text[q - 1] === ' ' || text[q - 1] === '\t' || text[q - 1] === ';')) q--;
@@ -265,7 +304,7 @@ export function targetByLine(src: SourceText, line: number): Target {
   throw new GradientLensError(
     'no-expression',
     `No declaration, return or expression statement starts on line ${line} of ${src.fileName}`,
-    { line, column: 1, start: src.sf.getLineStarts()[line - 1], end: src.sf.getLineStarts()[line - 1] },
+    { line, column: 1, start: src.sf.getLineStarts()[line - 1] + src.base, end: src.sf.getLineStarts()[line - 1] + src.base },
   );
 }
 

@@ -13,11 +13,68 @@ export const TARGET_TEXT_MAX = 200;
 /** Longest quoted source text in an error message. */
 export const MESSAGE_TEXT_MAX = 60;
 
-/** Source file plus the helpers every pass needs. */
+type Diagnostics = { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] };
+
+/**
+ * Source file plus the helpers every pass needs.
+ *
+ * `base` is the number of characters stripped from the front of the caller's text before
+ * parsing (1 for a leading byte order mark U+FEFF, else 0). Internally every offset refers to
+ * `text` (= sf.text, without the BOM); every offset handed out (SourceRange.start/end, error
+ * start/end) is shifted by `base`, so it refers to the text the caller passed. Lines and columns
+ * count the characters an editor shows, i.e. without the BOM.
+ */
 export class SourceText {
   readonly text: string;
-  constructor(readonly sf: ts.SourceFile, readonly fileName: string) {
+  private syntaxDiags: readonly ts.DiagnosticWithLocation[] | undefined;
+  constructor(
+    readonly sf: ts.SourceFile,
+    readonly fileName: string,
+    readonly base = 0,
+  ) {
     this.text = sf.text;
+  }
+
+  /** The parser's syntax diagnostics, sorted by start. */
+  private diagnostics(): readonly ts.DiagnosticWithLocation[] {
+    if (!this.syntaxDiags) {
+      const all = (this.sf as unknown as Diagnostics).parseDiagnostics ?? [];
+      this.syntaxDiags = all.filter((d) => d.start !== undefined).sort((a, b) => a.start - b.start);
+    }
+    return this.syntaxDiags;
+  }
+
+  /**
+   * The first syntax error inside [start, end] (internal offsets), if any. The token right
+   * after the range counts too: `1 + ;` reports its error at the `;`. O(log n) per call.
+   */
+  syntaxErrorIn(start: number, end: number): GradientLensError | undefined {
+    const diags = this.diagnostics();
+    if (diags.length === 0) return undefined;
+    const t = this.text;
+    while (end < t.length && (t[end] === ' ' || t[end] === '\t' || t[end] === '\n' || t[end] === '\r')) end++;
+    let lo = 0;
+    let hi = diags.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (diags[mid].start < start) lo = mid + 1;
+      else hi = mid;
+    }
+    const d = diags[lo];
+    if (!d || d.start > end) return undefined;
+    const r = this.rangeOf(d.start, d.start + (d.length ?? 0));
+    const msg = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+    return new GradientLensError('syntax', `Syntax error: ${msg} at ${r.line}:${r.column}`, {
+      line: r.line,
+      column: r.column,
+      start: r.start,
+      end: r.end,
+    });
+  }
+
+  /** The syntax error inside a node (see syntaxErrorIn). */
+  syntaxErrorInNode(node: ts.Node): GradientLensError | undefined {
+    return this.syntaxErrorIn(this.start(node), node.end);
   }
 
   /** Start of the node without leading trivia. */
@@ -32,7 +89,8 @@ export class SourceText {
   rangeOf(start: number, end: number): SourceRange {
     const a = this.sf.getLineAndCharacterOfPosition(start);
     const b = this.sf.getLineAndCharacterOfPosition(end);
-    return { start, end, line: a.line + 1, column: a.character + 1, endLine: b.line + 1, endColumn: b.character + 1 };
+    const o = this.base;
+    return { start: start + o, end: end + o, line: a.line + 1, column: a.character + 1, endLine: b.line + 1, endColumn: b.character + 1 };
   }
 
   /** `line:column` (1-based) of the node's start. */
@@ -55,7 +113,7 @@ export class SourceText {
   where(node: ts.Node): { line: number; column: number; start: number; end: number } {
     const start = this.start(node);
     const lc = this.sf.getLineAndCharacterOfPosition(start);
-    return { line: lc.line + 1, column: lc.character + 1, start, end: node.end };
+    return { line: lc.line + 1, column: lc.character + 1, start: start + this.base, end: node.end + this.base };
   }
 
   /** A GradientLensError located at `node`. */

@@ -10,6 +10,7 @@ import {
   type ParseRequest,
 } from '../../src/parse/index';
 import type { ErrorCode } from '../../src/core/errors';
+import { evaluate } from '../../src/core/evaluate';
 
 // ---------- helpers ----------
 
@@ -47,6 +48,9 @@ function check(p: ExprProgram): ExprProgram {
     for (const a of f.args) assert.ok(a >= 0 && a < p.nodes.length);
   });
   assert.ok(p.target.text.length <= 200);
+  // The core binds values to inputs by name: no two input nodes may share one.
+  const names = inputs(p).map((n) => n.name);
+  assert.equal(new Set(names).size, names.length, `input names not unique: ${names.join(', ')}`);
   return p;
 }
 
@@ -660,5 +664,191 @@ describe('listTargets', () => {
     assert.deepEqual(listTargets(''), []);
     assert.deepEqual(listTargets('const = = ;;; }{'), []);
     assert.deepEqual(listTargets('const a = b;\nconst b = a;'), []);
+  });
+});
+
+describe('parse: inputs with the same name', () => {
+  const TEXT = [
+    'const w = 0.5; const x = 2; const bias = w * x;',
+    '',
+    '',
+    'function f(x) { return w * x + bias; }',
+  ].join('\n');
+
+  it('a parameter and a const of the same name are two inputs; the later one is qualified name@line:column', () => {
+    const p = parse(TEXT, { line: 4 });
+    assert.deepEqual(inputs(p).map((n) => [n.name, n.free]).sort(), [['w', false], ['x', false], ['x@4:12', true]]);
+    assert.equal(input(p, 'x@4:12').node.label, 'x', 'the label stays the plain name');
+    assert.equal(input(p, 'x').node.value, 2);
+    // w * x + bias with the parameter x = 3 and bias = 0.5 * 2.
+    assert.equal(evaluate(p, { 'x@4:12': 3 }).value, 2.5);
+    // The names are stable: the same text gives the same names.
+    assert.deepEqual(inputs(parse(TEXT, { line: 4 })).map((n) => n.name), inputs(p).map((n) => n.name));
+  });
+
+  it('shadowing declarations and same-named array elements stay apart', () => {
+    const text = 'const a = 1;\nconst w = [3];\nfunction g(t: number) {\n  const a = 2;\n  const w = [4];\n  return a * t + w[0];\n}\nconst r = a + g(a) + w[0];';
+    const p = parse(text, { name: 'r' });
+    assert.deepEqual(inputs(p).map((n) => [n.name, n.value]).sort(), [['a', 1], ['a@4:9', 2], ['w[0]', 3], ['w[0]@5:14', 4]]);
+    assert.equal(evaluate(p).value, 1 + (2 * 1 + 4) + 3);
+  });
+
+  it("a helper's literal const is one input shared by all its calls", () => {
+    const text = 'function g(t: number) {\n  const k = 2;\n  return k * t;\n}\nconst r = g(1) + g(3);';
+    const p = parse(text, { name: 'r' });
+    assert.equal(input(p, 'k').node.value, 2);
+    assert.equal(p.frames.length, 2);
+    const ev = evaluate(p, { k: 5 });
+    assert.equal(ev.value, 20);
+    assert.equal(ev.inputs.find((i) => i.name === 'k')?.grad, 4);
+  });
+});
+
+describe('parse: syntax errors in what the target uses', () => {
+  it('in a const declaration the target expands', () => {
+    fails('const x = 2; const z = -x ** 2; const y = z + 1;', { name: 'y' }, 'syntax', /unary expression.*at 1:24/);
+    fails('const a = (1 + 2; const y = a * 2', { name: 'y' }, 'syntax', /'\)' expected.*at 1:17/);
+    fails('const w = [1, 2 3];\nconst y = w[0] * 2;', { name: 'y' }, 'syntax', /',' expected.*at 1:17/);
+  });
+
+  it('in a helper function that is inlined', () => {
+    fails('function f(x){ return -x ** 2 }\nconst y = f(3);', { name: 'y' }, 'syntax', /unary expression.*at 1:23/);
+    fails('const f = (x = 1 +) => x;\nconst y = f(3);', { name: 'y' }, 'syntax', /at 1:19/);
+  });
+
+  it('a syntax error the target does not use still does not matter', () => {
+    assert.equal(parse('const x = 2;\nconst z = -x ** 2;\nconst y = x + 1;', { name: 'y' }).nodes.length, 3);
+    // listTargets leaves out exactly the targets that use the broken declaration.
+    const list = listTargets('const x = 2;\nconst z = -x ** 2;\nconst y = x + 1;\nconst u = z * 2;');
+    assert.deepEqual(list.map((t) => t.name), ['y']);
+  });
+});
+
+describe('parse: helper arguments', () => {
+  it('a default before a required parameter: every argument up to the last required one is needed', () => {
+    fails('function f(a = 1, b) { return a + b }\nconst y = f();', { name: 'y' }, 'unsupported',
+      /'f' expects 2, got 0 \(missing 'b'\) in "f\(\)" at 2:11/);
+    fails('function f(a = 1, b) { return a + b }\nconst y = f(1);', { name: 'y' }, 'unsupported', /missing 'b'/);
+    const p = parse('function f(a = 1, b) { return a + b }\nconst y = f(1, 2);', { name: 'y' });
+    assert.equal(evaluate(p).value, 3);
+    const q = parse('function f(a, b = 1, c = 2) { return a + b * c }\nconst y = f(3);', { name: 'y' });
+    assert.equal(evaluate(q).value, 5);
+  });
+
+  it('a missing optional parameter without a default is an error naming it', () => {
+    fails('function f(x: number, y?: number) { return x + y! }\nconst z = f(1);', { name: 'z' }, 'unsupported',
+      /missing 'y', an optional parameter without a default value/);
+    assert.equal(evaluate(parse('function f(x: number, y?: number) { return x + y! }\nconst z = f(1, 2);', { name: 'z' })).value, 3);
+  });
+});
+
+describe('parse: nesting too deep for the TypeScript parser', () => {
+  const deep: Array<[string, string]> = [
+    ['1,000 nested calls', 'function f(x: number) { return x; }\nconst y = ' + 'f('.repeat(1000) + '1' + ')'.repeat(1000) + ';'],
+    ['3,000 nested -(', 'const y = ' + '-('.repeat(3000) + '1' + ')'.repeat(3000) + ';'],
+    ['5,000 parentheses', 'const y = ' + '('.repeat(5000) + '1' + ')'.repeat(5000) + ';'],
+    ['a 20,000-term x ** x ** …', 'const x = 1;\nconst y = ' + Array(20000).fill('x').join(' ** ') + ';'],
+  ];
+  for (const [what, text] of deep) {
+    it(`${what}: 'unsupported' at the target, and the next call works`, function () {
+      this.timeout(20000);
+      const line = text.split('\n').length;
+      fails(text, { name: 'y' }, 'unsupported', new RegExp(`^Expression nested too deeply to parse .* at ${line}:7$`));
+      fails(text, { line }, 'unsupported', new RegExp(`nested too deeply .* at ${line}:1$`));
+      const pos = text.indexOf('y =');
+      fails(text, { selection: { start: pos, end: pos } }, 'unsupported', new RegExp(`nested too deeply .* at ${line}:7$`));
+      assert.deepEqual(listTargets(text), []);
+      assert.equal(evaluate(parse('const a = 2;\nconst y = a * 3;', { name: 'y' })).value, 6);
+      assert.equal(listTargets('const a = 2;\nconst y = a * 3;').length, 1);
+    });
+  }
+});
+
+describe('parse: comments around selections and cursors', () => {
+  const TEXT = 'const a = 1, b = 2;\nconst y = /* c */ a * b + 1; // the loss\n  const z = a * 3;\n';
+
+  it('leading and trailing comments are not part of a selection', () => {
+    let p = parse(TEXT, { selection: { start: at(TEXT, '/* c */'), end: at(TEXT, ' + 1') } });
+    assert.equal(p.target.text, 'a * b');
+    const t2 = 'const a = 1, b = 2;\nconst y = a * b /* c */ + 1;\n';
+    p = parse(t2, { selection: { start: at(t2, 'a * b'), end: at(t2, ' + 1') } });
+    assert.equal(p.target.text, 'a * b');
+    p = parse(t2, { selection: { start: at(t2, 'a * b'), end: at(t2, '/* c */') + 4 } });
+    assert.equal(p.target.text, 'a * b', 'a selection ending inside a comment');
+  });
+
+  it('a whole line ending in a // comment', () => {
+    const start = at(TEXT, 'const y');
+    const p = parse(TEXT, { selection: { start, end: at(TEXT, '\n  const z') } });
+    assert.equal(p.target.name, 'y');
+    assert.equal(p.target.text, '/* c */ a * b + 1'.slice(8));
+  });
+
+  it('a selection of only a comment is a cursor there', () => {
+    const p = parse(TEXT, { selection: sel(TEXT, '// the loss') });
+    assert.equal(p.target.name, 'y');
+  });
+
+  it('a cursor in the trailing comment or at the end of the line picks the statement on the line', () => {
+    for (const pos of [at(TEXT, 'loss') + 2, at(TEXT, 'loss') + 4, at(TEXT, '// the')]) {
+      assert.equal(parse(TEXT, { selection: { start: pos, end: pos } }).target.name, 'y', `cursor at ${pos}`);
+    }
+  });
+
+  it('a cursor in the leading indentation picks the statement starting on the line', () => {
+    const pos = at(TEXT, '  const z') + 1;
+    assert.equal(parse(TEXT, { selection: { start: pos, end: pos } }).target.name, 'z');
+    const fn = 'function g(p: number) {\n  const s = p * 2;\n  return s + 1;\n}\n';
+    const q = at(fn, '  const s') + 1;
+    assert.equal(parse(fn, { selection: { start: q, end: q } }).target.name, 's');
+    const r = at(fn, '  return') + 1;
+    assert.equal(parse(fn, { selection: { start: r, end: r } }).target.text, 's + 1');
+  });
+
+  it('a cursor on a line with only a comment finds nothing', () => {
+    const text = 'const a = 1;\n// note\nconst b = a * 2;\n';
+    const pos = at(text, 'note');
+    fails(text, { selection: { start: pos, end: pos } }, 'no-expression', /around the cursor at 2:4/);
+  });
+});
+
+describe('parse: a leading byte order mark', () => {
+  const TEXT = '\ufeffconst x = 1;\nconst y = 2 * x + q;\nconst v = x * 3;';
+
+  it('gives the same positions on every call; offsets refer to the text passed, columns skip the BOM', () => {
+    for (let i = 0; i < 3; i++) {
+      let caught: unknown;
+      try {
+        parseTarget({ text: TEXT, name: 'y' });
+      } catch (e) {
+        caught = e;
+      }
+      assert.ok(isGradientLensError(caught));
+      assert.equal(caught.message, "Unknown name 'q' at 2:19");
+      assert.equal(caught.start, TEXT.indexOf('q;'));
+      const p = parse(TEXT, { name: 'v' });
+      const x = input(p, 'x').node;
+      assert.deepEqual([x.range.start, x.range.end, x.range.line, x.range.column], [TEXT.indexOf('x'), TEXT.indexOf('x') + 1, 1, 7]);
+      assert.equal(p.target.range.start, TEXT.indexOf('x * 3'));
+    }
+  });
+
+  it('selections and listTargets ranges are offsets into the text passed', () => {
+    const p = parse(TEXT, { selection: sel(TEXT, 'x * 3') });
+    assert.equal(p.target.text, 'x * 3');
+    const t = '\ufeffconst a = 2;\nconst b = a * a;';
+    const list = listTargets(t);
+    assert.equal(t.slice(list[0].range.start, list[0].range.end), 'b = a * a');
+    assert.equal(parse(t, { selection: { start: list[0].range.start, end: list[0].range.end } }).target.name, 'b');
+    const cursor = t.indexOf('a;');
+    assert.equal(parse(t, { selection: { start: cursor, end: cursor } }).target.name, 'b');
+  });
+});
+
+describe('parse: Infinity and NaN declarations', () => {
+  it('`const b = Infinity` / `-Infinity` / `NaN` are named inputs like numeric literals', () => {
+    const p = parse('const b = Infinity; const c = -Infinity; const n = NaN; const y = b + c + n;', { name: 'y' });
+    assert.deepEqual(inputs(p).map((n) => [n.name, n.value]), [['b', Infinity], ['c', -Infinity], ['n', NaN]]);
+    assert.deepEqual(listTargets('const b = Infinity;\nconst y = b * 2;').map((t) => t.name), ['y']);
   });
 });
