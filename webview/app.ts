@@ -10,7 +10,7 @@ import type {
 import { button, badge } from './toolkit';
 import { h } from './views/dom';
 import { short } from './format';
-import { renderInputs } from './views/inputs';
+import { renderInputs, type InputsView } from './views/inputs';
 import { renderGraph, type GraphView } from './views/graph';
 import { renderDiagnostics } from './views/diagnostics';
 import { renderTrain } from './views/train';
@@ -52,6 +52,9 @@ export function createApp(root: HTMLElement, host: AppHost): App {
   let stale = false;
   let selected: number | null = null;
   let graph: GraphView | undefined;
+  let inputsView: InputsView | undefined;
+  let diagnosticsEl: HTMLElement | undefined;
+  let trainEl: HTMLElement | undefined;
   let evalError: string | undefined;
 
   function persist(): void {
@@ -78,7 +81,7 @@ export function createApp(root: HTMLElement, host: AppHost): App {
       compute();
       persist();
       host.post({ type: 'valuesChanged', values });
-      render();
+      repaintValues();
     },
     select(id) {
       selected = id;
@@ -122,15 +125,35 @@ export function createApp(root: HTMLElement, host: AppHost): App {
       dropGraph();
       graph = renderGraph(c);
     }
+    inputsView = renderInputs(c);
+    diagnosticsEl = renderDiagnostics(c);
+    trainEl = renderTrain(c);
     root.append(
-      h('div', { class: 'body' }, [
-        graph.element,
-        h('section', { class: 'side' }, [renderInputs(c), renderDiagnostics(c)]),
-      ]),
+      h('div', { class: 'body' }, [graph.element, h('section', { class: 'side' }, [inputsView.element, diagnosticsEl])]),
+      trainEl,
     );
-    root.append(renderTrain(c));
     graph.select(selected);
     if (editing) (root.querySelector(`[data-edit-input="${CSS.escape(editing)}"]`) as HTMLElement | null)?.focus();
+  }
+
+  /**
+   * After an input edit: the same program, new numbers. Patch header, graph, inputs and
+   * diagnostics in place (the inputs table of a big graph is costly to rebuild, and the focused
+   * field keeps its focus); fall back to a full render when the structure changed.
+   */
+  function repaintValues(): void {
+    const header = root.querySelector('header.header');
+    if (!payload || !ev || error || evalError || !graph || !inputsView || !diagnosticsEl || !trainEl || !header) return render();
+    const c = ctx();
+    if (!graph.accepts(c) || !inputsView.update(c)) return render();
+    header.replaceWith(renderHeader());
+    graph.update(c);
+    const diagnostics = renderDiagnostics(c);
+    diagnosticsEl.replaceWith(diagnostics);
+    diagnosticsEl = diagnostics;
+    const train = renderTrain(c);
+    trainEl.replaceWith(train);
+    trainEl = train;
   }
 
   function renderHeader(): HTMLElement {
