@@ -243,7 +243,15 @@ export class VSCodeDriver {
       await this.page.keyboard.press('Escape');
       throw new Error(`context menu has no item "${label}"; items: ${labels.join(' | ')}`);
     }
+    await item.hover();
     await item.click();
+    // Under load a click on a menu item is sometimes lost (the menu stays open with the item
+    // highlighted): the hovered item has the focus, so Enter runs it.
+    const closed = await menu.first().waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false);
+    if (!closed) {
+      await this.page.keyboard.press('Enter');
+      await menu.first().waitFor({ state: 'hidden', timeout: 5_000 });
+    }
   }
 
   /**

@@ -49,14 +49,7 @@ export default async function show(d: VSCodeDriver): Promise<void> {
   await d.selectText('const out =');
   await d.page.keyboard.press('ArrowRight'); // collapse the selection: cursor only
   await d.contextMenu('Show gradients');
-  const names = ['w0', 'x0', 'w1', 'x1', 'w2'];
-  const deadline = Date.now() + 20_000;
-  let g: Record<string, number> = {};
-  for (;;) {
-    g = await inputGrads(frame, names).catch(() => ({}));
-    if (Object.keys(g).length === 5 || Date.now() > deadline) break;
-    await sleep(200);
-  }
+  const g = await inputGrads(frame, ['w0', 'x0', 'w1', 'x1', 'w2'], 30_000);
   close(g.w0, -0.19661193324148185);
   close(g.x0, 0.39322386648296376);
   close(g.w1, -0.39322386648296376);
