@@ -6,9 +6,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DriverOptions, VSCodeDriver } from './driver';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { type DriverOptions, type VSCodeDriver, sleep } from './driver';
 
 /** `const NAME = Math.tanh(x0 * w0) + ...` with `terms` terms: ~4 nodes per term. */
 function bigFile(name: string, terms: number): string {

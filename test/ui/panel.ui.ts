@@ -7,34 +7,9 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
-import { THEMES, type DriverOptions, type Theme, type VSCodeDriver } from './driver';
+import { type DriverOptions, type VSCodeDriver, sleep, waitFor } from './driver';
 
 export const options: DriverOptions = { theme: 'dark', width: 1500, height: 950 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, f: () => Promise<T | undefined | false>, timeout = 20_000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(150);
-  }
-}
-
-async function switchTheme(d: VSCodeDriver, theme: Theme): Promise<void> {
-  const { name, cssClass } = THEMES[theme];
-  await d.runCommand('Preferences: Color Theme');
-  const input = d.page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  await sleep(300);
-  await input.press('Enter');
-  await d.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
-  await d.page.locator(`.monaco-workbench.${cssClass}`).waitFor({ state: 'attached', timeout: 20_000 });
-  await sleep(600);
-}
 
 /** Puts the cursor on `const NAME` in FILE and runs Show gradients. */
 async function showGradients(d: VSCodeDriver, file: string, name: string, ready = '.gnode'): Promise<Frame> {
@@ -167,7 +142,7 @@ export default async function panel(d: VSCodeDriver): Promise<void> {
   await waitFor('folded by Enter', async () => (await frame.locator('.gnode.kind-folded').count()) === 5);
 
   for (const [theme, tag] of [['light', 'light'], ['high-contrast', 'hc']] as const) {
-    await switchTheme(d, theme);
+    await d.setTheme(theme);
     d.theme = theme; // the reload below waits for the current theme
     await frame.locator('[data-action="reset"]').click();
     await sleep(200);

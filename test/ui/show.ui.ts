@@ -4,11 +4,9 @@
 // Screenshots: test-results/show-simple.png, show-neuron.png, show-error.png.
 import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
-import type { DriverOptions, VSCodeDriver } from './driver';
+import { type DriverOptions, type VSCodeDriver, sleep } from './driver';
 
 export const options: DriverOptions = { theme: 'dark', width: 1500, height: 950 };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** data-input-name → data-grad of the inputs table, once it shows `expectNames`. */
 async function inputGrads(frame: Frame, expectNames: string[], timeout = 20_000): Promise<Record<string, number>> {
