@@ -1,7 +1,8 @@
 /** The two-way link between the panel and the editor: highlight, reveal, cursor → node. */
 import * as vscode from 'vscode';
-import type { ExprProgram, SourceRange } from '../core/expr';
+import type { SourceRange } from '../core/expr';
 import type { DocumentRef } from '../shared/protocol';
+export { nodeAtOffset } from './nodeAt';
 
 export class EditorLink implements vscode.Disposable {
   private readonly highlightType = vscode.window.createTextEditorDecorationType({
@@ -39,19 +40,4 @@ export class EditorLink implements vscode.Disposable {
 
 export function toVsRange(doc: vscode.TextDocument, range: SourceRange): vscode.Range {
   return new vscode.Range(doc.positionAt(range.start), doc.positionAt(range.end));
-}
-
-/** The innermost (smallest) node whose source range contains the offset, or null. */
-export function nodeAtOffset(program: ExprProgram, offset: number): number | null {
-  let best: number | null = null;
-  let bestLen = Infinity;
-  program.nodes.forEach((n, id) => {
-    const { start, end } = n.range;
-    if (n.frame !== undefined) return; // nodes inside inlined helpers point at the helper's body
-    if (start <= offset && offset <= end && end - start < bestLen) {
-      best = id;
-      bestLen = end - start;
-    }
-  });
-  return best;
 }

@@ -276,8 +276,10 @@ export function renderGraph(initial: ViewContext): GraphView {
     const g = (target as Element | null)?.closest?.('.gnode') as SVGGElement | null;
     return g ? Number(g.dataset.index) : -1;
   }
+  /** The source a node stands for: a folded helper call is its call site, not the helper's body. */
   function rangeOf(index: number) {
-    return program.nodes[display.nodes[index].id].range;
+    const d = display.nodes[index];
+    return d.frame !== undefined ? program.frames[d.frame].range : program.nodes[d.id].range;
   }
 
   function wire(r: GraphRenderer): void {
