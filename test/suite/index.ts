@@ -15,6 +15,8 @@ export function run(): Promise<void> {
     reporter: 'spec',
     color: false, // output is forwarded line by line through the workbench, not a TTY
     timeout: Number(process.env.GRADIENT_LENS_MOCHA_TIMEOUT_MS ?? 20_000),
+    // On CI a failing test is retried once (the failed attempt is logged as FLAKY); locally never.
+    retries: Number(process.env.GRADIENT_LENS_RETRIES ?? (process.env.CI ? 1 : 0)),
     ...(process.env.GRADIENT_LENS_GREP ? { grep: process.env.GRADIENT_LENS_GREP } : {}),
   });
   const files = (readdirSync(__dirname, { recursive: true }) as string[])
@@ -25,9 +27,12 @@ export function run(): Promise<void> {
   return new Promise((resolve, reject) => {
     if (!files.length) return reject(new Error(`no *.test.js files in ${__dirname}`));
     try {
-      mocha.run((failures) => {
+      const runner = mocha.run((failures) => {
         if (failures > 0) reject(new Error(`${failures} extension test(s) failed.`));
         else resolve();
+      });
+      runner.on('retry', (test: Mocha.Test, err: Error) => {
+        console.log(`  ↻ FLAKY? retrying "${test.fullTitle()}" after: ${err.message.split('\n')[0]}`);
       });
     } catch (err) {
       reject(err instanceof Error ? err : new Error(String(err)));

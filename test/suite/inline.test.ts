@@ -33,7 +33,7 @@ function exampleUri(name: string): vscode.Uri {
 async function showAt(doc: vscode.TextDocument, needle: string, delta = 0, column = vscode.ViewColumn.One): Promise<vscode.TextEditor> {
   const editor = await vscode.window.showTextDocument(doc, { viewColumn: column, preserveFocus: false });
   const offset = doc.getText().indexOf(needle);
-  assert.ok(offset >= 0, `${needle} not in the document`);
+  assert.ok(offset >= 0, `${needle} not in ${doc.uri.toString()}: ${JSON.stringify(doc.getText())}`);
   const p = doc.positionAt(offset + delta);
   editor.selection = new vscode.Selection(p, p);
   await vscode.commands.executeCommand('gradientLens.showGradients');
