@@ -223,11 +223,18 @@ export class VSCodeDriver {
 
   /** Right-clicks the current selection (or the cursor) in the active editor and picks a menu item by its label. */
   async contextMenu(label: string): Promise<void> {
-    const selection = this.editor().locator('.view-overlays .selected-text').first();
-    const target = (await selection.count()) ? selection : this.editor().locator('.cursors-layer .cursor').first();
-    const box = await target.boundingBox();
-    if (!box) throw new Error('no selection or cursor visible in the active editor');
-    await this.page.mouse.click(box.x + Math.min(box.width / 2, 20), box.y + box.height / 2, { button: 'right' });
+    // The selection overlay is several divs that Monaco re-renders as the selection changes:
+    // poll for one with a real box (or, with no selection, the cursor) instead of trusting a
+    // locator resolved a moment earlier.
+    const point = await waitFor('a selection or the cursor in the active editor', async () => {
+      for (const el of await this.editor().locator('.view-overlays .selected-text').all()) {
+        const b = await el.boundingBox({ timeout: 500 }).catch(() => null);
+        if (b && b.width > 2 && b.height > 2) return { x: b.x + Math.min(b.width / 2, 20), y: b.y + b.height / 2 };
+      }
+      const cursor = await this.editor().locator('.cursors-layer .cursor').first().boundingBox({ timeout: 500 }).catch(() => null);
+      return cursor ? { x: cursor.x + 1, y: cursor.y + cursor.height / 2 } : undefined;
+    }, 10_000);
+    await this.page.mouse.click(point.x, point.y, { button: 'right' });
     await this.pickMenuItem(label);
   }
 

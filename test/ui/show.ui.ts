@@ -46,6 +46,7 @@ export default async function show(d: VSCodeDriver): Promise<void> {
   await d.openFile('neuron.ts');
   await d.selectText('const out =');
   await d.page.keyboard.press('ArrowRight'); // collapse the selection: cursor only
+  await sleep(200);
   await d.contextMenu('Show gradients');
   const g = await inputGrads(frame, ['w0', 'x0', 'w1', 'x1', 'w2'], 30_000);
   close(g.w0, -0.19661193324148185);
