@@ -313,9 +313,25 @@ function changeText(a: number, b: number): string {
   return r >= 0 ? `−${(r * 100).toPrecision(3)}%` : `+${(-r * 100).toPrecision(3)}%`;
 }
 
+/** Big graphs (thousands of inputs): list this many checkboxes / dropdown entries, not all of them. */
+const MAX_LISTED = 100;
+
+/** At most MAX_LISTED names, always including `keep` (the selected one). */
+function listed(names: string[], keep?: string): string[] {
+  if (names.length <= MAX_LISTED) return names;
+  const head = names.slice(0, MAX_LISTED);
+  return keep !== undefined && !head.includes(keep) && names.includes(keep) ? [...head, keep] : head;
+}
+
+/** "a, b, c and 12 more" */
+function someNames(names: string[], max = 12): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
 function renderParams(c: ViewContext, s: TrainState, names: string[], premarked: string[], running: boolean): HTMLElement {
-  const boxes = names.map((n) => {
-    const free = c.ev.inputs.find((i) => i.name === n)?.free;
+  const freeNames = new Set(c.ev.inputs.filter((i) => i.free).map((i) => i.name));
+  const boxes = listed(names).map((n) => {
+    const free = freeNames.has(n);
     const box = checkbox(n, isTrained(s, n), (v) => { s.trained.set(n, v); latest?.repaint(); }, {
       'data-train-param': n, title: `${isTrained(s, n) ? 'trained' : 'kept fixed (data or target)'}${free ? '; not a const: cannot be applied to the source' : ''}`,
       class: isDataName(n) ? 'premarked' : undefined,
@@ -329,17 +345,22 @@ function renderParams(c: ViewContext, s: TrainState, names: string[], premarked:
   none.addEventListener('click', (e) => { e.preventDefault(); for (const n of names) s.trained.set(n, false); latest?.repaint(); });
   const auto = h('a', { href: '#', class: 'train-link', 'data-action': 'train-auto' }, ['default']);
   auto.addEventListener('click', (e) => { e.preventDefault(); s.trained.clear(); latest?.repaint(); });
-  const free = names.filter((n) => isTrained(s, n) && c.ev.inputs.find((i) => i.name === n)?.free);
+  const free = names.filter((n) => isTrained(s, n) && freeNames.has(n));
   return h('div', { class: 'train-params' }, [
     h('div', { class: 'train-params-head' }, [h('span', {}, ['Parameters (ticked inputs are trained) ']), all, ' · ', none, ' · ', auto]),
     h('div', { class: 'train-param-boxes' }, boxes),
+    names.length > boxes.length
+      ? h('p', { class: 'muted train-note', 'data-train': 'unlisted' }, [
+        `${names.length - boxes.length} more inputs are not listed; all / none / default apply to every input.`,
+      ])
+      : undefined,
     premarked.length > 0
       ? h('p', { class: 'muted train-note' }, [
-        `Pre-marked as data/targets and kept fixed: ${premarked.join(', ')} (names starting with x or t). Tick them to train them too.`,
+        `Pre-marked as data/targets and kept fixed: ${someNames(premarked)} (names starting with x or t). Tick them to train them too.`,
       ])
       : undefined,
     free.length > 0
-      ? h('p', { class: 'muted train-note' }, [`${free.join(', ')} ${free.length > 1 ? 'are' : 'is'} not a const with a numeric literal: trained in the panel, but Apply to source cannot write ${free.length > 1 ? 'them' : 'it'}.`])
+      ? h('p', { class: 'muted train-note' }, [`${someNames(free)} ${free.length > 1 ? 'are' : 'is'} not a const with a numeric literal: trained in the panel, but Apply to source cannot write ${free.length > 1 ? 'them' : 'it'}.`])
       : undefined,
   ]);
 }
@@ -347,7 +368,7 @@ function renderParams(c: ViewContext, s: TrainState, names: string[], premarked:
 /** u ← u − η·∂L/∂u with numbers, for the selected parameter at the last step applied. */
 function renderRule(c: ViewContext, s: TrainState, run: Run, p: number, target: string): HTMLElement {
   const name = s.selected && run.params.includes(s.selected) ? s.selected : run.params[0];
-  const pick = dropdown(run.params.map((n) => ({ value: n, label: n })), name, (v) => { s.selected = v; latest?.repaint(); },
+  const pick = dropdown(listed(run.params, name).map((n) => ({ value: n, label: n })), name, (v) => { s.selected = v; latest?.repaint(); },
     { 'data-train': 'rule-param', 'aria-label': 'parameter shown in the update rule' });
   const last = run.last;
   if (!last) return renderNextRuleFor(c, name, run.lr, p, target, pick);
@@ -359,7 +380,7 @@ function renderRule(c: ViewContext, s: TrainState, run: Run, p: number, target: 
 
 function renderNextRule(c: ViewContext, s: TrainState, params: string[], p: number, target: string): HTMLElement {
   const name = s.selected && params.includes(s.selected) ? s.selected : params[0];
-  const pick = dropdown(params.map((n) => ({ value: n, label: n })), name, (v) => { s.selected = v; latest?.repaint(); },
+  const pick = dropdown(listed(params, name).map((n) => ({ value: n, label: n })), name, (v) => { s.selected = v; latest?.repaint(); },
     { 'data-train': 'rule-param', 'aria-label': 'parameter shown in the update rule' });
   const lr = parseNumber(s.lrText) ?? NaN;
   return renderNextRuleFor(c, name, lr, p, target, pick);
@@ -492,11 +513,12 @@ function applyToSource(c: ViewContext, s: TrainState): void {
     const t = run.traj[p];
     values[p] = t[t.length - 1];
   }
-  const free = run.params.filter((n) => c.ev.inputs.find((i) => i.name === n)?.free);
-  const writable = run.params.filter((n) => !free.includes(n));
+  const freeNames = new Set(c.ev.inputs.filter((i) => i.free).map((i) => i.name));
+  const free = run.params.filter((n) => freeNames.has(n));
+  const writable = run.params.filter((n) => !freeNames.has(n));
   c.post({ type: 'applyValues', values });
   s.applied = `Applied ${writable.length} value${writable.length === 1 ? '' : 's'} to the source as one edit (Undo in the editor reverts it)`
-    + (free.length ? `; not writable (not const literals): ${free.join(', ')}.` : '.');
+    + (free.length ? `; not writable (not const literals): ${someNames(free)}.` : '.');
   // the run now describes the source: later runs start from it
   s.origin = undefined;
   latest?.repaint();
