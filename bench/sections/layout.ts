@@ -18,7 +18,7 @@ import { buildDisplay, edgeNumbers, type DisplayGraph } from '../../webview/grap
 import { layout } from '../../webview/graph/layout';
 import { buildSteps } from '../../webview/graph/stepper';
 import type { ExprProgram } from '../../src/core/expr';
-import { ProgramBuilder } from '../../test/unit/builder';
+import { chainProgram } from '../../test/unit/builder';
 
 export const name = 'layout';
 export const title = 'Graph view: folding, layout, repaint (pure part, Node)';
@@ -28,18 +28,6 @@ function layoutInput(g: DisplayGraph) {
     n: g.nodes.length, width: g.nodes.map((d) => d.width), height: g.nodes.map((d) => d.height),
     from: g.edges.map((e) => e.from), to: g.edges.map((e) => e.to), port: g.edges.map((e) => e.argIndex),
   };
-}
-
-/** `tanh(x0·w0) + tanh(x1·w1) + ...`, left-associative like the parser builds it: ~4 nodes per term, one column per term. */
-function chainProgram(terms: number): ExprProgram {
-  const b = new ProgramBuilder();
-  const xs = [b.input('x0', 0.5), b.input('x1', -0.25), b.input('x2', 1.5)];
-  let sum = -1;
-  for (let i = 0; i < terms; i++) {
-    const t = b.op('tanh', b.op('mul', xs[i % 3], b.input(`w${i}`, ((i % 17) - 8) / 10)));
-    sum = sum < 0 ? t : b.op('add', sum, t);
-  }
-  return b.build(sum);
 }
 
 export function run(): string {

@@ -65,6 +65,23 @@ async function editRepaints(frame: Frame, name: string, values: string[]): Promi
 }
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
 
+/** Drags across the graph for ~1 s while the webview records animation-frame intervals. */
+async function measurePan(d: VSCodeDriver, frame: Frame, box: { x: number; y: number; width: number; height: number }) {
+  // (a string: tsx's __name helper does not exist in the page)
+  const rec = frame.evaluate(`new Promise((resolve) => {
+    const ts = []; const t0 = performance.now();
+    const tick = (t) => { ts.push(t); if (t - t0 < 1200) requestAnimationFrame(tick); else resolve(ts); };
+    requestAnimationFrame(tick);
+  })`) as Promise<number[]>;
+  await d.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await d.page.mouse.down();
+  for (let i = 0; i < 40; i++) { await d.page.mouse.move(box.x + box.width / 2 - i * 8, box.y + box.height / 2 - i * 3); await sleep(16); }
+  await d.page.mouse.up();
+  const ts = await rec;
+  const gaps = ts.slice(1).map((t, i) => t - ts[i]).sort((a, b) => a - b);
+  return { frames: gaps.length, median: gaps[gaps.length >> 1], p95: gaps[Math.floor(gaps.length * 0.95)] };
+}
+
 export default async function scale(d: VSCodeDriver): Promise<void> {
   // ~500 nodes: layout + render, and the in-place repaint after editing an input.
   let frame = await show(d, 'mid.ts', 'mid');
@@ -87,35 +104,14 @@ export default async function scale(d: VSCodeDriver): Promise<void> {
 
   // Pan: drag across the graph for ~1 s, recording frame intervals in the webview.
   const box = (await frame.locator('.graph-viewport').boundingBox())!;
-  // (a string: tsx's __name helper does not exist in the page)
-  const rec = frame.evaluate(`new Promise((resolve) => {
-    const ts = []; const t0 = performance.now();
-    const tick = (t) => { ts.push(t); if (t - t0 < 1200) requestAnimationFrame(tick); else resolve(ts); };
-    requestAnimationFrame(tick);
-  })`) as Promise<number[]>;
-  await d.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await d.page.mouse.down();
-  for (let i = 0; i < 40; i++) { await d.page.mouse.move(box.x + box.width / 2 - i * 8, box.y + box.height / 2 - i * 3); await sleep(16); }
-  await d.page.mouse.up();
-  const ts = await rec;
-  const gaps = ts.slice(1).map((t, i) => t - ts[i]).sort((a, b) => a - b);
-  console.log(`    pan: ${gaps.length} frames, median ${gaps[gaps.length >> 1].toFixed(1)} ms, p95 ${gaps[Math.floor(gaps.length * 0.95)].toFixed(1)} ms`);
+  const pan = await measurePan(d, frame, box);
+  console.log(`    pan: ${pan.frames} frames, median ${pan.median.toFixed(1)} ms, p95 ${pan.p95.toFixed(1)} ms`);
 
   // Pan while zoomed out (everything on screen: the worst case for painting).
   await frame.locator('[data-action="fit"]').click();
   await sleep(500);
-  const rec2 = frame.evaluate(`new Promise((resolve) => {
-    const ts = []; const t0 = performance.now();
-    const tick = (t) => { ts.push(t); if (t - t0 < 1200) requestAnimationFrame(tick); else resolve(ts); };
-    requestAnimationFrame(tick);
-  })`) as Promise<number[]>;
-  await d.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await d.page.mouse.down();
-  for (let i = 0; i < 40; i++) { await d.page.mouse.move(box.x + box.width / 2 - i * 8, box.y + box.height / 2 - i * 3); await sleep(16); }
-  await d.page.mouse.up();
-  const ts2 = await rec2;
-  const gaps2 = ts2.slice(1).map((t, i) => t - ts2[i]).sort((a, b) => a - b);
-  console.log(`    pan (fitted, all 2,000 nodes on screen): ${gaps2.length} frames, median ${gaps2[gaps2.length >> 1].toFixed(1)} ms, p95 ${gaps2[Math.floor(gaps2.length * 0.95)].toFixed(1)} ms`);
+  const fitted = await measurePan(d, frame, box);
+  console.log(`    pan (fitted, all 2,000 nodes on screen): ${fitted.frames} frames, median ${fitted.median.toFixed(1)} ms, p95 ${fitted.p95.toFixed(1)} ms`);
   await d.screenshot('panel-scale-2000-fit');
 
   // Edit an input: in-place repaint.

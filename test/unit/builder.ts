@@ -33,3 +33,15 @@ export class ProgramBuilder {
     return { nodes: this.nodes, root, frames: [], target: { text, range: range(0) } };
   }
 }
+
+/** `tanh(x0·w0) + tanh(x1·w1) + ...`, left-associative like the parser builds it: ~4 nodes per term, one column per term. */
+export function chainProgram(terms: number): ExprProgram {
+  const b = new ProgramBuilder();
+  const xs = [b.input('x0', 0.5), b.input('x1', -0.25), b.input('x2', 1.5)];
+  let sum = -1;
+  for (let i = 0; i < terms; i++) {
+    const t = b.op('tanh', b.op('mul', xs[i % 3], b.input(`w${i}`, ((i % 17) - 8) / 10)));
+    sum = sum < 0 ? t : b.op('add', sum, t);
+  }
+  return b.build(sum);
+}

@@ -10,7 +10,7 @@ import { curveYAt, labelSize, placeEdgeLabels } from '../../webview/graph/labels
 import { fitView, transformFor } from '../../webview/graph/view';
 import { buildSteps, gateOrder, stateAt } from '../../webview/graph/stepper';
 import { gradStyle, magnitude, edgeWidth } from '../../webview/graph/color';
-import { ProgramBuilder } from './builder';
+import { ProgramBuilder, chainProgram } from './builder';
 
 const examples = join(__dirname, '..', '..', 'examples');
 function parseExample(file: string, name: string) {
@@ -186,18 +186,6 @@ describe('graph layout', () => {
     assert.equal(countCrossings([[0, 1], [2, 3]], [[2], [3], [], []], pos), 0);
   });
 });
-
-/** `Math.tanh(x0 * w0) + Math.tanh(x1 * w1) + ...` (left-associative, like the parser builds it). */
-function chainProgram(terms: number) {
-  const b = new ProgramBuilder();
-  const xs = [b.input('x0', 0.5), b.input('x1', -0.25), b.input('x2', 1.5)];
-  let sum = -1;
-  for (let i = 0; i < terms; i++) {
-    const t = b.op('tanh', b.op('mul', xs[i % 3], b.input(`w${i}`, ((i % 17) - 8) / 10)));
-    sum = sum < 0 ? t : b.op('add', sum, t);
-  }
-  return b.build(sum);
-}
 
 /** The layout invariants every graph must keep. */
 function checkLayout(g: DisplayGraph, L: LayoutResult, what: string) {
