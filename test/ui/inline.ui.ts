@@ -49,10 +49,18 @@ async function viewLines(d: VSCodeDriver): Promise<ViewLine[]> {
   });
 }
 
-/** Go to line:column in the first editor group (the panel opens beside it). */
+/**
+ * Go to line:column in the first editor group (the panel opens beside it), by keyboard only:
+ * the driver's goTo clicks into the active editor first, which here may be hidden behind hovers.
+ */
 async function goTo(d: VSCodeDriver, line: number, column = 1): Promise<void> {
   await d.runCommand('View: Focus First Editor Group');
-  await d.goTo(line, column);
+  await d.page.keyboard.press('Control+G');
+  const input = d.page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`:${line}:${column}`);
+  await input.press('Enter');
+  await d.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
 const lineWith = (lines: ViewLine[], start: string) => lines.find((l) => l.code.trimStart().startsWith(start));
