@@ -146,6 +146,35 @@ describe('Show gradients', function () {
     assert.ok(api.current().report, 'evaluated with defaults');
   });
 
+  it('editing the source marks the panel stale; Refresh recomputes from the new text; autoRefresh does it alone', async () => {
+    const doc = await untitled('const a = 3;\nconst y = a * a;\n');
+    const editor = await showGradients(doc, 'a * a');
+    assert.equal((await api.probePanel()).stale, false);
+    await editor.edit((e) => e.replace(new vscode.Range(0, 10, 0, 11), '4'));
+    const until = async (what: string, ok: () => Promise<boolean>) => {
+      const deadline = Date.now() + 10_000;
+      while (!(await ok())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    await until('stale', async () => (await api.probePanel()).stale);
+    assert.deepEqual(inputGrads(await api.probePanel()), { a: 6 }, 'stale numbers stay until Refresh');
+    await vscode.commands.executeCommand('gradientLens.refresh');
+    await until('refreshed', async () => { const p = await api.probePanel(); return !p.stale && p.inputs[0]?.grad === 8; });
+
+    const config = vscode.workspace.getConfiguration('gradientLens');
+    await config.update('autoRefresh', true, vscode.ConfigurationTarget.Global);
+    await config.update('autoRefreshDelay', 50, vscode.ConfigurationTarget.Global);
+    try {
+      await editor.edit((e) => e.replace(new vscode.Range(0, 10, 0, 11), '5'));
+      await until('auto-refreshed', async () => { const p = await api.probePanel(); return !p.stale && p.inputs[0]?.grad === 10; });
+    } finally {
+      await config.update('autoRefresh', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('autoRefreshDelay', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   describe('bad input: the panel shows the message with line:column', () => {
     const cases: Array<[string, string, string, RegExp]> = [
       ['unsupported syntax', 'const s = "abc";\nconst f = 2 * s;\n', '2 * s', /string literal "abc" at 1:11/],
