@@ -172,13 +172,29 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
         const p = state.payload;
         target = { uri: p.document.uri, name: p.program.target.name, selection: { start: p.program.target.range.start, end: p.program.target.range.end } };
         try {
-          analysis = evaluateProgram(p.program, p.document, p.values, defaultFreeValue());
+          analysis = lastGood = evaluateProgram(p.program, p.document, p.values, defaultFreeValue());
         } catch {
           analysis = undefined;
         }
+        // Recompute from the document as it is now (it may have changed while the window was
+        // closed); this also brings the inline values back. Untitled documents may never reopen.
+        refreshWhenOpen(p.document.uri);
       }
     },
   };
+
+  function refreshWhenOpen(uri: string): void {
+    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri)) {
+      void refresh();
+      return;
+    }
+    const sub = vscode.workspace.onDidOpenTextDocument((d) => {
+      if (d.uri.toString() !== uri) return;
+      sub.dispose();
+      void refresh();
+    });
+    context.subscriptions.push(sub);
+  }
 
   context.subscriptions.push(
     log,

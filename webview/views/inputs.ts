@@ -34,7 +34,7 @@ const SYNC_ROWS = 40;
 const SLICE_MS = 12;
 
 const COLUMNS = ['input', 'value', 'gradient', 'numeric', 'rel. error'];
-const GRID_ATTRS = { 'grid-template-columns': '1.2fr 1.4fr 1fr 1fr 0.8fr', class: 'inputs-grid' };
+const GRID_ATTRS = { 'grid-template-columns': '0.9fr 1.3fr 1fr 1fr 0.9fr', class: 'inputs-grid' };
 
 const relErrText = (k: GradCheck | undefined) => (k ? (k.relError === 0 ? '0' : k.relError.toExponential(1)) : '—');
 const checkClass = (k: GradCheck | undefined) =>
