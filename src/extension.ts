@@ -7,8 +7,8 @@ import * as vscode from 'vscode';
 import type { Report } from './core/report';
 import { toReport } from './core/report';
 import type { CommandMessage, PanelError, PanelProbe, PanelSettings, PersistedState } from './shared/protocol';
-import { analyze, documentRef, evaluateProgram, type Analysis, type AnalysisResult } from './host/analyze';
-import { EditorLink, nodeAtOffset, toVsRange } from './host/editorLink';
+import { analyze, documentRef, evaluateProgram, type Analysis, type AnalysisResult, type AnalyzeRequest } from './host/analyze';
+import { EditorLink, nodeAtOffset } from './host/editorLink';
 import { GradientPanel, PANEL_VIEW_TYPE } from './host/panel';
 import { parserLoaded } from './host/parser';
 import { InlineValues, type InlineSnapshot } from './host/inline';
@@ -97,13 +97,13 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     }
   });
 
-  function runAnalysis(doc: vscode.TextDocument, selection: { start: number; end: number }): AnalysisResult {
+  function runAnalysis(doc: vscode.TextDocument, where: AnalyzeRequest['where']): AnalysisResult {
     // Carry over only what the user typed for free inputs: a const's value comes from the source,
     // so a refresh after editing `const x = 3` (by hand or by Apply to source) shows the new value.
     // The last good analysis, not the current one: a transient syntax error while typing (recompute,
     // autoRefresh) must not reset the values the user typed.
     const previous = lastGood && lastGood.document.uri === doc.uri.toString() ? freeValues(lastGood) : undefined;
-    const result = analyze({ text: doc.getText(), document: documentRef(doc), selection, values: previous,
+    const result = analyze({ text: doc.getText(), document: documentRef(doc), where, values: previous,
       defaultFreeValue: defaultFreeValue() });
     if (result.ok) analysis = lastGood = result.analysis;
     return result;
@@ -141,7 +141,7 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     }
     const doc = editor.document;
     const selection = { start: doc.offsetAt(editor.selection.start), end: doc.offsetAt(editor.selection.end) };
-    present(doc, runAnalysis(doc, selection));
+    present(doc, runAnalysis(doc, { selection }));
   }
 
   async function refresh(): Promise<void> {
@@ -155,12 +155,13 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     if (!target) return undefined;
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target!.uri);
     if (!doc) return undefined;
-    // Re-target by declaration name when there is one (robust to edits above it), else by range.
-    const selection = target.selection;
-    let result = runAnalysis(doc, selection);
+    // Re-target by the last range; when edits above moved the declaration, by its name.
+    let result = runAnalysis(doc, { selection: target.selection });
     if (target.name && (!result.ok || result.analysis.program.target.name !== target.name)) {
-      const byName = findDeclaration(doc, target.name);
-      if (byName) result = runAnalysis(doc, byName);
+      // The declaration's own result wins, its error included (a syntax error typed into it must
+      // show, not a still-valid piece of it); only a name that no longer exists keeps the first.
+      const byName = runAnalysis(doc, { name: target.name });
+      if (byName.ok || byName.error.code !== 'no-expression') result = byName;
     }
     return { doc, result };
   }
@@ -206,7 +207,7 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     vscode.commands.registerCommand('gradientLens.clearGradients', () => inline.clear()),
     vscode.commands.registerCommand(SHOW_AT_COMMAND, async (uri: string, start: number, end: number) => {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
-      present(doc, runAnalysis(doc, { start, end }));
+      present(doc, runAnalysis(doc, { selection: { start, end } }));
     }),
     vscode.commands.registerCommand(OPEN_PANEL_COMMAND, () => (panel.visible ? panel.reveal() : refresh())),
     vscode.languages.registerHoverProvider(SUPPORTED_LANGUAGES, new GradientHover(inline)),
@@ -257,17 +258,6 @@ function freeValues(analysis: Analysis): Record<string, number> {
   return Object.fromEntries(Object.entries(analysis.values).filter(([name]) => free.has(name) && !defaults.has(name)));
 }
 
-/** Offsets of `const NAME = ...`'s name in the document, found textually (cheap; the parser re-checks). */
-function findDeclaration(doc: vscode.TextDocument, name: string): { start: number; end: number } | undefined {
-  const m = new RegExp(`\\b(?:const|let|var)\\s+${name.replace(/[$]/g, '\\$')}\\b`).exec(doc.getText());
-  if (!m) return undefined;
-  const end = m.index + m[0].length;
-  return { start: end, end };
-}
-
 export function deactivate(): void {
   // Everything is disposed through context.subscriptions.
 }
-
-// Re-exported for tests that need to map ranges.
-export { toVsRange };

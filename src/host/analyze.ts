@@ -23,7 +23,8 @@ export function documentRef(doc: vscode.TextDocument): DocumentRef {
 export interface AnalyzeRequest {
   text: string;
   document: DocumentRef;
-  selection: { start: number; end: number };
+  /** Where the target is: a selection (offsets), or a declaration's name (like the CLI's --name). */
+  where: { selection: { start: number; end: number } } | { name: string };
   /** Values the user already set for inputs (kept across refreshes). */
   values?: Record<string, number>;
   defaultFreeValue: number;
@@ -31,7 +32,7 @@ export interface AnalyzeRequest {
 
 export function analyze(req: AnalyzeRequest): AnalysisResult {
   try {
-    const program = loadParser().parseTarget({ text: req.text, fileName: req.document.fileName, selection: req.selection });
+    const program = loadParser().parseTarget({ text: req.text, fileName: req.document.fileName, ...req.where });
     return { ok: true, analysis: evaluateProgram(program, req.document, req.values ?? {}, req.defaultFreeValue) };
   } catch (e) {
     if (isGradientLensError(e)) {

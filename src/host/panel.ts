@@ -28,7 +28,6 @@ export class GradientPanel implements vscode.Disposable {
   private queue: HostToWebview[] = [];
   private probes = new Map<number, (p: PanelProbe) => void>();
   private nextProbe = 1;
-  private readonly disposables: vscode.Disposable[] = [];
   /** What the panel currently shows (host's view of it). */
   document?: DocumentRef;
   payload?: ShowPayload;
@@ -239,7 +238,6 @@ export class GradientPanel implements vscode.Disposable {
 
   dispose(): void {
     this.panel?.dispose();
-    this.disposables.forEach((d) => d.dispose());
   }
 }
 
