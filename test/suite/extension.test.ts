@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GradientLensApi } from '../../src/extension';
+import { scratchDocument } from './scratch';
 
 const EXTENSION_ID = 'gradient-lens.gradient-lens';
 const close = (a: number, b: number, tol = 1e-9) =>
@@ -31,9 +32,7 @@ async function showGradients(doc: vscode.TextDocument, text?: string, opts: { cu
   return editor;
 }
 
-async function untitled(content: string): Promise<vscode.TextDocument> {
-  return vscode.workspace.openTextDocument({ language: 'typescript', content });
-}
+
 
 const inputGrads = (probe: Awaited<ReturnType<GradientLensApi['probePanel']>>) =>
   Object.fromEntries(probe.inputs.map((i) => [i.name, i.grad]));
@@ -129,7 +128,7 @@ describe('Show gradients', function () {
   });
 
   it('uses the unsaved text of the document', async () => {
-    const doc = await untitled('const a = 3;\nconst b = a * a;\n');
+    const doc = await scratchDocument('const a = 3;\nconst b = a * a;\n');
     const editor = await showGradients(doc, 'a * a');
     assert.deepEqual(inputGrads(await api.probePanel()), { a: 6 });
     await editor.edit((e) => e.replace(new vscode.Range(0, 10, 0, 11), '5'));
@@ -138,7 +137,7 @@ describe('Show gradients', function () {
   });
 
   it('free inputs get a default value, clearly marked, instead of an error', async () => {
-    const doc = await untitled('function f(a: number, b: number) {\n  return a * b + a;\n}\n');
+    const doc = await scratchDocument('function f(a: number, b: number) {\n  return a * b + a;\n}\n');
     await showGradients(doc, undefined, { cursorAt: 'a * b' });
     const probe = await api.probePanel();
     assert.equal(probe.error, undefined);
@@ -147,7 +146,7 @@ describe('Show gradients', function () {
   });
 
   it('editing the source marks the panel stale; Refresh recomputes from the new text; autoRefresh does it alone', async () => {
-    const doc = await untitled('const a = 3;\nconst y = a * a;\n');
+    const doc = await scratchDocument('const a = 3;\nconst y = a * a;\n');
     const editor = await showGradients(doc, 'a * a');
     assert.equal((await api.probePanel()).stale, false);
     await editor.edit((e) => e.replace(new vscode.Range(0, 10, 0, 11), '4'));
@@ -163,11 +162,17 @@ describe('Show gradients', function () {
     await vscode.commands.executeCommand('gradientLens.refresh');
     await until('refreshed', async () => { const p = await api.probePanel(); return !p.stale && p.inputs[0]?.grad === 8; });
 
+    // Lines inserted above move the declaration: Refresh finds it again by its name.
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// a comment that moves every offset\n\n'));
+    await vscode.commands.executeCommand('gradientLens.refresh');
+    await until('refreshed by name', async () => { const p = await api.probePanel(); return !p.stale && p.title === 'y' && p.inputs[0]?.grad === 8; });
+
     const config = vscode.workspace.getConfiguration('gradientLens');
     await config.update('autoRefresh', true, vscode.ConfigurationTarget.Global);
     await config.update('autoRefreshDelay', 50, vscode.ConfigurationTarget.Global);
     try {
-      await editor.edit((e) => e.replace(new vscode.Range(0, 10, 0, 11), '5'));
+      const four = doc.positionAt(doc.getText().indexOf('a = 4') + 4);
+      await editor.edit((e) => e.replace(new vscode.Range(four, four.translate(0, 1)), '5'));
       await until('auto-refreshed', async () => { const p = await api.probePanel(); return !p.stale && p.inputs[0]?.grad === 10; });
     } finally {
       await config.update('autoRefresh', undefined, vscode.ConfigurationTarget.Global);
@@ -187,7 +192,7 @@ describe('Show gradients', function () {
     ];
     for (const [what, content, selection, message] of cases) {
       it(what, async () => {
-        const doc = await untitled(content);
+        const doc = await scratchDocument(content);
         await showGradients(doc, selection);
         const { error, report } = api.current();
         assert.equal(report, undefined);
@@ -199,7 +204,7 @@ describe('Show gradients', function () {
     }
 
     it('NaN/Infinity is a diagnostic, not an error', async () => {
-      const doc = await untitled('const x = 0;\nconst f = 2 * Math.log(x);\n');
+      const doc = await scratchDocument('const x = 0;\nconst f = 2 * Math.log(x);\n');
       await showGradients(doc, '2 * Math.log(x)');
       const { report } = api.current();
       assert.ok(report);

@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GradientLensApi } from '../../src/extension';
+import { scratchDocument } from './scratch';
 
 const EXTENSION_ID = 'gradient-lens.gradient-lens';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -126,7 +127,7 @@ describe('inline values', function () {
     const snap = await until('two editors', () => { const s = a.inlineDecorations(doc.uri.toString()); return s && s.editors >= 2 && s; });
     assert.equal(snap.lines.length, 4);
     // Hide it (another file in both columns), then show it again: re-applied.
-    const other = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'const q = 1;\n' });
+    const other = await scratchDocument('const q = 1;\n');
     await vscode.window.showTextDocument(other, vscode.ViewColumn.One);
     await vscode.window.showTextDocument(other, vscode.ViewColumn.Three);
     await until('no editor', () => a.inlineDecorations(doc.uri.toString())?.editors === 0);
@@ -136,7 +137,7 @@ describe('inline values', function () {
   });
 
   it('an edit marks them stale and they follow the text', async () => {
-    const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'const x = -2;\nconst y = 5;\nconst z = -4;\nconst f = (x + y) * z;\n' });
+    const doc = await scratchDocument('const x = -2;\nconst y = 5;\nconst z = -4;\nconst f = (x + y) * z;\n');
     const editor = await showAt(doc, '(x + y) * z', 1);
     await until('decorations', () => a.inlineDecorations(doc.uri.toString()));
     assert.equal(textAt(a, doc, 4), 'f = −12  ∂f/∂f = 1');
@@ -152,7 +153,7 @@ describe('inline values', function () {
   });
 
   it('they follow typing, including Enter inside a line comment (on-enter rules insert "// ")', async () => {
-    const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: '// header comment\nconst x = -2;\nconst y = 5;\nconst z = -4;\nconst f = (x + y) * z;\n' });
+    const doc = await scratchDocument('// header comment\nconst x = -2;\nconst y = 5;\nconst z = -4;\nconst f = (x + y) * z;\n');
     const editor = await showAt(doc, '(x + y) * z', 1);
     await until('decorations', () => textAt(a, doc, 2) === 'x = −2  ∂f/∂x = −4');
     await vscode.window.showTextDocument(doc, { viewColumn: editor.viewColumn });
@@ -169,7 +170,7 @@ describe('inline values', function () {
   it('onEdit = recompute: new numbers after the debounce', async () => {
     await setInline('inline.onEdit', 'recompute');
     await setInline('inline.debounceMs', 50);
-    const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'const x = -2;\nconst y = 5;\nconst z = -4;\nconst f = (x + y) * z;\n' });
+    const doc = await scratchDocument('const x = -2;\nconst y = 5;\nconst z = -4;\nconst f = (x + y) * z;\n');
     const editor = await showAt(doc, '(x + y) * z', 1);
     await until('decorations', () => textAt(a, doc, 1) === 'x = −2  ∂f/∂x = −4');
     await editor.edit((e) => e.replace(new vscode.Range(0, 10, 0, 12), '3'));
