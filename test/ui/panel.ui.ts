@@ -95,8 +95,13 @@ export default async function panel(d: VSCodeDriver): Promise<void> {
   await frame.locator('[data-export="svg"]').click();
   const input = d.page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(out);
-  await sleep(300);
+  // The simple file dialog fills in its default path asynchronously; typing before that merges the two.
+  await waitFor('the save dialog\'s default path', async () => (await input.inputValue()).endsWith('.svg'), 15_000);
+  await waitFor('our path in the save dialog', async () => {
+    await input.fill(out);
+    await sleep(300);
+    return (await input.inputValue()) === out;
+  }, 15_000);
   await input.press('Enter');
   const svgText = await waitFor('exported SVG', async () => existsSync(out) && readFileSync(out, 'utf8'), 20_000);
   try {
