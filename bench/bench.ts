@@ -38,10 +38,16 @@ async function main(): Promise<number> {
     for (const c of r.checks) checks.push({ ...c, section: s.id });
   }
   ctx.log('\n## Targets\n');
-  ctx.log(table(['target', 'measured', 'target', 'result'],
-    checks.map((c) => [`${c.section}: ${c.name}`, c.measured, c.target, c.ok ? 'PASS' : 'MISS'])));
-  ctx.log(`\ntotal bench time ${((performance.now() - started) / 1000).toFixed(1)} s` +
-    (verified ? '' : '\nENGINES DISAGREE: see above; timings not comparable'));
+  ctx.log(
+    table(
+      ['target', 'measured', 'target', 'result'],
+      checks.map((c) => [`${c.section}: ${c.name}`, c.measured, c.target, c.ok ? 'PASS' : 'MISS']),
+    ),
+  );
+  ctx.log(
+    `\ntotal bench time ${((performance.now() - started) / 1000).toFixed(1)} s` +
+      (verified ? '' : '\nENGINES DISAGREE: see above; timings not comparable'),
+  );
   return verified ? 0 : 1;
 }
 
@@ -53,7 +59,10 @@ function readCpuinfo(): string {
   }
 }
 
-main().then((code) => process.exit(code), (e) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

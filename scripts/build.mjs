@@ -6,7 +6,15 @@ const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify');
 mkdirSync('dist', { recursive: true });
 
-const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, minify, logLevel: 'warning' };
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify,
+  logLevel: 'warning',
+};
 
 /** [entry, outfile, extra options]; entries that do not exist yet are skipped. */
 const bundles = [
@@ -17,8 +25,20 @@ const bundles = [
   ['src/cli/main.ts', 'dist/cli.js', { ...node, banner: { js: '#!/usr/bin/env node' } }],
   ['bench/bench.ts', 'dist/bench.js', { ...node, external: ['@tensorflow/tfjs-core'] }],
   // Webview: a browser bundle with its own tsconfig.
-  ['webview/main.ts', 'dist/webview.js', { bundle: true, platform: 'browser', target: 'es2022', format: 'iife',
-    sourcemap: true, minify, logLevel: 'warning', tsconfig: 'webview/tsconfig.json' }],
+  [
+    'webview/main.ts',
+    'dist/webview.js',
+    {
+      bundle: true,
+      platform: 'browser',
+      target: 'es2022',
+      format: 'iife',
+      sourcemap: true,
+      minify,
+      logLevel: 'warning',
+      tsconfig: 'webview/tsconfig.json',
+    },
+  ],
   // Extension-host test suite (mocha runs inside VS Code).
   ['test/suite/index.ts', 'dist/test/suite/index.js', { ...node, external: ['vscode', 'mocha'] }],
   ['test/runTest.ts', 'dist/test/runTest.js', { ...node, external: ['@vscode/test-electron', 'playwright-core'] }],
@@ -28,7 +48,11 @@ const bundles = [
 for (const f of existsSync('test/suite') ? readdirSync('test/suite', { recursive: true }) : []) {
   if (!String(f).endsWith('.test.ts')) continue;
   const rel = String(f).replace(/\\/g, '/');
-  bundles.push([`test/suite/${rel}`, `dist/test/suite/${rel.replace(/\.ts$/, '.js')}`, { ...node, external: ['vscode', 'mocha'] }]);
+  bundles.push([
+    `test/suite/${rel}`,
+    `dist/test/suite/${rel.replace(/\.ts$/, '.js')}`,
+    { ...node, external: ['vscode', 'mocha'] },
+  ]);
 }
 
 const contexts = [];

@@ -8,7 +8,19 @@
 // Result: .vscode-test/code-server-<version>/node_modules/code-server/out/node/entry.js (a symlink, see below)
 // A marker file (.provisioned) written at the very end makes later runs skip everything.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync, readFileSync, copyFileSync, symlinkSync, lstatSync, unlinkSync, chmodSync, readlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  rmSync,
+  writeFileSync,
+  readFileSync,
+  copyFileSync,
+  symlinkSync,
+  lstatSync,
+  unlinkSync,
+  chmodSync,
+  readlinkSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +35,10 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // mode treats every theme whose location is inside that folder as the extension's own theme: with
 // code-server's built-in themes under the repo it ignores `workbench.colorTheme` (always Light+, minimal
 // icons). Node resolves the symlink, so VS Code sees the real path. GRADIENT_LENS_VSCODE_CACHE overrides.
-const cacheDir = resolve(process.env.GRADIENT_LENS_VSCODE_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'gradient-lens'));
+const cacheDir = resolve(
+  process.env.GRADIENT_LENS_VSCODE_CACHE ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'gradient-lens'),
+);
 const dir = join(cacheDir, `code-server-${CODE_SERVER_VERSION}`);
 const link = join(root, '.vscode-test', `code-server-${CODE_SERVER_VERSION}`);
 const marker = join(dir, '.provisioned');
@@ -40,8 +55,14 @@ function run(cmd, args, cwd, extraEnv = {}) {
   const r = spawnSync(cmd, args, {
     cwd,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, npm_config_yes: 'true', npm_config_fund: 'false', npm_config_audit: 'false',
-      npm_config_update_notifier: 'false', ...extraEnv },
+    env: {
+      ...process.env,
+      npm_config_yes: 'true',
+      npm_config_fund: 'false',
+      npm_config_audit: 'false',
+      npm_config_update_notifier: 'false',
+      ...extraEnv,
+    },
   });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal}) in ${cwd}`);
 }
@@ -54,14 +75,22 @@ function missingAptPackages() {
 }
 
 function ensureSymlink(target, path) {
-  try { if (lstatSync(path)) unlinkSync(path); } catch { /* absent */ }
+  try {
+    if (lstatSync(path)) unlinkSync(path);
+  } catch {
+    /* absent */
+  }
   symlinkSync(target, path);
 }
 
 /** .vscode-test/code-server-<version> -> the real install (replaces an old in-repo directory). */
 function ensureLink() {
   let st;
-  try { st = lstatSync(link); } catch { /* absent */ }
+  try {
+    st = lstatSync(link);
+  } catch {
+    /* absent */
+  }
   if (st?.isSymbolicLink() && readlinkSync(link) === dir) return;
   if (st && !st.isSymbolicLink()) {
     log(`removing ${relative(root, link)} (old in-repo install; see the comment at the top of this script)`);
@@ -75,7 +104,12 @@ function ensureLink() {
 function main() {
   const force = process.argv.includes('--force');
   const missing = missingAptPackages();
-  if (!force && missing.length === 0 && existsSync(marker) && readFileSync(marker, 'utf8').trim() === CODE_SERVER_VERSION) {
+  if (
+    !force &&
+    missing.length === 0 &&
+    existsSync(marker) &&
+    readFileSync(marker, 'utf8').trim() === CODE_SERVER_VERSION
+  ) {
     ensureLink();
     log(`code-server ${CODE_SERVER_VERSION} (VS Code ${VSCODE_VERSION}) already provisioned in ${dir} (${elapsed()})`);
     return;
@@ -84,11 +118,15 @@ function main() {
   // 1. System packages (root only).
   if (missing.length) {
     if (process.getuid && process.getuid() !== 0) {
-      throw new Error(`missing Debian packages: ${missing.join(' ')}; run as root or: sudo apt-get install -y ${missing.join(' ')}`);
+      throw new Error(
+        `missing Debian packages: ${missing.join(' ')}; run as root or: sudo apt-get install -y ${missing.join(' ')}`,
+      );
     }
     log(`installing Debian packages: ${missing.join(' ')}`);
     run('apt-get', ['update', '-q'], root, { DEBIAN_FRONTEND: 'noninteractive' });
-    run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], root, { DEBIAN_FRONTEND: 'noninteractive' });
+    run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], root, {
+      DEBIAN_FRONTEND: 'noninteractive',
+    });
   } else {
     log(`Debian packages present: ${APT_PACKAGES.join(' ')}`);
   }
@@ -99,7 +137,10 @@ function main() {
     rmSync(dir, { recursive: true, force: true });
   }
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'vscode-offline-cache', private: true, version: '0.0.0' }, null, 2));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'vscode-offline-cache', private: true, version: '0.0.0' }, null, 2),
+  );
   run('npm', ['install', '--ignore-scripts', `code-server@${CODE_SERVER_VERSION}`], dir);
   run('npm', ['rebuild', 'argon2'], dir);
 

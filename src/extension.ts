@@ -7,7 +7,14 @@ import * as vscode from 'vscode';
 import type { Report } from './core/report';
 import { toReport } from './core/report';
 import type { CommandMessage, PanelError, PanelProbe, PanelSettings, PersistedState } from './shared/protocol';
-import { analyze, documentRef, evaluateProgram, type Analysis, type AnalysisResult, type AnalyzeRequest } from './host/analyze';
+import {
+  analyze,
+  documentRef,
+  evaluateProgram,
+  type Analysis,
+  type AnalysisResult,
+  type AnalyzeRequest,
+} from './host/analyze';
 import { EditorLink, nodeAtOffset } from './host/editorLink';
 import { GradientPanel, PANEL_VIEW_TYPE } from './host/panel';
 import { parserLoaded } from './host/parser';
@@ -55,31 +62,40 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
   let target: { uri: string; name?: string; selection: { start: number; end: number } } | undefined;
   let refreshTimer: NodeJS.Timeout | undefined;
 
-  const panel = new GradientPanel(context.extensionUri, {
-    refresh: () => void refresh(),
-    valuesChanged: (values) => {
-      if (!analysis) return;
-      analysis = lastGood = evaluateProgram(analysis.program, analysis.document, values, defaultFreeValue());
-      inline.update(analysis);
+  const panel = new GradientPanel(
+    context.extensionUri,
+    {
+      refresh: () => void refresh(),
+      valuesChanged: (values) => {
+        if (!analysis) return;
+        analysis = lastGood = evaluateProgram(analysis.program, analysis.document, values, defaultFreeValue());
+        inline.update(analysis);
+      },
+      applyValues: (values) => {
+        // Train → Apply to source: one undoable edit of the const literals, then refresh the panel
+        if (!analysis) return;
+        applyValuesToSource(vscode, analysis, values, log)
+          .then((written) => {
+            if (Object.keys(written).length === 0) return;
+            return refresh();
+          })
+          .catch((e: unknown) => {
+            log.error('Apply to source failed', e);
+            void vscode.window.showErrorMessage(
+              `Gradient Lens: could not apply the values to the source: ${e instanceof Error ? e.message : e}`,
+            );
+          });
+      },
+      highlight: (doc, range) => link.highlight(doc, range),
+      reveal: (doc, range) => void link.reveal(doc, range),
+      disposed: () => {
+        analysis = undefined;
+        inline.panelClosed();
+      },
     },
-    applyValues: (values) => {
-      // Train → Apply to source: one undoable edit of the const literals, then refresh the panel
-      if (!analysis) return;
-      applyValuesToSource(vscode, analysis, values, log).then((written) => {
-        if (Object.keys(written).length === 0) return;
-        return refresh();
-      }).catch((e: unknown) => {
-        log.error('Apply to source failed', e);
-        void vscode.window.showErrorMessage(`Gradient Lens: could not apply the values to the source: ${e instanceof Error ? e.message : e}`);
-      });
-    },
-    highlight: (doc, range) => link.highlight(doc, range),
-    reveal: (doc, range) => void link.reveal(doc, range),
-    disposed: () => {
-      analysis = undefined;
-      inline.panelClosed();
-    },
-  }, panelSettings, log);
+    panelSettings,
+    log,
+  );
 
   const defaultFreeValue = () => config().get<number>('defaultFreeInputValue', 1);
   // Inline values, hover and CodeLens (src/host/inline.ts, hover.ts, codelens.ts).
@@ -103,8 +119,13 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     // The last good analysis, not the current one: a transient syntax error while typing (recompute,
     // autoRefresh) must not reset the values the user typed.
     const previous = lastGood && lastGood.document.uri === doc.uri.toString() ? freeValues(lastGood) : undefined;
-    const result = analyze({ text: doc.getText(), document: documentRef(doc), where, values: previous,
-      defaultFreeValue: defaultFreeValue() });
+    const result = analyze({
+      text: doc.getText(),
+      document: documentRef(doc),
+      where,
+      values: previous,
+      defaultFreeValue: defaultFreeValue(),
+    });
     if (result.ok) analysis = lastGood = result.analysis;
     return result;
   }
@@ -124,7 +145,11 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     log.warn(`Show gradients: ${error.message}`);
     const where = error.line ? ` (${error.line}:${error.column})` : '';
     const actions = error.start !== undefined ? ['Reveal'] : [];
-    void vscode.window.showErrorMessage(`Gradient Lens: ${error.message}${error.message.includes(`${error.line}:${error.column}`) ? '' : where}`, ...actions)
+    void vscode.window
+      .showErrorMessage(
+        `Gradient Lens: ${error.message}${error.message.includes(`${error.line}:${error.column}`) ? '' : where}`,
+        ...actions,
+      )
       .then((choice) => {
         if (choice === 'Reveal' && error.start !== undefined) {
           const start = doc.positionAt(error.start);
@@ -136,7 +161,9 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
 
   async function showGradients(editor = vscode.window.activeTextEditor): Promise<void> {
     if (!editor) {
-      void vscode.window.showInformationMessage('Gradient Lens: open a TypeScript or JavaScript file and select an expression.');
+      void vscode.window.showInformationMessage(
+        'Gradient Lens: open a TypeScript or JavaScript file and select an expression.',
+      );
       return;
     }
     const doc = editor.document;
@@ -171,7 +198,11 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
       panel.restore(webviewPanel, state);
       if (state?.payload) {
         const p = state.payload;
-        target = { uri: p.document.uri, name: p.program.target.name, selection: { start: p.program.target.range.start, end: p.program.target.range.end } };
+        target = {
+          uri: p.document.uri,
+          name: p.program.target.name,
+          selection: { start: p.program.target.range.start, end: p.program.target.range.end },
+        };
         try {
           analysis = lastGood = evaluateProgram(p.program, p.document, p.values, defaultFreeValue());
         } catch {

@@ -31,7 +31,8 @@ async function main(): Promise<void> {
   const extensionTestsPath = join(root, 'dist', 'test', 'suite', 'index.js');
   const workspace = join(root, 'examples');
   mkdirSync(workspace, { recursive: true });
-  if (!existsSync(extensionTestsPath)) throw new Error(`${extensionTestsPath} missing: run node scripts/build.mjs first`);
+  if (!existsSync(extensionTestsPath))
+    throw new Error(`${extensionTestsPath} missing: run node scripts/build.mjs first`);
 
   const common = {
     extensionDevelopmentPath,

@@ -5,7 +5,13 @@
  */
 import { evaluate, gradientCheck, type Evaluation, type GradCheck, type SourceRange } from '../src/core';
 import type {
-  HostToWebview, PanelError, PanelProbe, PanelSettings, PersistedState, ShowPayload, WebviewToHost,
+  HostToWebview,
+  PanelError,
+  PanelProbe,
+  PanelSettings,
+  PersistedState,
+  ShowPayload,
+  WebviewToHost,
 } from '../src/shared/protocol';
 import { button, badge } from './toolkit';
 import { h } from './views/dom';
@@ -74,7 +80,13 @@ export function createApp(root: HTMLElement, host: AppHost): App {
   }
 
   const ctx = (): ViewContext => ({
-    payload: payload!, ev: ev!, check, values, defaults, settings: payload!.settings, selected,
+    payload: payload!,
+    ev: ev!,
+    check,
+    values,
+    defaults,
+    settings: payload!.settings,
+    selected,
     setValues(next) {
       values = { ...values, ...next };
       for (const k of Object.keys(next)) defaults.delete(k);
@@ -99,7 +111,9 @@ export function createApp(root: HTMLElement, host: AppHost): App {
 
   function render(): void {
     // Keep the focused value field focused across the repaint (typing Enter in the inputs table).
-    const editing = (document.activeElement as HTMLElement | null)?.closest?.('[data-edit-input]')?.getAttribute('data-edit-input');
+    const editing = (document.activeElement as HTMLElement | null)
+      ?.closest?.('[data-edit-input]')
+      ?.getAttribute('data-edit-input');
     root.replaceChildren();
     root.classList.toggle('stale', stale);
     if (error) {
@@ -109,7 +123,9 @@ export function createApp(root: HTMLElement, host: AppHost): App {
     }
     if (!payload) {
       dropGraph();
-      root.append(h('p', { class: 'placeholder' }, ['Select an expression and run ', h('b', {}, ['Show gradients']), '.']));
+      root.append(
+        h('p', { class: 'placeholder' }, ['Select an expression and run ', h('b', {}, ['Show gradients']), '.']),
+      );
       return;
     }
     root.append(renderHeader());
@@ -129,7 +145,10 @@ export function createApp(root: HTMLElement, host: AppHost): App {
     diagnosticsEl = renderDiagnostics(c);
     trainEl = renderTrain(c);
     root.append(
-      h('div', { class: 'body' }, [graph.element, h('section', { class: 'side' }, [inputsView.element, diagnosticsEl])]),
+      h('div', { class: 'body' }, [
+        graph.element,
+        h('section', { class: 'side' }, [inputsView.element, diagnosticsEl]),
+      ]),
       trainEl,
     );
     graph.select(selected);
@@ -143,7 +162,8 @@ export function createApp(root: HTMLElement, host: AppHost): App {
    */
   function repaintValues(): void {
     const header = root.querySelector('header.header');
-    if (!payload || !ev || error || evalError || !graph || !inputsView || !diagnosticsEl || !trainEl || !header) return render();
+    if (!payload || !ev || error || evalError || !graph || !inputsView || !diagnosticsEl || !trainEl || !header)
+      return render();
     const c = ctx();
     if (!graph.accepts(c) || !inputsView.update(c)) return render();
     header.replaceWith(renderHeader());
@@ -163,36 +183,66 @@ export function createApp(root: HTMLElement, host: AppHost): App {
       h('div', { class: 'target' }, [
         h('span', { class: 'target-name' }, [t.name ?? 'expression']),
         h('span', { class: 'target-eq' }, [' = ']),
-        h('span', { class: 'target-value', 'data-value': ev ? String(ev.value) : '', title: ev ? String(ev.value) : '' }, [value]),
+        h(
+          'span',
+          { class: 'target-value', 'data-value': ev ? String(ev.value) : '', title: ev ? String(ev.value) : '' },
+          [value],
+        ),
         h('code', { class: 'target-text', title: t.text }, [t.text]),
-        h('span', { class: 'target-where' }, [`${payload!.document.fileName.split(/[\\/]/).pop()}:${t.range.line}:${t.range.column}`]),
+        h('span', { class: 'target-where' }, [
+          `${payload!.document.fileName.split(/[\\/]/).pop()}:${t.range.line}:${t.range.column}`,
+        ]),
       ]),
     ]);
     if (stale) {
-      header.append(h('div', { class: 'stale-banner', role: 'status' }, [
-        h('span', {}, ['The source changed since these numbers were computed. ']),
-        button('Refresh', () => host.post({ type: 'refresh' }), { appearance: 'primary', attrs: { 'data-action': 'refresh' } }),
-      ]));
+      header.append(
+        h('div', { class: 'stale-banner', role: 'status' }, [
+          h('span', {}, ['The source changed since these numbers were computed. ']),
+          button('Refresh', () => host.post({ type: 'refresh' }), {
+            appearance: 'primary',
+            attrs: { 'data-action': 'refresh' },
+          }),
+        ]),
+      );
     }
     if (defaults.size > 0) {
-      header.append(h('div', { class: 'defaults-note', role: 'note' }, [
-        badge('default', { class: 'default-badge' }),
-        ` ${[...defaults].join(', ')} ${defaults.size > 1 ? 'have' : 'has'} no value in the source; using a default. Set ${defaults.size > 1 ? 'them' : 'it'} in the inputs table.`,
-      ]));
+      header.append(
+        h('div', { class: 'defaults-note', role: 'note' }, [
+          badge('default', { class: 'default-badge' }),
+          ` ${[...defaults].join(', ')} ${defaults.size > 1 ? 'have' : 'has'} no value in the source; using a default. Set ${defaults.size > 1 ? 'them' : 'it'} in the inputs table.`,
+        ]),
+      );
     }
     return header;
   }
 
   function renderError(e: PanelError): HTMLElement {
-    return h('div', { class: 'error-view', role: 'alert', 'data-error-code': e.code }, [
-      h('h2', {}, ['Cannot show gradients']),
-      h('p', { class: 'error-message' }, [e.message]),
-      e.line !== undefined && e.start !== undefined
-        ? button(`Reveal ${e.line}:${e.column} in the editor`, () => host.post({ type: 'reveal', range: {
-          start: e.start!, end: e.end ?? e.start!, line: e.line!, column: e.column!, endLine: e.line!, endColumn: e.column! } }),
-        { appearance: 'primary', attrs: { 'data-action': 'reveal-error' } })
-        : undefined,
-    ].filter(Boolean) as HTMLElement[]);
+    return h(
+      'div',
+      { class: 'error-view', role: 'alert', 'data-error-code': e.code },
+      [
+        h('h2', {}, ['Cannot show gradients']),
+        h('p', { class: 'error-message' }, [e.message]),
+        e.line !== undefined && e.start !== undefined
+          ? button(
+              `Reveal ${e.line}:${e.column} in the editor`,
+              () =>
+                host.post({
+                  type: 'reveal',
+                  range: {
+                    start: e.start!,
+                    end: e.end ?? e.start!,
+                    line: e.line!,
+                    column: e.column!,
+                    endLine: e.line!,
+                    endColumn: e.column!,
+                  },
+                }),
+              { appearance: 'primary', attrs: { 'data-action': 'reveal-error' } },
+            )
+          : undefined,
+      ].filter(Boolean) as HTMLElement[],
+    );
   }
 
   /** Answer a probe once the graph is drawn (big graphs lay out in slices), at most ~10 s later. */
@@ -202,16 +252,24 @@ export function createApp(root: HTMLElement, host: AppHost): App {
       return;
     }
     const nodes = [...root.querySelectorAll<HTMLElement>('[data-node-id]')].map((e) => ({
-      id: Number(e.dataset.nodeId), label: e.dataset.label ?? '', value: Number(e.dataset.value), grad: Number(e.dataset.grad),
+      id: Number(e.dataset.nodeId),
+      label: e.dataset.label ?? '',
+      value: Number(e.dataset.value),
+      grad: Number(e.dataset.grad),
       ariaLabel: e.getAttribute('aria-label') ?? '',
     }));
     const inputs = [...root.querySelectorAll<HTMLElement>('[data-input-name]')].map((e) => ({
-      name: e.dataset.inputName ?? '', value: Number(e.dataset.value), grad: Number(e.dataset.grad),
+      name: e.dataset.inputName ?? '',
+      value: Number(e.dataset.value),
+      grad: Number(e.dataset.grad),
     }));
     const result: PanelProbe = {
       title: root.querySelector('.target-name')?.textContent ?? '',
       error: root.querySelector('.error-message')?.textContent ?? undefined,
-      stale, nodes, inputs, extra: graph?.probe() ?? {},
+      stale,
+      nodes,
+      inputs,
+      extra: graph?.probe() ?? {},
     };
     host.post({ type: 'probeResult', requestId, result });
   }

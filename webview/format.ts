@@ -5,7 +5,8 @@ export function short(x: number, precision: number): string {
   if (x === -Infinity) return '−∞';
   if (x === 0) return '0';
   const abs = Math.abs(x);
-  const s = abs >= 1e-4 && abs < 1e6 ? String(Number(x.toPrecision(precision))) : x.toExponential(Math.max(0, precision - 1));
+  const s =
+    abs >= 1e-4 && abs < 1e6 ? String(Number(x.toPrecision(precision))) : x.toExponential(Math.max(0, precision - 1));
   return s.replace('-', '−');
 }
 

@@ -37,23 +37,43 @@ export function compileFloor(g: Graph, shape: FloorShape, chunk: number): Floor 
       const y = g.b[i] >= 0 ? ref(g.b[i]) : '';
       let e: string;
       switch (code) {
-        case ADD: e = `${x} + ${y}`; break;
-        case SUB: e = `${x} - ${y}`; break;
-        case MUL: e = `${x} * ${y}`; break;
-        case DIV: e = `${x} / ${y}`; break;
-        case TANH: e = `Math.tanh(${x})`; break;
-        case EXP: e = `Math.exp(${x})`; break;
-        case MAX: e = `Math.max(${x}, ${y})`; break;
-        default: throw new Error(`floor: op ${code}`);
+        case ADD:
+          e = `${x} + ${y}`;
+          break;
+        case SUB:
+          e = `${x} - ${y}`;
+          break;
+        case MUL:
+          e = `${x} * ${y}`;
+          break;
+        case DIV:
+          e = `${x} / ${y}`;
+          break;
+        case TANH:
+          e = `Math.tanh(${x})`;
+          break;
+        case EXP:
+          e = `Math.exp(${x})`;
+          break;
+        case MAX:
+          e = `Math.max(${x}, ${y})`;
+          break;
+        default:
+          throw new Error(`floor: op ${code}`);
       }
       lines.push(shape === 'locals' ? `const t${i} = ${e}; v[${i}] = t${i};` : `v[${i}] = ${e};`);
     }
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    // The bench's own generated code (the 'plain JS floor'), never user code.
+    // eslint-disable-next-line no-new-func
     fns.push(new Function('v', `"use strict";\n${lines.join('\n')}`) as (v: Float64Array) => void);
   }
   const compileMs = performance.now() - t0;
   return {
-    shape, chunk, fns, v, compileMs,
+    shape,
+    chunk,
+    fns,
+    v,
+    compileMs,
     run() {
       for (let k = 0; k < fns.length; k++) fns[k](v);
     },

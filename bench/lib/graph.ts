@@ -64,7 +64,13 @@ export interface GraphOptions {
 const BOUND = 1.5;
 /** Cumulative weights: add 24%, mul 22%, sub 10%, tanh 16%, exp 8%, div 8%, max 12%. */
 const MIX: ReadonlyArray<readonly [number, number]> = [
-  [0.24, ADD], [0.46, MUL], [0.56, SUB], [0.72, TANH], [0.8, EXP], [0.88, DIV], [1, MAX],
+  [0.24, ADD],
+  [0.46, MUL],
+  [0.56, SUB],
+  [0.72, TANH],
+  [0.8, EXP],
+  [0.88, DIV],
+  [1, MAX],
 ];
 
 export function makeGraph(n: number, options: GraphOptions = {}): Graph {
@@ -104,18 +110,35 @@ export function makeGraph(n: number, options: GraphOptions = {}): Graph {
       const y = recent();
       const r = rnd();
       let code = MIX[MIX.length - 1][1];
-      for (const [w, c] of MIX) if (r < w) { code = c; break; }
+      for (const [w, c] of MIX)
+        if (r < w) {
+          code = c;
+          break;
+        }
       const vx = val[x];
       const vy = val[y];
       let v: number;
       switch (code) {
-        case ADD: v = vx + vy; break;
-        case SUB: v = vx - vy; break;
-        case MUL: v = vx * vy; break;
-        case DIV: v = Math.abs(vy) >= 1 ? vx / vy : NaN; break;
-        case EXP: v = vx <= 0.5 ? Math.exp(vx) : NaN; break;
-        case MAX: v = Math.max(vx, vy); break;
-        default: v = Math.tanh(vx);
+        case ADD:
+          v = vx + vy;
+          break;
+        case SUB:
+          v = vx - vy;
+          break;
+        case MUL:
+          v = vx * vy;
+          break;
+        case DIV:
+          v = Math.abs(vy) >= 1 ? vx / vy : NaN;
+          break;
+        case EXP:
+          v = vx <= 0.5 ? Math.exp(vx) : NaN;
+          break;
+        case MAX:
+          v = Math.max(vx, vy);
+          break;
+        default:
+          v = Math.tanh(vx);
       }
       if (!(Math.abs(v) <= bound)) {
         code = TANH;
@@ -173,7 +196,13 @@ export function toTape(g: Graph): Tape {
 }
 
 const NAMES: Record<number, OpName> = {
-  [ADD]: 'add', [SUB]: 'sub', [MUL]: 'mul', [DIV]: 'div', [TANH]: 'tanh', [EXP]: 'exp', [MAX]: 'max',
+  [ADD]: 'add',
+  [SUB]: 'sub',
+  [MUL]: 'mul',
+  [DIV]: 'div',
+  [TANH]: 'tanh',
+  [EXP]: 'exp',
+  [MAX]: 'max',
 };
 
 /** The graph as an ExprProgram (what the front end would produce), for the panel-path section. */

@@ -14,7 +14,11 @@ const noop = () => {};
 export class Value {
   grad = 0;
   _backward: () => void = noop;
-  constructor(public data: number, public readonly _prev: Value[] = [], public readonly _op = '') {}
+  constructor(
+    public data: number,
+    public readonly _prev: Value[] = [],
+    public readonly _op = '',
+  ) {}
 
   add(other: Value): Value {
     const out = new Value(this.data + other.data, [this, other], '+');
@@ -116,14 +120,29 @@ export function buildMicrograd(g: Graph): { nodes: Value[]; root: Value } {
   for (let i = 0; i < g.n; i++) {
     const x = nodes[a[i]];
     switch (op[i]) {
-      case ADD: nodes[i] = x.add(nodes[b[i]]); break;
-      case SUB: nodes[i] = x.sub(nodes[b[i]]); break;
-      case MUL: nodes[i] = x.mul(nodes[b[i]]); break;
-      case DIV: nodes[i] = x.div(nodes[b[i]]); break;
-      case TANH: nodes[i] = x.tanh(); break;
-      case EXP: nodes[i] = x.exp(); break;
-      case MAX: nodes[i] = x.max(nodes[b[i]]); break;
-      default: nodes[i] = new Value(leafValue[i]);
+      case ADD:
+        nodes[i] = x.add(nodes[b[i]]);
+        break;
+      case SUB:
+        nodes[i] = x.sub(nodes[b[i]]);
+        break;
+      case MUL:
+        nodes[i] = x.mul(nodes[b[i]]);
+        break;
+      case DIV:
+        nodes[i] = x.div(nodes[b[i]]);
+        break;
+      case TANH:
+        nodes[i] = x.tanh();
+        break;
+      case EXP:
+        nodes[i] = x.exp();
+        break;
+      case MAX:
+        nodes[i] = x.max(nodes[b[i]]);
+        break;
+      default:
+        nodes[i] = new Value(leafValue[i]);
     }
   }
   return { nodes, root: nodes[g.root] };

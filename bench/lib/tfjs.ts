@@ -7,7 +7,10 @@
 import { ADD, DIV, EXP, MAX, MUL, SUB, TANH, type Graph } from './graph';
 
 // Minimal structural types: the bench must type-check without tfjs installed.
-export interface TfTensor { dataSync(): Float32Array | Int32Array | Uint8Array; dispose(): void }
+export interface TfTensor {
+  dataSync(): Float32Array | Int32Array | Uint8Array;
+  dispose(): void;
+}
 interface Tf {
   version_core: string;
   scalar(x: number): TfTensor;
@@ -56,7 +59,10 @@ export async function loadTf(): Promise<TfLoad> {
   try {
     dynamicRequire('@tensorflow/tfjs-backend-cpu');
   } catch {
-    return { error: 'no tfjs backend: tfjs-core alone has no kernels (npm install --save-dev @tensorflow/tfjs-backend-cpu@4.22.0)' };
+    return {
+      error:
+        'no tfjs backend: tfjs-core alone has no kernels (npm install --save-dev @tensorflow/tfjs-backend-cpu@4.22.0)',
+    };
   }
   try {
     await tf.setBackend('cpu');
@@ -75,28 +81,55 @@ export async function loadTf(): Promise<TfLoad> {
  * (scalars: the broadcast reductions are no-ops and left out; the reshapes and casts stay).
  */
 function registerGradients(tf: Tf): void {
-  const binary = (kernelName: string, da: (dy: TfTensor, a: TfTensor, b: TfTensor) => TfTensor,
-    db: (dy: TfTensor, a: TfTensor, b: TfTensor) => TfTensor) => {
+  const binary = (
+    kernelName: string,
+    da: (dy: TfTensor, a: TfTensor, b: TfTensor) => TfTensor,
+    db: (dy: TfTensor, a: TfTensor, b: TfTensor) => TfTensor,
+  ) => {
     if (tf.getGradient(kernelName)) return;
-    tf.registerGradient({ kernelName, inputsToSave: ['a', 'b'],
-      gradFunc: (dy, [a, b]) => ({ a: () => da(dy, a, b), b: () => db(dy, a, b) }) });
+    tf.registerGradient({
+      kernelName,
+      inputsToSave: ['a', 'b'],
+      gradFunc: (dy, [a, b]) => ({ a: () => da(dy, a, b), b: () => db(dy, a, b) }),
+    });
   };
   const unaryOut = (kernelName: string, dx: (dy: TfTensor, y: TfTensor) => TfTensor) => {
     if (tf.getGradient(kernelName)) return;
     tf.registerGradient({ kernelName, outputsToSave: [true], gradFunc: (dy, [y]) => ({ x: () => dx(dy, y) }) });
   };
-  binary('Add', (dy) => tf.reshape(dy, []), (dy) => tf.reshape(dy, []));
-  binary('Sub', (dy) => tf.reshape(dy, []), (dy) => tf.reshape(tf.neg(dy), []));
-  binary('Multiply', (dy, _a, b) => tf.mul(dy, tf.cast(b, 'float32')), (dy, a) => tf.mul(dy, tf.cast(a, 'float32')));
-  binary('RealDiv', (dy, _a, b) => tf.div(dy, tf.cast(b, 'float32')),
-    (dy, a, b) => tf.neg(tf.div(tf.mul(dy, tf.cast(a, 'float32')), tf.cast(tf.square(b), 'float32'))));
-  binary('Maximum', (dy, a, b) => tf.mul(dy, tf.cast(tf.greaterEqual(a, b), 'float32')),
-    (dy, a, b) => tf.mul(dy, tf.cast(tf.less(a, b), 'float32')));
+  binary(
+    'Add',
+    (dy) => tf.reshape(dy, []),
+    (dy) => tf.reshape(dy, []),
+  );
+  binary(
+    'Sub',
+    (dy) => tf.reshape(dy, []),
+    (dy) => tf.reshape(tf.neg(dy), []),
+  );
+  binary(
+    'Multiply',
+    (dy, _a, b) => tf.mul(dy, tf.cast(b, 'float32')),
+    (dy, a) => tf.mul(dy, tf.cast(a, 'float32')),
+  );
+  binary(
+    'RealDiv',
+    (dy, _a, b) => tf.div(dy, tf.cast(b, 'float32')),
+    (dy, a, b) => tf.neg(tf.div(tf.mul(dy, tf.cast(a, 'float32')), tf.cast(tf.square(b), 'float32'))),
+  );
+  binary(
+    'Maximum',
+    (dy, a, b) => tf.mul(dy, tf.cast(tf.greaterEqual(a, b), 'float32')),
+    (dy, a, b) => tf.mul(dy, tf.cast(tf.less(a, b), 'float32')),
+  );
   unaryOut('Tanh', (dy, y) => tf.mul(tf.sub(tf.scalar(1), tf.square(y)), dy));
   unaryOut('Exp', (dy, y) => tf.mul(dy, y));
 }
 
-export interface TfResult { value: number; grads: Float32Array }
+export interface TfResult {
+  value: number;
+  grads: Float32Array;
+}
 
 /** One forward+backward: the root value and d root / d input for every input (in g.inputs order). */
 export function tfValueAndGrads(tf: Tf, g: Graph): TfResult {
@@ -106,14 +139,29 @@ export function tfValueAndGrads(tf: Tf, g: Graph): TfResult {
     for (let k = 0; k < inputs.length; k++) t[inputs[k]] = xs[k];
     for (let i = 0; i < g.n; i++) {
       switch (op[i]) {
-        case ADD: t[i] = tf.add(t[a[i]], t[b[i]]); break;
-        case SUB: t[i] = tf.sub(t[a[i]], t[b[i]]); break;
-        case MUL: t[i] = tf.mul(t[a[i]], t[b[i]]); break;
-        case DIV: t[i] = tf.div(t[a[i]], t[b[i]]); break;
-        case MAX: t[i] = tf.maximum(t[a[i]], t[b[i]]); break;
-        case TANH: t[i] = tf.tanh(t[a[i]]); break;
-        case EXP: t[i] = tf.exp(t[a[i]]); break;
-        default: break; // leaves are the inputs
+        case ADD:
+          t[i] = tf.add(t[a[i]], t[b[i]]);
+          break;
+        case SUB:
+          t[i] = tf.sub(t[a[i]], t[b[i]]);
+          break;
+        case MUL:
+          t[i] = tf.mul(t[a[i]], t[b[i]]);
+          break;
+        case DIV:
+          t[i] = tf.div(t[a[i]], t[b[i]]);
+          break;
+        case MAX:
+          t[i] = tf.maximum(t[a[i]], t[b[i]]);
+          break;
+        case TANH:
+          t[i] = tf.tanh(t[a[i]]);
+          break;
+        case EXP:
+          t[i] = tf.exp(t[a[i]]);
+          break;
+        default:
+          break; // leaves are the inputs
       }
     }
     return t[g.root];

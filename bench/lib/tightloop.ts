@@ -11,14 +11,29 @@ export function forwardTight(g: Graph, v: Float64Array): void {
   const n = g.n;
   for (let i = 0; i < n; i++) {
     switch (op[i]) {
-      case ADD: v[i] = v[a[i]] + v[b[i]]; break;
-      case SUB: v[i] = v[a[i]] - v[b[i]]; break;
-      case MUL: v[i] = v[a[i]] * v[b[i]]; break;
-      case DIV: v[i] = v[a[i]] / v[b[i]]; break;
-      case TANH: v[i] = Math.tanh(v[a[i]]); break;
-      case EXP: v[i] = Math.exp(v[a[i]]); break;
-      case MAX: v[i] = Math.max(v[a[i]], v[b[i]]); break;
-      default: break; // leaf: preset
+      case ADD:
+        v[i] = v[a[i]] + v[b[i]];
+        break;
+      case SUB:
+        v[i] = v[a[i]] - v[b[i]];
+        break;
+      case MUL:
+        v[i] = v[a[i]] * v[b[i]];
+        break;
+      case DIV:
+        v[i] = v[a[i]] / v[b[i]];
+        break;
+      case TANH:
+        v[i] = Math.tanh(v[a[i]]);
+        break;
+      case EXP:
+        v[i] = Math.exp(v[a[i]]);
+        break;
+      case MAX:
+        v[i] = Math.max(v[a[i]], v[b[i]]);
+        break;
+      default:
+        break; // leaf: preset
     }
   }
 }

@@ -54,13 +54,16 @@ export function relErr(a: number, b: number): number {
 }
 
 export const fmt = (x: number, digits = 1): string =>
-  Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : String(x);
+  Number.isFinite(x)
+    ? x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : String(x);
 
 /** A plain-text table (also valid Markdown). */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const all = [header, ...rows];
   const w = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
-  const line = (r: readonly string[]) => `| ${r.map((cell, c) => (c === 0 ? cell.padEnd(w[c]) : cell.padStart(w[c]))).join(' | ')} |`;
+  const line = (r: readonly string[]) =>
+    `| ${r.map((cell, c) => (c === 0 ? cell.padEnd(w[c]) : cell.padStart(w[c]))).join(' | ')} |`;
   const sep = `|${w.map((x, c) => (c === 0 ? `:${'-'.repeat(x + 1)}` : `${'-'.repeat(x + 1)}:`)).join('|')}|`;
   return [line(header), sep, ...rows.map(line)].join('\n');
 }
@@ -73,7 +76,10 @@ export function verdict(ok: boolean): string {
  * Several engines timed in interleaved rounds (each round runs every engine once, in order),
  * so a burst of load from other processes hits all of them alike; median per engine.
  */
-export function timeInterleaved(fns: ReadonlyArray<() => void>, opts: { warmup?: number; rounds?: number } = {}): Timing[] {
+export function timeInterleaved(
+  fns: ReadonlyArray<() => void>,
+  opts: { warmup?: number; rounds?: number } = {},
+): Timing[] {
   const { warmup = 3, rounds = 7 } = opts;
   for (let w = 0; w < warmup; w++) for (const f of fns) f();
   const samples: number[][] = fns.map(() => []);

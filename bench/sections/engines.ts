@@ -6,7 +6,7 @@
  *  (c) tfjs-core tf.valueAndGrads on scalars (on a smaller graph: see TFJS_NODES),
  * All engines run the same graph; the section verifies they agree before printing timings.
  */
-import { backward, forward, LEAF, tapeBytes, type Tape } from '../../src/core/tape';
+import { backward, forward, LEAF, tapeBytes } from '../../src/core/tape';
 import { OP_LIST } from '../../src/core/ops';
 import { makeGraph, toTape, type Graph } from '../lib/graph';
 import { compileFloor } from '../lib/floor';
@@ -25,7 +25,12 @@ const TOL = 1e-9;
 /** tfjs computes in float32 (no float64 dtype): agreement to float32 accuracy only. */
 const TOL_F32 = 1e-3;
 
-interface Row { engine: string; work: string; nodes: number; t: Timing }
+interface Row {
+  engine: string;
+  work: string;
+  nodes: number;
+  t: Timing;
+}
 
 export const enginesSection: Section = {
   id: 'engines',
@@ -36,7 +41,7 @@ export const enginesSection: Section = {
     const log = ctx.log;
 
     // ---- the graph ------------------------------------------------------------------------
-    let t0 = performance.now();
+    const t0 = performance.now();
     const g = makeGraph(n);
     log(`graph: ${describe(g)} (generated in ${fmt(performance.now() - t0, 0)} ms, seed 0x5eed)`);
 
@@ -45,11 +50,12 @@ export const enginesSection: Section = {
     forward(ours);
     backward(ours, g.root);
 
-    t0 = performance.now();
     const floor = compileFloor(g, 'array', FLOOR_CHUNK);
     floor.run();
-    log(`floor: ${floor.fns.length} generated functions of ${FLOOR_CHUNK} statements (v[i] = v[a] op v[b] ` +
-      `over one Float64Array), new Function ${fmt(floor.compileMs, 0)} ms`);
+    log(
+      `floor: ${floor.fns.length} generated functions of ${FLOOR_CHUNK} statements (v[i] = v[a] op v[b] ` +
+        `over one Float64Array), new Function ${fmt(floor.compileMs, 0)} ms`,
+    );
     const tight = new Float64Array(g.leafValue);
     forwardTight(g, tight);
 
@@ -70,7 +76,12 @@ export const enginesSection: Section = {
     const cmpValues = (name: string, v: Float64Array) => {
       let worst = 0;
       for (let i = 0; i < n; i++) worst = Math.max(worst, relErr(v[i], ours.value[i]));
-      vrows.push([name, `all ${n.toLocaleString('en-US')} node values`, worst.toExponential(1), verdictTol(worst, TOL)]);
+      vrows.push([
+        name,
+        `all ${n.toLocaleString('en-US')} node values`,
+        worst.toExponential(1),
+        verdictTol(worst, TOL),
+      ]);
       if (!(worst <= TOL)) problems.push(`${name}: node values differ (max rel ${worst})`);
     };
     cmpValues('floor (generated JS)', floor.v);
@@ -83,13 +94,21 @@ export const enginesSection: Section = {
         worstG = Math.max(worstG, relErr(mgGrads[k], ours.grad[id]));
         if (ours.grad[id] !== 0) nonzero++;
       });
-      vrows.push(['micrograd', `root value + ${sample.length} input grads (${nonzero} non-zero)`,
-        Math.max(worstV, worstG).toExponential(1), verdictTol(Math.max(worstV, worstG), TOL)]);
+      vrows.push([
+        'micrograd',
+        `root value + ${sample.length} input grads (${nonzero} non-zero)`,
+        Math.max(worstV, worstG).toExponential(1),
+        verdictTol(Math.max(worstV, worstG), TOL),
+      ]);
       if (!(worstV <= TOL && worstG <= TOL)) problems.push(`micrograd: value rel ${worstV}, grads rel ${worstG}`);
     }
-    const grads = Array.from(ours.grad).filter((x, i) => g.op[i] === LEAF && x !== 0).map(Math.abs);
-    log(`input gradients: ${grads.length} of ${g.inputs.length} non-zero, |grad| from ` +
-      `${Math.min(...grads).toExponential(1)} to ${Math.max(...grads).toExponential(1)}; root value ${ours.value[g.root]}`);
+    const grads = Array.from(ours.grad)
+      .filter((x, i) => g.op[i] === LEAF && x !== 0)
+      .map(Math.abs);
+    log(
+      `input gradients: ${grads.length} of ${g.inputs.length} non-zero, |grad| from ` +
+        `${Math.min(...grads).toExponential(1)} to ${Math.max(...grads).toExponential(1)}; root value ${ours.value[g.root]}`,
+    );
 
     // tfjs: its own, smaller graph (same generator and seed), verified against ours on that graph.
     const tf = await loadTf();
@@ -112,13 +131,31 @@ export const enginesSection: Section = {
           const d = Math.abs(r.grads[k] - ts.grad[id]) / Math.max(Math.abs(ts.grad[id]), 1e-3 * scale);
           worst = Math.max(worst, d);
         });
-        vrows.push([`tfjs ${tf.version} (float32)`, `${TFJS_NODES.toLocaleString('en-US')}-node graph: root + all ` +
-          `${gs.inputs.length} input grads`, worst.toExponential(1), verdictTol(worst, TOL_F32)]);
+        vrows.push([
+          `tfjs ${tf.version} (float32)`,
+          `${TFJS_NODES.toLocaleString('en-US')}-node graph: root + all ` + `${gs.inputs.length} input grads`,
+          worst.toExponential(1),
+          verdictTol(worst, TOL_F32),
+        ]);
         if (!(worst <= TOL_F32)) problems.push(`tfjs: max rel ${worst}`);
-        tfRow = { engine: `tfjs-core ${tf.version} tf.valueAndGrads (cpu backend, float32)`, work: 'fwd+bwd',
-          nodes: TFJS_NODES, t: timeIt(() => tfValueAndGrads(tf.tf, gs), { warmup: 1, reps }) };
-        oursSmall = { engine: 'ours, same 20k graph', work: 'fwd+bwd', nodes: TFJS_NODES,
-          t: timeIt(() => { forward(ts); backward(ts, gs.root); }, { warmup: 20, reps: 21 }) };
+        tfRow = {
+          engine: `tfjs-core ${tf.version} tf.valueAndGrads (cpu backend, float32)`,
+          work: 'fwd+bwd',
+          nodes: TFJS_NODES,
+          t: timeIt(() => tfValueAndGrads(tf.tf, gs), { warmup: 1, reps }),
+        };
+        oursSmall = {
+          engine: 'ours, same 20k graph',
+          work: 'fwd+bwd',
+          nodes: TFJS_NODES,
+          t: timeIt(
+            () => {
+              forward(ts);
+              backward(ts, gs.root);
+            },
+            { warmup: 20, reps: 21 },
+          ),
+        };
       } catch (e) {
         tfNote = `tfjs failed: ${(e as Error).message}`;
       }
@@ -133,36 +170,82 @@ export const enginesSection: Section = {
     }
 
     // ---- timings ----------------------------------------------------------------------------
-    log(`\ntimings: median after warm-up (gc() before each run, not timed); the 1M-node fast engines in ${Math.max(reps, 9)} \n` +
-      `interleaved rounds, micrograd and tfjs ${reps} runs each\n`);
+    log(
+      `\ntimings: median after warm-up (gc() before each run, not timed); the 1M-node fast engines in ${Math.max(reps, 9)} \n` +
+        `interleaved rounds, micrograd and tfjs ${reps} runs each\n`,
+    );
     const rows: Row[] = [];
-    const fast = timeInterleaved([
-      () => { forward(ours); backward(ours, g.root); },
-      () => forward(ours),
-      () => floor.run(),
-      () => forwardTight(g, tight),
-    ], { warmup: 3, rounds: Math.max(reps, 9) });
+    const fast = timeInterleaved(
+      [
+        () => {
+          forward(ours);
+          backward(ours, g.root);
+        },
+        () => forward(ours),
+        () => floor.run(),
+        () => forwardTight(g, tight),
+      ],
+      { warmup: 3, rounds: Math.max(reps, 9) },
+    );
     const oursRow: Row = { engine: 'ours: src/core/tape.ts forward+backward', work: 'fwd+bwd', nodes: n, t: fast[0] };
-    const floorRow: Row = { engine: `floor (a): generated straight-line JS, ${FLOOR_CHUNK / 1000}k-statement chunks`,
-      work: 'fwd', nodes: n, t: fast[2] };
-    const tightRow: Row = { engine: "floor (a'): tight switch loop over the graph's arrays", work: 'fwd', nodes: n, t: fast[3] };
+    const floorRow: Row = {
+      engine: `floor (a): generated straight-line JS, ${FLOOR_CHUNK / 1000}k-statement chunks`,
+      work: 'fwd',
+      nodes: n,
+      t: fast[2],
+    };
+    const tightRow: Row = {
+      engine: "floor (a'): tight switch loop over the graph's arrays",
+      work: 'fwd',
+      nodes: n,
+      t: fast[3],
+    };
     rows.push(oursRow, { engine: 'ours: forward only', work: 'fwd', nodes: n, t: fast[1] }, floorRow, tightRow);
-    const mgRow: Row = { engine: 'micrograd-style Value objects + closures', work: 'fwd+bwd', nodes: n,
-      t: timeIt(() => { buildMicrograd(g).root.backward(); }, { warmup: 1, reps }) };
+    const mgRow: Row = {
+      engine: 'micrograd-style Value objects + closures',
+      work: 'fwd+bwd',
+      nodes: n,
+      t: timeIt(
+        () => {
+          buildMicrograd(g).root.backward();
+        },
+        { warmup: 1, reps },
+      ),
+    };
     rows.push(mgRow);
     if (tfRow && oursSmall) rows.push(tfRow, oursSmall);
     gc();
 
     const nsPerNode = (r: Row) => (r.t.medianMs * 1e6) / r.nodes;
     const ours1 = nsPerNode(oursRow);
-    log(table(['engine', 'work', 'nodes', 'median ms', 'ns/node', 'ns/node vs ours'], rows.map((r) => [
-      r.engine, r.work, r.nodes.toLocaleString('en-US'), fmt(r.t.medianMs, 1), fmt(nsPerNode(r), 1),
-      `${fmt(nsPerNode(r) / ours1, 2)}×`])));
+    log(
+      table(
+        ['engine', 'work', 'nodes', 'median ms', 'ns/node', 'ns/node vs ours'],
+        rows.map((r) => [
+          r.engine,
+          r.work,
+          r.nodes.toLocaleString('en-US'),
+          fmt(r.t.medianMs, 1),
+          fmt(nsPerNode(r), 1),
+          `${fmt(nsPerNode(r) / ours1, 2)}×`,
+        ]),
+      ),
+    );
     const tb = tapeBytes(ours) / n;
-    log(`\nmemory: our tape ${fmt(tb, 1)} B/node (tapeBytes ${tapeBytes(ours).toLocaleString('en-US')} / ${n.toLocaleString('en-US')} nodes, ` +
-      `${(g.edges / n).toFixed(2)} edges/node); micrograd ${fmt(mgHeapPerNode, 1)} heap B/node (gc + heapUsed delta, graph held by its root)`);
-    log(`run-to-run spread (min–max ms): ` + rows.map((r) => `${r.engine.split(':')[0].split(' (')[0]} ` +
-      `${fmt(Math.min(...r.t.samples), 0)}–${fmt(Math.max(...r.t.samples), 0)}`).join('; '));
+    log(
+      `\nmemory: our tape ${fmt(tb, 1)} B/node (tapeBytes ${tapeBytes(ours).toLocaleString('en-US')} / ${n.toLocaleString('en-US')} nodes, ` +
+        `${(g.edges / n).toFixed(2)} edges/node); micrograd ${fmt(mgHeapPerNode, 1)} heap B/node (gc + heapUsed delta, graph held by its root)`,
+    );
+    log(
+      `run-to-run spread (min–max ms): ` +
+        rows
+          .map(
+            (r) =>
+              `${r.engine.split(':')[0].split(' (')[0]} ` +
+              `${fmt(Math.min(...r.t.samples), 0)}–${fmt(Math.max(...r.t.samples), 0)}`,
+          )
+          .join('; '),
+    );
     if (tfNote) log(tfNote);
 
     const checks: Check[] = [
@@ -171,8 +254,14 @@ export const enginesSection: Section = {
       check('micrograd / ours', nsPerNode(mgRow) / ours1, '≥ 10×', (x) => x >= 10),
     ];
     if (tfRow && oursSmall) {
-      checks.push(check(`tfjs / ours (both on the ${TFJS_NODES / 1000}k graph)`, nsPerNode(tfRow) / nsPerNode(oursSmall),
-        '(info)', () => true));
+      checks.push(
+        check(
+          `tfjs / ours (both on the ${TFJS_NODES / 1000}k graph)`,
+          nsPerNode(tfRow) / nsPerNode(oursSmall),
+          '(info)',
+          () => true,
+        ),
+      );
     }
     checks.push(
       { name: 'tape bytes/node', measured: fmt(tb, 1), target: '≤ 64', ok: tb <= 64 },
@@ -194,10 +283,10 @@ function verdictTol(err: number, tol: number): string {
 function sampleInputs(g: Graph, k: number): number[] {
   const m = g.inputs.length;
   const out: number[] = [];
-  for (let j = 0; j < Math.min(k, m); j++) out.push(g.inputs[Math.round((j * (m - 1)) / Math.max(1, Math.min(k, m) - 1))]);
+  for (let j = 0; j < Math.min(k, m); j++)
+    out.push(g.inputs[Math.round((j * (m - 1)) / Math.max(1, Math.min(k, m) - 1))]);
   return out;
 }
-
 
 function describe(g: Graph): string {
   const count = new Map<string, number>();
@@ -212,7 +301,12 @@ function describe(g: Graph): string {
     }
   }
   const gates = g.n - g.inputs.length;
-  const mix = [...count].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${((100 * v) / g.n).toFixed(1)}%`).join(', ');
-  return `${g.n.toLocaleString('en-US')} nodes (${mix}), ${g.edges.toLocaleString('en-US')} edges ` +
-    `(${(g.edges / gates).toFixed(2)} per gate), depth ${depth}`;
+  const mix = [...count]
+    .sort((x, y) => y[1] - x[1])
+    .map(([k, v]) => `${k} ${((100 * v) / g.n).toFixed(1)}%`)
+    .join(', ');
+  return (
+    `${g.n.toLocaleString('en-US')} nodes (${mix}), ${g.edges.toLocaleString('en-US')} edges ` +
+    `(${(g.edges / gates).toFixed(2)} per gate), depth ${depth}`
+  );
 }

@@ -25,8 +25,12 @@ export const title = 'Graph view: folding, layout, repaint (pure part, Node)';
 
 function layoutInput(g: DisplayGraph) {
   return {
-    n: g.nodes.length, width: g.nodes.map((d) => d.width), height: g.nodes.map((d) => d.height),
-    from: g.edges.map((e) => e.from), to: g.edges.map((e) => e.to), port: g.edges.map((e) => e.argIndex),
+    n: g.nodes.length,
+    width: g.nodes.map((d) => d.width),
+    height: g.nodes.map((d) => d.height),
+    from: g.edges.map((e) => e.from),
+    to: g.edges.map((e) => e.to),
+    port: g.edges.map((e) => e.argIndex),
   };
 }
 
@@ -43,25 +47,61 @@ export function run(): string {
   for (const [label, make] of cases) {
     const ev = evaluate(make(), {});
     let g!: DisplayGraph;
-    const tDisplay = timeIt(() => { g = buildDisplay(ev.program, ev.tape, { maxNodes: 2000 }); }, { reps: 5 });
+    const tDisplay = timeIt(
+      () => {
+        g = buildDisplay(ev.program, ev.tape, { maxNodes: 2000 });
+      },
+      { reps: 5 },
+    );
     let crossings = 0;
     let dummies = 0;
     let ranks = 0;
-    const tLayout = timeIt(() => { const L = layout(layoutInput(g)); crossings = L.crossings; dummies = L.dummies; ranks = L.ranks; }, { reps: 5 });
+    const tLayout = timeIt(
+      () => {
+        const L = layout(layoutInput(g));
+        crossings = L.crossings;
+        dummies = L.dummies;
+        ranks = L.ranks;
+      },
+      { reps: 5 },
+    );
     const total = tDisplay.medianMs + tLayout.medianMs;
-    rows.push([label, String(g.nodes.length), String(ranks), String(dummies), String(crossings),
-      fmt(tDisplay.medianMs), fmt(tLayout.medianMs), fmt(total), verdict(total <= 500)]);
+    rows.push([
+      label,
+      String(g.nodes.length),
+      String(ranks),
+      String(dummies),
+      String(crossings),
+      fmt(tDisplay.medianMs),
+      fmt(tLayout.medianMs),
+      fmt(total),
+      verdict(total <= 500),
+    ]);
   }
   const ev = evaluate(toProgram(makeGraph(500)), {});
   const g = buildDisplay(ev.program, ev.tape);
-  const tNums = timeIt(() => { edgeNumbers(g, ev.tape); }, { reps: 20 });
-  const tSteps = timeIt(() => { const nums = edgeNumbers(g, ev.tape); buildSteps(g, ev.program, ev.tape, nums, 4); }, { reps: 20 });
+  const tNums = timeIt(
+    () => {
+      edgeNumbers(g, ev.tape);
+    },
+    { reps: 20 },
+  );
+  const tSteps = timeIt(
+    () => {
+      const nums = edgeNumbers(g, ev.tape);
+      buildSteps(g, ev.program, ev.tape, nums, 4);
+    },
+    { reps: 20 },
+  );
   return [
     `## ${title}`,
     '',
     'Graphs beyond 2,000 nodes are summarized to maxRenderedNodes = 2,000 (the nodes nearest the output).',
     '',
-    table(['graph', 'drawn', 'columns', 'dummies', 'crossings', 'display ms', 'layout ms', 'total ms', '≤ 500 ms'], rows),
+    table(
+      ['graph', 'drawn', 'columns', 'dummies', 'crossings', 'display ms', 'layout ms', 'total ms', '≤ 500 ms'],
+      rows,
+    ),
     '',
     `Repaint of a 500-node graph after an input edit, pure part: edge numbers ${fmt(tNums.medianMs, 2)} ms median ` +
       `(${verdict(tNums.medianMs <= 8)} ≤ 8 ms); the stepper texts (${fmt(tSteps.medianMs, 2)} ms with the numbers) are ` +

@@ -59,7 +59,9 @@ function parseArgs(argv: string[]): Options | 'help' {
       return v;
     };
     switch (flag) {
-      case '-h': case '--help': return 'help';
+      case '-h':
+      case '--help':
+        return 'help';
       case '--name':
         if (opts.name !== undefined) throw new UsageError('--name given twice');
         opts.name = value();
@@ -76,7 +78,7 @@ function parseArgs(argv: string[]): Options | 'help' {
         const eq = v.indexOf('=');
         const name = v.slice(0, eq).trim();
         const num = Number(v.slice(eq + 1).trim());
-        if (eq <= 0 || v.slice(eq + 1).trim() === '' || Number.isNaN(num) && v.slice(eq + 1).trim() !== 'NaN') {
+        if (eq <= 0 || v.slice(eq + 1).trim() === '' || (Number.isNaN(num) && v.slice(eq + 1).trim() !== 'NaN')) {
           throw new UsageError(`--set needs NAME=NUMBER, got '${v}'`);
         }
         if (Object.prototype.hasOwnProperty.call(opts.set, name)) throw new UsageError(`--set ${name} given twice`);
@@ -85,7 +87,8 @@ function parseArgs(argv: string[]): Options | 'help' {
       }
       case '--format': {
         const v = value();
-        if (v !== 'table' && v !== 'json' && v !== 'dot') throw new UsageError(`--format must be table, json or dot, got '${v}'`);
+        if (v !== 'table' && v !== 'json' && v !== 'dot')
+          throw new UsageError(`--format must be table, json or dot, got '${v}'`);
         opts.format = v;
         break;
       }
@@ -103,14 +106,21 @@ function parseArgs(argv: string[]): Options | 'help' {
         opts.lr = n;
         break;
       }
-      case '--params': opts.params = value().split(',').map((s) => s.trim()).filter(Boolean); break;
+      case '--params':
+        opts.params = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        break;
       default:
         if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
         files.push(arg);
     }
   }
-  if (files.length !== 1) throw new UsageError(files.length === 0 ? 'missing FILE' : `one FILE expected, got ${files.join(' ')}`);
-  if ((opts.name === undefined) === (opts.line === undefined)) throw new UsageError('give exactly one of --name DECL or --line N');
+  if (files.length !== 1)
+    throw new UsageError(files.length === 0 ? 'missing FILE' : `one FILE expected, got ${files.join(' ')}`);
+  if ((opts.name === undefined) === (opts.line === undefined))
+    throw new UsageError('give exactly one of --name DECL or --line N');
   if (opts.format === 'dot' && opts.train) throw new UsageError('--train prints table or json, not dot');
   if (!opts.train && (opts.params !== undefined || argv.some((a) => a === '--lr' || a.startsWith('--lr=')))) {
     throw new UsageError('--lr and --params need --train STEPS');
@@ -151,7 +161,9 @@ export function main(argv: string[], io: CliIo = processIo): number {
     const names = new Set(program.nodes.flatMap((n) => (n.kind === 'input' ? [n.name] : [])));
     for (const name of Object.keys(opts.set)) {
       if (!names.has(name)) {
-        io.err(`gradient-lens: --set ${name}: the expression has no input named '${name}' (inputs: ${[...names].join(', ') || 'none'})\n`);
+        io.err(
+          `gradient-lens: --set ${name}: the expression has no input named '${name}' (inputs: ${[...names].join(', ') || 'none'})\n`,
+        );
         return 2;
       }
     }
@@ -174,7 +186,8 @@ export function main(argv: string[], io: CliIo = processIo): number {
     if (!isGradientLensError(e)) {
       // A bug of ours, not bad input: still one JSON object in json mode, and the stack on stderr.
       const message = `Internal error: ${e instanceof Error ? e.message : String(e)}`;
-      if (opts.format === 'json') io.out(JSON.stringify({ error: { message, line: null, column: null, code: 'internal' } }) + '\n');
+      if (opts.format === 'json')
+        io.out(JSON.stringify({ error: { message, line: null, column: null, code: 'internal' } }) + '\n');
       io.err(`gradient-lens: ${message}\n${e instanceof Error ? e.stack : ''}\n`);
       return 1;
     }
@@ -183,7 +196,11 @@ export function main(argv: string[], io: CliIo = processIo): number {
       return 2;
     }
     if (opts.format === 'json') {
-      io.out(JSON.stringify({ error: { message: e.message, line: e.line ?? null, column: e.column ?? null, code: e.code } }) + '\n');
+      io.out(
+        JSON.stringify({
+          error: { message: e.message, line: e.line ?? null, column: e.column ?? null, code: e.code },
+        }) + '\n',
+      );
     }
     io.err(`gradient-lens: ${opts.file}${e.line ? `:${e.line}:${e.column}` : ''}: ${e.message}\n`);
     return 1;

@@ -47,8 +47,12 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
     if (Number.isFinite(value[i]) || dead(i)) continue;
     if (op[i] === LEAF) {
       if (nodes[i].kind === 'input') {
-        out.push({ severity: 'warning', code: 'non-finite', nodeId: i,
-          message: `Input ${at(nodes[i])} is ${formatNumber(value[i])}.` });
+        out.push({
+          severity: 'warning',
+          code: 'non-finite',
+          nodeId: i,
+          message: `Input ${at(nodes[i])} is ${formatNumber(value[i])}.`,
+        });
         break;
       }
       continue;
@@ -58,8 +62,12 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
     if (finiteArgs) {
       const argText = [];
       for (let k = argStart[i]; k < argStart[i + 1]; k++) argText.push(formatNumber(value[args[k]]));
-      out.push({ severity: 'warning', code: 'non-finite', nodeId: i,
-        message: `${formatNumber(value[i])} first appears at ${at(nodes[i])}: ${specOf(t, i)!.name}(${argText.join(', ')}).` });
+      out.push({
+        severity: 'warning',
+        code: 'non-finite',
+        nodeId: i,
+        message: `${formatNumber(value[i])} first appears at ${at(nodes[i])}: ${specOf(t, i)!.name}(${argText.join(', ')}).`,
+      });
       break;
     }
   }
@@ -71,9 +79,14 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
       if (nodes[args[k]].kind === 'const') continue; // e.g. ∂(a^2)/∂2 at a < 0: flows nowhere
       const contribution = grad[i] * local[k];
       if (!Number.isFinite(contribution)) {
-        out.push({ severity: 'warning', code: 'non-finite-grad', nodeId: i,
-          message: `Gradient becomes ${formatNumber(contribution)} at ${at(nodes[i])}: upstream ` +
-            `${formatNumber(grad[i])} × local ${formatNumber(local[k])} for argument ${nodes[args[k]].label}.` });
+        out.push({
+          severity: 'warning',
+          code: 'non-finite-grad',
+          nodeId: i,
+          message:
+            `Gradient becomes ${formatNumber(contribution)} at ${at(nodes[i])}: upstream ` +
+            `${formatNumber(grad[i])} × local ${formatNumber(local[k])} for argument ${nodes[args[k]].label}.`,
+        });
         break outer;
       }
     }
@@ -95,26 +108,45 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
       if (isRelu && isConstZero(args[chosen])) {
         const other = args[chosen === s ? s + 1 : s];
         if (value[other] < 0) {
-          out.push({ severity: 'warning', code: 'dead-relu', nodeId: i,
-            message: `Dead ReLU at ${at(nodes[i])}: ${nodes[other].label} = ${formatNumber(value[other])} < 0, ` +
-              'so no gradient flows to it.' });
+          out.push({
+            severity: 'warning',
+            code: 'dead-relu',
+            nodeId: i,
+            message:
+              `Dead ReLU at ${at(nodes[i])}: ${nodes[other].label} = ${formatNumber(value[other])} < 0, ` +
+              'so no gradient flows to it.',
+          });
           continue;
         }
       }
       if (tied.length > 1) {
         const which = tied.map((k) => nodes[args[k]].label).join(', ');
-        out.push({ severity: isRelu ? 'warning' : 'info', code: isRelu ? 'kink' : 'tie', nodeId: i,
-          message: `${isRelu ? 'ReLU at its kink' : `Tie in ${spec.name}`} at ${at(nodes[i])}: ${which} all equal ` +
+        out.push({
+          severity: isRelu ? 'warning' : 'info',
+          code: isRelu ? 'kink' : 'tie',
+          nodeId: i,
+          message:
+            `${isRelu ? 'ReLU at its kink' : `Tie in ${spec.name}`} at ${at(nodes[i])}: ${which} all equal ` +
             `${formatNumber(value[i])}; the whole gradient goes to the first (${nodes[args[chosen]].label}), ` +
-            'the others get 0.' });
+            'the others get 0.',
+        });
       }
     } else if (spec.name === 'tanh' && Math.abs(value[i]) > SATURATION) {
-      out.push({ severity: 'warning', code: 'saturated', nodeId: i,
-        message: `Saturated tanh at ${at(nodes[i])}: tanh = ${formatNumber(value[i])}, local gradient ` +
-          `1 − tanh² = ${formatNumber(1 - value[i] * value[i])}.` });
+      out.push({
+        severity: 'warning',
+        code: 'saturated',
+        nodeId: i,
+        message:
+          `Saturated tanh at ${at(nodes[i])}: tanh = ${formatNumber(value[i])}, local gradient ` +
+          `1 − tanh² = ${formatNumber(1 - value[i] * value[i])}.`,
+      });
     } else if (spec.name === 'abs' && value[args[s]] === 0) {
-      out.push({ severity: 'info', code: 'kink', nodeId: i,
-        message: `abs at its kink at ${at(nodes[i])}: the derivative at 0 is undefined; 0 is used (like PyTorch).` });
+      out.push({
+        severity: 'info',
+        code: 'kink',
+        nodeId: i,
+        message: `abs at its kink at ${at(nodes[i])}: the derivative at 0 is undefined; 0 is used (like PyTorch).`,
+      });
     } else if (spec.name === 'div' && isSigmoidPattern(program, t, i)) {
       sigmoidNodes.add(i);
     }
@@ -123,9 +155,14 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
     if (dead(i)) continue;
     const y = value[i];
     if (y > SATURATION || y < 1 - SATURATION) {
-      out.push({ severity: 'warning', code: 'saturated', nodeId: i,
-        message: `Saturated sigmoid at ${at(nodes[i])}: σ = ${formatNumber(y)}, local gradient ` +
-          `σ(1 − σ) = ${formatNumber(y * (1 - y))}.` });
+      out.push({
+        severity: 'warning',
+        code: 'saturated',
+        nodeId: i,
+        message:
+          `Saturated sigmoid at ${at(nodes[i])}: σ = ${formatNumber(y)}, local gradient ` +
+          `σ(1 − σ) = ${formatNumber(y * (1 - y))}.`,
+      });
     }
   }
   return out;

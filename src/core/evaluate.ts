@@ -135,7 +135,7 @@ export function gradientCheck(ev: Evaluation, budget = 5e7): GradCheck[] | undef
     forward(tape);
     const down = tape.value[root];
     tape.value[input.node] = x;
-    const numeric = (up - down) / ((x + h) - (x - h)); // the step actually taken in floating point
+    const numeric = (up - down) / (x + h - (x - h)); // the step actually taken in floating point
     results.push({ name: input.name, analytic: input.grad, numeric, relError: relativeError(input.grad, numeric) });
   }
   forward(tape); // restore every node's value

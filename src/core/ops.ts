@@ -19,12 +19,41 @@
  */
 
 export type OpName =
-  | 'add' | 'sub' | 'mul' | 'div' | 'mod' | 'pow'
-  | 'neg' | 'pos'
-  | 'exp' | 'expm1' | 'log' | 'log1p' | 'log2' | 'log10' | 'sqrt' | 'cbrt' | 'abs' | 'sign'
-  | 'sin' | 'cos' | 'tan' | 'asin' | 'acos' | 'atan' | 'sinh' | 'cosh' | 'tanh'
-  | 'max' | 'min'
-  | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne'
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'mod'
+  | 'pow'
+  | 'neg'
+  | 'pos'
+  | 'exp'
+  | 'expm1'
+  | 'log'
+  | 'log1p'
+  | 'log2'
+  | 'log10'
+  | 'sqrt'
+  | 'cbrt'
+  | 'abs'
+  | 'sign'
+  | 'sin'
+  | 'cos'
+  | 'tan'
+  | 'asin'
+  | 'acos'
+  | 'atan'
+  | 'sinh'
+  | 'cosh'
+  | 'tanh'
+  | 'max'
+  | 'min'
+  | 'lt'
+  | 'le'
+  | 'gt'
+  | 'ge'
+  | 'eq'
+  | 'ne'
   | 'cond';
 
 /** How a gate treats the upstream gradient (the vocabulary the panel teaches). */
@@ -66,9 +95,23 @@ function op(
   return { name, symbol, arity, role, forward, local, formula };
 }
 
-function unary(name: OpName, symbol: string, role: GateRole, f: (a: number) => number,
-  d: (a: number, out: number) => number, formula: string): OpSpec {
-  return op(name, symbol, 1, role, (a) => f(a), (_i, a, _b, _c, out) => d(a, out), [formula]);
+function unary(
+  name: OpName,
+  symbol: string,
+  role: GateRole,
+  f: (a: number) => number,
+  d: (a: number, out: number) => number,
+  formula: string,
+): OpSpec {
+  return op(
+    name,
+    symbol,
+    1,
+    role,
+    (a) => f(a),
+    (_i, a, _b, _c, out) => d(a, out),
+    [formula],
+  );
 }
 
 function compare(name: OpName, symbol: string, f: (a: number, b: number) => boolean): OpSpec {
@@ -76,19 +119,79 @@ function compare(name: OpName, symbol: string, f: (a: number, b: number) => bool
 }
 
 const SPECS: OpSpec[] = [
-  op('add', '+', 2, 'distribute', (a, b) => a + b, () => 1, ['1', '1']),
-  op('sub', '−', 2, 'distribute', (a, b) => a - b, (i) => (i === 0 ? 1 : -1), ['1', '−1']),
-  op('mul', '×', 2, 'switch', (a, b) => a * b, (i, a, b) => (i === 0 ? b : a), ['b', 'a']),
-  op('div', '÷', 2, 'switch', (a, b) => a / b, (i, a, b) => (i === 0 ? 1 / b : -a / (b * b)),
-    ['1/b', '−a/b²']),
-  op('mod', '%', 2, 'distribute', (a, b) => a % b, (i, a, b) => (i === 0 ? 1 : -Math.trunc(a / b)),
-    ['1', '−trunc(a/b)']),
-  op('pow', '^', 2, 'nonlinear', (a, b) => Math.pow(a, b), (i, a, b, _c, out) => {
-    if (i === 0) return b === 0 ? 0 : b * Math.pow(a, b - 1);
-    return a === 0 && b >= 0 ? 0 : out * Math.log(a);
-  }, ['b·a^(b−1)', 'a^b·ln a']),
-  unary('neg', '−', 'scale', (a) => -a, () => -1, '−1'),
-  unary('pos', '+', 'scale', (a) => +a, () => 1, '1'),
+  op(
+    'add',
+    '+',
+    2,
+    'distribute',
+    (a, b) => a + b,
+    () => 1,
+    ['1', '1'],
+  ),
+  op(
+    'sub',
+    '−',
+    2,
+    'distribute',
+    (a, b) => a - b,
+    (i) => (i === 0 ? 1 : -1),
+    ['1', '−1'],
+  ),
+  op(
+    'mul',
+    '×',
+    2,
+    'switch',
+    (a, b) => a * b,
+    (i, a, b) => (i === 0 ? b : a),
+    ['b', 'a'],
+  ),
+  op(
+    'div',
+    '÷',
+    2,
+    'switch',
+    (a, b) => a / b,
+    (i, a, b) => (i === 0 ? 1 / b : -a / (b * b)),
+    ['1/b', '−a/b²'],
+  ),
+  op(
+    'mod',
+    '%',
+    2,
+    'distribute',
+    (a, b) => a % b,
+    (i, a, b) => (i === 0 ? 1 : -Math.trunc(a / b)),
+    ['1', '−trunc(a/b)'],
+  ),
+  op(
+    'pow',
+    '^',
+    2,
+    'nonlinear',
+    (a, b) => Math.pow(a, b),
+    (i, a, b, _c, out) => {
+      if (i === 0) return b === 0 ? 0 : b * Math.pow(a, b - 1);
+      return a === 0 && b >= 0 ? 0 : out * Math.log(a);
+    },
+    ['b·a^(b−1)', 'a^b·ln a'],
+  ),
+  unary(
+    'neg',
+    '−',
+    'scale',
+    (a) => -a,
+    () => -1,
+    '−1',
+  ),
+  unary(
+    'pos',
+    '+',
+    'scale',
+    (a) => +a,
+    () => 1,
+    '1',
+  ),
   unary('exp', 'exp', 'nonlinear', Math.exp, (_a, out) => out, 'exp(a)'),
   unary('expm1', 'expm1', 'nonlinear', Math.expm1, (_a, out) => out + 1, 'exp(a)'),
   unary('log', 'log', 'nonlinear', Math.log, (a) => 1 / a, '1/a'),
@@ -116,23 +219,44 @@ const SPECS: OpSpec[] = [
   compare('ge', '≥', (a, b) => a >= b),
   compare('eq', '===', (a, b) => a === b),
   compare('ne', '!==', (a, b) => a !== b),
-  op('cond', '?:', 3, 'select', (c, a, b) => (c ? a : b),
-    (i, c) => (i === 0 ? 0 : (i === 1) === Boolean(c) ? 1 : 0), ['0', '1 if taken', '1 if taken']),
+  op(
+    'cond',
+    '?:',
+    3,
+    'select',
+    (c, a, b) => (c ? a : b),
+    (i, c) => (i === 0 ? 0 : (i === 1) === Boolean(c) ? 1 : 0),
+    ['0', '1 if taken', '1 if taken'],
+  ),
 ];
 
 /** Op code (index into OP_LIST) by name. */
 export const OP_LIST: readonly OpSpec[] = SPECS;
-export const OPS: Readonly<Record<OpName, OpSpec>> = Object.fromEntries(
-  SPECS.map((s) => [s.name, s]),
-) as Record<OpName, OpSpec>;
-export const OP_CODE: Readonly<Record<OpName, number>> = Object.fromEntries(
-  SPECS.map((s, i) => [s.name, i]),
-) as Record<OpName, number>;
+export const OPS: Readonly<Record<OpName, OpSpec>> = Object.fromEntries(SPECS.map((s) => [s.name, s])) as Record<
+  OpName,
+  OpSpec
+>;
+export const OP_CODE: Readonly<Record<OpName, number>> = Object.fromEntries(SPECS.map((s, i) => [s.name, i])) as Record<
+  OpName,
+  number
+>;
 
 /** Binary operators of the source language and the op each one means. */
 export const BINARY_OPERATORS: Readonly<Record<string, OpName>> = {
-  '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'mod', '**': 'pow',
-  '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '===': 'eq', '!==': 'ne', '==': 'eq', '!=': 'ne',
+  '+': 'add',
+  '-': 'sub',
+  '*': 'mul',
+  '/': 'div',
+  '%': 'mod',
+  '**': 'pow',
+  '<': 'lt',
+  '<=': 'le',
+  '>': 'gt',
+  '>=': 'ge',
+  '===': 'eq',
+  '!==': 'ne',
+  '==': 'eq',
+  '!=': 'ne',
 };
 
 /** Prefix unary operators and their ops. */
@@ -140,16 +264,40 @@ export const UNARY_OPERATORS: Readonly<Record<string, OpName>> = { '-': 'neg', '
 
 /** `Math.<name>(...)` functions we differentiate, and their ops. */
 export const MATH_FUNCTIONS: Readonly<Record<string, OpName>> = {
-  pow: 'pow', exp: 'exp', expm1: 'expm1', log: 'log', log1p: 'log1p', log2: 'log2', log10: 'log10',
-  sqrt: 'sqrt', cbrt: 'cbrt', abs: 'abs', sign: 'sign', sin: 'sin', cos: 'cos', tan: 'tan',
-  asin: 'asin', acos: 'acos', atan: 'atan', sinh: 'sinh', cosh: 'cosh', tanh: 'tanh',
-  max: 'max', min: 'min',
+  pow: 'pow',
+  exp: 'exp',
+  expm1: 'expm1',
+  log: 'log',
+  log1p: 'log1p',
+  log2: 'log2',
+  log10: 'log10',
+  sqrt: 'sqrt',
+  cbrt: 'cbrt',
+  abs: 'abs',
+  sign: 'sign',
+  sin: 'sin',
+  cos: 'cos',
+  tan: 'tan',
+  asin: 'asin',
+  acos: 'acos',
+  atan: 'atan',
+  sinh: 'sinh',
+  cosh: 'cosh',
+  tanh: 'tanh',
+  max: 'max',
+  min: 'min',
 };
 
 /** `Math.<NAME>` constants, which become constant nodes. */
 export const MATH_CONSTANTS: Readonly<Record<string, number>> = {
-  PI: Math.PI, E: Math.E, LN2: Math.LN2, LN10: Math.LN10, LOG2E: Math.LOG2E, LOG10E: Math.LOG10E,
-  SQRT2: Math.SQRT2, SQRT1_2: Math.SQRT1_2,
+  PI: Math.PI,
+  E: Math.E,
+  LN2: Math.LN2,
+  LN10: Math.LN10,
+  LOG2E: Math.LOG2E,
+  LOG10E: Math.LOG10E,
+  SQRT2: Math.SQRT2,
+  SQRT1_2: Math.SQRT1_2,
 };
 
 /** Arity check used by the front end: is `count` arguments valid for `op`? */

@@ -70,22 +70,38 @@ export function toReport(ev: Evaluation, check?: GradCheck[]): Report {
     if (n.frame !== undefined) node.fn = program.frames[n.frame].fn;
     nodes.push(node);
     for (let k = tape.argStart[i]; k < tape.argStart[i + 1]; k++) {
-      edges.push({ from: tape.args[k], to: i, local: jsonNumber(tape.local[k]),
-        contribution: jsonNumber(tape.grad[i] * tape.local[k]) });
+      edges.push({
+        from: tape.args[k],
+        to: i,
+        local: jsonNumber(tape.local[k]),
+        contribution: jsonNumber(tape.grad[i] * tape.local[k]),
+      });
     }
   }
   const byName = new Map(check?.map((c) => [c.name, c]));
   return {
-    target: { text: program.target.text, value: jsonNumber(ev.value),
-      ...(program.target.name ? { name: program.target.name } : {}) },
+    target: {
+      text: program.target.text,
+      value: jsonNumber(ev.value),
+      ...(program.target.name ? { name: program.target.name } : {}),
+    },
     inputs: ev.inputs.map((inp) => {
       const c = byName.get(inp.name);
-      return { name: inp.name, value: jsonNumber(inp.value), grad: jsonNumber(inp.grad),
-        ...(c ? { numericGrad: jsonNumber(c.numeric), relError: jsonNumber(c.relError) } : {}) };
+      return {
+        name: inp.name,
+        value: jsonNumber(inp.value),
+        grad: jsonNumber(inp.grad),
+        ...(c ? { numericGrad: jsonNumber(c.numeric), relError: jsonNumber(c.relError) } : {}),
+      };
     }),
     nodes,
     edges,
-    diagnostics: ev.diagnostics.map((d) => ({ severity: d.severity, message: d.message, nodeId: d.nodeId, code: d.code })),
+    diagnostics: ev.diagnostics.map((d) => ({
+      severity: d.severity,
+      message: d.message,
+      nodeId: d.nodeId,
+      code: d.code,
+    })),
   };
 }
 
@@ -102,12 +118,22 @@ export function toTable(ev: Evaluation, check?: GradCheck[]): string {
   const rows = [['input', 'value', 'grad', 'numeric grad', 'rel error']];
   for (const inp of ev.inputs) {
     const c = byName.get(inp.name);
-    rows.push([inp.name, tableNumber(inp.value), tableNumber(inp.grad),
-      c ? tableNumber(c.numeric) : '-', c ? c.relError.toExponential(1) : '-']);
+    rows.push([
+      inp.name,
+      tableNumber(inp.value),
+      tableNumber(inp.grad),
+      c ? tableNumber(c.numeric) : '-',
+      c ? c.relError.toExponential(1) : '-',
+    ]);
   }
   const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
   for (const [r, row] of rows.entries()) {
-    lines.push(row.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join('  ').trimEnd());
+    lines.push(
+      row
+        .map((cell, col) => (col === 0 ? cell.padEnd(widths[col]) : cell.padStart(widths[col])))
+        .join('  ')
+        .trimEnd(),
+    );
     if (r === 0) lines.push(widths.map((w) => '-'.repeat(w)).join('  '));
   }
   for (const d of ev.diagnostics) lines.push('', `${d.severity}: ${d.message}`);
@@ -132,7 +158,9 @@ export function toDot(ev: Evaluation): string {
   for (let i = 0; i < tape.size; i++) {
     for (let k = tape.argStart[i]; k < tape.argStart[i + 1]; k++) {
       const c = tape.grad[i] * tape.local[k];
-      out.push(`  n${tape.args[k]} -> n${i} [label=${dotString(`local ${formatNumber(tape.local[k])}\ncontrib ${formatNumber(c)}`)}];`);
+      out.push(
+        `  n${tape.args[k]} -> n${i} [label=${dotString(`local ${formatNumber(tape.local[k])}\ncontrib ${formatNumber(c)}`)}];`,
+      );
     }
   }
   out.push('}');

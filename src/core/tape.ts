@@ -91,9 +91,7 @@ export class TapeBuilder {
   }
 }
 
-function grow<T extends Int8Array | Int32Array | Float64Array>(
-  a: T, cap: number, Ctor: new (n: number) => T,
-): T {
+function grow<T extends Int8Array | Int32Array | Float64Array>(a: T, cap: number, Ctor: new (n: number) => T): T {
   const b = new Ctor(cap);
   b.set(a);
   return b;
@@ -104,8 +102,13 @@ function grow<T extends Int8Array | Int32Array | Float64Array>(
 // Calling the table's closures from one call site is megamorphic (V8 cannot inline ~36
 // targets): the switch halves forward+backward time (docs/benchmarks.md). A unit test
 // checks every inlined case against the table.
-const ADD = OP_CODE.add, SUB = OP_CODE.sub, MUL = OP_CODE.mul, DIV = OP_CODE.div, NEG = OP_CODE.neg;
-const EXP = OP_CODE.exp, TANH = OP_CODE.tanh;
+const ADD = OP_CODE.add,
+  SUB = OP_CODE.sub,
+  MUL = OP_CODE.mul,
+  DIV = OP_CODE.div,
+  NEG = OP_CODE.neg;
+const EXP = OP_CODE.exp,
+  TANH = OP_CODE.tanh;
 
 /** Forward pass: every gate's value from its arguments' values, in topological order. */
 export function forward(t: Tape): void {
@@ -115,14 +118,29 @@ export function forward(t: Tape): void {
     if (code === LEAF) continue;
     const s = argStart[i];
     switch (code) {
-      case ADD: value[i] = value[args[s]] + value[args[s + 1]]; break;
-      case SUB: value[i] = value[args[s]] - value[args[s + 1]]; break;
-      case MUL: value[i] = value[args[s]] * value[args[s + 1]]; break;
-      case DIV: value[i] = value[args[s]] / value[args[s + 1]]; break;
-      case NEG: value[i] = -value[args[s]]; break;
-      case EXP: value[i] = Math.exp(value[args[s]]); break;
-      case TANH: value[i] = Math.tanh(value[args[s]]); break;
-      default: value[i] = forwardByTable(t, i);
+      case ADD:
+        value[i] = value[args[s]] + value[args[s + 1]];
+        break;
+      case SUB:
+        value[i] = value[args[s]] - value[args[s + 1]];
+        break;
+      case MUL:
+        value[i] = value[args[s]] * value[args[s + 1]];
+        break;
+      case DIV:
+        value[i] = value[args[s]] / value[args[s + 1]];
+        break;
+      case NEG:
+        value[i] = -value[args[s]];
+        break;
+      case EXP:
+        value[i] = Math.exp(value[args[s]]);
+        break;
+      case TANH:
+        value[i] = Math.tanh(value[args[s]]);
+        break;
+      default:
+        value[i] = forwardByTable(t, i);
     }
   }
 }
@@ -199,9 +217,18 @@ function localDerivatives(t: Tape, i: number): void {
   const s = argStart[i];
   const code = op[i];
   switch (code) {
-    case ADD: local[s] = 1; local[s + 1] = 1; return;
-    case SUB: local[s] = 1; local[s + 1] = -1; return;
-    case MUL: local[s] = value[args[s + 1]]; local[s + 1] = value[args[s]]; return;
+    case ADD:
+      local[s] = 1;
+      local[s + 1] = 1;
+      return;
+    case SUB:
+      local[s] = 1;
+      local[s + 1] = -1;
+      return;
+    case MUL:
+      local[s] = value[args[s + 1]];
+      local[s + 1] = value[args[s]];
+      return;
     case DIV: {
       const a = value[args[s]];
       const b = value[args[s + 1]];
@@ -209,9 +236,15 @@ function localDerivatives(t: Tape, i: number): void {
       local[s + 1] = -a / (b * b);
       return;
     }
-    case NEG: local[s] = -1; return;
-    case EXP: local[s] = value[i]; return;
-    case TANH: local[s] = 1 - value[i] * value[i]; return;
+    case NEG:
+      local[s] = -1;
+      return;
+    case EXP:
+      local[s] = value[i];
+      return;
+    case TANH:
+      local[s] = 1 - value[i] * value[i];
+      return;
   }
   const spec = OP_LIST[code];
   const end = argStart[i + 1];
@@ -249,6 +282,12 @@ export function specOf(t: Tape, i: number): OpSpec | undefined {
 
 /** Bytes held by the tape's arrays (the engine's memory per graph). */
 export function tapeBytes(t: Tape): number {
-  return t.op.byteLength + t.argStart.byteLength + t.args.byteLength + t.value.byteLength +
-    t.grad.byteLength + t.local.byteLength;
+  return (
+    t.op.byteLength +
+    t.argStart.byteLength +
+    t.args.byteLength +
+    t.value.byteLength +
+    t.grad.byteLength +
+    t.local.byteLength
+  );
 }

@@ -43,8 +43,12 @@ export interface Trainer {
   step(): number;
 }
 
-export function createTrainer(program: ExprProgram, values: Readonly<Record<string, number>>, lr: number,
-  params?: string[]): Trainer {
+export function createTrainer(
+  program: ExprProgram,
+  values: Readonly<Record<string, number>>,
+  lr: number,
+  params?: string[],
+): Trainer {
   const ev = evaluate(program, values); // throws on missing inputs
   const { tape, root } = ev;
   const chosen = [...new Set(params ?? defaultParams(ev.inputs.map((i) => i.name)))];
@@ -55,14 +59,18 @@ export function createTrainer(program: ExprProgram, values: Readonly<Record<stri
   const ids = chosen.map((p) => nodeOf.get(p)!);
   return {
     params: chosen,
-    get loss() { return tape.value[root]; },
+    get loss() {
+      return tape.value[root];
+    },
     values: () => Object.fromEntries(ev.inputs.map((i) => [i.name, tape.value[i.node]])),
     grads: () => Object.fromEntries(chosen.map((p, k) => [p, tape.grad[ids[k]]])),
     step() {
       // grads are those of the current values (backward ran after the last forward);
       // read them all before writing any value
       const g = ids.map((id) => tape.grad[id]);
-      ids.forEach((id, k) => { tape.value[id] -= lr * g[k]; });
+      ids.forEach((id, k) => {
+        tape.value[id] -= lr * g[k];
+      });
       forward(tape);
       backward(tape, root);
       return tape.value[root];
@@ -84,7 +92,11 @@ export interface TrainingRun {
   stoppedEarly?: string;
 }
 
-export function runTraining(program: ExprProgram, values: Readonly<Record<string, number>>, opts: TrainOptions): TrainingRun {
+export function runTraining(
+  program: ExprProgram,
+  values: Readonly<Record<string, number>>,
+  opts: TrainOptions,
+): TrainingRun {
   const trainer = createTrainer(program, values, opts.lr, opts.params);
   const initial = trainer.values();
   const losses = [trainer.loss];
@@ -101,8 +113,16 @@ export function runTraining(program: ExprProgram, values: Readonly<Record<string
     }
   }
   const final = trainer.values();
-  return { target: program.target.name ?? program.target.text, lr: opts.lr, params: trainer.params, losses, trajectories,
-    initial: pick(initial, trainer.params), final: pick(final, trainer.params), stoppedEarly };
+  return {
+    target: program.target.name ?? program.target.text,
+    lr: opts.lr,
+    params: trainer.params,
+    losses,
+    trajectories,
+    initial: pick(initial, trainer.params),
+    final: pick(final, trainer.params),
+    stoppedEarly,
+  };
 }
 
 function pick(values: Record<string, number>, names: string[]): Record<string, number> {
@@ -110,21 +130,37 @@ function pick(values: Record<string, number>, names: string[]): Record<string, n
 }
 
 export function trainingReport(run: TrainingRun): {
-  target: string; lr: number; params: string[]; losses: JsonNumber[]; final: Record<string, JsonNumber>;
-  initial: Record<string, JsonNumber>; stoppedEarly?: string;
+  target: string;
+  lr: number;
+  params: string[];
+  losses: JsonNumber[];
+  final: Record<string, JsonNumber>;
+  initial: Record<string, JsonNumber>;
+  stoppedEarly?: string;
 } {
   const j = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, jsonNumber(v)]));
-  return { target: run.target, lr: run.lr, params: run.params, losses: run.losses.map(jsonNumber),
-    initial: j(run.initial), final: j(run.final), ...(run.stoppedEarly ? { stoppedEarly: run.stoppedEarly } : {}) };
+  return {
+    target: run.target,
+    lr: run.lr,
+    params: run.params,
+    losses: run.losses.map(jsonNumber),
+    initial: j(run.initial),
+    final: j(run.final),
+    ...(run.stoppedEarly ? { stoppedEarly: run.stoppedEarly } : {}),
+  };
 }
 
 export function trainingTable(run: TrainingRun): string {
-  const lines = [`training ${run.target} with lr = ${run.lr} on ${run.params.join(', ')}`, '',
-    `${'step'.padStart(6)}  loss`];
+  const lines = [
+    `training ${run.target} with lr = ${run.lr} on ${run.params.join(', ')}`,
+    '',
+    `${'step'.padStart(6)}  loss`,
+  ];
   run.losses.forEach((l, s) => lines.push(`${String(s).padStart(6)}  ${tableNumber(l)}`));
   if (run.stoppedEarly) lines.push('', `stopped early: ${run.stoppedEarly}`);
   lines.push('', 'final parameters:');
   const w = Math.max(...run.params.map((p) => p.length));
-  for (const p of run.params) lines.push(`  ${p.padEnd(w)}  ${tableNumber(run.final[p])}  (was ${tableNumber(run.initial[p])})`);
+  for (const p of run.params)
+    lines.push(`  ${p.padEnd(w)}  ${tableNumber(run.final[p])}  (was ${tableNumber(run.initial[p])})`);
   return lines.join('\n') + '\n';
 }

@@ -36,16 +36,23 @@ export function analyze(req: AnalyzeRequest): AnalysisResult {
     return { ok: true, analysis: evaluateProgram(program, req.document, req.values ?? {}, req.defaultFreeValue) };
   } catch (e) {
     if (isGradientLensError(e)) {
-      return { ok: false, document: req.document,
-        error: { message: e.message, code: e.code, line: e.line, column: e.column, start: e.start, end: e.end } };
+      return {
+        ok: false,
+        document: req.document,
+        error: { message: e.message, code: e.code, line: e.line, column: e.column, start: e.start, end: e.end },
+      };
     }
     const message = e instanceof Error ? e.message : String(e);
     return { ok: false, document: req.document, error: { message: `Internal error: ${message}`, code: 'internal' } };
   }
 }
 
-export function evaluateProgram(program: ExprProgram, document: DocumentRef, given: Record<string, number>,
-  defaultFreeValue: number): Analysis {
+export function evaluateProgram(
+  program: ExprProgram,
+  document: DocumentRef,
+  given: Record<string, number>,
+  defaultFreeValue: number,
+): Analysis {
   const known = new Set(program.nodes.flatMap((n) => (n.kind === 'input' ? [n.name] : [])));
   const values = Object.fromEntries(Object.entries(given).filter(([k]) => known.has(k)));
   const defaults: string[] = [];
@@ -55,5 +62,11 @@ export function evaluateProgram(program: ExprProgram, document: DocumentRef, giv
       return input.suggested ?? defaultFreeValue;
     },
   });
-  return { document, program, evaluation, values: Object.fromEntries(evaluation.inputs.map((i) => [i.name, i.value])), defaults };
+  return {
+    document,
+    program,
+    evaluation,
+    values: Object.fromEntries(evaluation.inputs.map((i) => [i.name, i.value])),
+    defaults,
+  };
 }

@@ -48,13 +48,23 @@ export function formatLiteral(x: number, digits = LITERAL_DIGITS): string | unde
   return Object.is(r, -0) ? '0' : String(r);
 }
 
-const NUMBER_RE = /^(?:0[xX][0-9a-fA-F](?:_?[0-9a-fA-F])*|0[bB][01](?:_?[01])*|0[oO][0-7](?:_?[0-7])*|(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?)/;
+const NUMBER_RE =
+  /^(?:0[xX][0-9a-fA-F](?:_?[0-9a-fA-F])*|0[bB][01](?:_?[01])*|0[oO][0-7](?:_?[0-7])*|(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?)/;
 
 /** Skips whitespace and comments from `i`; returns the next significant offset. */
 function skipTrivia(text: string, i: number, end = text.length): number {
   while (i < end) {
     const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v' || c === '\u00a0' || c === '\ufeff') {
+    if (
+      c === ' ' ||
+      c === '\t' ||
+      c === '\n' ||
+      c === '\r' ||
+      c === '\f' ||
+      c === '\v' ||
+      c === '\u00a0' ||
+      c === '\ufeff'
+    ) {
       i++;
     } else if (text.startsWith('//', i)) {
       const nl = text.indexOf('\n', i);
@@ -73,7 +83,11 @@ function numericValue(lit: string): number {
   return Number(lit.replace(/_/g, ''));
 }
 
-interface LiteralSpan { start: number; end: number; value: number }
+interface LiteralSpan {
+  start: number;
+  end: number;
+  value: number;
+}
 
 /**
  * A signed numeric literal expression starting at `i` (after trivia): `(`, `+`, `-` prefixes, the
@@ -126,7 +140,10 @@ function endsInitializer(text: string, from: number, end?: number): boolean {
     for (;;) {
       q = skipTrivia(text, q, end);
       if (q >= end) return true;
-      if (text[q] === ')') { q++; continue; }
+      if (text[q] === ')') {
+        q++;
+        continue;
+      }
       return /^(?:as|satisfies)\b/.test(text.slice(q, end));
     }
   }
@@ -134,7 +151,10 @@ function endsInitializer(text: string, from: number, end?: number): boolean {
   for (;;) {
     const next = skipTrivia(text, q);
     if (next >= text.length || text.slice(q, next).includes('\n')) return true;
-    if (text[next] === ')') { q = next + 1; continue; }
+    if (text[next] === ')') {
+      q = next + 1;
+      continue;
+    }
     return /^(?:[,;\]}]|(?:as|satisfies)\b)/.test(text.slice(next, next + 10));
   }
 }
@@ -164,8 +184,12 @@ function initializerStart(text: string, i: number): number | undefined {
  * whose literal cannot be found, or whose literal no longer holds the parsed value (the text
  * changed) are reported in `skipped`. Names in `values` that are not inputs are ignored.
  */
-export function computeValueEdits(text: string, program: ExprProgram, values: Readonly<Record<string, number>>,
-  digits = LITERAL_DIGITS): ValueEditResult {
+export function computeValueEdits(
+  text: string,
+  program: ExprProgram,
+  values: Readonly<Record<string, number>>,
+  digits = LITERAL_DIGITS,
+): ValueEditResult {
   const edits: ValueEdit[] = [];
   const skipped: SkippedValue[] = [];
   const unchanged: string[] = [];
@@ -176,7 +200,10 @@ export function computeValueEdits(text: string, program: ExprProgram, values: Re
     seen.add(node.name);
     const value = values[node.name];
     if (node.free || node.value === undefined) {
-      skipped.push({ name: node.name, reason: 'not a const with a numeric literal (a parameter, let/var or declared without a value)' });
+      skipped.push({
+        name: node.name,
+        reason: 'not a const with a numeric literal (a parameter, let/var or declared without a value)',
+      });
       continue;
     }
     const newText = formatLiteral(value, digits);
@@ -202,14 +229,23 @@ export function computeValueEdits(text: string, program: ExprProgram, values: Re
       continue;
     }
     if (!Object.is(span.value, node.value) && span.value !== node.value) {
-      skipped.push({ name: node.name, reason: `the source changed at ${node.range.line}:${node.range.column} (refresh and train again)` });
+      skipped.push({
+        name: node.name,
+        reason: `the source changed at ${node.range.line}:${node.range.column} (refresh and train again)`,
+      });
       continue;
     }
     if (Number(newText) === span.value) {
       unchanged.push(node.name);
       continue;
     }
-    edits.push({ name: node.name, start: span.start, end: span.end, oldText: text.slice(span.start, span.end), newText });
+    edits.push({
+      name: node.name,
+      start: span.start,
+      end: span.end,
+      oldText: text.slice(span.start, span.end),
+      newText,
+    });
   }
   edits.sort((a, b) => a.start - b.start);
   return { edits, skipped, unchanged };
@@ -218,7 +254,8 @@ export function computeValueEdits(text: string, program: ExprProgram, values: Re
 /** `text` with the edits applied (for tests and previews). */
 export function applyEditsToText(text: string, edits: readonly ValueEdit[]): string {
   let out = text;
-  for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  for (const e of [...edits].sort((a, b) => b.start - a.start))
+    out = out.slice(0, e.start) + e.newText + out.slice(e.end);
   return out;
 }
 
@@ -226,8 +263,12 @@ export function applyEditsToText(text: string, edits: readonly ValueEdit[]): str
  * Writes the edits into the document as ONE WorkspaceEdit (a single undo step). The vscode
  * module is passed in so this file has no runtime dependency on it.
  */
-export async function applyValuesToDocument(vscode: typeof vscodeApi, doc: vscodeApi.TextDocument,
-  program: ExprProgram, values: Readonly<Record<string, number>>): Promise<ValueEditResult & { applied: boolean }> {
+export async function applyValuesToDocument(
+  vscode: typeof vscodeApi,
+  doc: vscodeApi.TextDocument,
+  program: ExprProgram,
+  values: Readonly<Record<string, number>>,
+): Promise<ValueEditResult & { applied: boolean }> {
   const result = computeValueEdits(doc.getText(), program, values);
   if (result.edits.length === 0) return { ...result, applied: false };
   const edit = new vscode.WorkspaceEdit();
@@ -243,41 +284,61 @@ export async function applyValuesToDocument(vscode: typeof vscodeApi, doc: vscod
  * changed since (so ranges are current), writes the values as one edit, and tells the user
  * what was written and what was not. Returns the values written (empty when none).
  */
-export async function applyValuesToSource(vscode: typeof vscodeApi, shown: { document: DocumentRef; program: ExprProgram },
-  values: Readonly<Record<string, number>>, log?: vscodeApi.LogOutputChannel): Promise<Record<string, number>> {
+export async function applyValuesToSource(
+  vscode: typeof vscodeApi,
+  shown: { document: DocumentRef; program: ExprProgram },
+  values: Readonly<Record<string, number>>,
+  log?: vscodeApi.LogOutputChannel,
+): Promise<Record<string, number>> {
   const uri = vscode.Uri.parse(shown.document.uri);
   let doc: vscodeApi.TextDocument;
   try {
-    doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === shown.document.uri) ?? await vscode.workspace.openTextDocument(uri);
+    doc =
+      vscode.workspace.textDocuments.find((d) => d.uri.toString() === shown.document.uri) ??
+      (await vscode.workspace.openTextDocument(uri));
   } catch (e) {
-    void vscode.window.showErrorMessage(`Gradient Lens: cannot open ${shown.document.fileName} to apply the values: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(
+      `Gradient Lens: cannot open ${shown.document.fileName} to apply the values: ${(e as Error).message}`,
+    );
     return {};
   }
   let program = shown.program;
   if (doc.version !== shown.document.version) {
     const t = program.target;
     try {
-      program = loadParser().parseTarget({ text: doc.getText(), fileName: doc.fileName,
-        ...(t.name ? { name: t.name } : { selection: { start: t.range.start, end: t.range.end } }) });
+      program = loadParser().parseTarget({
+        text: doc.getText(),
+        fileName: doc.fileName,
+        ...(t.name ? { name: t.name } : { selection: { start: t.range.start, end: t.range.end } }),
+      });
     } catch (e) {
-      void vscode.window.showWarningMessage(`Gradient Lens: the source changed and no longer parses (${(e as Error).message}); nothing applied.`);
+      void vscode.window.showWarningMessage(
+        `Gradient Lens: the source changed and no longer parses (${(e as Error).message}); nothing applied.`,
+      );
       return {};
     }
   }
   const r = await applyValuesToDocument(vscode, doc, program, values);
   const file = doc.fileName.split(/[\\/]/).pop();
   const written = Object.fromEntries(r.applied ? r.edits.map((e) => [e.name, Number(e.newText)]) : []);
-  log?.info(`Apply to source: ${r.applied ? r.edits.length : 0} literal(s) written in ${file}` +
-    (r.skipped.length ? `; skipped ${r.skipped.map((s) => `${s.name} (${s.reason})`).join(', ')}` : ''));
+  log?.info(
+    `Apply to source: ${r.applied ? r.edits.length : 0} literal(s) written in ${file}` +
+      (r.skipped.length ? `; skipped ${r.skipped.map((s) => `${s.name} (${s.reason})`).join(', ')}` : ''),
+  );
   if (r.edits.length > 0 && !r.applied) {
     void vscode.window.showErrorMessage(`Gradient Lens: VS Code refused the edit to ${file}; nothing applied.`);
   } else if (r.skipped.length > 0) {
     const list = r.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
-    void vscode.window.showWarningMessage(`Gradient Lens: wrote ${r.edits.length} value${r.edits.length === 1 ? '' : 's'} into ${file}; not written: ${list}.`);
+    void vscode.window.showWarningMessage(
+      `Gradient Lens: wrote ${r.edits.length} value${r.edits.length === 1 ? '' : 's'} into ${file}; not written: ${list}.`,
+    );
   } else {
-    vscode.window.setStatusBarMessage(r.edits.length
-      ? `Gradient Lens: wrote ${r.edits.length} trained value${r.edits.length === 1 ? '' : 's'} into ${file} (one edit: Undo reverts it)`
-      : `Gradient Lens: the source already has these values`, 6000);
+    vscode.window.setStatusBarMessage(
+      r.edits.length
+        ? `Gradient Lens: wrote ${r.edits.length} trained value${r.edits.length === 1 ? '' : 's'} into ${file} (one edit: Undo reverts it)`
+        : `Gradient Lens: the source already has these values`,
+      6000,
+    );
   }
   return written;
 }

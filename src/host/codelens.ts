@@ -14,7 +14,11 @@ const PARSED_LENS_LIMIT = 200_000;
 export const SHOW_AT_COMMAND = 'gradientLens.showGradientsAt';
 export const OPEN_PANEL_COMMAND = 'gradientLens.openPanel';
 
-interface LensTarget { line: number; start: number; end: number }
+interface LensTarget {
+  line: number;
+  start: number;
+  end: number;
+}
 
 export class GradientCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
@@ -27,7 +31,8 @@ export class GradientCodeLens implements vscode.CodeLensProvider, vscode.Disposa
       this.emitter,
       inline.onDidChange(() => this.emitter.fire()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('gradientLens.codeLens') || e.affectsConfiguration('gradientLens.inline')) this.emitter.fire();
+        if (e.affectsConfiguration('gradientLens.codeLens') || e.affectsConfiguration('gradientLens.inline'))
+          this.emitter.fire();
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString())),
     ];
@@ -46,18 +51,30 @@ export class GradientCodeLens implements vscode.CodeLensProvider, vscode.Disposa
       const precision = vscode.workspace.getConfiguration('gradientLens.inline').get<number>('precision', 4);
       const value = `${outputName(analysis.program)} = ${formatNumber(analysis.evaluation.value, precision)}`;
       const range = doc.lineAt(resultLine).range;
-      lenses.push(state.stale
-        ? new vscode.CodeLens(range, { title: `${value} (stale) · refresh gradients`, command: 'gradientLens.refresh', tooltip: 'The file changed since these numbers were computed' })
-        : new vscode.CodeLens(range, { title: `${value} · open gradient panel`, command: OPEN_PANEL_COMMAND, tooltip: 'Show the computational graph with every value and gradient' }));
+      lenses.push(
+        state.stale
+          ? new vscode.CodeLens(range, {
+              title: `${value} (stale) · refresh gradients`,
+              command: 'gradientLens.refresh',
+              tooltip: 'The file changed since these numbers were computed',
+            })
+          : new vscode.CodeLens(range, {
+              title: `${value} · open gradient panel`,
+              command: OPEN_PANEL_COMMAND,
+              tooltip: 'Show the computational graph with every value and gradient',
+            }),
+      );
     }
     for (const t of this.targets(doc)) {
       if (t.line === resultLine) continue;
-      lenses.push(new vscode.CodeLens(doc.lineAt(t.line).range, {
-        title: 'Show gradients',
-        command: SHOW_AT_COMMAND,
-        arguments: [uri, t.start, t.end],
-        tooltip: 'Gradient Lens: backpropagate through this expression',
-      }));
+      lenses.push(
+        new vscode.CodeLens(doc.lineAt(t.line).range, {
+          title: 'Show gradients',
+          command: SHOW_AT_COMMAND,
+          arguments: [uri, t.start, t.end],
+          tooltip: 'Gradient Lens: backpropagate through this expression',
+        }),
+      );
     }
     return lenses;
   }
@@ -72,7 +89,8 @@ export class GradientCodeLens implements vscode.CodeLensProvider, vscode.Disposa
     // listTargets parses and evaluates the whole file synchronously (~0.5 s per MB): beyond
     // PARSED_LENS_LIMIT characters the cheap regex keeps typing in big files responsive.
     if (parsed && text.length <= PARSED_LENS_LIMIT) {
-      targets = loadParser().listTargets(text, doc.fileName)
+      targets = loadParser()
+        .listTargets(text, doc.fileName)
         .map((t) => ({ line: t.range.line - 1, start: t.range.start, end: t.range.end }));
     } else {
       targets = regexTargets(text).map((t) => ({ line: t.line, start: t.end, end: t.end }));

@@ -20,14 +20,18 @@ export class EditorLink implements vscode.Disposable {
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document.uri.toString() !== doc.uri) continue;
       editor.setDecorations(this.highlightType, range ? [toVsRange(editor.document, range)] : []);
-      if (range) editor.revealRange(toVsRange(editor.document, range), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      if (range)
+        editor.revealRange(toVsRange(editor.document, range), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     }
   }
 
   async reveal(doc: DocumentRef, range: SourceRange): Promise<void> {
     const uri = vscode.Uri.parse(doc.uri);
     const existing = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === doc.uri);
-    const editor = await vscode.window.showTextDocument(uri, { viewColumn: existing?.viewColumn, preserveFocus: false });
+    const editor = await vscode.window.showTextDocument(uri, {
+      viewColumn: existing?.viewColumn,
+      preserveFocus: false,
+    });
     const r = toVsRange(editor.document, range);
     editor.selection = new vscode.Selection(r.start, r.end);
     editor.revealRange(r, vscode.TextEditorRevealType.InCenterIfOutsideViewport);

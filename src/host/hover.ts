@@ -37,11 +37,16 @@ export class GradientHover implements vscode.HoverProvider {
     const { analysis } = state;
     const node = hoverNode(analysis.program, offset, word);
     if (node === undefined) return undefined;
-    const md = new vscode.MarkdownString(hoverMarkdown(analysis.evaluation, node, { text: state.text, stale: state.stale }));
+    const md = new vscode.MarkdownString(
+      hoverMarkdown(analysis.evaluation, node, { text: state.text, stale: state.stale }),
+    );
     const n = analysis.program.nodes[node];
     let range = wordRange;
     if (!word || n.name !== word.text) {
-      const r = n.frame === undefined ? n.range : analysis.program.frames.find((f) => f.parent === -1 && f.result === node)?.range;
+      const r =
+        n.frame === undefined
+          ? n.range
+          : analysis.program.frames.find((f) => f.parent === -1 && f.result === node)?.range;
       range = r ? new vscode.Range(doc.positionAt(state.map(r.start)), doc.positionAt(state.map(r.end))) : undefined;
     }
     return new vscode.Hover(md, range);

@@ -8,8 +8,18 @@
 import * as vscode from 'vscode';
 import type { Analysis } from './analyze';
 import {
-  diffEdit, inlineLines, joinSegments, mapOffset, mergeByCurrentLine, STALE_SUFFIX, unmapOffset,
-  type InlineLine, type InlineSegment, type InlineShow, type SegmentRole, type TextEdit,
+  diffEdit,
+  inlineLines,
+  joinSegments,
+  mapOffset,
+  mergeByCurrentLine,
+  STALE_SUFFIX,
+  unmapOffset,
+  type InlineLine,
+  type InlineSegment,
+  type InlineShow,
+  type SegmentRole,
+  type TextEdit,
 } from './inlineText';
 
 export interface InlineSettings {
@@ -94,7 +104,8 @@ export class InlineValues implements vscode.Disposable {
   /** `recompute` re-runs the current target's analysis (onEdit = recompute) and calls show() or markStale(). */
   constructor(private readonly recompute: () => void) {
     this.disposables = [
-      this.changed, { dispose: () => this.slots.forEach((t) => t.dispose()) },
+      this.changed,
+      { dispose: () => this.slots.forEach((t) => t.dispose()) },
       vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e)),
       vscode.window.onDidChangeVisibleTextEditors(() => this.apply()),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -122,7 +133,11 @@ export class InlineValues implements vscode.Disposable {
 
   /** New input values for the same program (the panel's inputs): keeps the edit mapping and staleness. */
   update(analysis: Analysis): void {
-    if (!this.analysis || this.analysis.program !== analysis.program || this.analysis.document.uri !== analysis.document.uri) {
+    if (
+      !this.analysis ||
+      this.analysis.program !== analysis.program ||
+      this.analysis.document.uri !== analysis.document.uri
+    ) {
       this.show(analysis);
       return;
     }
@@ -164,7 +179,13 @@ export class InlineValues implements vscode.Disposable {
     const a = this.analysis;
     if (!a || (uri !== undefined && a.document.uri !== uri)) return undefined;
     const edits = this.edits;
-    return { analysis: a, text: this.text, stale: this.stale || edits.length > 0, map: (o) => mapOffset(o, edits), unmap: (o) => unmapOffset(o, edits) };
+    return {
+      analysis: a,
+      text: this.text,
+      stale: this.stale || edits.length > 0,
+      map: (o) => mapOffset(o, edits),
+      unmap: (o) => unmapOffset(o, edits),
+    };
   }
 
   snapshot(uri?: string): InlineSnapshot | undefined {
@@ -178,7 +199,9 @@ export class InlineValues implements vscode.Disposable {
 
   private relayout(): void {
     const a = this.analysis;
-    this.lines = a ? inlineLines(a.evaluation, { show: this.settings.show, precision: this.settings.precision }, this.text) : [];
+    this.lines = a
+      ? inlineLines(a.evaluation, { show: this.settings.show, precision: this.settings.precision }, this.text)
+      : [];
     this.apply();
     this.changed.fire();
   }
@@ -192,7 +215,8 @@ export class InlineValues implements vscode.Disposable {
       // No analysed text to compare with: follow the change events (relative to the text before
       // each event, so apply from the highest offset down).
       const changes = [...e.contentChanges].sort((x, y) => y.rangeOffset - x.rangeOffset);
-      for (const c of changes) this.edits.push({ offset: c.rangeOffset, length: c.rangeLength, inserted: c.text.length });
+      for (const c of changes)
+        this.edits.push({ offset: c.rangeOffset, length: c.rangeLength, inserted: c.text.length });
     }
     if (this.settings.onEdit === 'recompute') {
       clearTimeout(this.timer);
@@ -241,29 +265,43 @@ export class InlineValues implements vscode.Disposable {
       let segs = segments;
       if (segs.length > MAX_SLOTS) {
         const rest = segs.slice(MAX_SLOTS - 1);
-        segs = [...segs.slice(0, MAX_SLOTS - 1), { text: joinSegments(rest).replace(/ /g, '\u00a0'), role: 'value', itemStart: true }];
+        segs = [
+          ...segs.slice(0, MAX_SLOTS - 1),
+          { text: joinSegments(rest).replace(/ /g, '\u00a0'), role: 'value', itemStart: true },
+        ];
       }
-      segs.forEach((seg, i) => (perSlot[i] ??= []).push({
-        range, renderOptions: { after: segmentOptions(seg, i, this.stale, i === segs.length - 1) },
-      }));
+      segs.forEach((seg, i) =>
+        (perSlot[i] ??= []).push({
+          range,
+          renderOptions: { after: segmentOptions(seg, i, this.stale, i === segs.length - 1) },
+        }),
+      );
     }
     this.ensureSlots(perSlot.length);
     for (const editor of editors) {
       this.slots.forEach((slot, i) => editor.setDecorations(slot, perSlot[i] ?? []));
     }
-    this.snapshots.set(uri, { uri, stale: this.stale, pending: this.timer !== undefined, editors: editors.length, lines });
+    this.snapshots.set(uri, {
+      uri,
+      stale: this.stale,
+      pending: this.timer !== undefined,
+      editors: editors.length,
+      lines,
+    });
   }
 
   private ensureSlots(n: number): void {
     if (this.slots.length >= n) return;
     while (this.slots.length < n) {
-      this.slots.push(vscode.window.createTextEditorDecorationType({
-        after: { color: new vscode.ThemeColor(COLOR.value) },
-        rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
-      }));
+      this.slots.push(
+        vscode.window.createTextEditorDecorationType({
+          after: { color: new vscode.ThemeColor(COLOR.value) },
+          rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+        }),
+      );
     }
     // Class names are `ced-<key>-…`: order the slots as those names compare.
-    this.slots.sort((a, b) => ((a.key + '-') < (b.key + '-') ? -1 : 1));
+    this.slots.sort((a, b) => (a.key + '-' < b.key + '-' ? -1 : 1));
   }
 
   dispose(): void {
@@ -273,7 +311,12 @@ export class InlineValues implements vscode.Disposable {
 }
 
 /** One segment as an after-decoration: spacing by margins (CSS collapses spaces in generated content). */
-function segmentOptions(seg: InlineSegment, index: number, stale: boolean, last: boolean): vscode.ThemableDecorationAttachmentRenderOptions {
+function segmentOptions(
+  seg: InlineSegment,
+  index: number,
+  stale: boolean,
+  last: boolean,
+): vscode.ThemableDecorationAttachmentRenderOptions {
   return {
     contentText: seg.text + (stale && last ? STALE_SUFFIX : ''),
     color: new vscode.ThemeColor(stale ? 'gradientLens.inlineStaleForeground' : COLOR[seg.role]),

@@ -97,7 +97,11 @@ export function shorten(text: string, max: number): string {
 }
 
 function isIdentifierLike(label: string): boolean {
-  return /^[A-Za-z_$][\w$]*(\[\d+\])*$/.test(label) || /^[A-Za-z_$][\w$.]*\([^()]*(\([^()]*\))*[^()]*\)$/.test(label) || /^[A-Za-z_$][\w$]*\(…\)$/.test(label);
+  return (
+    /^[A-Za-z_$][\w$]*(\[\d+\])*$/.test(label) ||
+    /^[A-Za-z_$][\w$.]*\([^()]*(\([^()]*\))*[^()]*\)$/.test(label) ||
+    /^[A-Za-z_$][\w$]*\(…\)$/.test(label)
+  );
 }
 
 /** `∂loss/∂h1`, or `∂loss/∂(a + b)` for a non-name label. */
@@ -136,7 +140,13 @@ export function inlineItems(ev: Pick<Evaluation, 'program' | 'tape'>, text?: str
   };
   const root = program.root;
   const t = program.target;
-  add(root, { line: t.range.line, anchor: t.range.start, column: -1, label: t.name ?? shorten(t.text, EXPR_LABEL_MAX), kind: 'target' });
+  add(root, {
+    line: t.range.line,
+    anchor: t.range.start,
+    column: -1,
+    label: t.name ?? shorten(t.text, EXPR_LABEL_MAX),
+    kind: 'target',
+  });
 
   program.nodes.forEach((n, id) => {
     if (n.kind === 'input') {
@@ -146,7 +156,13 @@ export function inlineItems(ev: Pick<Evaluation, 'program' | 'tape'>, text?: str
     }
     if (n.name === undefined) return;
     if (n.frame === undefined) {
-      add(id, { line: n.range.line, anchor: n.range.start, column: n.range.column - 0.5, label: n.name, kind: 'named' });
+      add(id, {
+        line: n.range.line,
+        anchor: n.range.start,
+        column: n.range.column - 0.5,
+        label: n.name,
+        kind: 'named',
+      });
       return;
     }
     const f = topLevelFrameOf(program, id);
@@ -186,12 +202,25 @@ export function inlineItems(ev: Pick<Evaluation, 'program' | 'tape'>, text?: str
     });
     for (const [l, list] of perLine) {
       // Maximal: not contained in another candidate on the same line.
-      const maximal = list.filter((a) => !list.some((b) => b !== a &&
-        b.n.range.start <= a.n.range.start && a.n.range.end <= b.n.range.end &&
-        (b.n.range.end - b.n.range.start) > (a.n.range.end - a.n.range.start)));
+      const maximal = list.filter(
+        (a) =>
+          !list.some(
+            (b) =>
+              b !== a &&
+              b.n.range.start <= a.n.range.start &&
+              a.n.range.end <= b.n.range.end &&
+              b.n.range.end - b.n.range.start > a.n.range.end - a.n.range.start,
+          ),
+      );
       maximal.sort((a, b) => a.n.range.start - b.n.range.start);
       for (const { id, n } of maximal.slice(0, 3)) {
-        add(id, { line: l, anchor: n.range.start, column: n.range.column, label: shorten(n.label, EXPR_LABEL_MAX), kind: 'expr' });
+        add(id, {
+          line: l,
+          anchor: n.range.start,
+          column: n.range.column,
+          label: shorten(n.label, EXPR_LABEL_MAX),
+          kind: 'expr',
+        });
       }
     }
   }
@@ -202,7 +231,10 @@ export function inlineItems(ev: Pick<Evaluation, 'program' | 'tape'>, text?: str
 export function itemSegments(item: InlineItem, out: string, opts: InlineOptions): InlineSegment[] {
   const segs: InlineSegment[] = [];
   const role: SegmentRole = item.grad > 0 ? 'positive' : item.grad < 0 ? 'negative' : 'zero';
-  const grad = item.kind === 'target' && item.grad === 1 ? `${partial(out, item.label)} = 1` : `${partial(out, item.label)} = ${formatNumber(item.grad, opts.precision)}`;
+  const grad =
+    item.kind === 'target' && item.grad === 1
+      ? `${partial(out, item.label)} = 1`
+      : `${partial(out, item.label)} = ${formatNumber(item.grad, opts.precision)}`;
   if (opts.show === 'both' || opts.show === 'value') {
     segs.push({ text: `${item.label} = ${formatNumber(item.value, opts.precision)}`, role: 'value', itemStart: true });
   }
@@ -213,7 +245,11 @@ export function itemSegments(item: InlineItem, out: string, opts: InlineOptions)
 }
 
 /** Items grouped per line (sorted by line, then by column), with their segments and joined text. */
-export function inlineLines(ev: Pick<Evaluation, 'program' | 'tape'>, opts: InlineOptions, text?: string): InlineLine[] {
+export function inlineLines(
+  ev: Pick<Evaluation, 'program' | 'tape'>,
+  opts: InlineOptions,
+  text?: string,
+): InlineLine[] {
   if (opts.show === 'off') return [];
   const out = outputName(ev.program);
   const byLine = new Map<number, InlineItem[]>();
@@ -249,7 +285,10 @@ export function joinSegments(segments: readonly InlineSegment[]): string {
  * Regroups lines whose anchors now fall on the same line (after edits joined lines):
  * `lineOf(anchor)` gives each line's current line; returns current line → segments in order.
  */
-export function mergeByCurrentLine(lines: readonly InlineLine[], lineOf: (anchor: number) => number): Map<number, InlineSegment[]> {
+export function mergeByCurrentLine(
+  lines: readonly InlineLine[],
+  lineOf: (anchor: number) => number,
+): Map<number, InlineSegment[]> {
   const out = new Map<number, InlineSegment[]>();
   for (const l of lines) {
     const cur = lineOf(l.anchor);
@@ -282,8 +321,11 @@ export function diffEdit(before: string, after: string): TextEdit[] {
   let prefix = 0;
   while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
   let suffix = 0;
-  while (suffix < max - prefix &&
-    before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  while (
+    suffix < max - prefix &&
+    before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)
+  )
+    suffix++;
   return [{ offset: prefix, length: before.length - prefix - suffix, inserted: after.length - prefix - suffix }];
 }
 
@@ -300,10 +342,15 @@ export function mapOffset(offset: number, edits: readonly TextEdit[]): number {
 // ---- hover ------------------------------------------------------------------------------
 
 /** The node a hover at `offset` is about; `word` is the identifier under the mouse (with a `[i]` suffix when present). */
-export function hoverNode(program: ExprProgram, offset: number, word?: { text: string; start: number; end: number }): number | undefined {
+export function hoverNode(
+  program: ExprProgram,
+  offset: number,
+  word?: { text: string; start: number; end: number },
+): number | undefined {
   const { nodes, frames, target } = program;
   const inTarget = target.range.start <= offset && offset <= target.range.end;
-  const coveredTop = (o: number) => nodes.some((n) => n.kind === 'op' && n.frame === undefined && n.range.start <= o && o <= n.range.end);
+  const coveredTop = (o: number) =>
+    nodes.some((n) => n.kind === 'op' && n.frame === undefined && n.range.start <= o && o <= n.range.end);
   if (word) {
     // A use (or the declaration) of a named input or named gate.
     for (let id = 0; id < nodes.length; id++) {
@@ -322,12 +369,18 @@ export function hoverNode(program: ExprProgram, offset: number, word?: { text: s
   nodes.forEach((n, id) => {
     if (n.frame !== undefined || n.kind === 'const') return;
     const { start, end } = n.range;
-    if (start <= offset && offset <= end && end - start < bestLen) { best = id; bestLen = end - start; }
+    if (start <= offset && offset <= end && end - start < bestLen) {
+      best = id;
+      bestLen = end - start;
+    }
   });
   frames.forEach((fr) => {
     if (fr.parent !== -1) return;
     const { start, end } = fr.range;
-    if (start <= offset && offset <= end && end - start < bestLen) { best = fr.result; bestLen = end - start; }
+    if (start <= offset && offset <= end && end - start < bestLen) {
+      best = fr.result;
+      bestLen = end - start;
+    }
   });
   if (best === undefined && inTarget) best = program.root;
   return best;
@@ -346,7 +399,12 @@ function describe(ev: Evaluation, id: number): string {
   const n = ev.program.nodes[id];
   if (n.kind === 'input') {
     const inp = ev.inputs.find((i) => i.node === id);
-    const src = inp?.source === 'given' ? 'value set in the panel' : inp?.source === 'default' ? 'default value (set it in the panel)' : 'value from the source';
+    const src =
+      inp?.source === 'given'
+        ? 'value set in the panel'
+        : inp?.source === 'default'
+          ? 'default value (set it in the panel)'
+          : 'value from the source';
     return `input${n.free ? ' (free)' : ''}, ${src}`;
   }
   if (n.kind === 'const') return 'constant';
@@ -369,7 +427,9 @@ function labelOf(ev: Evaluation, id: number, text?: string): string {
     const f = topLevelFrameOf(ev.program, id);
     if (f !== undefined) {
       const r = ev.program.frames[f].range;
-      return text !== undefined && r.end <= text.length ? shorten(text.slice(r.start, r.end), 40) : `${ev.program.frames[f].fn}(…)`;
+      return text !== undefined && r.end <= text.length
+        ? shorten(text.slice(r.start, r.end), 40)
+        : `${ev.program.frames[f].fn}(…)`;
     }
     return `${shorten(n.label, 40)} (in ${ev.program.frames[n.frame].fn})`;
   }
@@ -407,7 +467,10 @@ export function chainTerms(ev: Pick<Evaluation, 'tape' | 'root'>, id: number): C
  * the call that its gates read (its arguments, and any outer constants it uses), by a backward
  * pass restricted to the call's own gates. E.g. σ(1 − σ) for sigmoid(a).
  */
-export function callLocals(ev: Pick<Evaluation, 'program' | 'tape'>, f: number): Array<{ node: number; local: number }> {
+export function callLocals(
+  ev: Pick<Evaluation, 'program' | 'tape'>,
+  f: number,
+): Array<{ node: number; local: number }> {
   const { program, tape } = ev;
   const inFrame = (id: number) => {
     let fr = program.nodes[id].frame;
@@ -440,9 +503,13 @@ export function hoverMarkdown(ev: Evaluation, id: number, opts: { text?: string;
   const label = labelOf(ev, id, opts.text);
   const p = (x: number) => formatNumber(x, 6);
   const lines: string[] = [];
-  lines.push(`*Gradient Lens* · **${label.replace(/[*_`[\]]/g, '\\$&')}** — ${describe(ev, id)}${opts.stale ? ' · *stale: the file changed since this was computed*' : ''}`);
+  lines.push(
+    `*Gradient Lens* · **${label.replace(/[*_`[\]]/g, '\\$&')}** — ${describe(ev, id)}${opts.stale ? ' · *stale: the file changed since this was computed*' : ''}`,
+  );
   lines.push('');
-  lines.push(`value = ${code(formatFull(tape.value[id]))} · ${partial(out, label)} = ${code(formatFull(tape.grad[id]))}`);
+  lines.push(
+    `value = ${code(formatFull(tape.value[id]))} · ${partial(out, label)} = ${code(formatFull(tape.grad[id]))}`,
+  );
 
   lines.push('');
   if (id === ev.root) {
@@ -453,16 +520,22 @@ export function hoverMarkdown(ev: Evaluation, id: number, opts: { text?: string;
       lines.push(`No path to ${code(out)}: the gradient is 0.`);
     } else {
       const fan = terms.length > 1;
-      lines.push(fan
-        ? `**Chain rule** — ${code(label)} feeds ${terms.length} gates (fan-out), so its gradient is the **sum** of what each sends back:`
-        : `**Chain rule** — ${code(label)} feeds one gate:`);
+      lines.push(
+        fan
+          ? `**Chain rule** — ${code(label)} feeds ${terms.length} gates (fan-out), so its gradient is the **sum** of what each sends back:`
+          : `**Chain rule** — ${code(label)} feeds one gate:`,
+      );
       lines.push('');
-      lines.push(`| consumer gate | upstream ∂${out}/∂gate | × local ∂gate/∂${isIdentifierLike(label) && label.length <= 12 ? label : 'this'} | = contribution |`);
+      lines.push(
+        `| consumer gate | upstream ∂${out}/∂gate | × local ∂gate/∂${isIdentifierLike(label) && label.length <= 12 ? label : 'this'} | = contribution |`,
+      );
       lines.push(`|---|---:|---:|---:|`);
       let sum = 0;
       for (const t of terms) {
         sum += t.contribution;
-        lines.push(`| ${code(labelOf(ev, t.gate, opts.text))} | ${p(t.upstream)} | ${p(t.local)} | ${p(t.contribution)} |`);
+        lines.push(
+          `| ${code(labelOf(ev, t.gate, opts.text))} | ${p(t.upstream)} | ${p(t.local)} | ${p(t.contribution)} |`,
+        );
       }
       if (fan) lines.push(`| **sum** = ${partial(out, label)} | | | **${p(sum)}** |`);
     }
@@ -473,11 +546,14 @@ export function hoverMarkdown(ev: Evaluation, id: number, opts: { text?: string;
   if (call !== undefined) {
     const locals = callLocals(ev, call);
     lines.push('');
-    lines.push(`**Local derivative${locals.length > 1 ? 's' : ''}** of the call, through the gates inside ${code(program.frames[call].fn)}:`);
+    lines.push(
+      `**Local derivative${locals.length > 1 ? 's' : ''}** of the call, through the gates inside ${code(program.frames[call].fn)}:`,
+    );
     lines.push('');
     lines.push('| input | value | ∂call/∂input |');
     lines.push('|---|---:|---:|');
-    for (const l of locals) lines.push(`| ${code(labelOf(ev, l.node, opts.text))} | ${p(tape.value[l.node])} | ${p(l.local)} |`);
+    for (const l of locals)
+      lines.push(`| ${code(labelOf(ev, l.node, opts.text))} | ${p(tape.value[l.node])} | ${p(l.local)} |`);
   } else if (tape.op[id] !== LEAF) {
     const spec = OP_LIST[tape.op[id]];
     const s = tape.argStart[id];
@@ -492,7 +568,9 @@ export function hoverMarkdown(ev: Evaluation, id: number, opts: { text?: string;
       const arg = tape.args[k];
       const formula = spec.formula[spec.arity === 'n' ? 0 : k - s] ?? '';
       const letter = spec.arity === 'n' ? `arg ${k - s + 1}` : letters[k - s];
-      lines.push(`| ${letter} = ${code(labelOf(ev, arg, opts.text))} | ${p(tape.value[arg])} | ${p(tape.local[k])} | ${code(formula)} |`);
+      lines.push(
+        `| ${letter} = ${code(labelOf(ev, arg, opts.text))} | ${p(tape.value[arg])} | ${p(tape.local[k])} | ${code(formula)} |`,
+      );
     }
   }
   return lines.join('\n');
@@ -513,10 +591,20 @@ export function regexTargets(text: string): Array<{ line: number; name: string; 
     const lineText = raw.replace(/\r$/, '');
     const m = re.exec(lineText);
     if (m) {
-      const init = m[3].replace(/\/\/.*$/, '').trim().replace(/;$/, '').trim();
-      const simple = init === '' || /^[-+]?\s*(\d|\.\d)[\d_.eE+-]*$/.test(init) || /^[[{'"`]/.test(init) ||
-        /^(async\s+)?function\b/.test(init) || /=>/.test(init) || /^new\b/.test(init) || /^(require|await)\b/.test(init) ||
-        init.includes(',') && !/[()]/.test(init);
+      const init = m[3]
+        .replace(/\/\/.*$/, '')
+        .trim()
+        .replace(/;$/, '')
+        .trim();
+      const simple =
+        init === '' ||
+        /^[-+]?\s*(\d|\.\d)[\d_.eE+-]*$/.test(init) ||
+        /^[[{'"`]/.test(init) ||
+        /^(async\s+)?function\b/.test(init) ||
+        /=>/.test(init) ||
+        /^new\b/.test(init) ||
+        /^(require|await)\b/.test(init) ||
+        (init.includes(',') && !/[()]/.test(init));
       if (!simple && /[-+*/%]|\w\s*\(/.test(init)) {
         const start = offset + m[1].length;
         out.push({ line: i, name: m[2], start, end: start + m[2].length });

@@ -5,7 +5,14 @@
 import * as vscode from 'vscode';
 import type { SourceRange } from '../core/expr';
 import type {
-  DocumentRef, HostToWebview, PanelError, PanelProbe, PanelSettings, PersistedState, ShowPayload, WebviewToHost,
+  DocumentRef,
+  HostToWebview,
+  PanelError,
+  PanelProbe,
+  PanelSettings,
+  PersistedState,
+  ShowPayload,
+  WebviewToHost,
 } from '../shared/protocol';
 import type { AnalysisResult } from './analyze';
 import { validateMessage } from './validate';
@@ -34,8 +41,12 @@ export class GradientPanel implements vscode.Disposable {
   error?: PanelError;
   private readonly log: vscode.LogOutputChannel;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly callbacks: PanelCallbacks,
-    private readonly settings: () => PanelSettings, log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly callbacks: PanelCallbacks,
+    private readonly settings: () => PanelSettings,
+    log: vscode.LogOutputChannel,
+  ) {
     this.log = log;
   }
 
@@ -50,8 +61,13 @@ export class GradientPanel implements vscode.Disposable {
     if (result.ok) {
       const { analysis } = result;
       this.error = undefined;
-      this.payload = { program: analysis.program, values: analysis.values, defaults: analysis.defaults,
-        document: analysis.document, settings: this.settings() };
+      this.payload = {
+        program: analysis.program,
+        values: analysis.values,
+        defaults: analysis.defaults,
+        document: analysis.document,
+        settings: this.settings(),
+      };
       this.post({ type: 'show', payload: this.payload });
     } else {
       this.payload = undefined;
@@ -110,15 +126,22 @@ export class GradientPanel implements vscode.Disposable {
 
   private ensurePanel(): void {
     if (this.panel) return;
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Gradients',
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.webviewOptions());
+    const panel = vscode.window.createWebviewPanel(
+      PANEL_VIEW_TYPE,
+      'Gradients',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      this.webviewOptions(),
+    );
     this.attach(panel);
   }
 
   webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
     return {
       enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+      localResourceRoots: [
+        vscode.Uri.joinPath(this.extensionUri, 'dist'),
+        vscode.Uri.joinPath(this.extensionUri, 'media'),
+      ],
     };
   }
 
@@ -157,7 +180,9 @@ export class GradientPanel implements vscode.Disposable {
         this.queue = [];
         const current: HostToWebview | undefined = this.payload
           ? { type: 'show', payload: { ...this.payload, settings: this.settings() } }
-          : this.error ? { type: 'error', error: this.error, document: this.document } : undefined;
+          : this.error
+            ? { type: 'error', error: this.error, document: this.document }
+            : undefined;
         for (const m of current ? [current, ...queued] : queued) void this.panel?.webview.postMessage(encodeWire(m));
         return;
       }

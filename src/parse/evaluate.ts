@@ -229,7 +229,9 @@ export class Evaluator {
   }
 
   private constNode(value: number, e: ts.Node, ctx: Ctx): number {
-    return this.push(this.withFrame({ kind: 'const', value, label: this.src.abbrev(e, LABEL_MAX), range: this.src.range(e) }, ctx));
+    return this.push(
+      this.withFrame({ kind: 'const', value, label: this.src.abbrev(e, LABEL_MAX), range: this.src.range(e) }, ctx),
+    );
   }
 
   private inputNode(name: string, at: ts.Node, ctx: Ctx, value: number | undefined, suggested?: number): number {
@@ -363,7 +365,10 @@ export class Evaluator {
 
     if (ts.isVariableDeclaration(decl)) {
       const list = decl.parent;
-      const inFor = ts.isVariableDeclarationList(list) && list.parent && (ts.isForInStatement(list.parent) || ts.isForOfStatement(list.parent));
+      const inFor =
+        ts.isVariableDeclarationList(list) &&
+        list.parent &&
+        (ts.isForInStatement(list.parent) || ts.isForOfStatement(list.parent));
       const isConst = ts.isVariableDeclarationList(list) && isConstList(list);
       const ambient = isAmbient(decl);
       const init = decl.initializer;
@@ -462,10 +467,15 @@ export class Evaluator {
     if (!ts.isIdentifier(cur)) throw this.unsupported(e, 'element access');
     const arrName = cur.text;
     const decl = this.scopes.resolve(arrName, cur);
-    if (!decl) throw this.src.error('unknown-name', `Unknown name '${arrName}' at ${this.src.pos(cur)}`, cur, [arrName]);
+    if (!decl)
+      throw this.src.error('unknown-name', `Unknown name '${arrName}' at ${this.src.pos(cur)}`, cur, [arrName]);
     const list = decl.parent;
     const arr: ts.Expression | undefined =
-      ts.isVariableDeclaration(decl) && ts.isVariableDeclarationList(list) && isConstList(list) && !isAmbient(decl) && decl.initializer
+      ts.isVariableDeclaration(decl) &&
+      ts.isVariableDeclarationList(list) &&
+      isConstList(list) &&
+      !isAmbient(decl) &&
+      decl.initializer
         ? unwrap(decl.initializer)
         : undefined;
     if (!arr || !ts.isArrayLiteralExpression(arr)) {
@@ -477,7 +487,8 @@ export class Evaluator {
     let el: ts.Expression = arr;
     for (const i of indices) {
       const a = unwrap(el);
-      if (!ts.isArrayLiteralExpression(a)) throw this.unsupported(e, `element access on '${path}', which is not an array:`);
+      if (!ts.isArrayLiteralExpression(a))
+        throw this.unsupported(e, `element access on '${path}', which is not an array:`);
       if (i >= a.elements.length) {
         throw this.src.error(
           'unsupported',
@@ -516,7 +527,12 @@ export class Evaluator {
       const fname = callee.name.text;
       const op = MATH_FUNCTIONS[fname];
       if (!op) {
-        throw this.src.error('unknown-call', `Unknown function 'Math.${fname}' in ${this.src.quote(e)} at ${this.src.pos(e)}`, e, [`Math.${fname}`]);
+        throw this.src.error(
+          'unknown-call',
+          `Unknown function 'Math.${fname}' in ${this.src.quote(e)} at ${this.src.pos(e)}`,
+          e,
+          [`Math.${fname}`],
+        );
       }
       if (n === 0 && (op === 'max' || op === 'min')) {
         this.values.push(this.constNode(op === 'max' ? -Infinity : Infinity, e, ctx));
@@ -541,7 +557,12 @@ export class Evaluator {
     const decl = this.scopes.resolve(fname, callee);
     let fn: FunctionLike | undefined;
     if (decl && (ts.isFunctionDeclaration(decl) || ts.isFunctionExpression(decl))) fn = decl;
-    else if (decl && ts.isVariableDeclaration(decl) && ts.isVariableDeclarationList(decl.parent) && isConstList(decl.parent)) {
+    else if (
+      decl &&
+      ts.isVariableDeclaration(decl) &&
+      ts.isVariableDeclarationList(decl.parent) &&
+      isConstList(decl.parent)
+    ) {
       fn = functionInitializer(decl.initializer);
     }
     if (!fn) {
@@ -597,7 +618,11 @@ export class Evaluator {
           ? fn.parent.name.text
           : fallbackName;
     const badFn = (at: ts.Node, why: string) =>
-      this.src.error('unsupported', `Unsupported function '${name}': ${why} ${this.src.quote(at)} at ${this.src.pos(at)}`, at);
+      this.src.error(
+        'unsupported',
+        `Unsupported function '${name}': ${why} ${this.src.quote(at)} at ${this.src.pos(at)}`,
+        at,
+      );
     // A syntax error anywhere in a helper we inline counts, not only in the target.
     const bad = this.src.syntaxErrorInNode(fn);
     if (bad) throw bad;
@@ -668,4 +693,3 @@ function isAmbient(decl: ts.VariableDeclaration): boolean {
   }
   return false;
 }
-

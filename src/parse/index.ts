@@ -141,7 +141,15 @@ const TRIVIA = new Set<ts.SyntaxKind>([
  * the selection holds no such token (then it is treated as a cursor).
  */
 function trimSelection(src: SourceText, s: number, e: number): { start: number; end: number } | undefined {
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, src.text, undefined, s, e - s);
+  const scanner = ts.createScanner(
+    ts.ScriptTarget.Latest,
+    false,
+    ts.LanguageVariant.Standard,
+    src.text,
+    undefined,
+    s,
+    e - s,
+  );
   let first = -1;
   let last = -1;
   for (;;) {
@@ -155,7 +163,9 @@ function trimSelection(src: SourceText, s: number, e: number): { start: number; 
 }
 
 function isBlank(c: string): boolean {
-  return c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v' || c === '\u00a0' || c === '\ufeff';
+  return (
+    c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v' || c === '\u00a0' || c === '\ufeff'
+  );
 }
 
 function findTarget(src: SourceText, req: ParseRequest): Target {

@@ -76,7 +76,8 @@ export function literalValue(expr: ts.Expression): number | undefined {
   let e = unwrap(expr);
   for (;;) {
     if (ts.isNumericLiteral(e)) return sign * Number(e.text);
-    if (ts.isIdentifier(e) && (e.text === 'Infinity' || e.text === 'NaN')) return e.text === 'NaN' ? NaN : sign * Infinity;
+    if (ts.isIdentifier(e) && (e.text === 'Infinity' || e.text === 'NaN'))
+      return e.text === 'NaN' ? NaN : sign * Infinity;
     if (
       ts.isPrefixUnaryExpression(e) &&
       (e.operator === ts.SyntaxKind.MinusToken || e.operator === ts.SyntaxKind.PlusToken)
@@ -90,7 +91,9 @@ export function literalValue(expr: ts.Expression): number | undefined {
 }
 
 /** Function expressions and arrows behind wrappers, e.g. the initializer of `const f = (a) => ...`. */
-export function functionInitializer(expr: ts.Expression | undefined): ts.ArrowFunction | ts.FunctionExpression | undefined {
+export function functionInitializer(
+  expr: ts.Expression | undefined,
+): ts.ArrowFunction | ts.FunctionExpression | undefined {
   if (!expr) return undefined;
   const e = unwrap(expr);
   return ts.isArrowFunction(e) || ts.isFunctionExpression(e) ? e : undefined;

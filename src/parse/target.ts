@@ -72,7 +72,12 @@ export function targetOf(node: ts.Node): Target | undefined {
     if (!node.initializer) return undefined;
     const fn = functionInitializer(node.initializer);
     if (fn) return functionTarget(fn, node);
-    return { expr: node.initializer, decl: node, name: ts.isIdentifier(node.name) ? node.name.text : undefined, anchor: node };
+    return {
+      expr: node.initializer,
+      decl: node,
+      name: ts.isIdentifier(node.name) ? node.name.text : undefined,
+      anchor: node,
+    };
   }
   if (ts.isVariableStatement(node)) return targetOf(node.declarationList);
   if (ts.isVariableDeclarationList(node)) {
@@ -99,8 +104,13 @@ function isPlainLiteral(e: ts.Expression): boolean {
 function isBarrier(node: ts.Node): boolean {
   if (ts.isSourceFile(node) || ts.isClassLike(node) || ts.isModuleBlock(node)) return true;
   if (ts.isBlock(node)) return !node.parent || !isFunctionLike(node.parent);
-  return ts.isStatement(node) && !ts.isVariableStatement(node) && !ts.isReturnStatement(node) &&
-    !ts.isExpressionStatement(node) && !ts.isFunctionDeclaration(node);
+  return (
+    ts.isStatement(node) &&
+    !ts.isVariableStatement(node) &&
+    !ts.isReturnStatement(node) &&
+    !ts.isExpressionStatement(node) &&
+    !ts.isFunctionDeclaration(node)
+  );
 }
 
 function noExpression(src: SourceText, at: number, what: string): GradientLensError {
@@ -113,7 +123,13 @@ function noExpression(src: SourceText, at: number, what: string): GradientLensEr
 }
 
 function isStatementList(node: ts.Node): boolean {
-  return ts.isSourceFile(node) || ts.isBlock(node) || ts.isModuleBlock(node) || ts.isCaseClause(node) || ts.isDefaultClause(node);
+  return (
+    ts.isSourceFile(node) ||
+    ts.isBlock(node) ||
+    ts.isModuleBlock(node) ||
+    ts.isCaseClause(node) ||
+    ts.isDefaultClause(node)
+  );
 }
 
 /**
@@ -202,12 +218,22 @@ export function targetOfSelection(src: SourceText, s: number, e: number): Target
   while (i > 0 && isNotAValue(path[i])) i--;
   const n = path[i];
   // A declaration's name selected: the declaration.
-  if (ts.isIdentifier(n) && n.parent && (ts.isVariableDeclaration(n.parent) || ts.isFunctionDeclaration(n.parent)) && n.parent.name === n) {
+  if (
+    ts.isIdentifier(n) &&
+    n.parent &&
+    (ts.isVariableDeclaration(n.parent) || ts.isFunctionDeclaration(n.parent)) &&
+    n.parent.name === n
+  ) {
     const t = targetOf(n.parent);
     if (t) return t;
     throw noExpression(src, s, 'in the selection');
   }
-  if (ts.isExpression(n) && !ts.isFunctionExpression(n) && !ts.isArrowFunction(n) && n.kind !== ts.SyntaxKind.OmittedExpression) {
+  if (
+    ts.isExpression(n) &&
+    !ts.isFunctionExpression(n) &&
+    !ts.isArrowFunction(n) &&
+    n.kind !== ts.SyntaxKind.OmittedExpression
+  ) {
     // Exactly a declaration's initializer: the declaration (so the target gets its name).
     const p = n.parent;
     if (p && ts.isVariableDeclaration(p) && p.initializer === n) {
@@ -223,8 +249,13 @@ export function targetOfSelection(src: SourceText, s: number, e: number): Target
       if (t) return t;
       break;
     }
-    if (ts.isVariableDeclaration(m) || ts.isVariableDeclarationList(m) || ts.isVariableStatement(m) ||
-      ts.isReturnStatement(m) || ts.isExpressionStatement(m)) {
+    if (
+      ts.isVariableDeclaration(m) ||
+      ts.isVariableDeclarationList(m) ||
+      ts.isVariableStatement(m) ||
+      ts.isReturnStatement(m) ||
+      ts.isExpressionStatement(m)
+    ) {
       const t = targetOf(m);
       if (t) return t;
       break;
@@ -245,7 +276,8 @@ export function targetByName(src: SourceText, name: string): Target {
     if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name) {
       if (!best || d < best.depth || (d === best.depth && n.pos < best.node.pos)) best = { node: n, depth: d };
     } else if (ts.isFunctionDeclaration(n) && n.name?.text === name) {
-      if (!bestFn || d < bestFn.depth || (d === bestFn.depth && n.pos < bestFn.node.pos)) bestFn = { node: n, depth: d };
+      if (!bestFn || d < bestFn.depth || (d === bestFn.depth && n.pos < bestFn.node.pos))
+        bestFn = { node: n, depth: d };
     }
     ts.forEachChild(n, (c) => {
       stack.push([c, d + 1]);
@@ -253,7 +285,9 @@ export function targetByName(src: SourceText, name: string): Target {
   }
   const found = best ?? bestFn;
   if (!found) {
-    throw new GradientLensError('no-expression', `No declaration named '${name}' in ${src.fileName}`, undefined, [name]);
+    throw new GradientLensError('no-expression', `No declaration named '${name}' in ${src.fileName}`, undefined, [
+      name,
+    ]);
   }
   const t = targetOf(found.node);
   if (!t) {
@@ -282,9 +316,14 @@ export function targetByLine(src: SourceText, line: number): Target {
     if (n.end < lineStart) continue; // entirely before the line
     const start = src.start(n);
     if (src.lineOf(start) > line) continue; // starts after the line
-    if (src.lineOf(start) === line &&
-      (ts.isVariableStatement(n) || ts.isVariableDeclaration(n) || ts.isReturnStatement(n) ||
-        ts.isExpressionStatement(n) || ts.isFunctionDeclaration(n))) {
+    if (
+      src.lineOf(start) === line &&
+      (ts.isVariableStatement(n) ||
+        ts.isVariableDeclaration(n) ||
+        ts.isReturnStatement(n) ||
+        ts.isExpressionStatement(n) ||
+        ts.isFunctionDeclaration(n))
+    ) {
       candidates.push(n);
     }
     const cs = children(n);
@@ -304,7 +343,12 @@ export function targetByLine(src: SourceText, line: number): Target {
   throw new GradientLensError(
     'no-expression',
     `No declaration, return or expression statement starts on line ${line} of ${src.fileName}`,
-    { line, column: 1, start: src.sf.getLineStarts()[line - 1] + src.base, end: src.sf.getLineStarts()[line - 1] + src.base },
+    {
+      line,
+      column: 1,
+      start: src.sf.getLineStarts()[line - 1] + src.base,
+      end: src.sf.getLineStarts()[line - 1] + src.base,
+    },
   );
 }
 

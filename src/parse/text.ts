@@ -90,7 +90,14 @@ export class SourceText {
     const a = this.sf.getLineAndCharacterOfPosition(start);
     const b = this.sf.getLineAndCharacterOfPosition(end);
     const o = this.base;
-    return { start: start + o, end: end + o, line: a.line + 1, column: a.character + 1, endLine: b.line + 1, endColumn: b.character + 1 };
+    return {
+      start: start + o,
+      end: end + o,
+      line: a.line + 1,
+      column: a.character + 1,
+      endLine: b.line + 1,
+      endColumn: b.character + 1,
+    };
   }
 
   /** `line:column` (1-based) of the node's start. */

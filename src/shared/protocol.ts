@@ -45,46 +45,101 @@ export interface PanelError {
 
 // ---- host → webview -------------------------------------------------------------------
 
-export interface ShowMessage { type: 'show'; payload: ShowPayload }
-export interface ErrorMessage { type: 'error'; error: PanelError; document?: DocumentRef }
+export interface ShowMessage {
+  type: 'show';
+  payload: ShowPayload;
+}
+export interface ErrorMessage {
+  type: 'error';
+  error: PanelError;
+  document?: DocumentRef;
+}
 /** The source changed since the panel was computed. */
-export interface StaleMessage { type: 'stale'; stale: boolean }
+export interface StaleMessage {
+  type: 'stale';
+  stale: boolean;
+}
 /** The editor's cursor moved onto a node's source range (or off every node: null). */
-export interface SelectNodeMessage { type: 'selectNode'; nodeId: number | null }
+export interface SelectNodeMessage {
+  type: 'selectNode';
+  nodeId: number | null;
+}
 /** The host asks the webview to describe what it rendered (tests and accessibility checks). */
-export interface ProbeMessage { type: 'probe'; requestId: number }
+export interface ProbeMessage {
+  type: 'probe';
+  requestId: number;
+}
 /** Host-initiated actions (from commands or tests). */
 export interface CommandMessage {
   type: 'command';
   command: 'step' | 'play' | 'reset' | 'fit' | 'export' | 'train' | 'stopTraining';
   args?: Record<string, unknown>;
 }
-export interface SettingsMessage { type: 'settings'; settings: PanelSettings }
+export interface SettingsMessage {
+  type: 'settings';
+  settings: PanelSettings;
+}
 
 export type HostToWebview =
-  | ShowMessage | ErrorMessage | StaleMessage | SelectNodeMessage | ProbeMessage | CommandMessage | SettingsMessage;
+  ShowMessage | ErrorMessage | StaleMessage | SelectNodeMessage | ProbeMessage | CommandMessage | SettingsMessage;
 
 // ---- webview → host -------------------------------------------------------------------
 
-export interface ReadyMessage { type: 'ready' }
+export interface ReadyMessage {
+  type: 'ready';
+}
 /** Hover/selection of a node: highlight its source range (null clears). */
-export interface HighlightMessage { type: 'highlight'; range: SourceRange | null }
+export interface HighlightMessage {
+  type: 'highlight';
+  range: SourceRange | null;
+}
 /** Click on a node or an error: move the editor's selection to the range. */
-export interface RevealMessage { type: 'reveal'; range: SourceRange }
+export interface RevealMessage {
+  type: 'reveal';
+  range: SourceRange;
+}
 /** The user edited input values in the panel (host updates inline values). */
-export interface ValuesChangedMessage { type: 'valuesChanged'; values: Record<string, number> }
-export interface RefreshMessage { type: 'refresh' }
+export interface ValuesChangedMessage {
+  type: 'valuesChanged';
+  values: Record<string, number>;
+}
+export interface RefreshMessage {
+  type: 'refresh';
+}
 export type ExportFormat = 'svg' | 'png' | 'dot' | 'json';
 /** Save exported content through VS Code's save dialog. PNG content is base64. */
-export interface ExportMessage { type: 'export'; format: ExportFormat; content: string; suggestedName: string }
+export interface ExportMessage {
+  type: 'export';
+  format: ExportFormat;
+  content: string;
+  suggestedName: string;
+}
 /** Write trained values back into the source's const declarations. */
-export interface ApplyValuesMessage { type: 'applyValues'; values: Record<string, number> }
-export interface ProbeResultMessage { type: 'probeResult'; requestId: number; result: PanelProbe }
-export interface LogMessage { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+export interface ApplyValuesMessage {
+  type: 'applyValues';
+  values: Record<string, number>;
+}
+export interface ProbeResultMessage {
+  type: 'probeResult';
+  requestId: number;
+  result: PanelProbe;
+}
+export interface LogMessage {
+  type: 'log';
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
 
 export type WebviewToHost =
-  | ReadyMessage | HighlightMessage | RevealMessage | ValuesChangedMessage | RefreshMessage | ExportMessage
-  | ApplyValuesMessage | ProbeResultMessage | LogMessage;
+  | ReadyMessage
+  | HighlightMessage
+  | RevealMessage
+  | ValuesChangedMessage
+  | RefreshMessage
+  | ExportMessage
+  | ApplyValuesMessage
+  | ProbeResultMessage
+  | LogMessage;
 
 /** What the webview rendered, read back from its DOM's data attributes. */
 export interface PanelProbe {

@@ -6,8 +6,9 @@
 const TAG = '$num';
 
 export function encodeWire<T>(message: T): unknown {
-  return JSON.parse(JSON.stringify(message, (_key, v) =>
-    typeof v === 'number' && !Number.isFinite(v) ? { [TAG]: String(v) } : v));
+  return JSON.parse(
+    JSON.stringify(message, (_key, v) => (typeof v === 'number' && !Number.isFinite(v) ? { [TAG]: String(v) } : v)),
+  );
 }
 
 export function decodeWire(raw: unknown): unknown {
@@ -15,7 +16,11 @@ export function decodeWire(raw: unknown): unknown {
   return JSON.parse(JSON.stringify(raw), (_key, v) => {
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
       const keys = Object.keys(v);
-      if (keys.length === 1 && keys[0] === TAG && (v[TAG] === 'NaN' || v[TAG] === 'Infinity' || v[TAG] === '-Infinity')) {
+      if (
+        keys.length === 1 &&
+        keys[0] === TAG &&
+        (v[TAG] === 'NaN' || v[TAG] === 'Infinity' || v[TAG] === '-Infinity')
+      ) {
         return Number(v[TAG]);
       }
     }

@@ -11,7 +11,11 @@ import { inflateRawSync } from 'node:zlib';
 const root = resolve(__dirname, '../..');
 const vsix = join(root, 'gradient-lens.vsix');
 
-interface Entry { name: string; size: number; read(): Buffer }
+interface Entry {
+  name: string;
+  size: number;
+  read(): Buffer;
+}
 
 /** The entries of a zip file, from its central directory. */
 function zipEntries(buf: Buffer): Entry[] {
@@ -31,11 +35,15 @@ function zipEntries(buf: Buffer): Entry[] {
     const comment = buf.readUInt16LE(p + 32);
     const local = buf.readUInt32LE(p + 42);
     const name = buf.toString('utf8', p + 46, p + 46 + nameLen);
-    out.push({ name, size, read: () => {
-      const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-      const data = buf.subarray(start, start + csize);
-      return method === 8 ? inflateRawSync(data) : Buffer.from(data);
-    } });
+    out.push({
+      name,
+      size,
+      read: () => {
+        const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+        const data = buf.subarray(start, start + csize);
+        return method === 8 ? inflateRawSync(data) : Buffer.from(data);
+      },
+    });
     p += 46 + nameLen + extra + comment;
   }
   return out;
@@ -51,17 +59,36 @@ describe('the .vsix package', function () {
 
   it('holds only dist bundles, media, README, LICENSE, CHANGELOG and package.json', () => {
     const allowed = [
-      /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/,
-      /^extension\/package\.json$/, /^extension\/readme\.md$/, /^extension\/LICENSE(\.txt)?$/, /^extension\/changelog\.md$/,
-      /^extension\/dist\/(extension|parser|webview|\w+Worker)\.js$/, /^extension\/media\/[\w.-]+\.(css|svg|png)$/,
+      /^extension\.vsixmanifest$/,
+      /^\[Content_Types\]\.xml$/,
+      /^extension\/package\.json$/,
+      /^extension\/readme\.md$/,
+      /^extension\/LICENSE(\.txt)?$/,
+      /^extension\/changelog\.md$/,
+      /^extension\/dist\/(extension|parser|webview|\w+Worker)\.js$/,
+      /^extension\/media\/[\w.-]+\.(css|svg|png)$/,
     ];
-    for (const e of entries) assert.ok(allowed.some((r) => r.test(e.name)), `unexpected file in the .vsix: ${e.name}`);
+    for (const e of entries)
+      assert.ok(
+        allowed.some((r) => r.test(e.name)),
+        `unexpected file in the .vsix: ${e.name}`,
+      );
     const names = entries.map((e) => e.name);
-    for (const required of ['extension/package.json', 'extension/readme.md', 'extension/changelog.md',
-      'extension/dist/extension.js', 'extension/dist/parser.js', 'extension/dist/webview.js', 'extension/media/panel.css']) {
+    for (const required of [
+      'extension/package.json',
+      'extension/readme.md',
+      'extension/changelog.md',
+      'extension/dist/extension.js',
+      'extension/dist/parser.js',
+      'extension/dist/webview.js',
+      'extension/media/panel.css',
+    ]) {
       assert.ok(names.includes(required), `missing ${required}`);
     }
-    assert.ok(names.some((n) => /^extension\/LICENSE/.test(n)), 'missing LICENSE');
+    assert.ok(
+      names.some((n) => /^extension\/LICENSE/.test(n)),
+      'missing LICENSE',
+    );
   });
 
   it('is small, and the activation bundle does not carry ts-morph', () => {
@@ -73,10 +100,22 @@ describe('the .vsix package', function () {
   });
 
   it('points main at a file it contains and declares the Show gradients command', () => {
-    const pkg = JSON.parse(entries.find((e) => e.name === 'extension/package.json')!.read().toString('utf8'));
+    const pkg = JSON.parse(
+      entries
+        .find((e) => e.name === 'extension/package.json')!
+        .read()
+        .toString('utf8'),
+    );
     const main = 'extension/' + pkg.main.replace(/^\.\//, '');
-    assert.ok(entries.some((e) => e.name === main), `main ${pkg.main} is not in the package`);
-    assert.ok(pkg.contributes.commands.some((c: { command: string; title: string }) =>
-      c.command === 'gradientLens.showGradients' && c.title === 'Show gradients'));
+    assert.ok(
+      entries.some((e) => e.name === main),
+      `main ${pkg.main} is not in the package`,
+    );
+    assert.ok(
+      pkg.contributes.commands.some(
+        (c: { command: string; title: string }) =>
+          c.command === 'gradientLens.showGradients' && c.title === 'Show gradients',
+      ),
+    );
   });
 });

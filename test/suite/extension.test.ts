@@ -25,14 +25,13 @@ async function showGradients(doc: vscode.TextDocument, text?: string, opts: { cu
   for (let i = 0; i < (opts.nth ?? 1); i++) at = source.indexOf(needle, at + 1);
   assert.ok(at >= 0, `'${needle}' not in the document`);
   const start = doc.positionAt(at);
-  editor.selection = text !== undefined
-    ? new vscode.Selection(start, doc.positionAt(at + text.length))
-    : new vscode.Selection(start, start);
+  editor.selection =
+    text !== undefined
+      ? new vscode.Selection(start, doc.positionAt(at + text.length))
+      : new vscode.Selection(start, start);
   await vscode.commands.executeCommand('gradientLens.showGradients');
   return editor;
 }
-
-
 
 const inputGrads = (probe: Awaited<ReturnType<GradientLensApi['probePanel']>>) =>
   Object.fromEntries(probe.inputs.map((i) => [i.name, i.grad]));
@@ -52,8 +51,11 @@ describe('Show gradients', function () {
     const cmd = pkg.contributes.commands.find((c: { command: string }) => c.command === 'gradientLens.showGradients');
     assert.equal(cmd.title, 'Show gradients');
     assert.equal(cmd.category, 'Gradient Lens');
-    const menu = pkg.contributes.menus['editor/context'].find((m: { command: string }) => m.command === 'gradientLens.showGradients');
-    for (const lang of ['typescript', 'typescriptreact', 'javascript', 'javascriptreact']) assert.match(menu.when, new RegExp(lang));
+    const menu = pkg.contributes.menus['editor/context'].find(
+      (m: { command: string }) => m.command === 'gradientLens.showGradients',
+    );
+    for (const lang of ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'])
+      assert.match(menu.when, new RegExp(lang));
     assert.ok(pkg.contributes.keybindings.some((k: { command: string }) => k.command === 'gradientLens.showGradients'));
   });
 
@@ -78,7 +80,8 @@ describe('Show gradients', function () {
     assert.ok(probe.nodes.some((n) => n.label === 'x' && n.value === -2 && n.grad === -4));
 
     // The panel is a webview tab in another editor group than the source (ViewColumn.Beside).
-    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => ({ t, g })))
+    const tab = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs.map((t) => ({ t, g })))
       .find(({ t }) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('gradientLens.panel'));
     assert.ok(tab, 'no Gradient Lens webview tab');
     assert.notEqual(tab.g.viewColumn, editor.viewColumn);
@@ -87,13 +90,19 @@ describe('Show gradients', function () {
   });
 
   it('running it again updates the same panel', async () => {
-    const countTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
-      .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('gradientLens.panel')).length;
+    const countTabs = () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('gradientLens.panel'))
+        .length;
     const doc = await vscode.workspace.openTextDocument(examples('simple.ts'));
     await showGradients(doc, 'x + y', { nth: 2 }); // the first one is in the header comment
     const probe = await api.probePanel();
     assert.equal(countTabs(), 1);
-    assert.ok(probe.nodes.some((n) => n.value === 3 && n.grad === 1), `the panel shows x + y = 3: ${JSON.stringify(probe.nodes)}`);
+    assert.ok(
+      probe.nodes.some((n) => n.value === 3 && n.grad === 1),
+      `the panel shows x + y = 3: ${JSON.stringify(probe.nodes)}`,
+    );
     assert.deepEqual(inputGrads(probe), { x: 1, y: 1 });
   });
 
@@ -124,7 +133,10 @@ describe('Show gradients', function () {
       const shown = probe.inputs.find((i) => i.name === inp.name)!;
       assert.equal(shown.grad, inp.grad, inp.name);
     }
-    assert.ok(probe.nodes.some((n) => n.label === 'h1'), 'named intermediate h1 is in the graph');
+    assert.ok(
+      probe.nodes.some((n) => n.label === 'h1'),
+      'named intermediate h1 is in the graph',
+    );
   });
 
   it('uses the unsaved text of the document', async () => {
@@ -160,12 +172,18 @@ describe('Show gradients', function () {
     await until('stale', async () => (await api.probePanel()).stale);
     assert.deepEqual(inputGrads(await api.probePanel()), { a: 6 }, 'stale numbers stay until Refresh');
     await vscode.commands.executeCommand('gradientLens.refresh');
-    await until('refreshed', async () => { const p = await api.probePanel(); return !p.stale && p.inputs[0]?.grad === 8; });
+    await until('refreshed', async () => {
+      const p = await api.probePanel();
+      return !p.stale && p.inputs[0]?.grad === 8;
+    });
 
     // Lines inserted above move the declaration: Refresh finds it again by its name.
     await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// a comment that moves every offset\n\n'));
     await vscode.commands.executeCommand('gradientLens.refresh');
-    await until('refreshed by name', async () => { const p = await api.probePanel(); return !p.stale && p.title === 'y' && p.inputs[0]?.grad === 8; });
+    await until('refreshed by name', async () => {
+      const p = await api.probePanel();
+      return !p.stale && p.title === 'y' && p.inputs[0]?.grad === 8;
+    });
 
     const config = vscode.workspace.getConfiguration('gradientLens');
     await config.update('autoRefresh', true, vscode.ConfigurationTarget.Global);
@@ -173,7 +191,10 @@ describe('Show gradients', function () {
     try {
       const four = doc.positionAt(doc.getText().indexOf('a = 4') + 4);
       await editor.edit((e) => e.replace(new vscode.Range(four, four.translate(0, 1)), '5'));
-      await until('auto-refreshed', async () => { const p = await api.probePanel(); return !p.stale && p.inputs[0]?.grad === 10; });
+      await until('auto-refreshed', async () => {
+        const p = await api.probePanel();
+        return !p.stale && p.inputs[0]?.grad === 10;
+      });
     } finally {
       await config.update('autoRefresh', undefined, vscode.ConfigurationTarget.Global);
       await config.update('autoRefreshDelay', undefined, vscode.ConfigurationTarget.Global);
@@ -186,7 +207,12 @@ describe('Show gradients', function () {
       ['unknown name', 'const f = 2 * foo;\n', '2 * foo', /Unknown name 'foo' at 1:15/],
       ['unknown call', 'const a = 1;\nconst f = console.log(a) + 1;\n', 'console.log(a) + 1', /console\.log.* at 2:11/],
       ['cycle', 'const a = b + 1;\nconst b = a * 2;\nconst f = a + 1;\n', 'a + 1', /a → b → a/],
-      ['recursion', 'function r(x: number): number { return r(x) + 1; }\nconst f = r(2);\n', 'r(2)', /Recursive call: r → r.* at 1:40/],
+      [
+        'recursion',
+        'function r(x: number): number { return r(x) + 1; }\nconst f = r(2);\n',
+        'r(2)',
+        /Recursive call: r → r.* at 1:40/,
+      ],
       ['assignment', 'let a = 1;\nconst f = (a = 2) * 3;\n', '(a = 2) * 3', /assignment.* at 2:12/i],
       ['no expression', '// nothing here\n', '// nothing', /No arithmetic expression.* at 1:1/],
     ];
@@ -199,7 +225,7 @@ describe('Show gradients', function () {
         assert.ok(error, 'no error reported');
         assert.match(error.message, message);
         const probe = await api.probePanel();
-        assert.equal(probe.error, error.message, 'the panel shows the engine\'s message');
+        assert.equal(probe.error, error.message, "the panel shows the engine's message");
       });
     }
 
@@ -212,7 +238,10 @@ describe('Show gradients', function () {
       const d = report.diagnostics.find((x) => x.code === 'non-finite')!;
       assert.match(d.message, /-Infinity first appears at Math\.log\(x\) \(2:15\)/);
       const probe = await api.probePanel();
-      assert.ok(probe.nodes.some((n) => n.value === -Infinity), JSON.stringify(probe.nodes));
+      assert.ok(
+        probe.nodes.some((n) => n.value === -Infinity),
+        JSON.stringify(probe.nodes),
+      );
     });
   });
 });

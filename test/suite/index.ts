@@ -19,9 +19,7 @@ export function run(): Promise<void> {
     retries: Number(process.env.GRADIENT_LENS_RETRIES ?? (process.env.CI ? 1 : 0)),
     ...(process.env.GRADIENT_LENS_GREP ? { grep: process.env.GRADIENT_LENS_GREP } : {}),
   });
-  const files = (readdirSync(__dirname, { recursive: true }) as string[])
-    .filter((f) => f.endsWith('.test.js'))
-    .sort();
+  const files = (readdirSync(__dirname, { recursive: true }) as string[]).filter((f) => f.endsWith('.test.js')).sort();
   for (const f of files) mocha.addFile(join(__dirname, f));
 
   return new Promise((resolve, reject) => {

@@ -31,7 +31,12 @@ function exampleUri(name: string): vscode.Uri {
 }
 
 /** Opens `doc` in column one, puts the cursor on `needle` (+ delta) and runs Show gradients. */
-async function showAt(doc: vscode.TextDocument, needle: string, delta = 0, column = vscode.ViewColumn.One): Promise<vscode.TextEditor> {
+async function showAt(
+  doc: vscode.TextDocument,
+  needle: string,
+  delta = 0,
+  column = vscode.ViewColumn.One,
+): Promise<vscode.TextEditor> {
   const editor = await vscode.window.showTextDocument(doc, { viewColumn: column, preserveFocus: false });
   const offset = doc.getText().indexOf(needle);
   assert.ok(offset >= 0, `${needle} not in ${doc.uri.toString()}: ${JSON.stringify(doc.getText())}`);
@@ -53,8 +58,10 @@ async function setInline(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('gradientLens').update(key, value, vscode.ConfigurationTarget.Global);
 }
 
-const panelTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) =>
-  t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('gradientLens.panel'));
+const panelTabs = () =>
+  vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('gradientLens.panel'));
 
 async function closePanel(wait = false): Promise<void> {
   if (wait) await until(`the panel's tab (tabs: ${describeTabs()})`, () => panelTabs().length > 0);
@@ -63,8 +70,10 @@ async function closePanel(wait = false): Promise<void> {
 }
 
 function describeTabs(): string {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) =>
-    `${t.label}:${t.input?.constructor?.name}:${(t.input as { viewType?: string })?.viewType ?? ''}`).join(' | ');
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .map((t) => `${t.label}:${t.input?.constructor?.name}:${(t.input as { viewType?: string })?.viewType ?? ''}`)
+    .join(' | ');
 }
 
 describe('inline values', function () {
@@ -77,7 +86,13 @@ describe('inline values', function () {
 
   afterEach(async () => {
     await vscode.commands.executeCommand('gradientLens.clearGradients');
-    for (const key of ['inline.onEdit', 'inline.debounceMs', 'inline.clearOnPanelClose', 'inline.show', 'inline.precision']) {
+    for (const key of [
+      'inline.onEdit',
+      'inline.debounceMs',
+      'inline.clearOnPanelClose',
+      'inline.show',
+      'inline.precision',
+    ]) {
       await setInline(key, undefined);
     }
     await closePanel();
@@ -103,7 +118,10 @@ describe('inline values', function () {
     await showAt(doc, '0.5 * ((y1', 1);
     await until('decorations', () => a.inlineDecorations(doc.uri.toString()));
     const w = textAt(a, doc, lineNo(doc, 'const w11'))!;
-    assert.match(w, /^w11 = 0\.1 {2}∂loss\/∂w11 = −0\.01298 {3}w12 = −0\.4 {2}∂loss\/∂w12 = 0\.02686 {3}w13 = 0\.7 {2}∂loss\/∂w13 = −0\.00294$/);
+    assert.match(
+      w,
+      /^w11 = 0\.1 {2}∂loss\/∂w11 = −0\.01298 {3}w12 = −0\.4 {2}∂loss\/∂w12 = 0\.02686 {3}w13 = 0\.7 {2}∂loss\/∂w13 = −0\.00294$/,
+    );
     assert.equal(textAt(a, doc, lineNo(doc, 'const h1 =')), 'h1 = 0.4354  ∂loss/∂h1 = −0.1056');
     assert.equal(textAt(a, doc, lineNo(doc, 'const loss =')), 'loss = 0.3259  ∂loss/∂loss = 1');
     assert.equal(textAt(a, doc, lineNo(doc, 'const sigmoid =')), undefined);
@@ -124,7 +142,10 @@ describe('inline values', function () {
     const doc = await vscode.workspace.openTextDocument(exampleUri('simple.ts'));
     await showAt(doc, '(x + y) * z', 1);
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Three, preserveFocus: true });
-    const snap = await until('two editors', () => { const s = a.inlineDecorations(doc.uri.toString()); return s && s.editors >= 2 && s; });
+    const snap = await until('two editors', () => {
+      const s = a.inlineDecorations(doc.uri.toString());
+      return s && s.editors >= 2 && s;
+    });
     assert.equal(snap.lines.length, 4);
     // Hide it (another file in both columns), then show it again: re-applied.
     const other = await scratchDocument('const q = 1;\n');
@@ -142,7 +163,10 @@ describe('inline values', function () {
     await until('decorations', () => a.inlineDecorations(doc.uri.toString()));
     assert.equal(textAt(a, doc, 4), 'f = −12  ∂f/∂f = 1');
     await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// two new lines\n\n'));
-    const snap = await until('stale', () => { const s = a.inlineDecorations(doc.uri.toString()); return s?.stale && s; });
+    const snap = await until('stale', () => {
+      const s = a.inlineDecorations(doc.uri.toString());
+      return s?.stale && s;
+    });
     assert.equal(textAt(a, doc, 6), 'f = −12  ∂f/∂f = 1 (stale)');
     assert.equal(textAt(a, doc, 3), 'x = −2  ∂f/∂x = −4 (stale)');
     assert.equal(snap.lines.length, 4);
@@ -153,7 +177,9 @@ describe('inline values', function () {
   });
 
   it('they follow typing, including Enter inside a line comment (on-enter rules insert "// ")', async () => {
-    const doc = await scratchDocument('// header comment\nconst x = -2;\nconst y = 5;\nconst z = -4;\nconst f = (x + y) * z;\n');
+    const doc = await scratchDocument(
+      '// header comment\nconst x = -2;\nconst y = 5;\nconst z = -4;\nconst f = (x + y) * z;\n',
+    );
     const editor = await showAt(doc, '(x + y) * z', 1);
     await until('decorations', () => textAt(a, doc, 2) === 'x = −2  ∂f/∂x = −4');
     await vscode.window.showTextDocument(doc, { viewColumn: editor.viewColumn });
@@ -161,9 +187,17 @@ describe('inline values', function () {
     for (const ch of '// edited') await vscode.commands.executeCommand('type', { text: ch });
     await vscode.commands.executeCommand('type', { text: '\n' });
     await until('stale', () => a.inlineDecorations(doc.uri.toString())?.stale === true);
-    const xLine = doc.getText().split('\n').findIndex((l) => l.startsWith('const x')) + 1;
+    const xLine =
+      doc
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.startsWith('const x')) + 1;
     assert.equal(textAt(a, doc, xLine), 'x = −2  ∂f/∂x = −4 (stale)', doc.getText());
-    const fLine = doc.getText().split('\n').findIndex((l) => l.startsWith('const f')) + 1;
+    const fLine =
+      doc
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.startsWith('const f')) + 1;
     assert.equal(textAt(a, doc, fLine), 'f = −12  ∂f/∂f = 1 (stale)');
   });
 
@@ -174,7 +208,10 @@ describe('inline values', function () {
     const editor = await showAt(doc, '(x + y) * z', 1);
     await until('decorations', () => textAt(a, doc, 1) === 'x = −2  ∂f/∂x = −4');
     await editor.edit((e) => e.replace(new vscode.Range(0, 10, 0, 12), '3'));
-    await until('recomputed', () => textAt(a, doc, 1) === 'x = 3  ∂f/∂x = −4' && textAt(a, doc, 4) === 'f = −32  ∂f/∂f = 1');
+    await until(
+      'recomputed',
+      () => textAt(a, doc, 1) === 'x = 3  ∂f/∂x = −4' && textAt(a, doc, 4) === 'f = −32  ∂f/∂f = 1',
+    );
     assert.equal(a.inlineDecorations(doc.uri.toString())!.stale, false);
     // A syntax error while typing: kept, marked stale.
     await editor.edit((e) => e.insert(new vscode.Position(3, 21), ' +'));
@@ -191,7 +228,9 @@ describe('inline values', function () {
     const cmd = pkg.contributes.commands.find((c: { command: string }) => c.command === 'gradientLens.clearGradients');
     assert.equal(cmd.title, 'Clear gradients');
     assert.equal(cmd.category, 'Gradient Lens');
-    const hidden = pkg.contributes.menus.commandPalette.find((m: { command: string; when?: string }) => m.command === 'gradientLens.clearGradients');
+    const hidden = pkg.contributes.menus.commandPalette.find(
+      (m: { command: string; when?: string }) => m.command === 'gradientLens.clearGradients',
+    );
     assert.ok(!hidden || hidden.when !== 'false');
   });
 
@@ -234,7 +273,8 @@ describe('inline values', function () {
   it('CodeLens: Show gradients on targets, the result on the target line', async () => {
     const doc = await vscode.workspace.openTextDocument(exampleUri('network.ts'));
     const before = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
-    const lines = (ls: vscode.CodeLens[], title: RegExp) => ls.filter((l) => l.command && title.test(l.command.title)).map((l) => l.range.start.line + 1);
+    const lines = (ls: vscode.CodeLens[], title: RegExp) =>
+      ls.filter((l) => l.command && title.test(l.command.title)).map((l) => l.range.start.line + 1);
     assert.ok(lines(before, /^Show gradients$/).includes(lineNo(doc, 'const loss =')));
     await showAt(doc, '0.5 * ((y1', 1);
     await until('decorations', () => a.inlineDecorations(doc.uri.toString()));
@@ -246,8 +286,15 @@ describe('inline values', function () {
     assert.ok(lines(after, /^Show gradients$/).includes(lineNo(doc, 'const h1 =')));
     assert.ok(!lines(after, /^Show gradients$/).includes(lineNo(doc, 'const loss =')));
     // The lens runs Show gradients on its line.
-    const h2 = after.find((l) => l.command?.title === 'Show gradients' && l.range.start.line + 1 === lineNo(doc, 'const h2 ='))!;
+    const h2 = after.find(
+      (l) => l.command?.title === 'Show gradients' && l.range.start.line + 1 === lineNo(doc, 'const h2 ='),
+    )!;
     await vscode.commands.executeCommand(h2.command!.command, ...(h2.command!.arguments ?? []));
-    await until('h2 analysed', () => a.current().report !== undefined && textAt(a, doc, lineNo(doc, 'const h2 ='))?.startsWith('h2 = 0.3682  ∂h2/∂h2 = 1'));
+    await until(
+      'h2 analysed',
+      () =>
+        a.current().report !== undefined &&
+        textAt(a, doc, lineNo(doc, 'const h2 ='))?.startsWith('h2 = 0.3682  ∂h2/∂h2 = 1'),
+    );
   });
 });

@@ -24,7 +24,8 @@ export const THEMES: Record<Theme, { name: string; cssClass: string; file: strin
   'high-contrast-light': { name: 'Default High Contrast Light', cssClass: 'hc-light', file: 'hc_light' },
 };
 /** Matches the workbench once the given built-in theme is really applied (it starts with a placeholder). */
-const themeSelector = (t: Theme) => `.monaco-workbench.${THEMES[t].cssClass}[class*="vscode-theme-defaults-themes-${THEMES[t].file}-json"]`;
+const themeSelector = (t: Theme) =>
+  `.monaco-workbench.${THEMES[t].cssClass}[class*="vscode-theme-defaults-themes-${THEMES[t].file}-json"]`;
 
 export interface DriverOptions {
   /** Color theme at startup (default dark). Change later with driver.setTheme(). */
@@ -93,7 +94,8 @@ export class VSCodeDriver {
     const settings = { 'workbench.colorTheme': THEMES[opts.theme ?? 'dark'].name, ...opts.settings };
 
     const server = await startCodeServer({
-      workspace, settings,
+      workspace,
+      settings,
       verbose: process.env.GRADIENT_LENS_VERBOSE === '1',
       keepTemp: process.env.GRADIENT_LENS_KEEP_TMP === '1',
     });
@@ -103,7 +105,10 @@ export class VSCodeDriver {
       const driver = new VSCodeDriver(server, session, { workspace, resultsDir, theme: opts.theme ?? 'dark' });
       session.page.on('console', (m) => driver.consoleLog.push(`[${m.type()}] ${m.text()}`));
       session.page.on('pageerror', (e) => driver.consoleLog.push(`[pageerror] ${e.message}`));
-      await session.page.goto(server.workbenchUrl({ extensionDevelopmentPath }), { waitUntil: 'domcontentloaded', timeout: 120_000 });
+      await session.page.goto(server.workbenchUrl({ extensionDevelopmentPath }), {
+        waitUntil: 'domcontentloaded',
+        timeout: 120_000,
+      });
       await driver.waitForWorkbench();
       return driver;
     } catch (err) {
@@ -126,7 +131,11 @@ export class VSCodeDriver {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${title}`);
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { has: this.page.locator('.label-name', { hasText: exactText(title) }) }).first();
+    const row = this.page
+      .locator('.quick-input-list .monaco-list-row', {
+        has: this.page.locator('.label-name', { hasText: exactText(title) }),
+      })
+      .first();
     await row.waitFor({ state: 'visible', timeout: 10_000 });
     await row.click();
     // Done when the palette closes, or when the command opened its own quick pick (input no longer '>...').
@@ -151,7 +160,11 @@ export class VSCodeDriver {
     const tree = this.page.locator('.explorer-folders-view');
     for (let i = 0; i < parts.length; i++) {
       // Single-root workspace: top-level entries have aria-level 1.
-      const target = tree.locator(`.monaco-list-row[aria-level="${i + 1}"]`, { has: this.page.locator('.label-name', { hasText: exactText(parts[i]) }) }).first();
+      const target = tree
+        .locator(`.monaco-list-row[aria-level="${i + 1}"]`, {
+          has: this.page.locator('.label-name', { hasText: exactText(parts[i]) }),
+        })
+        .first();
       await target.waitFor({ state: 'visible', timeout: 20_000 });
       if (i < parts.length - 1) {
         if ((await target.getAttribute('aria-expanded')) !== 'true') await target.click();
@@ -160,7 +173,8 @@ export class VSCodeDriver {
       }
     }
     const name = parts[parts.length - 1];
-    await this.page.locator('.tabs-container .tab.active', { has: this.page.locator('.label-name', { hasText: exactText(name) }) })
+    await this.page
+      .locator('.tabs-container .tab.active', { has: this.page.locator('.label-name', { hasText: exactText(name) }) })
       .waitFor({ state: 'visible', timeout: 20_000 });
     await this.editor().locator('.view-lines').waitFor({ state: 'visible' });
   }
@@ -172,7 +186,9 @@ export class VSCodeDriver {
 
   /** Focuses the active editor (clicks its text area). */
   async focusEditor(): Promise<void> {
-    await this.editor().locator('.view-lines').click({ position: { x: 5, y: 5 } });
+    await this.editor()
+      .locator('.view-lines')
+      .click({ position: { x: 5, y: 5 } });
   }
 
   /** Selects the whole document of the active editor. */
@@ -226,14 +242,22 @@ export class VSCodeDriver {
     // The selection overlay is several divs that Monaco re-renders as the selection changes:
     // poll for one with a real box (or, with no selection, the cursor) instead of trusting a
     // locator resolved a moment earlier.
-    const point = await waitFor('a selection or the cursor in the active editor', async () => {
-      for (const el of await this.editor().locator('.view-overlays .selected-text').all()) {
-        const b = await el.boundingBox({ timeout: 500 }).catch(() => null);
-        if (b && b.width > 2 && b.height > 2) return { x: b.x + Math.min(b.width / 2, 20), y: b.y + b.height / 2 };
-      }
-      const cursor = await this.editor().locator('.cursors-layer .cursor').first().boundingBox({ timeout: 500 }).catch(() => null);
-      return cursor ? { x: cursor.x + 1, y: cursor.y + cursor.height / 2 } : undefined;
-    }, 10_000);
+    const point = await waitFor(
+      'a selection or the cursor in the active editor',
+      async () => {
+        for (const el of await this.editor().locator('.view-overlays .selected-text').all()) {
+          const b = await el.boundingBox({ timeout: 500 }).catch(() => null);
+          if (b && b.width > 2 && b.height > 2) return { x: b.x + Math.min(b.width / 2, 20), y: b.y + b.height / 2 };
+        }
+        const cursor = await this.editor()
+          .locator('.cursors-layer .cursor')
+          .first()
+          .boundingBox({ timeout: 500 })
+          .catch(() => null);
+        return cursor ? { x: cursor.x + 1, y: cursor.y + cursor.height / 2 } : undefined;
+      },
+      10_000,
+    );
     await this.page.mouse.click(point.x, point.y, { button: 'right' });
     await this.pickMenuItem(label);
   }
@@ -254,7 +278,13 @@ export class VSCodeDriver {
     await item.click();
     // Under load a click on a menu item is sometimes lost (the menu stays open with the item
     // highlighted): the hovered item has the focus, so Enter runs it.
-    const closed = await menu.first().waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false);
+    const closed = await menu
+      .first()
+      .waitFor({ state: 'hidden', timeout: 3_000 })
+      .then(
+        () => true,
+        () => false,
+      );
     if (!closed) {
       await this.page.keyboard.press('Enter');
       await menu.first().waitFor({ state: 'hidden', timeout: 5_000 });
@@ -277,7 +307,9 @@ export class VSCodeDriver {
         if (frame === this.page.mainFrame()) continue;
         try {
           if ((await frame.locator(selector).count()) > 0) return frame;
-        } catch { /* frame navigated or detached meanwhile */ }
+        } catch {
+          /* frame navigated or detached meanwhile */
+        }
       }
       if (Date.now() > deadline) throw new Error(`no webview frame contains ${selector} after ${timeout} ms`);
       await sleep(200);
@@ -314,7 +346,9 @@ export class VSCodeDriver {
 
   /** Texts of the visible notification toasts. */
   async notifications(): Promise<string[]> {
-    return (await this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).map((s) => s.trim());
+    return (await this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).map((s) =>
+      s.trim(),
+    );
   }
 
   /** Ends the browser and code-server (always call it; run.ts does). */

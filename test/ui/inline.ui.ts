@@ -7,46 +7,68 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DriverOptions, type VSCodeDriver, sleep, waitFor } from './driver';
 
-export const options: DriverOptions = { theme: 'dark', width: 1500, height: 950, settings: { 'editor.minimap.enabled': false } };
+export const options: DriverOptions = {
+  theme: 'dark',
+  width: 1500,
+  height: 950,
+  settings: { 'editor.minimap.enabled': false },
+};
 
-
-interface ViewLine { code: string; inline: string; colors: string[]; codeRight: number; inlineLeft: number }
+interface ViewLine {
+  code: string;
+  inline: string;
+  colors: string[];
+  codeRight: number;
+  inlineLeft: number;
+}
 
 /**
  * Every rendered line of the network.ts editor: its code and the text of the after-decorations
  * (contentText is rendered as the ::after content of an empty span, or as injected text spans).
  */
 async function viewLines(d: VSCodeDriver): Promise<ViewLine[]> {
-  return d.page.locator('.monaco-editor[data-uri$="/network.ts"]').first().locator('.view-lines .view-line').evaluateAll((els) => {
-    const rows = els.map((line) => {
-      let code = '';
-      let inline = '';
-      const colors: string[] = [];
-      let codeRight = 0;
-      let inlineLeft = Infinity;
-      const spans = Array.from(line.querySelectorAll('span')).filter((s) => s.children.length === 0);
-      for (const s of spans) {
-        const after = getComputedStyle(s, '::after').content;
-        const pseudo = after && after !== 'none' && after !== 'normal' ? after.replace(/^"|"$/g, '').replace(/\\"/g, '"') : '';
-        const rect = s.getBoundingClientRect();
-        if (pseudo) {
-          inline += (inline ? '|' : '') + pseudo;
-          colors.push(getComputedStyle(s, '::after').color);
-          // The pseudo-element has no box of its own: its left edge is the span's plus its margin.
-          inlineLeft = Math.min(inlineLeft, rect.left + (parseFloat(getComputedStyle(s, '::after').marginLeft) || 0));
-        } else if (/\bced-|\binjected|\bafter/.test(s.className) && s.textContent) {
-          inline += (inline ? '|' : '') + s.textContent;
-          colors.push(getComputedStyle(s).color);
-          inlineLeft = Math.min(inlineLeft, rect.left);
-        } else {
-          code += s.textContent ?? '';
-          if (s.textContent?.trim()) codeRight = Math.max(codeRight, rect.right);
+  return d.page
+    .locator('.monaco-editor[data-uri$="/network.ts"]')
+    .first()
+    .locator('.view-lines .view-line')
+    .evaluateAll((els) => {
+      const rows = els.map((line) => {
+        let code = '';
+        let inline = '';
+        const colors: string[] = [];
+        let codeRight = 0;
+        let inlineLeft = Infinity;
+        const spans = Array.from(line.querySelectorAll('span')).filter((s) => s.children.length === 0);
+        for (const s of spans) {
+          const after = getComputedStyle(s, '::after').content;
+          const pseudo =
+            after && after !== 'none' && after !== 'normal' ? after.replace(/^"|"$/g, '').replace(/\\"/g, '"') : '';
+          const rect = s.getBoundingClientRect();
+          if (pseudo) {
+            inline += (inline ? '|' : '') + pseudo;
+            colors.push(getComputedStyle(s, '::after').color);
+            // The pseudo-element has no box of its own: its left edge is the span's plus its margin.
+            inlineLeft = Math.min(inlineLeft, rect.left + (parseFloat(getComputedStyle(s, '::after').marginLeft) || 0));
+          } else if (/\bced-|\binjected|\bafter/.test(s.className) && s.textContent) {
+            inline += (inline ? '|' : '') + s.textContent;
+            colors.push(getComputedStyle(s).color);
+            inlineLeft = Math.min(inlineLeft, rect.left);
+          } else {
+            code += s.textContent ?? '';
+            if (s.textContent?.trim()) codeRight = Math.max(codeRight, rect.right);
+          }
         }
-      }
-      return { top: parseFloat((line as HTMLElement).style.top || '0'), code: code.replace(/\u00a0/g, ' '), inline: inline.replace(/\u00a0/g, ' '), colors, codeRight, inlineLeft };
+        return {
+          top: parseFloat((line as HTMLElement).style.top || '0'),
+          code: code.replace(/\u00a0/g, ' '),
+          inline: inline.replace(/\u00a0/g, ' '),
+          colors,
+          codeRight,
+          inlineLeft,
+        };
+      });
+      return rows.sort((a, b) => a.top - b.top).map(({ top: _top, ...r }) => r);
     });
-    return rows.sort((a, b) => a.top - b.top).map(({ top: _top, ...r }) => r);
-  });
 }
 
 /**
@@ -76,40 +98,59 @@ export default async function inline(d: VSCodeDriver): Promise<void> {
   await d.webviewFrame('.gnode', 30_000);
   // Back to the editor, scrolled to the top, so the declarations are visible.
   await goTo(d, 7, 1);
-  const lines = await waitFor('inline values', async () => {
-    const ls = await viewLines(d);
-    return lineWith(ls, 'const h1')?.inline ? ls : undefined;
-  }, 30_000);
+  const lines = await waitFor(
+    'inline values',
+    async () => {
+      const ls = await viewLines(d);
+      return lineWith(ls, 'const h1')?.inline ? ls : undefined;
+    },
+    30_000,
+  );
   const h1 = lineWith(lines, 'const h1')!;
   const w = lineWith(lines, 'const w11')!;
   const x1 = lineWith(lines, 'const x1')!;
   console.log(`    h1:  ${h1.inline}\n    w11: ${w.inline}\n    x1:  ${x1.inline}`);
   assert.equal(h1.inline.replace(/\|/g, '  '), 'h1 = 0.4354  ∂loss/∂h1 = −0.1056');
   assert.equal(x1.inline.replace(/\|/g, '  '), 'x1 = 0.5  ∂loss/∂x1 = −0.0282');
-  assert.match(w.inline, /^w11 = 0\.1\|∂loss\/∂w11 = −0\.01298\|w12 = −0\.4\|∂loss\/∂w12 = 0\.02686\|w13 = 0\.7\|∂loss\/∂w13 = −0\.00294$/);
+  assert.match(
+    w.inline,
+    /^w11 = 0\.1\|∂loss\/∂w11 = −0\.01298\|w12 = −0\.4\|∂loss\/∂w12 = 0\.02686\|w13 = 0\.7\|∂loss\/∂w13 = −0\.00294$/,
+  );
   assert.equal(lineWith(lines, 'const sigmoid')?.inline, '', 'the helper body is not decorated');
   // Not overlapping the code: the first value starts right of the code's last character.
-  for (const l of [h1, w, x1]) assert.ok(l.inlineLeft > l.codeRight + 8, `inline text overlaps the code on "${l.code}"`);
+  for (const l of [h1, w, x1])
+    assert.ok(l.inlineLeft > l.codeRight + 8, `inline text overlaps the code on "${l.code}"`);
   // Value and gradient colours differ, and negative/positive gradients differ.
   assert.notEqual(w.colors[0], w.colors[1]);
   assert.notEqual(w.colors[1], w.colors[3]);
 
   // "Show gradients" CodeLenses above the other declarations (the extension is active now; before its
   // first activation there are none, see the activation events), the result one on the target line.
-  await waitFor('Show gradients CodeLens', async () => (await d.page.locator('.codelens-decoration a').allInnerTexts()).some((t) => t.includes('Show gradients')));
+  await waitFor('Show gradients CodeLens', async () =>
+    (await d.page.locator('.codelens-decoration a').allInnerTexts()).some((t) => t.includes('Show gradients')),
+  );
   await goTo(d, lossLine, 1);
-  await waitFor('result CodeLens', async () => (await d.page.locator('.codelens-decoration a').allInnerTexts()).some((t) => t.includes('loss = 0.3259 · open gradient panel')));
+  await waitFor('result CodeLens', async () =>
+    (await d.page.locator('.codelens-decoration a').allInnerTexts()).some((t) =>
+      t.includes('loss = 0.3259 · open gradient panel'),
+    ),
+  );
   await goTo(d, 7, 1);
   await sleep(400);
   await d.screenshot('inline-dark-with-panel');
 
   // Editing an input in the panel updates the inline values (then back to 0.5).
   const frame = await d.webviewFrame('[data-edit-input="x1"] input', 20_000);
-  for (const [v, expected] of [['1', 'x1 = 1|'], ['0.5', 'x1 = 0.5|∂loss/∂x1 = −0.0282']] as const) {
+  for (const [v, expected] of [
+    ['1', 'x1 = 1|'],
+    ['0.5', 'x1 = 0.5|∂loss/∂x1 = −0.0282'],
+  ] as const) {
     const field = frame.locator('[data-edit-input="x1"] input');
     await field.fill(v);
     await field.press('Enter');
-    await waitFor(`x1 = ${v} inline`, async () => lineWith(await viewLines(d), 'const x1')?.inline.startsWith(expected));
+    await waitFor(`x1 = ${v} inline`, async () =>
+      lineWith(await viewLines(d), 'const x1')?.inline.startsWith(expected),
+    );
   }
 
   // Hover over a use of h1 (fan-out: h1 feeds y1 and y2).
@@ -151,7 +192,11 @@ export default async function inline(d: VSCodeDriver): Promise<void> {
   });
   assert.equal(stale.inline.replace(/\|/g, '  '), 'x1 = 0.5  ∂loss/∂x1 = −0.0282 (stale)');
   await goTo(d, lossLine + 1, 1);
-  await waitFor('stale CodeLens', async () => (await d.page.locator('.codelens-decoration a').allInnerTexts()).some((t) => t.includes('loss = 0.3259 (stale) · refresh gradients')));
+  await waitFor('stale CodeLens', async () =>
+    (await d.page.locator('.codelens-decoration a').allInnerTexts()).some((t) =>
+      t.includes('loss = 0.3259 (stale) · refresh gradients'),
+    ),
+  );
   await goTo(d, 3, 1);
   await sleep(300);
   await d.screenshot('inline-stale');

@@ -32,8 +32,13 @@ async function show(d: VSCodeDriver, file: string, name: string) {
   // The panel may still show the previous graph: wait for this one's title and timings.
   const frame = await d.webviewFrame(`.graph[data-timings]`, 60_000);
   const deadline = Date.now() + 60_000;
-  while ((await frame.locator('.target-name').innerText().catch(() => '')) !== name ||
-    !(await frame.locator('.graph[data-timings]').count())) {
+  while (
+    (await frame
+      .locator('.target-name')
+      .innerText()
+      .catch(() => '')) !== name ||
+    !(await frame.locator('.graph[data-timings]').count())
+  ) {
     if (Date.now() > deadline) throw new Error(`the panel did not show ${name}`);
     await sleep(200);
   }
@@ -41,7 +46,8 @@ async function show(d: VSCodeDriver, file: string, name: string) {
 }
 
 type Frame = Awaited<ReturnType<typeof show>>;
-const timingsOf = async (frame: Frame) => JSON.parse((await frame.locator('.graph').getAttribute('data-timings')) ?? '{}');
+const timingsOf = async (frame: Frame) =>
+  JSON.parse((await frame.locator('.graph').getAttribute('data-timings')) ?? '{}');
 
 /** Edits input `name` `times` times (alternating values); returns the graph's in-place repaint ms of each. */
 async function editRepaints(frame: Frame, name: string, values: string[]): Promise<number[]> {
@@ -75,10 +81,16 @@ async function measurePan(d: VSCodeDriver, frame: Frame, box: { x: number; y: nu
   })`) as Promise<number[]>;
   await d.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await d.page.mouse.down();
-  for (let i = 0; i < 40; i++) { await d.page.mouse.move(box.x + box.width / 2 - i * 8, box.y + box.height / 2 - i * 3); await sleep(16); }
+  for (let i = 0; i < 40; i++) {
+    await d.page.mouse.move(box.x + box.width / 2 - i * 8, box.y + box.height / 2 - i * 3);
+    await sleep(16);
+  }
   await d.page.mouse.up();
   const ts = await rec;
-  const gaps = ts.slice(1).map((t, i) => t - ts[i]).sort((a, b) => a - b);
+  const gaps = ts
+    .slice(1)
+    .map((t, i) => t - ts[i])
+    .sort((a, b) => a - b);
   return { frames: gaps.length, median: gaps[gaps.length >> 1], p95: gaps[Math.floor(gaps.length * 0.95)] };
 }
 
@@ -87,19 +99,25 @@ export default async function scale(d: VSCodeDriver): Promise<void> {
   let frame = await show(d, 'mid.ts', 'mid');
   const t0 = await timingsOf(frame);
   const midNodes = await frame.locator('.gnode').count();
-  console.log(`    500-node graph: ${midNodes} nodes drawn; layout ${t0.layoutCpuMs?.toFixed(1)} ms (wall ${t0.layoutMs?.toFixed(1)} ms, time-sliced) ` +
-    `+ render ${t0.renderMs?.toFixed(1)} ms = ${(t0.layoutCpuMs + t0.renderMs).toFixed(1)} ms; show → drawn ${t0.totalMs?.toFixed(1)} ms`);
+  console.log(
+    `    500-node graph: ${midNodes} nodes drawn; layout ${t0.layoutCpuMs?.toFixed(1)} ms (wall ${t0.layoutMs?.toFixed(1)} ms, time-sliced) ` +
+      `+ render ${t0.renderMs?.toFixed(1)} ms = ${(t0.layoutCpuMs + t0.renderMs).toFixed(1)} ms; show → drawn ${t0.totalMs?.toFixed(1)} ms`,
+  );
   const mid = await editRepaints(frame, 'x0', ['0.75', '0.6', '0.8', '0.55', '0.7']);
-  console.log(`    edit x0 (500 nodes): repaint in place ${mid.map((x) => x.toFixed(1)).join(', ')} ms, median ${median(mid).toFixed(1)} ms (target ≤ 16 ms)`);
+  console.log(
+    `    edit x0 (500 nodes): repaint in place ${mid.map((x) => x.toFixed(1)).join(', ')} ms, median ${median(mid).toFixed(1)} ms (target ≤ 16 ms)`,
+  );
   await d.screenshot('panel-scale-500');
 
   frame = await show(d, 'big.ts', 'big');
   const timings = JSON.parse((await frame.locator('.graph').getAttribute('data-timings')) ?? '{}');
   const nodes = await frame.locator('.gnode').count();
-  console.log(`    2,000-node graph: ${nodes} nodes drawn; display ${timings.displayMs?.toFixed(1)} ms, layout ${timings.layoutCpuMs?.toFixed(1)} ms ` +
-    `(wall ${timings.layoutMs?.toFixed(1)} ms, time-sliced), render ${timings.renderMs?.toFixed(1)} ms ` +
-    `(layout + render ${(timings.layoutCpuMs + timings.renderMs).toFixed(1)} ms, target ≤ 500), ` +
-    `show → drawn ${timings.totalMs?.toFixed(1)} ms`);
+  console.log(
+    `    2,000-node graph: ${nodes} nodes drawn; display ${timings.displayMs?.toFixed(1)} ms, layout ${timings.layoutCpuMs?.toFixed(1)} ms ` +
+      `(wall ${timings.layoutMs?.toFixed(1)} ms, time-sliced), render ${timings.renderMs?.toFixed(1)} ms ` +
+      `(layout + render ${(timings.layoutCpuMs + timings.renderMs).toFixed(1)} ms, target ≤ 500), ` +
+      `show → drawn ${timings.totalMs?.toFixed(1)} ms`,
+  );
   assert.ok(nodes > 1500);
 
   // Pan: drag across the graph for ~1 s, recording frame intervals in the webview.
@@ -111,7 +129,9 @@ export default async function scale(d: VSCodeDriver): Promise<void> {
   await frame.locator('[data-action="fit"]').click();
   await sleep(500);
   const fitted = await measurePan(d, frame, box);
-  console.log(`    pan (fitted, all 2,000 nodes on screen): ${fitted.frames} frames, median ${fitted.median.toFixed(1)} ms, p95 ${fitted.p95.toFixed(1)} ms`);
+  console.log(
+    `    pan (fitted, all 2,000 nodes on screen): ${fitted.frames} frames, median ${fitted.median.toFixed(1)} ms, p95 ${fitted.p95.toFixed(1)} ms`,
+  );
   await d.screenshot('panel-scale-2000-fit');
 
   // Edit an input: in-place repaint.
@@ -129,7 +149,9 @@ export default async function scale(d: VSCodeDriver): Promise<void> {
   // The inputs table is paged (at most a page of rows at first) and every input is reachable by the filter.
   const rows = await frame.locator('[data-input-name]').count();
   const total = Number(await frame.locator('section.inputs').getAttribute('data-inputs-total'));
-  console.log(`    20,000-node inputs table: ${rows} of ${total} rows rendered; ${await frame.locator('.inputs-status').innerText()}`);
+  console.log(
+    `    20,000-node inputs table: ${rows} of ${total} rows rendered; ${await frame.locator('.inputs-status').innerText()}`,
+  );
   assert.ok(total > 5000 && rows > 0 && rows <= 200, `${rows} rows of ${total}`);
   await d.screenshot('panel-scale-20000');
   const filter = frame.locator('[data-action="filter-inputs"] input');
@@ -143,7 +165,10 @@ export default async function scale(d: VSCodeDriver): Promise<void> {
   await field.fill('0.3');
   await field.press('Enter');
   await frame.locator('[data-input-name="w4999"][data-value="0.3"]').waitFor({ timeout: 20_000 });
-  assert.ok(await field.evaluate((e) => e === (e.getRootNode() as ShadowRoot).activeElement), 'the edited field keeps its focus');
+  assert.ok(
+    await field.evaluate((e) => e === (e.getRootNode() as ShadowRoot).activeElement),
+    'the edited field keeps its focus',
+  );
   await filter.fill('');
   await frame.locator('[data-action="inputs-more"]').click();
   const deadline = Date.now() + 20_000;

@@ -28,7 +28,11 @@ async function showGradients(d: VSCodeDriver, file: string, name: string, ready 
 }
 
 async function nodeGrads(frame: Frame): Promise<Record<string, number>> {
-  return frame.locator('.gnode').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-label'), Number(e.getAttribute('data-grad'))])));
+  return frame
+    .locator('.gnode')
+    .evaluateAll((els) =>
+      Object.fromEntries(els.map((e) => [e.getAttribute('data-label'), Number(e.getAttribute('data-grad'))])),
+    );
 }
 
 /** The graph's current zoom (the view's probe data, kept on the element for tests). */
@@ -75,7 +79,10 @@ export default async function panel(d: VSCodeDriver): Promise<void> {
   const field = frame.locator('[data-edit-input="x"] input');
   await field.fill('3');
   await field.press('Enter');
-  await waitFor('z gradient after x = 3', async () => (await frame.locator('.gnode[data-label="z"]').getAttribute('data-grad')) === '8');
+  await waitFor(
+    'z gradient after x = 3',
+    async () => (await frame.locator('.gnode[data-label="z"]').getAttribute('data-grad')) === '8',
+  );
   assert.equal(await frame.locator('.gnode[data-label="x"]').getAttribute('data-value'), '3');
   const sameElement = await frame.locator('.gnode[data-label="z"]').evaluate((e, old) => e === old, before);
   assert.ok(sameElement, 'the node element is updated in place, not re-created');
@@ -83,7 +90,8 @@ export default async function panel(d: VSCodeDriver): Promise<void> {
   void updateMs;
 
   // ---- 4. hover a node → its source range is highlighted in the editor ----
-  const decorations = () => d.page.locator('.monaco-editor[data-uri$="/simple.ts"] .view-overlays [class*="ced-"]').count();
+  const decorations = () =>
+    d.page.locator('.monaco-editor[data-uri$="/simple.ts"] .view-overlays [class*="ced-"]').count();
   const n0 = await decorations();
   await frame.locator('.gnode[data-label="z"]').hover();
   await waitFor('editor highlight', async () => (await decorations()) > n0);
@@ -96,12 +104,16 @@ export default async function panel(d: VSCodeDriver): Promise<void> {
   const input = d.page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 15_000 });
   // The simple file dialog fills in its default path asynchronously; typing before that merges the two.
-  await waitFor('the save dialog\'s default path', async () => (await input.inputValue()).endsWith('.svg'), 15_000);
-  await waitFor('our path in the save dialog', async () => {
-    await input.fill(out);
-    await sleep(300);
-    return (await input.inputValue()) === out;
-  }, 15_000);
+  await waitFor("the save dialog's default path", async () => (await input.inputValue()).endsWith('.svg'), 15_000);
+  await waitFor(
+    'our path in the save dialog',
+    async () => {
+      await input.fill(out);
+      await sleep(300);
+      return (await input.inputValue()) === out;
+    },
+    15_000,
+  );
   await input.press('Enter');
   const svgText = await waitFor('exported SVG', async () => existsSync(out) && readFileSync(out, 'utf8'), 20_000);
   try {
@@ -129,7 +141,10 @@ export default async function panel(d: VSCodeDriver): Promise<void> {
   // zooms to a readable scale), then click its ⊕; fold it back with the group's ⊖ fold.
   const h1 = frame.locator('.gnode.kind-folded[data-label="h1"]');
   await h1.focus();
-  await waitFor('h1 selected and readable', async () => (await h1.getAttribute('class'))?.includes('selected') && (await graphView(frame)).k >= 0.5);
+  await waitFor(
+    'h1 selected and readable',
+    async () => (await h1.getAttribute('class'))?.includes('selected') && (await graphView(frame)).k >= 0.5,
+  );
   await sleep(200);
   await h1.locator('.expand').click();
   await waitFor('expanded σ', async () => (await frame.locator('.frame-group').count()) === 1);
@@ -146,7 +161,10 @@ export default async function panel(d: VSCodeDriver): Promise<void> {
   await frame.locator('.frame-label').press('Enter');
   await waitFor('folded by Enter', async () => (await frame.locator('.gnode.kind-folded').count()) === 5);
 
-  for (const [theme, tag] of [['light', 'light'], ['high-contrast', 'hc']] as const) {
+  for (const [theme, tag] of [
+    ['light', 'light'],
+    ['high-contrast', 'hc'],
+  ] as const) {
     await d.setTheme(theme);
     d.theme = theme; // the reload below waits for the current theme
     await frame.locator('[data-action="reset"]').click();
@@ -174,8 +192,11 @@ export default async function panel(d: VSCodeDriver): Promise<void> {
   await sleep(1500);
   await d.waitForWorkbench();
   frame = await panelFrame(d);
-  await waitFor('restored numbers', async () => JSON.stringify(await nodeGrads(frame)) === JSON.stringify(gradsBefore), 30_000);
+  await waitFor(
+    'restored numbers',
+    async () => JSON.stringify(await nodeGrads(frame)) === JSON.stringify(gradsBefore),
+    30_000,
+  );
   assert.equal(await frame.locator('.target-name').innerText(), 'f');
   await d.screenshot('panel-reloaded-hc');
-
 }

@@ -15,15 +15,26 @@ const RETRIES = Number(process.env.GRADIENT_LENS_UI_RETRIES ?? (process.env.CI ?
 
 async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const t = new Promise<never>((_, rej) => { timer = setTimeout(() => rej(new Error(`${what} timed out after ${ms / 1000} s`)), ms); });
-  try { return await Promise.race([p, t]); } finally { clearTimeout(timer); }
+  const t = new Promise<never>((_, rej) => {
+    timer = setTimeout(() => rej(new Error(`${what} timed out after ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([p, t]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function main(): Promise<number> {
   const filters = process.argv.slice(2);
-  const files = readdirSync(__dirname).filter((f) => f.endsWith('.ui.ts')).sort()
+  const files = readdirSync(__dirname)
+    .filter((f) => f.endsWith('.ui.ts'))
+    .sort()
     .filter((f) => !filters.length || filters.some((x) => f.includes(x)));
-  if (!files.length) { console.error('no test/ui/*.ui.ts files matched'); return 1; }
+  if (!files.length) {
+    console.error('no test/ui/*.ui.ts files matched');
+    return 1;
+  }
 
   const results: Array<Outcome & { attempts: number }> = [];
   for (const file of files) {
@@ -39,12 +50,19 @@ async function main(): Promise<number> {
   }
   const failed = results.filter((r) => !r.ok);
   const flaky = results.filter((r) => r.ok && r.attempts > 1).map((r) => r.name);
-  console.log(`\nUI tests: ${results.length - failed.length} passed, ${failed.length} failed` +
-    (flaky.length ? ` (FLAKY, passed on retry: ${flaky.join(', ')})` : ''));
+  console.log(
+    `\nUI tests: ${results.length - failed.length} passed, ${failed.length} failed` +
+      (flaky.length ? ` (FLAKY, passed on retry: ${flaky.join(', ')})` : ''),
+  );
   return failed.length ? 1 : 0;
 }
 
-interface Outcome { name: string; ok: boolean; ms: number; error?: string }
+interface Outcome {
+  name: string;
+  ok: boolean;
+  ms: number;
+  error?: string;
+}
 
 /** One attempt of one UI test in a fresh VS Code. */
 async function runOne(file: string, name: string, attempt: number): Promise<Outcome> {
@@ -57,20 +75,29 @@ async function runOne(file: string, name: string, attempt: number): Promise<Outc
     const test: UiTest | undefined = mod.default?.default ?? mod.default;
     const options: DriverOptions = mod.options ?? mod.default?.options ?? {};
     if (typeof test !== 'function') throw new Error(`${file} has no default export function`);
-    await withTimeout((async () => {
-      driver = await VSCodeDriver.start(options);
-      await test(driver);
-    })(), TEST_TIMEOUT_MS, name);
+    await withTimeout(
+      (async () => {
+        driver = await VSCodeDriver.start(options);
+        await test(driver);
+      })(),
+      TEST_TIMEOUT_MS,
+      name,
+    );
     console.log(`  ✔ ${name} (${seconds()}s)`);
     return { name, ok: true, ms: Date.now() - started };
   } catch (err) {
-    const error = err instanceof Error ? err.stack ?? err.message : String(err);
+    const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
     console.log(`  ✘ ${name} (${seconds()}s)\n${error.replace(/^/gm, '      ')}`);
     const d = driver as VSCodeDriver | undefined;
     if (d) {
-      try { console.log(`      screenshot: ${await d.screenshot(`${name}-FAILED${attempt > 1 ? `-${attempt}` : ''}`)}`); } catch { /* page gone */ }
+      try {
+        console.log(`      screenshot: ${await d.screenshot(`${name}-FAILED${attempt > 1 ? `-${attempt}` : ''}`)}`);
+      } catch {
+        /* page gone */
+      }
       const tail = d.consoleLog.filter((l) => /error|warn/i.test(l)).slice(-15);
-      if (tail.length) console.log(`      page console (errors/warnings):\n${tail.map((l) => `        ${l}`).join('\n')}`);
+      if (tail.length)
+        console.log(`      page console (errors/warnings):\n${tail.map((l) => `        ${l}`).join('\n')}`);
     }
     return { name, ok: false, ms: Date.now() - started, error };
   } finally {
@@ -79,4 +106,10 @@ async function runOne(file: string, name: string, attempt: number): Promise<Outc
   }
 }
 
-main().then((code) => process.exit(code), (err) => { console.error(err); process.exit(1); });
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -12,8 +12,11 @@ export const options: DriverOptions = { theme: 'dark', width: 1500, height: 950 
 async function inputGrads(frame: Frame, expectNames: string[], timeout = 20_000): Promise<Record<string, number>> {
   const deadline = Date.now() + timeout;
   for (;;) {
-    const rows = await frame.locator('[data-input-name]').evaluateAll((els) =>
-      els.map((e) => [(e as HTMLElement).dataset.inputName!, Number((e as HTMLElement).dataset.grad)] as const));
+    const rows = await frame
+      .locator('[data-input-name]')
+      .evaluateAll((els) =>
+        els.map((e) => [(e as HTMLElement).dataset.inputName!, Number((e as HTMLElement).dataset.grad)] as const),
+      );
     const grads = Object.fromEntries(rows);
     if (expectNames.every((n) => n in grads) && rows.length === expectNames.length) return grads;
     if (Date.now() > deadline) throw new Error(`inputs table shows ${JSON.stringify(grads)}, expected ${expectNames}`);

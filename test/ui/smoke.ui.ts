@@ -9,7 +9,9 @@ import type { DriverOptions, VSCodeDriver } from './driver';
 export const options: DriverOptions = { theme: 'dark' };
 
 export default async function smoke(d: VSCodeDriver): Promise<void> {
-  const file = readdirSync(d.workspace).filter((f) => /\.ts$/.test(f)).sort()[0];
+  const file = readdirSync(d.workspace)
+    .filter((f) => /\.ts$/.test(f))
+    .sort()[0];
   assert.ok(file, 'examples/ has no .ts file to open');
   await d.openFile(file);
   assert.equal(await d.activeFileRelPath(), file);

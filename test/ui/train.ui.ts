@@ -8,14 +8,18 @@ import { type DriverOptions, type VSCodeDriver, sleep, waitFor } from './driver'
 
 export const options: DriverOptions = { theme: 'dark', width: 1500, height: 1000 };
 
-
 /** The visible text of network.ts's editor (whichever group is active), lines in screen order. */
 async function editorText(d: VSCodeDriver): Promise<string> {
   type Line = { style: { top: string }; textContent: string | null };
-  return d.page.locator('.monaco-editor[data-uri$="/network.ts"] .view-lines').first().evaluate((el) =>
-    ([...el.querySelectorAll('.view-line')] as unknown as Line[])
-      .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
-      .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')).join('\n'));
+  return d.page
+    .locator('.monaco-editor[data-uri$="/network.ts"] .view-lines')
+    .first()
+    .evaluate((el) =>
+      ([...el.querySelectorAll('.view-line')] as unknown as Line[])
+        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+        .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '))
+        .join('\n'),
+    );
 }
 
 async function showTrain(d: VSCodeDriver): Promise<void> {
@@ -52,7 +56,10 @@ export default async function train(d: VSCodeDriver): Promise<void> {
   await lr.fill('0.5');
   await lr.press('Enter');
   await frame.locator('[data-action="train-run"]').click();
-  await waitFor('training to finish', async () => (await frame.locator('section.train[data-state="done"]').count()) > 0);
+  await waitFor(
+    'training to finish',
+    async () => (await frame.locator('section.train[data-state="done"]').count()) > 0,
+  );
 
   const done = frame.locator('section.train');
   assert.equal(await done.getAttribute('data-step'), '60');
@@ -65,7 +72,9 @@ export default async function train(d: VSCodeDriver): Promise<void> {
   assert.equal(await frame.locator('[data-train-traj]').count(), 17);
   // the update rule shows numbers that satisfy it
   const rule = frame.locator('[data-train="rule"]');
-  const [u, g, after] = await Promise.all(['data-before', 'data-grad', 'data-after'].map(async (a) => Number(await rule.getAttribute(a))));
+  const [u, g, after] = await Promise.all(
+    ['data-before', 'data-grad', 'data-after'].map(async (a) => Number(await rule.getAttribute(a))),
+  );
   assert.ok(Math.abs(u - 0.5 * g - after) < 1e-12, `${u} − 0.5 × ${g} ≠ ${after}`);
   // the panel (header) now shows the trained loss
   assert.equal(Number(await frame.locator('.target-value').getAttribute('data-value')), finalLoss);

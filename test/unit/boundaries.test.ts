@@ -26,12 +26,17 @@ function files(dir: string): string[] {
   return out;
 }
 
-interface Import { spec: string; typeOnly: boolean; line: number }
+interface Import {
+  spec: string;
+  typeOnly: boolean;
+  line: number;
+}
 
 function imports(file: string): Import[] {
   const text = readFileSync(file, 'utf8');
   const out: Import[] = [];
-  const re = /^\s*(import|export)\s+(type\s+)?(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
+  const re =
+    /^\s*(import|export)\s+(type\s+)?(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
   for (const m of text.matchAll(re)) {
     const spec = m[3] ?? m[4] ?? m[5];
     const line = text.slice(0, m.index).split('\n').length;
@@ -63,8 +68,10 @@ describe('module boundaries', () => {
     for (const f of files('src/parse')) {
       for (const i of imports(f)) {
         const target = resolved(f, i.spec);
-        assert.ok(target === 'ts-morph' || target.startsWith('src/core/') || target.startsWith('src/parse/'),
-          `${rel(f)}:${i.line} imports '${i.spec}'`);
+        assert.ok(
+          target === 'ts-morph' || target.startsWith('src/core/') || target.startsWith('src/parse/'),
+          `${rel(f)}:${i.line} imports '${i.spec}'`,
+        );
       }
     }
   });
@@ -73,17 +80,26 @@ describe('module boundaries', () => {
     const f = join(root, 'src/shared/protocol.ts');
     for (const i of imports(f)) assert.ok(i.typeOnly, `protocol.ts:${i.line} has a runtime import of '${i.spec}'`);
     const code = readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
-    assert.doesNotMatch(code, /^\s*export\s+(const|let|var|function|class|enum)\b/m, 'protocol.ts exports runtime values');
+    assert.doesNotMatch(
+      code,
+      /^\s*export\s+(const|let|var|function|class|enum)\b/m,
+      'protocol.ts exports runtime values',
+    );
   });
 
   it('only webview/toolkit.ts touches the UI toolkit; the webview never imports vscode, ts-morph or host code', () => {
     for (const f of [...files('webview'), ...files('src')]) {
       for (const i of imports(f)) {
-        if (i.spec.startsWith('@vscode/webview-ui-toolkit')) assert.equal(rel(f), 'webview/toolkit.ts', `${rel(f)}:${i.line}`);
+        if (i.spec.startsWith('@vscode/webview-ui-toolkit'))
+          assert.equal(rel(f), 'webview/toolkit.ts', `${rel(f)}:${i.line}`);
         if (rel(f).startsWith('webview/')) {
           const target = resolved(f, i.spec);
-          assert.ok(!['vscode', 'ts-morph'].includes(target) && !target.startsWith('src/host') && !target.startsWith('src/parse'),
-            `${rel(f)}:${i.line} imports '${i.spec}'`);
+          assert.ok(
+            !['vscode', 'ts-morph'].includes(target) &&
+              !target.startsWith('src/host') &&
+              !target.startsWith('src/parse'),
+            `${rel(f)}:${i.line} imports '${i.spec}'`,
+          );
         }
       }
     }

@@ -2,7 +2,14 @@
 import type { ExprNode, ExprProgram, SourceRange } from '../../src/core/expr';
 import type { OpName } from '../../src/core/ops';
 
-const range = (i: number): SourceRange => ({ start: i, end: i + 1, line: 1, column: i + 1, endLine: 1, endColumn: i + 2 });
+const range = (i: number): SourceRange => ({
+  start: i,
+  end: i + 1,
+  line: 1,
+  column: i + 1,
+  endLine: 1,
+  endColumn: i + 2,
+});
 
 export class ProgramBuilder {
   readonly nodes: ExprNode[] = [];
@@ -11,7 +18,15 @@ export class ProgramBuilder {
   input(name: string, value?: number): number {
     const existing = this.inputsByName.get(name);
     if (existing !== undefined) return existing;
-    const id = this.nodes.push({ kind: 'input', name, value, free: value === undefined, label: name, range: range(this.nodes.length) }) - 1;
+    const id =
+      this.nodes.push({
+        kind: 'input',
+        name,
+        value,
+        free: value === undefined,
+        label: name,
+        range: range(this.nodes.length),
+      }) - 1;
     this.inputsByName.set(name, id);
     return id;
   }

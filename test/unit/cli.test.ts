@@ -12,7 +12,14 @@ const ex = (f: string) => join(root, 'examples', f);
 function run(...args: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
-  const code = main(args, { out: (s) => { out += s; }, err: (s) => { err += s; } });
+  const code = main(args, {
+    out: (s) => {
+      out += s;
+    },
+    err: (s) => {
+      err += s;
+    },
+  });
   return { code, out, err };
 }
 
@@ -29,11 +36,19 @@ describe('CLI', () => {
     assert.equal(code, 0);
     const lines = out.split('\n');
     assert.equal(lines[0], 'f = -12');
-    const rows = Object.fromEntries(lines.filter((l) => /^[xyz] /.test(l)).map((l) => {
-      const [name, value, grad, numeric, rel] = l.trim().split(/\s+/);
-      return [name, { value: Number(value), grad: Number(grad), numeric: Number(numeric), rel: Number(rel) }];
-    }));
-    assert.deepEqual(Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, [r.value, r.grad]])), { x: [-2, -4], y: [5, -4], z: [-4, 3] });
+    const rows = Object.fromEntries(
+      lines
+        .filter((l) => /^[xyz] /.test(l))
+        .map((l) => {
+          const [name, value, grad, numeric, rel] = l.trim().split(/\s+/);
+          return [name, { value: Number(value), grad: Number(grad), numeric: Number(numeric), rel: Number(rel) }];
+        }),
+    );
+    assert.deepEqual(Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, [r.value, r.grad]])), {
+      x: [-2, -4],
+      y: [5, -4],
+      z: [-4, 3],
+    });
     for (const r of Object.values(rows)) assert.ok(r.rel < 1e-8 && Math.abs(r.numeric - r.grad) < 1e-6);
     // aligned: each number column is right-aligned under its header
     const header = lines[2];
@@ -53,21 +68,29 @@ describe('CLI', () => {
     assert.ok(Math.abs(r.target.value - 0.7310585786300049) < 1e-15);
     assert.equal(typeof r.target.text, 'string');
     const g = Object.fromEntries(r.inputs.map((i: { name: string; grad: number }) => [i.name, i.grad]));
-    assert.ok(Math.abs(g.w0 - -0.19661193) < 1e-8 && Math.abs(g.x0 - 0.39322387) < 1e-8 && Math.abs(g.w1 - -0.39322387) < 1e-8);
+    assert.ok(
+      Math.abs(g.w0 - -0.19661193) < 1e-8 && Math.abs(g.x0 - 0.39322387) < 1e-8 && Math.abs(g.w1 - -0.39322387) < 1e-8,
+    );
     assert.ok(Math.abs(g.x1 - -0.5898358) < 1e-8 && Math.abs(g.w2 - 0.19661193) < 1e-8);
-    for (const n of r.nodes) for (const k of ['id', 'op', 'label', 'value', 'grad', 'inputs', 'range']) assert.ok(k in n, k);
+    for (const n of r.nodes)
+      for (const k of ['id', 'op', 'label', 'value', 'grad', 'inputs', 'range']) assert.ok(k in n, k);
   });
 
   it('json: fan-out accumulates into one input entry; non-finite numbers are strings', () => {
     const f = tmpFile('const a = 3;\nconst h = a * a;\nconst y = h + a;\nconst z = 0;\nconst w = Math.log(z) * a;\n');
     const r = JSON.parse(run(f, '--name', 'y', '--format', 'json').out);
-    assert.deepEqual(r.inputs.map((i: { name: string }) => i.name), ['a']);
+    assert.deepEqual(
+      r.inputs.map((i: { name: string }) => i.name),
+      ['a'],
+    );
     assert.equal(r.inputs[0].grad, 7);
     const w = run(f, '--name', 'w', '--format', 'json');
     assert.equal(w.code, 0);
     const rw = JSON.parse(w.out);
     assert.equal(rw.target.value, '-Infinity');
-    assert.ok(rw.diagnostics.some((d: { message: string }) => /first appears at Math\.log\(z\) \(5:11\)/.test(d.message)));
+    assert.ok(
+      rw.diagnostics.some((d: { message: string }) => /first appears at Math\.log\(z\) \(5:11\)/.test(d.message)),
+    );
   });
 
   it('dot: a Graphviz digraph with value and gradient on every node', () => {
@@ -84,7 +107,10 @@ describe('CLI', () => {
     const f = tmpFile('const a = 2;\nconst y = a * foo;\n');
     const j = run(f, '--name', 'y', '--format', 'json');
     assert.equal(j.code, 1);
-    assert.deepEqual({ ...JSON.parse(j.out).error, message: undefined }, { message: undefined, line: 2, column: 15, code: 'unknown-name' });
+    assert.deepEqual(
+      { ...JSON.parse(j.out).error, message: undefined },
+      { message: undefined, line: 2, column: 15, code: 'unknown-name' },
+    );
     const t = run(f, '--name', 'y');
     assert.equal(t.code, 1);
     assert.equal(t.out, '');
@@ -114,7 +140,9 @@ describe('CLI', () => {
   it('runs as the package bin from dist/ (built)', function () {
     this.timeout(60_000);
     execFileSync('node', ['scripts/build.mjs'], { cwd: root });
-    const r = spawnSync(join(root, 'dist', 'cli.js'), [ex('simple.ts'), '--name', 'f', '--format', 'json'], { encoding: 'utf8' });
+    const r = spawnSync(join(root, 'dist', 'cli.js'), [ex('simple.ts'), '--name', 'f', '--format', 'json'], {
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).target.value, -12);
   });

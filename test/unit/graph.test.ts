@@ -21,15 +21,19 @@ const close = (a: number, b: number, tol = 1e-12) => Math.abs(a - b) <= tol * Ma
 
 function layoutOf(g: DisplayGraph) {
   return layout({
-    n: g.nodes.length, width: g.nodes.map((d) => d.width), height: g.nodes.map((d) => d.height),
-    from: g.edges.map((e) => e.from), to: g.edges.map((e) => e.to), port: g.edges.map((e) => e.argIndex),
+    n: g.nodes.length,
+    width: g.nodes.map((d) => d.width),
+    height: g.nodes.map((d) => d.height),
+    from: g.edges.map((e) => e.from),
+    to: g.edges.map((e) => e.to),
+    port: g.edges.map((e) => e.argIndex),
   });
 }
 
 /** A chain-free random DAG program with n nodes (like the benchmark's). */
 function randomProgram(n: number, seed = 1) {
   let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   const b = new ProgramBuilder();
   const ids: number[] = [];
   for (let i = 0; i < 8; i++) ids.push(b.input(`x${i}`, rnd() - 0.5));
@@ -69,7 +73,10 @@ describe('graph model: folding helper calls', () => {
     const open = buildDisplay(ev.program, ev.tape, { expanded: new Set([f]) });
     assert.ok(open.nodes.length > folded.nodes.length);
     assert.ok(!open.nodes.some((d) => d.kind === 'folded'));
-    assert.ok(open.nodes.some((d) => d.groups.includes(f)), 'body nodes carry their group');
+    assert.ok(
+      open.nodes.some((d) => d.groups.includes(f)),
+      'body nodes carry their group',
+    );
     const inputs = ev.inputs.map((i) => i.node);
     for (const id of inputs) assert.ok(open.byTapeId[id] >= 0 && folded.byTapeId[id] >= 0);
   });
@@ -86,7 +93,10 @@ describe('graph model: folding helper calls', () => {
       if (d.index === g.root) continue;
       const sum = g.outEdges[d.index].reduce((a, e) => a + nums.contribution[e], 0);
       if (d.kind === 'const') continue; // e.g. ∂(a^2)/∂2 at a < 0 is NaN and flows nowhere
-      assert.ok(close(sum, ev.tape.grad[d.id], 1e-9), `${d.label}: Σ contributions ${sum} vs grad ${ev.tape.grad[d.id]}`);
+      assert.ok(
+        close(sum, ev.tape.grad[d.id], 1e-9),
+        `${d.label}: Σ contributions ${sum} vs grad ${ev.tape.grad[d.id]}`,
+      );
     }
     // Named results show their name (h1 = sigmoid(...)).
     assert.ok(g.nodes.some((d) => d.kind === 'folded' && d.label === 'h1' && d.header.includes('h1')));
@@ -127,7 +137,10 @@ describe('graph model: summary beyond maxNodes', () => {
     const ev = evaluate(b.build(y), {});
     const g = buildDisplay(ev.program, ev.tape);
     assert.equal(g.truncated, false);
-    assert.deepEqual(g.nodes.map((d) => d.id), [x, y]);
+    assert.deepEqual(
+      g.nodes.map((d) => d.id),
+      [x, y],
+    );
   });
 });
 
@@ -182,8 +195,28 @@ describe('graph layout', () => {
 
   it('countCrossings counts inversions between columns', () => {
     const pos = [0, 1, 0, 1];
-    assert.equal(countCrossings([[0, 1], [2, 3]], [[3], [2], [], []], pos), 1);
-    assert.equal(countCrossings([[0, 1], [2, 3]], [[2], [3], [], []], pos), 0);
+    assert.equal(
+      countCrossings(
+        [
+          [0, 1],
+          [2, 3],
+        ],
+        [[3], [2], [], []],
+        pos,
+      ),
+      1,
+    );
+    assert.equal(
+      countCrossings(
+        [
+          [0, 1],
+          [2, 3],
+        ],
+        [[2], [3], [], []],
+        pos,
+      ),
+      0,
+    );
   });
 });
 
@@ -203,16 +236,26 @@ function checkLayout(g: DisplayGraph, L: LayoutResult, what: string) {
     if (L.rank[a] !== L.rank[b]) continue;
     assert.ok(L.y[a] + g.nodes[a].height <= L.y[b] + 1e-9, `${what}: nodes ${a} and ${b} overlap`);
   }
-  for (let r = 1; r < L.ranks; r++) assert.ok(L.colX[r] - (L.colX[r - 1] + L.colW[r - 1]) >= COL_GAP - 1e-9, `${what}: column gap ${r}`);
+  for (let r = 1; r < L.ranks; r++)
+    assert.ok(L.colX[r] - (L.colX[r - 1] + L.colW[r - 1]) >= COL_GAP - 1e-9, `${what}: column gap ${r}`);
   for (const d of g.nodes) {
     const r = L.rank[d.index];
-    assert.ok(L.x[d.index] >= L.colX[r] - 1e-9 && L.x[d.index] + d.width <= L.colX[r] + L.colW[r] + 1e-9, `${what}: node inside its column`);
+    assert.ok(
+      L.x[d.index] >= L.colX[r] - 1e-9 && L.x[d.index] + d.width <= L.colX[r] + L.colW[r] + 1e-9,
+      `${what}: node inside its column`,
+    );
     assert.ok(Number.isFinite(L.y[d.index]) && L.y[d.index] >= -1e-9, `${what}: y`);
   }
 }
 
 describe('graph layout: invariants on the examples and on deep chains', () => {
-  for (const [file, name] of [['simple.ts', 'f'], ['neuron.ts', 'out'], ['neuron.ts', 'out2'], ['network.ts', 'loss'], ['relu.ts', 'y']]) {
+  for (const [file, name] of [
+    ['simple.ts', 'f'],
+    ['neuron.ts', 'out'],
+    ['neuron.ts', 'out2'],
+    ['network.ts', 'loss'],
+    ['relu.ts', 'y'],
+  ]) {
     it(`${file} ${name}: inputs left of their gates, output rightmost, no overlaps`, () => {
       const ev = parseExample(file, name);
       const g = buildDisplay(ev.program, ev.tape);
@@ -250,7 +293,7 @@ describe('graph layout: invariants on the examples and on deep chains', () => {
 });
 
 describe('edge labels', () => {
-  it('curveYAt follows the renderer\'s curve: ends, middle, monotone', () => {
+  it("curveYAt follows the renderer's curve: ends, middle, monotone", () => {
     const pts = [0, 0, 100, 50];
     assert.equal(curveYAt(pts, 0), 0);
     assert.equal(curveYAt(pts, 100), 50);
@@ -260,7 +303,10 @@ describe('edge labels', () => {
   });
 
   it('labels sit in the gap before the gate, never over a node box nor over each other', () => {
-    for (const [file, name] of [['simple.ts', 'f'], ['network.ts', 'loss']]) {
+    for (const [file, name] of [
+      ['simple.ts', 'f'],
+      ['network.ts', 'loss'],
+    ]) {
       const ev = parseExample(file, name);
       const g = buildDisplay(ev.program, ev.tape);
       const L = layoutOf(g);
@@ -269,15 +315,27 @@ describe('edge labels', () => {
         const e = g.edges[ei];
         const nIn = g.inEdges[e.to].length;
         const slot = g.inEdges[e.to].indexOf(ei);
-        return [L.x[e.from] + g.nodes[e.from].width, L.y[e.from] + g.nodes[e.from].height / 2, ...L.bends[ei],
-          L.x[e.to], L.y[e.to] + (g.nodes[e.to].height * (slot + 1)) / (nIn + 1)];
+        return [
+          L.x[e.from] + g.nodes[e.from].width,
+          L.y[e.from] + g.nodes[e.from].height / 2,
+          ...L.bends[ei],
+          L.x[e.to],
+          L.y[e.to] + (g.nodes[e.to].height * (slot + 1)) / (nIn + 1),
+        ];
       };
       const gap = (ei: number) => {
         const r = L.rank[g.edges[ei].to];
         return { left: L.colX[r - 1] + L.colW[r - 1], right: L.colX[r] };
       };
       for (let gate = 0; gate < g.nodes.length; gate++) {
-        const reqs = g.inEdges[gate].map((edge) => ({ edge, variants: [['−0.0282 × (−0.235) = 0.00663'], ['−0.0282 × (−0.235)', '= 0.00663'], ['−0.0282', '× (−0.235)', '= 0.00663']] }));
+        const reqs = g.inEdges[gate].map((edge) => ({
+          edge,
+          variants: [
+            ['−0.0282 × (−0.235) = 0.00663'],
+            ['−0.0282 × (−0.235)', '= 0.00663'],
+            ['−0.0282', '× (−0.235)', '= 0.00663'],
+          ],
+        }));
         if (!reqs.length) continue;
         const placed = placeEdgeLabels(reqs, { boxes, points, gap });
         assert.equal(placed.length, reqs.length);
@@ -287,14 +345,20 @@ describe('edge labels', () => {
             assert.ok(!hit, `${file}: label of edge ${l.edge} covers a node`);
           }
           const { left, right } = gap(l.edge);
-          assert.ok(l.x >= left - 1e-9 && l.x + l.w <= right + 1e-9, `${file}: label inside the gap (${l.x}..${l.x + l.w} in ${left}..${right})`);
+          assert.ok(
+            l.x >= left - 1e-9 && l.x + l.w <= right + 1e-9,
+            `${file}: label inside the gap (${l.x}..${l.x + l.w} in ${left}..${right})`,
+          );
           if (!l.leader) assert.ok(l.ay >= l.y && l.ay <= l.y + l.h, 'no leader: the label covers its edge');
         }
         for (let i = 0; i < placed.length; i++) {
           for (let j = i + 1; j < placed.length; j++) {
             const a = placed[i];
             const b = placed[j];
-            assert.ok(!(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h), 'labels do not overlap');
+            assert.ok(
+              !(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h),
+              'labels do not overlap',
+            );
           }
         }
       }
@@ -305,7 +369,9 @@ describe('edge labels', () => {
     const wide = ['a much longer single line label'];
     const two = ['two', 'lines'];
     const placed = placeEdgeLabels([{ edge: 0, variants: [wide, two] }], {
-      boxes: [], points: () => [0, 0, 100, 0], gap: () => ({ left: 10, right: 90 }),
+      boxes: [],
+      points: () => [0, 0, 100, 0],
+      gap: () => ({ left: 10, right: 90 }),
     });
     assert.deepEqual(placed[0].lines, two);
     assert.ok(labelSize(two).w <= 76);
@@ -334,9 +400,15 @@ describe('backward stepper', () => {
     const g = buildDisplay(ev.program, ev.tape);
     const nums = edgeNumbers(g, ev.tape);
     const steps = buildSteps(g, ev.program, ev.tape, nums, 4);
-    assert.deepEqual(steps.map((s) => s.nodeId), [f, q]);
+    assert.deepEqual(
+      steps.map((s) => s.nodeId),
+      [f, q],
+    );
     assert.match(steps[0].role, /mul switches/);
-    assert.ok(steps[0].lines.some((l) => l.text === '∂/∂q: upstream 1 × local (−4) [b] = −4'), steps[0].text);
+    assert.ok(
+      steps[0].lines.some((l) => l.text === '∂/∂q: upstream 1 × local (−4) [b] = −4'),
+      steps[0].text,
+    );
     assert.ok(steps[0].sums.includes('grad(z) = 3'));
     assert.match(steps[1].role, /add distributes/);
     // Before any step only the output's gradient is known; after step 1, q and z are final.
@@ -359,7 +431,10 @@ describe('backward stepper', () => {
     const g = buildDisplay(ev.program, ev.tape);
     const nums = edgeNumbers(g, ev.tape);
     const steps = buildSteps(g, ev.program, ev.tape, nums, 4);
-    assert.deepEqual(gateOrder(g).map((i) => g.nodes[i].id), [f, c, a]);
+    assert.deepEqual(
+      gateOrder(g).map((i) => g.nodes[i].id),
+      [f, c, a],
+    );
     const all = steps.flatMap((s) => s.sums);
     assert.ok(all.includes('grad(x) so far −1 (1 of 2 uses)'), all.join('\n'));
     assert.ok(all.includes('grad(x) = −1 + 2 = 1 from 2 uses'), all.join('\n'));

@@ -6,8 +6,19 @@ import { evaluate } from '../../src/core';
 import { parseTarget } from '../../src/parse';
 import {
   diffEdit,
-  callLocals, chainTerms, formatNumber, formatFull, hoverMarkdown, hoverNode, inlineItems, inlineLines, mapOffset,
-  mergeByCurrentLine, regexTargets, unmapOffset, STALE_SUFFIX,
+  callLocals,
+  chainTerms,
+  formatNumber,
+  formatFull,
+  hoverMarkdown,
+  hoverNode,
+  inlineItems,
+  inlineLines,
+  mapOffset,
+  mergeByCurrentLine,
+  regexTargets,
+  unmapOffset,
+  STALE_SUFFIX,
 } from '../../src/host/inlineText';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
@@ -56,8 +67,14 @@ describe('inline: which lines show what', () => {
     const lines = inlineLines(ev, both, text);
     const byLine = new Map(lines.map((l) => [l.line, l]));
     const w = byLine.get(lineOf(text, 'const w11 = 0.1'))!;
-    assert.deepEqual(w.items.map((i) => i.label), ['w11', 'w12', 'w13']);
-    assert.match(w.text, /^w11 = 0\.1 {2}∂loss\/∂w11 = −0\.01298 {3}w12 = −0\.4 {2}∂loss\/∂w12 = 0\.02686 {3}w13 = 0\.7/);
+    assert.deepEqual(
+      w.items.map((i) => i.label),
+      ['w11', 'w12', 'w13'],
+    );
+    assert.match(
+      w.text,
+      /^w11 = 0\.1 {2}∂loss\/∂w11 = −0\.01298 {3}w12 = −0\.4 {2}∂loss\/∂w12 = 0\.02686 {3}w13 = 0\.7/,
+    );
     // h1 = sigmoid(...): the call's result on the call's line, named h1.
     assert.match(byLine.get(lineOf(text, 'const h1 ='))!.text, /^h1 = 0\.4354 {2}∂loss\/∂h1 = −0\.1056$/);
     assert.equal(byLine.get(lineOf(text, 'const loss ='))!.text, 'loss = 0.3259  ∂loss/∂loss = 1');
@@ -68,7 +85,10 @@ describe('inline: which lines show what', () => {
   it('relu.ts: each call of a helper on the target line shows its own result', () => {
     const { text, ev } = load('relu.ts', 'y');
     const line = inlineLines(ev, both, text).find((l) => l.line === lineOf(text, 'const y ='))!;
-    assert.deepEqual(line.items.map((i) => i.label), ['y', 'relu(w1 * x + b)', 'relu(w2 * x + b)']);
+    assert.deepEqual(
+      line.items.map((i) => i.label),
+      ['y', 'relu(w1 * x + b)', 'relu(w2 * x + b)'],
+    );
     assert.match(line.text, /relu\(w2 \* x \+ b\) = 0 {2}∂y\/∂relu\(w2 \* x \+ b\) = 1/);
     assert.ok(!inlineLines(ev, both, text).some((l) => l.line === lineOf(text, 'const relu =')));
   });
@@ -77,16 +97,25 @@ describe('inline: which lines show what', () => {
     const { text, ev } = load('simple.ts', 'f');
     const x = lineOf(text, 'const x = -2');
     assert.equal(inlineLines(ev, { show: 'value', precision: 4 }, text).find((l) => l.line === x)!.text, 'x = −2');
-    assert.equal(inlineLines(ev, { show: 'gradient', precision: 4 }, text).find((l) => l.line === x)!.text, '∂f/∂x = −4');
+    assert.equal(
+      inlineLines(ev, { show: 'gradient', precision: 4 }, text).find((l) => l.line === x)!.text,
+      '∂f/∂x = −4',
+    );
     assert.deepEqual(inlineLines(ev, { show: 'off', precision: 4 }, text), []);
   });
 
   it('segments carry the gradient sign for colouring', () => {
     const { text, ev } = load('simple.ts', 'f');
     const z = inlineLines(ev, both, text).find((l) => l.line === lineOf(text, 'const z'))!;
-    assert.deepEqual(z.segments.map((s) => s.role), ['value', 'positive']);
+    assert.deepEqual(
+      z.segments.map((s) => s.role),
+      ['value', 'positive'],
+    );
     const x = inlineLines(ev, both, text).find((l) => l.line === lineOf(text, 'const x'))!;
-    assert.deepEqual(x.segments.map((s) => s.role), ['value', 'negative']);
+    assert.deepEqual(
+      x.segments.map((s) => s.role),
+      ['value', 'negative'],
+    );
   });
 
   it('a multi-line target shows its largest sub-expressions on lines with nothing else', () => {
@@ -101,7 +130,10 @@ describe('inline: which lines show what', () => {
 
 describe('inline: edits', () => {
   it('mapOffset / unmapOffset follow insertions and deletions', () => {
-    const edits = [{ offset: 10, length: 0, inserted: 5 }, { offset: 0, length: 3, inserted: 0 }];
+    const edits = [
+      { offset: 10, length: 0, inserted: 5 },
+      { offset: 0, length: 3, inserted: 0 },
+    ];
     assert.equal(mapOffset(20, edits), 22);
     assert.equal(mapOffset(5, edits), 2);
     assert.equal(mapOffset(1, edits), 0);

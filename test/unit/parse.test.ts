@@ -35,7 +35,8 @@ function check(p: ExprProgram): ExprProgram {
   assert.ok(p.root >= 0 && p.root < p.nodes.length, 'root in range');
   p.nodes.forEach((n, i) => {
     if (n.kind === 'op') {
-      for (const a of n.args) assert.ok(Number.isInteger(a) && a >= 0 && a < i, `node ${i} (${n.label}) arg ${a} not topological`);
+      for (const a of n.args)
+        assert.ok(Number.isInteger(a) && a >= 0 && a < i, `node ${i} (${n.label}) arg ${a} not topological`);
     }
     assert.ok(n.label.length <= 48, `label too long: ${n.label}`);
     assert.ok(n.range.line >= 1 && n.range.column >= 1 && n.range.start <= n.range.end);
@@ -98,13 +99,7 @@ function fails(text: string, req: Omit<ParseRequest, 'text'>, code: ErrorCode, r
 
 // ---------- fixtures ----------
 
-const SIMPLE = [
-  'const x = -2;',
-  'const y = 5;',
-  'const z = -4;',
-  'const f = (x + y) * z;',
-  '',
-].join('\n');
+const SIMPLE = ['const x = -2;', 'const y = 5;', 'const z = -4;', 'const f = (x + y) * z;', ''].join('\n');
 
 const NEURON = [
   'const w0 = 2, x0 = -1;',
@@ -128,7 +123,11 @@ describe('parse: (x + y) * z', () => {
     assert.equal(p.nodes.length, 5);
     assert.deepEqual(
       inputs(p).map((n) => [n.name, n.value, n.free]),
-      [['x', -2, false], ['y', 5, false], ['z', -4, false]],
+      [
+        ['x', -2, false],
+        ['y', 5, false],
+        ['z', -4, false],
+      ],
     );
     const mul = op(p, p.root);
     assert.equal(mul.op, 'mul');
@@ -150,7 +149,10 @@ describe('parse: (x + y) * z', () => {
   it('gives inputs the range of their declaring identifier', () => {
     const p = parse(SIMPLE, { name: 'f' });
     const y = input(p, 'y').node;
-    assert.deepEqual([y.range.line, y.range.column, y.range.start, y.range.end], [2, 7, at(SIMPLE, 'y ='), at(SIMPLE, 'y =') + 1]);
+    assert.deepEqual(
+      [y.range.line, y.range.column, y.range.start, y.range.end],
+      [2, 7, at(SIMPLE, 'y ='), at(SIMPLE, 'y =') + 1],
+    );
     assert.equal(y.label, 'y');
   });
 });
@@ -291,7 +293,13 @@ describe('parse: operators and literals', () => {
     assert.equal(inputs(p).length, 5);
     assert.deepEqual(
       inputs(p).map((n) => [n.name, n.value]),
-      [['w0', 2], ['x0', -1], ['w1', -3], ['x1', -2], ['w2', -3]],
+      [
+        ['w0', 2],
+        ['x0', -1],
+        ['w1', -3],
+        ['x1', -2],
+        ['w2', -3],
+      ],
     );
     const div = op(p, p.root);
     assert.equal(div.op, 'div');
@@ -313,10 +321,17 @@ describe('parse: operators and literals', () => {
   });
 
   it('numeric literal forms, Math constants and transparent wrappers', () => {
-    const text = 'declare const k: number;\nconst r = 1e-3 + 0x10 + 1_000 + Math.PI + (k as number) + <number>k + k! + (k satisfies number) + .5;';
+    const text =
+      'declare const k: number;\nconst r = 1e-3 + 0x10 + 1_000 + Math.PI + (k as number) + <number>k + k! + (k satisfies number) + .5;';
     const p = parse(text, { name: 'r' });
     const consts = p.nodes.filter((n) => n.kind === 'const').map((n) => [n.label, (n as { value: number }).value]);
-    assert.deepEqual(consts, [['1e-3', 0.001], ['0x10', 16], ['1_000', 1000], ['Math.PI', Math.PI], ['.5', 0.5]]);
+    assert.deepEqual(consts, [
+      ['1e-3', 0.001],
+      ['0x10', 16],
+      ['1_000', 1000],
+      ['Math.PI', Math.PI],
+      ['.5', 0.5],
+    ]);
     assert.equal(inputs(p).length, 1, 'k used four times is one input');
     assert.equal(input(p, 'k').node.free, true);
   });
@@ -344,7 +359,10 @@ describe('parse: operators and literals', () => {
   });
 
   it('Math functions with their arities; max()/min() without arguments are constants', () => {
-    const p = parse('const a = 2;\nconst r = Math.max(a, 1, Math.sqrt(a)) + Math.pow(a, 3) + Math.max() + Math.min();', { name: 'r' });
+    const p = parse(
+      'const a = 2;\nconst r = Math.max(a, 1, Math.sqrt(a)) + Math.pow(a, 3) + Math.max() + Math.min();',
+      { name: 'r' },
+    );
     const max = p.nodes.find((n) => n.kind === 'op' && n.op === 'max') as OpNode;
     assert.equal(max.args.length, 3);
     const consts = p.nodes.filter((n) => n.kind === 'const').map((n) => (n as { value: number }).value);
@@ -419,18 +437,26 @@ describe('parse: names', () => {
 
   it('Infinity and NaN are constants', () => {
     const p = parse('const r = 1 / Infinity + NaN;', { name: 'r' });
-    assert.deepEqual(p.nodes.filter((n) => n.kind === 'const').map((n) => n.label), ['1', 'Infinity', 'NaN']);
+    assert.deepEqual(
+      p.nodes.filter((n) => n.kind === 'const').map((n) => n.label),
+      ['1', 'Infinity', 'NaN'],
+    );
   });
 });
 
 describe('parse: const arrays', () => {
-  const ARR = 'const w = [0.5, -2];\nconst W = [\n  [1, 2],\n  [3, -4],\n];\nconst r = w[0] * W[1][1] + w[0] + W[0][1];';
+  const ARR =
+    'const w = [0.5, -2];\nconst W = [\n  [1, 2],\n  [3, -4],\n];\nconst r = w[0] * W[1][1] + w[0] + W[0][1];';
 
   it('element accesses are inputs named by their path, shared between uses', () => {
     const p = parse(ARR, { name: 'r' });
     assert.deepEqual(
       inputs(p).map((n) => [n.name, n.value, n.free]),
-      [['w[0]', 0.5, false], ['W[1][1]', -4, false], ['W[0][1]', 2, false]],
+      [
+        ['w[0]', 0.5, false],
+        ['W[1][1]', -4, false],
+        ['W[0][1]', 2, false],
+      ],
     );
     const el = input(p, 'W[1][1]').node;
     assert.deepEqual([el.range.line, el.range.column], [4, 7]);
@@ -439,9 +465,19 @@ describe('parse: const arrays', () => {
   });
 
   it('rejects non-literal indices, non-const arrays and indices out of range', () => {
-    fails('const w = [1, 2];\nconst i = 0;\nconst r = w[i];', { name: 'r' }, 'unsupported', /non-literal index "w\[i\]" at 3:11/);
+    fails(
+      'const w = [1, 2];\nconst i = 0;\nconst r = w[i];',
+      { name: 'r' },
+      'unsupported',
+      /non-literal index "w\[i\]" at 3:11/,
+    );
     fails('let w = [1, 2];\nconst r = w[0];', { name: 'r' }, 'unsupported', /not a const array literal.*at 2:11/);
-    fails('const w = [1, 2];\nconst r = w[2];', { name: 'r' }, 'unsupported', /Index 2 out of range: 'w' has 2 elements.*at 2:11/);
+    fails(
+      'const w = [1, 2];\nconst r = w[2];',
+      { name: 'r' },
+      'unsupported',
+      /Index 2 out of range: 'w' has 2 elements.*at 2:11/,
+    );
     fails('const w = [[1], [2]];\nconst r = w[1];', { name: 'r' }, 'unsupported', /array 'w\[1\]' used as a number/);
   });
 });
@@ -450,7 +486,13 @@ describe('parse: helper functions', () => {
   it('inlines a helper twice with two frames', () => {
     const p = parse(HELPER, { name: 'out' });
     assert.equal(p.frames.length, 2);
-    assert.deepEqual(p.frames.map((f) => [f.fn, f.parent]), [['sigmoid', -1], ['sigmoid', -1]]);
+    assert.deepEqual(
+      p.frames.map((f) => [f.fn, f.parent]),
+      [
+        ['sigmoid', -1],
+        ['sigmoid', -1],
+      ],
+    );
     assert.deepEqual([p.frames[0].range.line, p.frames[0].range.column], [5, 12]);
     assert.deepEqual([p.frames[1].range.line, p.frames[1].range.column], [6, 13]);
     // First call: sigmoid(a * b) → its argument is the mul created outside the frame.
@@ -485,7 +527,10 @@ describe('parse: helper functions', () => {
       'const r = lin(x) + lin(sq(x), -1);',
     ].join('\n');
     const p = parse(text, { name: 'r' });
-    assert.deepEqual(p.frames.map((f) => f.fn), ['lin', 'sq', 'sq', 'lin', 'sq']);
+    assert.deepEqual(
+      p.frames.map((f) => f.fn),
+      ['lin', 'sq', 'sq', 'lin', 'sq'],
+    );
     // Nested call: sq inside lin has lin's frame as parent.
     assert.equal(p.frames[1].parent, 0);
     assert.equal(p.frames[2].parent, -1);
@@ -503,18 +548,46 @@ describe('parse: helper functions', () => {
   });
 
   it('a helper nested in another helper sees its parameters', () => {
-    const text = 'function outer(a: number) {\n  const inner = (b: number) => a * b;\n  return inner(2) + inner(3);\n}\nconst r = outer(5);';
+    const text =
+      'function outer(a: number) {\n  const inner = (b: number) => a * b;\n  return inner(2) + inner(3);\n}\nconst r = outer(5);';
     const p = parse(text, { name: 'r' });
-    assert.deepEqual(p.frames.map((f) => [f.fn, f.parent]), [['outer', -1], ['inner', 0], ['inner', 0]]);
+    assert.deepEqual(
+      p.frames.map((f) => [f.fn, f.parent]),
+      [
+        ['outer', -1],
+        ['inner', 0],
+        ['inner', 0],
+      ],
+    );
     const a = p.frames[0].args[0];
     for (const i of [1, 2]) assert.equal(op(p, p.frames[i].result).args[0], a);
   });
 
   it('rejects wrong argument counts and unsupported bodies', () => {
-    fails('function f(a: number) { return a; }\nconst r = f(1, 2);', { name: 'r' }, 'unsupported', /'f' expects 1, got 2 in "f\(1, 2\)" at 2:11/);
-    fails('function f(a: number, b = 1) { return a; }\nconst r = f();', { name: 'r' }, 'unsupported', /expects 1 to 2, got 0/);
-    fails('function f(a: number) { let c = a; return c; }\nconst r = f(1);', { name: 'r' }, 'unsupported', /only `const` declarations.*at 1:25/);
-    fails('function f(a: number) { if (a) return 1; return 2; }\nconst r = f(1);', { name: 'r' }, 'unsupported', /at 1:25/);
+    fails(
+      'function f(a: number) { return a; }\nconst r = f(1, 2);',
+      { name: 'r' },
+      'unsupported',
+      /'f' expects 1, got 2 in "f\(1, 2\)" at 2:11/,
+    );
+    fails(
+      'function f(a: number, b = 1) { return a; }\nconst r = f();',
+      { name: 'r' },
+      'unsupported',
+      /expects 1 to 2, got 0/,
+    );
+    fails(
+      'function f(a: number) { let c = a; return c; }\nconst r = f(1);',
+      { name: 'r' },
+      'unsupported',
+      /only `const` declarations.*at 1:25/,
+    );
+    fails(
+      'function f(a: number) { if (a) return 1; return 2; }\nconst r = f(1);',
+      { name: 'r' },
+      'unsupported',
+      /at 1:25/,
+    );
   });
 });
 
@@ -523,19 +596,39 @@ describe('parse: errors', () => {
     ['a string', 'const r = 1 + "abc";', 'unsupported', /^Unsupported syntax: string literal "abc" at 1:15$/],
     ['new', 'const r = 1 + new Foo();', 'unsupported', /'new' expression "new Foo\(\)" at 1:15/],
     ['an assignment', 'let q = 1;\nconst r = (q = 2) * 3;', 'unsupported', /assignment "q = 2" at 2:12/],
-    ['a compound assignment', 'let q = 1;\nconst r = (q += 2) * 3;', 'unsupported', /compound assignment '\+=' "q \+= 2" at 2:12/],
+    [
+      'a compound assignment',
+      'let q = 1;\nconst r = (q += 2) * 3;',
+      'unsupported',
+      /compound assignment '\+=' "q \+= 2" at 2:12/,
+    ],
     ['++', 'let q = 1;\nconst r = q++ * 2;', 'unsupported', /postfix increment '\+\+' "q\+\+" at 2:11/],
     ['a template literal', 'const r = `a${1}` + 1;', 'unsupported', /template literal `a\$\{1\}` at 1:11/],
     ['a property access', 'const o = { v: 1 };\nconst r = o.v * 2;', 'unsupported', /property access "o\.v" at 2:11/],
     ['&&', 'const a = 1;\nconst r = a && 2;', 'unsupported', /logical operator '&&' "a && 2" at 2:11/],
     ['a bitwise operator', 'const r = 1 | 2;', 'unsupported', /bitwise operator '\|' "1 \| 2" at 1:11/],
     ['!', 'const r = !1;', 'unsupported', /logical not '!' "!1" at 1:11/],
-    ['an array used as a number', 'const r = [1, 2];\nconst s = r * 2;', 'unsupported', /array 'r' used as a number: "r" at 2:11/],
-    ['a function used as a value', 'function f() { return 1; }\nconst s = f * 2;', 'unsupported', /function 'f' used as a value: "f" at 2:11/],
+    [
+      'an array used as a number',
+      'const r = [1, 2];\nconst s = r * 2;',
+      'unsupported',
+      /array 'r' used as a number: "r" at 2:11/,
+    ],
+    [
+      'a function used as a value',
+      'function f() { return 1; }\nconst s = f * 2;',
+      'unsupported',
+      /function 'f' used as a value: "f" at 2:11/,
+    ],
     ['this', 'const r = this * 2;', 'unsupported', /'this' "this" at 1:11/],
     ['an unknown call', 'const r = foo(1) + 2;', 'unknown-call', /Unknown function 'foo' in call "foo\(1\)" at 1:11/],
     ['an unknown method call', 'const r = console.log(1);', 'unknown-call', /'console\.log'.*at 1:11/],
-    ['an unknown Math function', 'const r = Math.hypot(1, 2);', 'unknown-call', /Unknown function 'Math\.hypot'.*at 1:11/],
+    [
+      'an unknown Math function',
+      'const r = Math.hypot(1, 2);',
+      'unknown-call',
+      /Unknown function 'Math\.hypot'.*at 1:11/,
+    ],
     ['an unknown name', 'const a = 1;\nconst r = a *\n  foo;', 'unknown-name', /^Unknown name 'foo' at 3:3$/],
   ];
   for (const [what, text, code, re] of cases) {
@@ -565,13 +658,23 @@ describe('parse: errors', () => {
   });
 
   it('a cycle names the chain', () => {
-    fails('const a = b + 1;\nconst b = a * 2;', { name: 'a' }, 'cycle', /^Cycle between declarations: a → b → a \(at 1:7\)$/);
+    fails(
+      'const a = b + 1;\nconst b = a * 2;',
+      { name: 'a' },
+      'cycle',
+      /^Cycle between declarations: a → b → a \(at 1:7\)$/,
+    );
     fails('const a = 1;\nconst s = c;\nconst c = c * a;', { name: 's' }, 'cycle', /c → c \(at 3:7\)/);
     fails('const k = f(1);\nfunction f(a: number) { return a * k; }', { name: 'k' }, 'cycle', /k → f\(\) → k/);
   });
 
   it('recursion names the chain', () => {
-    fails('function f(n: number): number { return n * f(n - 1); }\nconst r = f(3);', { name: 'r' }, 'recursion', /^Recursive call: f → f in "f\(n - 1\)" at 1:44$/);
+    fails(
+      'function f(n: number): number { return n * f(n - 1); }\nconst r = f(3);',
+      { name: 'r' },
+      'recursion',
+      /^Recursive call: f → f in "f\(n - 1\)" at 1:44$/,
+    );
     fails(
       'function f(n: number): number { return g(n) + 1; }\nfunction g(n: number): number { return f(n) * 2; }\nconst r = f(3);',
       { name: 'r' },
@@ -651,7 +754,12 @@ describe('listTargets', () => {
     const list = listTargets(text);
     assert.deepEqual(
       list.map((t) => [t.name, t.text, t.range.line]),
-      [['f', '(x + y) * x', 2], [undefined, 'p * p', 4], ['v', 'f + 1', 8], ['sq', 't * t', 9]],
+      [
+        ['f', '(x + y) * x', 2],
+        [undefined, 'p * p', 4],
+        ['v', 'f + 1', 8],
+        ['sq', 't * t', 9],
+      ],
     );
     // Each range selects the same target again.
     for (const t of list) {
@@ -677,19 +785,42 @@ describe('parse: inputs with the same name', () => {
 
   it('a parameter and a const of the same name are two inputs; the later one is qualified name@line:column', () => {
     const p = parse(TEXT, { line: 4 });
-    assert.deepEqual(inputs(p).map((n) => [n.name, n.free]).sort(), [['w', false], ['x', false], ['x@4:12', true]]);
+    assert.deepEqual(
+      inputs(p)
+        .map((n) => [n.name, n.free])
+        .sort(),
+      [
+        ['w', false],
+        ['x', false],
+        ['x@4:12', true],
+      ],
+    );
     assert.equal(input(p, 'x@4:12').node.label, 'x', 'the label stays the plain name');
     assert.equal(input(p, 'x').node.value, 2);
     // w * x + bias with the parameter x = 3 and bias = 0.5 * 2.
     assert.equal(evaluate(p, { 'x@4:12': 3 }).value, 2.5);
     // The names are stable: the same text gives the same names.
-    assert.deepEqual(inputs(parse(TEXT, { line: 4 })).map((n) => n.name), inputs(p).map((n) => n.name));
+    assert.deepEqual(
+      inputs(parse(TEXT, { line: 4 })).map((n) => n.name),
+      inputs(p).map((n) => n.name),
+    );
   });
 
   it('shadowing declarations and same-named array elements stay apart', () => {
-    const text = 'const a = 1;\nconst w = [3];\nfunction g(t: number) {\n  const a = 2;\n  const w = [4];\n  return a * t + w[0];\n}\nconst r = a + g(a) + w[0];';
+    const text =
+      'const a = 1;\nconst w = [3];\nfunction g(t: number) {\n  const a = 2;\n  const w = [4];\n  return a * t + w[0];\n}\nconst r = a + g(a) + w[0];';
     const p = parse(text, { name: 'r' });
-    assert.deepEqual(inputs(p).map((n) => [n.name, n.value]).sort(), [['a', 1], ['a@4:9', 2], ['w[0]', 3], ['w[0]@5:14', 4]]);
+    assert.deepEqual(
+      inputs(p)
+        .map((n) => [n.name, n.value])
+        .sort(),
+      [
+        ['a', 1],
+        ['a@4:9', 2],
+        ['w[0]', 3],
+        ['w[0]@5:14', 4],
+      ],
+    );
     assert.equal(evaluate(p).value, 1 + (2 * 1 + 4) + 3);
   });
 
@@ -720,14 +851,21 @@ describe('parse: syntax errors in what the target uses', () => {
     assert.equal(parse('const x = 2;\nconst z = -x ** 2;\nconst y = x + 1;', { name: 'y' }).nodes.length, 3);
     // listTargets leaves out exactly the targets that use the broken declaration.
     const list = listTargets('const x = 2;\nconst z = -x ** 2;\nconst y = x + 1;\nconst u = z * 2;');
-    assert.deepEqual(list.map((t) => t.name), ['y']);
+    assert.deepEqual(
+      list.map((t) => t.name),
+      ['y'],
+    );
   });
 });
 
 describe('parse: helper arguments', () => {
   it('a default before a required parameter: every argument up to the last required one is needed', () => {
-    fails('function f(a = 1, b) { return a + b }\nconst y = f();', { name: 'y' }, 'unsupported',
-      /'f' expects 2, got 0 \(missing 'b'\) in "f\(\)" at 2:11/);
+    fails(
+      'function f(a = 1, b) { return a + b }\nconst y = f();',
+      { name: 'y' },
+      'unsupported',
+      /'f' expects 2, got 0 \(missing 'b'\) in "f\(\)" at 2:11/,
+    );
     fails('function f(a = 1, b) { return a + b }\nconst y = f(1);', { name: 'y' }, 'unsupported', /missing 'b'/);
     const p = parse('function f(a = 1, b) { return a + b }\nconst y = f(1, 2);', { name: 'y' });
     assert.equal(evaluate(p).value, 3);
@@ -736,15 +874,25 @@ describe('parse: helper arguments', () => {
   });
 
   it('a missing optional parameter without a default is an error naming it', () => {
-    fails('function f(x: number, y?: number) { return x + y! }\nconst z = f(1);', { name: 'z' }, 'unsupported',
-      /missing 'y', an optional parameter without a default value/);
-    assert.equal(evaluate(parse('function f(x: number, y?: number) { return x + y! }\nconst z = f(1, 2);', { name: 'z' })).value, 3);
+    fails(
+      'function f(x: number, y?: number) { return x + y! }\nconst z = f(1);',
+      { name: 'z' },
+      'unsupported',
+      /missing 'y', an optional parameter without a default value/,
+    );
+    assert.equal(
+      evaluate(parse('function f(x: number, y?: number) { return x + y! }\nconst z = f(1, 2);', { name: 'z' })).value,
+      3,
+    );
   });
 });
 
 describe('parse: nesting too deep for the TypeScript parser', () => {
   const deep: Array<[string, string]> = [
-    ['1,000 nested calls', 'function f(x: number) { return x; }\nconst y = ' + 'f('.repeat(1000) + '1' + ')'.repeat(1000) + ';'],
+    [
+      '1,000 nested calls',
+      'function f(x: number) { return x; }\nconst y = ' + 'f('.repeat(1000) + '1' + ')'.repeat(1000) + ';',
+    ],
     ['3,000 nested -(', 'const y = ' + '-('.repeat(3000) + '1' + ')'.repeat(3000) + ';'],
     ['5,000 parentheses', 'const y = ' + '('.repeat(5000) + '1' + ')'.repeat(5000) + ';'],
     ['a 20,000-term x ** x ** …', 'const x = 1;\nconst y = ' + Array(20000).fill('x').join(' ** ') + ';'],
@@ -756,7 +904,12 @@ describe('parse: nesting too deep for the TypeScript parser', () => {
       fails(text, { name: 'y' }, 'unsupported', new RegExp(`^Expression nested too deeply to parse .* at ${line}:7$`));
       fails(text, { line }, 'unsupported', new RegExp(`nested too deeply .* at ${line}:1$`));
       const pos = text.indexOf('y =');
-      fails(text, { selection: { start: pos, end: pos } }, 'unsupported', new RegExp(`nested too deeply .* at ${line}:7$`));
+      fails(
+        text,
+        { selection: { start: pos, end: pos } },
+        'unsupported',
+        new RegExp(`nested too deeply .* at ${line}:7$`),
+      );
       assert.deepEqual(listTargets(text), []);
       assert.equal(evaluate(parse('const a = 2;\nconst y = a * 3;', { name: 'y' })).value, 6);
       assert.equal(listTargets('const a = 2;\nconst y = a * 3;').length, 1);
@@ -828,7 +981,10 @@ describe('parse: a leading byte order mark', () => {
       assert.equal(caught.start, TEXT.indexOf('q;'));
       const p = parse(TEXT, { name: 'v' });
       const x = input(p, 'x').node;
-      assert.deepEqual([x.range.start, x.range.end, x.range.line, x.range.column], [TEXT.indexOf('x'), TEXT.indexOf('x') + 1, 1, 7]);
+      assert.deepEqual(
+        [x.range.start, x.range.end, x.range.line, x.range.column],
+        [TEXT.indexOf('x'), TEXT.indexOf('x') + 1, 1, 7],
+      );
       assert.equal(p.target.range.start, TEXT.indexOf('x * 3'));
     }
   });
@@ -848,7 +1004,17 @@ describe('parse: a leading byte order mark', () => {
 describe('parse: Infinity and NaN declarations', () => {
   it('`const b = Infinity` / `-Infinity` / `NaN` are named inputs like numeric literals', () => {
     const p = parse('const b = Infinity; const c = -Infinity; const n = NaN; const y = b + c + n;', { name: 'y' });
-    assert.deepEqual(inputs(p).map((n) => [n.name, n.value]), [['b', Infinity], ['c', -Infinity], ['n', NaN]]);
-    assert.deepEqual(listTargets('const b = Infinity;\nconst y = b * 2;').map((t) => t.name), ['y']);
+    assert.deepEqual(
+      inputs(p).map((n) => [n.name, n.value]),
+      [
+        ['b', Infinity],
+        ['c', -Infinity],
+        ['n', NaN],
+      ],
+    );
+    assert.deepEqual(
+      listTargets('const b = Infinity;\nconst y = b * 2;').map((t) => t.name),
+      ['y'],
+    );
   });
 });

@@ -4,7 +4,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTarget } from '../../src/parse';
-import { createTrainer, defaultParams, isDataName, runTraining, trainingReport, trainingTable } from '../../src/core/train';
+import {
+  createTrainer,
+  defaultParams,
+  isDataName,
+  runTraining,
+  trainingReport,
+  trainingTable,
+} from '../../src/core/train';
 import { main } from '../../src/cli/main';
 import { ProgramBuilder } from './builder';
 
@@ -43,8 +50,28 @@ describe('train: gradient descent on the 2-3-2 sigmoid network', () => {
   const start = trainer0.values();
 
   it('trains the weights and biases, not the data x1, x2 or the targets t1, t2, by default', () => {
-    assert.deepEqual([...trainer0.params].sort(), ['b11', 'b12', 'b13', 'b21', 'b22', 'u11', 'u12', 'u21', 'u22', 'u31', 'u32',
-      'w11', 'w12', 'w13', 'w21', 'w22', 'w23'].sort());
+    assert.deepEqual(
+      [...trainer0.params].sort(),
+      [
+        'b11',
+        'b12',
+        'b13',
+        'b21',
+        'b22',
+        'u11',
+        'u12',
+        'u21',
+        'u22',
+        'u31',
+        'u32',
+        'w11',
+        'w12',
+        'w13',
+        'w21',
+        'w22',
+        'w23',
+      ].sort(),
+    );
     assert.deepEqual(Object.keys(start).filter(isDataName).sort(), ['t1', 't2', 'x1', 'x2']);
   });
 
@@ -89,7 +116,8 @@ describe('train: gradient descent on the 2-3-2 sigmoid network', () => {
   it('the loss decreases monotonically over 50 steps at η = 0.5', () => {
     const run = runTraining(program, {}, { steps: 50, lr: 0.5 });
     assert.equal(run.losses.length, 51);
-    for (let s = 1; s < run.losses.length; s++) assert.ok(run.losses[s] < run.losses[s - 1], `loss went up at step ${s}`);
+    for (let s = 1; s < run.losses.length; s++)
+      assert.ok(run.losses[s] < run.losses[s - 1], `loss went up at step ${s}`);
     assert.ok(run.losses[50] < run.losses[0] / 3, `${run.losses[0]} → ${run.losses[50]}`);
     assert.equal(run.trajectories.u11.length, 51);
     assert.equal(run.trajectories.u11[50], run.final.u11);
@@ -120,8 +148,10 @@ describe('train: gradient descent on the 2-3-2 sigmoid network', () => {
 
 describe('train: data/target pre-marking', () => {
   it('marks x…, t… and input/target/label names', () => {
-    for (const n of ['x', 'x1', 'x_2', 'xIn', 'x[0]', 't', 't2', 'target', 'targets', 'label', 'inputs[1]']) assert.ok(isDataName(n), n);
-    for (const n of ['w', 'w11', 'u[0]', 'b', 'bias', 'theta', 'tau', 'xi', 'temp', 'scale']) assert.ok(!isDataName(n), n);
+    for (const n of ['x', 'x1', 'x_2', 'xIn', 'x[0]', 't', 't2', 'target', 'targets', 'label', 'inputs[1]'])
+      assert.ok(isDataName(n), n);
+    for (const n of ['w', 'w11', 'u[0]', 'b', 'bias', 'theta', 'tau', 'xi', 'temp', 'scale'])
+      assert.ok(!isDataName(n), n);
   });
   it('falls back to every input when all look like data', () => {
     assert.deepEqual(defaultParams(['x', 't']), ['x', 't']);
@@ -133,7 +163,16 @@ describe('train: CLI', () => {
   const run = (...args: string[]) => {
     let out = '';
     let err = '';
-    const code = main(args, { out: (s) => { out += s; return true; }, err: (s) => { err += s; return true; } });
+    const code = main(args, {
+      out: (s) => {
+        out += s;
+        return true;
+      },
+      err: (s) => {
+        err += s;
+        return true;
+      },
+    });
     return { code, out, err };
   };
 
@@ -141,7 +180,10 @@ describe('train: CLI', () => {
     const r = run(NETWORK, '--name', 'loss', '--train', '5', '--lr', '0.5');
     assert.equal(r.code, 0, r.err);
     const steps = [...r.out.matchAll(/^\s+(\d+)\s+([\d.e-]+)$/gm)].map((m) => [Number(m[1]), Number(m[2])]);
-    assert.deepEqual(steps.map((s) => s[0]), [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      steps.map((s) => s[0]),
+      [0, 1, 2, 3, 4, 5],
+    );
     for (let k = 1; k < steps.length; k++) assert.ok(steps[k][1] < steps[k - 1][1]);
     assert.match(r.out, /final parameters:/);
     assert.match(r.out, /^\s+u11\s+[-\d.]+\s+\(was 0\.5\)$/m);

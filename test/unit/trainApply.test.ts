@@ -53,16 +53,24 @@ describe('apply to source: edits', () => {
   });
 
   it('type annotations, `as number`, parentheses, exponents, separators and no semicolons', () => {
-    const text = 'const a: number = 1e-3\nconst b = (2) as number;\nconst c = -(0.5);\nconst d = 1_000;\nconst e = (-0.25);\nconst f = a * b * c * d * e\n';
+    const text =
+      'const a: number = 1e-3\nconst b = (2) as number;\nconst c = -(0.5);\nconst d = 1_000;\nconst e = (-0.25);\nconst f = a * b * c * d * e\n';
     const r = apply(text, 'f', { a: 0.002, b: 3, c: 0.75, d: 999.5, e: -0.5 });
-    assert.equal(r.text, 'const a: number = 0.002\nconst b = (3) as number;\nconst c = 0.75;\nconst d = 999.5;\nconst e = (-0.5);\nconst f = a * b * c * d * e\n');
+    assert.equal(
+      r.text,
+      'const a: number = 0.002\nconst b = (3) as number;\nconst c = 0.75;\nconst d = 999.5;\nconst e = (-0.5);\nconst f = a * b * c * d * e\n',
+    );
   });
 
   it('free inputs (parameters, let) are reported, not written; unknown names ignored; equal values unchanged', () => {
-    const text = 'let k = 2;\nconst a = 0.5;\nconst b = 3;\nfunction g(x: number) { return x * a * k * b; }\nconst f = g(4);';
+    const text =
+      'let k = 2;\nconst a = 0.5;\nconst b = 3;\nfunction g(x: number) { return x * a * k * b; }\nconst f = g(4);';
     const r = apply(text, 'f', { a: 0.75, k: 5, b: 3, nope: 1 });
     assert.equal(r.text, text.replace('const a = 0.5', 'const a = 0.75'));
-    assert.deepEqual(r.skipped.map((s) => s.name), ['k']);
+    assert.deepEqual(
+      r.skipped.map((s) => s.name),
+      ['k'],
+    );
     assert.deepEqual(r.unchanged, ['b']);
   });
 
@@ -97,7 +105,10 @@ describe('apply to source: edits', () => {
       if (node.kind !== 'input') continue;
       const expected = run.final[node.name];
       if (expected === undefined) continue;
-      assert.ok(Math.abs(node.value! - expected) <= 1e-8 * Math.max(1, Math.abs(expected)), `${node.name}: ${node.value} vs ${expected}`);
+      assert.ok(
+        Math.abs(node.value! - expected) <= 1e-8 * Math.max(1, Math.abs(expected)),
+        `${node.name}: ${node.value} vs ${expected}`,
+      );
     }
   });
 });

@@ -6,14 +6,25 @@ describe('host: messages from the webview are validated', () => {
     for (const name of ['x', 'θ', 'Δw', 'w_1', '$a', 'W[1][2]', 'x@4:12', 'f.x']) {
       assert.ok(validateMessage({ type: 'valuesChanged', values: { [name]: 1 } }), name);
     }
-    assert.deepEqual(validateMessage({ type: 'valuesChanged', values: { x: NaN } }), { type: 'valuesChanged', values: { x: NaN } });
+    assert.deepEqual(validateMessage({ type: 'valuesChanged', values: { x: NaN } }), {
+      type: 'valuesChanged',
+      values: { x: NaN },
+    });
   });
   it('rejects malformed messages', () => {
-    for (const bad of [null, 42, 'ready', {}, { type: 'nope' }, { type: 'valuesChanged', values: { x: '1' } },
-      { type: 'valuesChanged', values: { 'a b': 1 } }, { type: 'valuesChanged', values: { '__proto__]': 1 } },
+    for (const bad of [
+      null,
+      42,
+      'ready',
+      {},
+      { type: 'nope' },
+      { type: 'valuesChanged', values: { x: '1' } },
+      { type: 'valuesChanged', values: { 'a b': 1 } },
+      { type: 'valuesChanged', values: { '__proto__]': 1 } },
       { type: 'reveal', range: { start: 5, end: 1, line: 1, column: 1, endLine: 1, endColumn: 1 } },
       { type: 'export', format: 'exe', content: '', suggestedName: 'a.exe' },
-      { type: 'export', format: 'svg', content: '', suggestedName: '../../etc/passwd' }]) {
+      { type: 'export', format: 'svg', content: '', suggestedName: '../../etc/passwd' },
+    ]) {
       assert.equal(validateMessage(bad), undefined, JSON.stringify(bad));
     }
   });

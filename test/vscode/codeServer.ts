@@ -13,8 +13,13 @@ export const CODE_SERVER_VERSION = '4.100.3';
 export const VSCODE_VERSION = '1.100.3';
 export const CHROMIUM_PATH = process.env.GRADIENT_LENS_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
 ];
 
 /** The repository root: the nearest ancestor with our package.json (works from test/** and dist/test/**). */
@@ -31,7 +36,8 @@ export function repoRoot(start: string = __dirname): string {
 
 /** code-server's entry point inside the provisioned cache (see scripts/provision-vscode.mjs). */
 export function codeServerEntry(root = repoRoot()): string {
-  const dir = process.env.GRADIENT_LENS_CODE_SERVER_DIR ?? join(root, '.vscode-test', `code-server-${CODE_SERVER_VERSION}`);
+  const dir =
+    process.env.GRADIENT_LENS_CODE_SERVER_DIR ?? join(root, '.vscode-test', `code-server-${CODE_SERVER_VERSION}`);
   const entry = join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   if (!existsSync(join(dir, '.provisioned')) || !existsSync(entry)) {
     throw new Error(`code-server ${CODE_SERVER_VERSION} is not provisioned in ${dir}; run: npm run provision`);
@@ -138,7 +144,11 @@ export function writeUserSettings(userDataDir: string, settings: Record<string, 
   const file = join(dir, 'settings.json');
   let existing: Record<string, unknown> = {};
   if (existsSync(file)) {
-    try { existing = JSON.parse(readFileSync(file, 'utf8')); } catch { /* replace invalid file */ }
+    try {
+      existing = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      /* replace invalid file */
+    }
   }
   writeFileSync(file, JSON.stringify({ ...QUIET_SETTINGS, ...existing, ...settings }, null, 2));
 }
@@ -154,24 +164,41 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   mkdirSync(userDataDir, { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   writeUserSettings(userDataDir, opts.settings);
-  const port = opts.port ?? await freePort();
+  const port = opts.port ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
   const logFile = join(tmp, 'code-server.log');
   const logStream = createWriteStream(logFile);
   let logText = '';
 
   const args = [
-    entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--config', join(tmp, 'config.yaml'),
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--disable-getting-started-override', '--ignore-last-opened',
-    '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
+    entry,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--config',
+    join(tmp, 'config.yaml'),
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     opts.workspace,
   ];
   const proc = spawn(process.execPath, args, {
     cwd: opts.workspace,
     // EXTENSIONS_GALLERY={} disables the (unreachable) open-vsx gallery instead of logging ENOTFOUND.
-    env: { ...process.env, EXTENSIONS_GALLERY: '{}', ...opts.env, XDG_CONFIG_HOME: join(tmp, 'xdg-config'), XDG_DATA_HOME: join(tmp, 'xdg-data') },
+    env: {
+      ...process.env,
+      EXTENSIONS_GALLERY: '{}',
+      ...opts.env,
+      XDG_CONFIG_HOME: join(tmp, 'xdg-config'),
+      XDG_DATA_HOME: join(tmp, 'xdg-data'),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // own process group, so stop() can end the server and its extension hosts together
   });
@@ -182,20 +209,33 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   };
   proc.stdout!.on('data', onData);
   proc.stderr!.on('data', onData);
-  const exited = new Promise<number | string>((res) => proc.on('exit', (code, signal) => res(code ?? signal ?? 'unknown')));
+  const exited = new Promise<number | string>((res) =>
+    proc.on('exit', (code, signal) => res(code ?? signal ?? 'unknown')),
+  );
   let alive = true;
-  void exited.then(() => { alive = false; });
+  void exited.then(() => {
+    alive = false;
+  });
 
   let stopped: Promise<void> | undefined;
   const server: CodeServer = {
-    port, origin, tmp, userDataDir, extensionsDir, logFile, process: proc, exited,
+    port,
+    origin,
+    tmp,
+    userDataDir,
+    extensionsDir,
+    logFile,
+    process: proc,
+    exited,
     remoteUri: (p) => `vscode-remote://127.0.0.1:${port}${resolve(p)}`,
     workbenchUrl(payload) {
       const q = new URLSearchParams({ folder: resolve(opts.workspace) });
       const entries: [string, string][] = [];
       const devPaths = payload?.extensionDevelopmentPath;
-      for (const p of Array.isArray(devPaths) ? devPaths : devPaths ? [devPaths] : []) entries.push(['extensionDevelopmentPath', server.remoteUri(p)]);
-      if (payload?.extensionTestsPath) entries.push(['extensionTestsPath', server.remoteUri(payload.extensionTestsPath)]);
+      for (const p of Array.isArray(devPaths) ? devPaths : devPaths ? [devPaths] : [])
+        entries.push(['extensionDevelopmentPath', server.remoteUri(p)]);
+      if (payload?.extensionTestsPath)
+        entries.push(['extensionTestsPath', server.remoteUri(payload.extensionTestsPath)]);
       if (entries.length) q.set('payload', JSON.stringify([...entries, ['skipWelcome', 'true']]));
       return `${origin}/?${q.toString()}`;
     },
@@ -203,12 +243,26 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     stop() {
       stopped ??= (async () => {
         if (alive && proc.pid) {
-          try { process.kill(-proc.pid, 'SIGTERM'); } catch { /* gone */ }
-          const t = setTimeout(() => { try { process.kill(-proc.pid!, 'SIGKILL'); } catch { /* gone */ } }, 3000);
+          try {
+            process.kill(-proc.pid, 'SIGTERM');
+          } catch {
+            /* gone */
+          }
+          const t = setTimeout(() => {
+            try {
+              process.kill(-proc.pid!, 'SIGKILL');
+            } catch {
+              /* gone */
+            }
+          }, 3000);
           await exited;
           clearTimeout(t);
           // The extension host / pty host may outlive the server briefly: end the rest of the group.
-          try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* gone */ }
+          try {
+            process.kill(-proc.pid, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
         }
         logStream.end();
         if (!opts.keepTemp) rmSync(tmp, { recursive: true, force: true });
@@ -228,7 +282,9 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     try {
       const r = await fetch(`${origin}/healthz`);
       if (r.ok) break;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     if (Date.now() > deadline) {
       const tail = server.logTail();
       await server.stop();
@@ -247,7 +303,9 @@ export interface BrowserSession {
 }
 
 /** Launches headless Chromium (Debian's) with one page of the given viewport size. */
-export async function launchBrowser(opts: { width?: number; height?: number; headless?: boolean } = {}): Promise<BrowserSession> {
+export async function launchBrowser(
+  opts: { width?: number; height?: number; headless?: boolean } = {},
+): Promise<BrowserSession> {
   if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} not found; run: npm run provision`);
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
@@ -259,7 +317,9 @@ export async function launchBrowser(opts: { width?: number; height?: number; hea
     const page = await context.newPage();
     let closed: Promise<void> | undefined;
     return {
-      browser, context, page,
+      browser,
+      context,
+      page,
       close: () => (closed ??= browser.close().catch(() => undefined)),
     };
   } catch (err) {

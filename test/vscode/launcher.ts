@@ -28,7 +28,8 @@ export function parseArgs(argv: string[]): LaunchArgs {
     const a = argv[i];
     const m = /^--([^=]+)(?:=(.*))?$/s.exec(a);
     if (!m) {
-      if (out.workspace === undefined) out.workspace = resolve(a); else out.ignored.push(a);
+      if (out.workspace === undefined) out.workspace = resolve(a);
+      else out.ignored.push(a);
       continue;
     }
     const [, name, inline] = m;
@@ -36,11 +37,24 @@ export function parseArgs(argv: string[]): LaunchArgs {
     // Known options also accept the "--name value" form.
     const value = () => inline ?? (known.includes(name) && i + 1 < argv.length ? argv[++i] : undefined);
     switch (name) {
-      case 'extensionDevelopmentPath': { const v = value(); if (v) out.extensionDevelopmentPath.push(resolve(v)); break; }
-      case 'extensionTestsPath': { const v = value(); if (v) out.extensionTestsPath = resolve(v); break; }
-      case 'user-data-dir': out.userDataDir = value(); break;
-      case 'extensions-dir': out.extensionsDir = value(); break;
-      default: out.ignored.push(a);
+      case 'extensionDevelopmentPath': {
+        const v = value();
+        if (v) out.extensionDevelopmentPath.push(resolve(v));
+        break;
+      }
+      case 'extensionTestsPath': {
+        const v = value();
+        if (v) out.extensionTestsPath = resolve(v);
+        break;
+      }
+      case 'user-data-dir':
+        out.userDataDir = value();
+        break;
+      case 'extensions-dir':
+        out.extensionsDir = value();
+        break;
+      default:
+        out.ignored.push(a);
     }
   }
   return out;
@@ -48,8 +62,13 @@ export function parseArgs(argv: string[]): LaunchArgs {
 
 /** Workbench chatter forwarded through codeAutomationLog; shown only with GRADIENT_LENS_VERBOSE=1. */
 const WORKBENCH_NOISE = [
-  /^Resolv(ing|ed) connection token/, /^Creating a socket \(/, /^Updating additional builtin extensions cache/,
-  /^\[Service Worker\]/, /^ChatSessionStore:/, /getaddrinfo ENOTFOUND/, /^Started local extension host/,
+  /^Resolv(ing|ed) connection token/,
+  /^Creating a socket \(/,
+  /^Updating additional builtin extensions cache/,
+  /^\[Service Worker\]/,
+  /^ChatSessionStore:/,
+  /getaddrinfo ENOTFOUND/,
+  /^Started local extension host/,
   /^Ignoring fetching additional builtin extensions/,
 ];
 
@@ -72,7 +91,8 @@ async function main(): Promise<number> {
   if (args.userDataDir) {
     const parent = resolve(args.userDataDir);
     mkdirSync(parent, { recursive: true });
-    for (const old of readdirSync(parent)) if (old.startsWith('code-server-run-')) rmSync(join(parent, old), { recursive: true, force: true });
+    for (const old of readdirSync(parent))
+      if (old.startsWith('code-server-run-')) rmSync(join(parent, old), { recursive: true, force: true });
     userDataDir = join(parent, `code-server-run-${process.pid}`);
   }
   const keepTemp = process.env.GRADIENT_LENS_KEEP_TMP === '1';
@@ -99,18 +119,27 @@ async function main(): Promise<number> {
       timer = setTimeout(() => rejectExit(new Error(`tests did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
       void (async () => {
         server = await startCodeServer({
-          workspace, userDataDir, keepTemp, verbose,
+          workspace,
+          userDataDir,
+          keepTemp,
+          verbose,
           extensionsDir: args.extensionsDir ? resolve(args.extensionsDir) : undefined,
         });
-        log(`code-server ready on ${server.origin} after ${((Date.now() - started) / 1000).toFixed(1)}s (workspace ${workspace})`);
-        void server.exited.then((code) => rejectExit(new Error(`code-server exited (${code}) before the tests finished:\n${server!.logTail()}`)));
+        log(
+          `code-server ready on ${server.origin} after ${((Date.now() - started) / 1000).toFixed(1)}s (workspace ${workspace})`,
+        );
+        void server.exited.then((code) =>
+          rejectExit(new Error(`code-server exited (${code}) before the tests finished:\n${server!.logTail()}`)),
+        );
 
         session = await launchBrowser();
         const { page, browser } = session;
         browser.on('disconnected', () => rejectExit(new Error('the browser disconnected before the tests finished')));
         page.on('crash', () => rejectExit(new Error('the workbench page crashed')));
         if (verbose) page.on('console', (m) => log(`browser ${m.type()}: ${m.text()}`));
-        page.on('pageerror', (e) => { if (verbose) log(`page error: ${e.message}`); });
+        page.on('pageerror', (e) => {
+          if (verbose) log(`page error: ${e.message}`);
+        });
 
         // The workbench calls these when it is opened with extensionTestsPath in the payload.
         await page.exposeFunction('codeAutomationLog', (type: string, logArgs: unknown[]) => {
@@ -122,7 +151,10 @@ async function main(): Promise<number> {
         await page.exposeFunction('codeAutomationExit', (code: number) => {
           resolveExit(typeof code === 'number' ? code : 1);
         });
-        const url = server.workbenchUrl({ extensionDevelopmentPath: args.extensionDevelopmentPath, extensionTestsPath: args.extensionTestsPath });
+        const url = server.workbenchUrl({
+          extensionDevelopmentPath: args.extensionDevelopmentPath,
+          extensionTestsPath: args.extensionTestsPath,
+        });
         if (verbose) log(`opening ${url}`);
         await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
       })().catch(rejectExit);
@@ -143,6 +175,9 @@ async function main(): Promise<number> {
 if (require.main === module) {
   main().then(
     (code) => process.exit(code),
-    (err) => { log(String(err?.stack ?? err)); process.exit(1); },
+    (err) => {
+      log(String(err?.stack ?? err));
+      process.exit(1);
+    },
   );
 }

@@ -47,7 +47,8 @@ export function gradStyle(g: number, maxAbs: number): GradStyle {
   const sign = gradSign(g);
   const t = magnitude(g, maxAbs);
   const mix = sign === 'zero' ? 0 : sign === 'nonfinite' ? MAX_MIX : Math.round(MIN_MIX + (MAX_MIX - MIN_MIX) * t);
-  const varName = sign === 'pos' ? '--gl-pos' : sign === 'neg' ? '--gl-neg' : sign === 'nonfinite' ? '--gl-bad' : '--gl-zero';
+  const varName =
+    sign === 'pos' ? '--gl-pos' : sign === 'neg' ? '--gl-neg' : sign === 'nonfinite' ? '--gl-bad' : '--gl-zero';
   const fill = sign === 'zero' ? 'var(--gl-node-bg)' : `color-mix(in srgb, var(${varName}) ${mix}%, var(--gl-node-bg))`;
   const glyph = sign === 'pos' ? '▲' : sign === 'neg' ? '▼' : sign === 'zero' ? '○' : '⚠';
   const words = sign === 'pos' ? 'positive' : sign === 'neg' ? 'negative' : sign === 'zero' ? 'zero' : 'not finite';

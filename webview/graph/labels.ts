@@ -9,7 +9,12 @@
  * it to its edge.
  */
 
-export interface Box { x: number; y: number; w: number; h: number }
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 export interface LabelRequest {
   edge: number;
@@ -73,7 +78,8 @@ export function curveYAt(points: ArrayLike<number>, x: number): number {
     for (let k = 0; k < 30; k++) {
       const t = (lo + hi) / 2;
       const xt = px + (qx - px) * (1.5 * t * (1 - t) + t * t * t);
-      if (xt < x) lo = t; else hi = t;
+      if (xt < x) lo = t;
+      else hi = t;
     }
     const t = (lo + hi) / 2;
     return py + (qy - py) * (3 * t * t - 2 * t * t * t);
@@ -92,8 +98,15 @@ export function placeEdgeLabels(requests: LabelRequest[], geo: LabelGeometry): P
     let size = labelSize(lines);
     for (const v of r.variants) {
       const s = labelSize(v);
-      if (s.w <= room) { lines = v; size = s; break; }
-      if (s.w < size.w) { lines = v; size = s; }
+      if (s.w <= room) {
+        lines = v;
+        size = s;
+        break;
+      }
+      if (s.w < size.w) {
+        lines = v;
+        size = s;
+      }
     }
     const ax = (left + right) / 2;
     const ay = curveYAt(geo.points(r.edge), ax);
@@ -114,8 +127,14 @@ export function placeEdgeLabels(requests: LabelRequest[], geo: LabelGeometry): P
     let y = y0;
     for (let d = 0; d < 4000; d += 3) {
       // Prefer below for ties (the first label went above or on its edge).
-      if (free(y0 + d)) { y = y0 + d; break; }
-      if (free(y0 - d)) { y = y0 - d; break; }
+      if (free(y0 + d)) {
+        y = y0 + d;
+        break;
+      }
+      if (free(y0 - d)) {
+        y = y0 - d;
+        break;
+      }
     }
     const leader = !(l.ay >= y && l.ay <= y + l.h);
     placed.push({ edge: l.edge, lines: l.lines, x, y, w: l.w, h: l.h, ax: l.ax, ay: l.ay, leader });

@@ -131,8 +131,9 @@ export function* layoutSteps(g: LayoutInput, opts: LayoutOptions = {}): Generato
   const aTo: number[] = [];
   const aPort: number[] = [];
   // Process short long-edges first, so the budget goes to the most edges.
-  const order = Array.from({ length: m }, (_, e) => e).sort((p, q) =>
-    (rank[g.to[p]] - rank[g.from[p]]) - (rank[g.to[q]] - rank[g.from[q]]));
+  const order = Array.from({ length: m }, (_, e) => e).sort(
+    (p, q) => rank[g.to[p]] - rank[g.from[p]] - (rank[g.to[q]] - rank[g.from[q]]),
+  );
   const direct = new Uint8Array(m);
   for (const e of order) {
     const a = g.from[e];
@@ -140,8 +141,13 @@ export function* layoutSteps(g: LayoutInput, opts: LayoutOptions = {}): Generato
     const span = rank[b] - rank[a];
     if (span <= 1 || dummies + span - 1 > maxDummies) {
       chain[e] = empty;
-      if (span > 1) direct[e] = 1; // drawn straight, left out of ordering
-      else { aFrom.push(a); aTo.push(b); aPort.push(g.port ? g.port[e] : 0); }
+      if (span > 1)
+        direct[e] = 1; // drawn straight, left out of ordering
+      else {
+        aFrom.push(a);
+        aTo.push(b);
+        aPort.push(g.port ? g.port[e] : 0);
+      }
       continue;
     }
     const ids = new Int32Array(span - 1);
@@ -150,10 +156,14 @@ export function* layoutSteps(g: LayoutInput, opts: LayoutOptions = {}): Generato
       const d = n + dummies++;
       ids[s] = d;
       aRank.push(rank[a] + s + 1);
-      aFrom.push(prev); aTo.push(d); aPort.push(0);
+      aFrom.push(prev);
+      aTo.push(d);
+      aPort.push(0);
       prev = d;
     }
-    aFrom.push(prev); aTo.push(b); aPort.push(g.port ? g.port[e] : 0);
+    aFrom.push(prev);
+    aTo.push(b);
+    aPort.push(g.port ? g.port[e] : 0);
     chain[e] = ids;
   }
   const N = n + dummies;
@@ -162,8 +172,14 @@ export function* layoutSteps(g: LayoutInput, opts: LayoutOptions = {}): Generato
   // visits the first argument first.
   const upStart = new Int32Array(N + 1);
   const downStart = new Int32Array(N + 1);
-  for (let e = 0; e < M; e++) { upStart[aTo[e] + 1]++; downStart[aFrom[e] + 1]++; }
-  for (let v = 0; v < N; v++) { upStart[v + 1] += upStart[v]; downStart[v + 1] += downStart[v]; }
+  for (let e = 0; e < M; e++) {
+    upStart[aTo[e] + 1]++;
+    downStart[aFrom[e] + 1]++;
+  }
+  for (let v = 0; v < N; v++) {
+    upStart[v + 1] += upStart[v];
+    downStart[v + 1] += downStart[v];
+  }
   const upList = new Int32Array(M);
   const downList = new Int32Array(M);
   {
@@ -202,10 +218,15 @@ export function* layoutSteps(g: LayoutInput, opts: LayoutOptions = {}): Generato
     }
     const tmp: number[][] = Array.from({ length: maxRank + 1 }, () => []);
     for (let v = 0; v < N; v++) tmp[aRank[v]].push(v);
-    for (const L of tmp) { L.sort((p, q) => dfsIndex[p] - dfsIndex[q]); layers.push(Int32Array.from(L)); }
+    for (const L of tmp) {
+      L.sort((p, q) => dfsIndex[p] - dfsIndex[q]);
+      layers.push(Int32Array.from(L));
+    }
   }
   const pos = new Float64Array(N);
-  const setPos = () => { for (const L of layers) for (let i = 0; i < L.length; i++) pos[L[i]] = i; };
+  const setPos = () => {
+    for (const L of layers) for (let i = 0; i < L.length; i++) pos[L[i]] = i;
+  };
   setPos();
   const fenwick = new Int32Array(N + 2);
   let bestCross = countCrossingsCsr(layers, adj, pos, fenwick);
@@ -233,24 +254,34 @@ export function* layoutSteps(g: LayoutInput, opts: LayoutOptions = {}): Generato
   // ---- 4. Coordinates. ----
   const h = new Float64Array(N);
   const w = new Float64Array(N);
-  for (let v = 0; v < n; v++) { h[v] = g.height[v]; w[v] = g.width[v]; }
+  for (let v = 0; v < n; v++) {
+    h[v] = g.height[v];
+    w[v] = g.width[v];
+  }
   const dummyH = Math.max(2, rowGap / 2);
   for (let v = n; v < N; v++) h[v] = dummyH;
   const cy = new Float64Array(N); // centre y
   for (const L of layers) {
     let y = 0;
-    for (const v of L) { cy[v] = y + h[v] / 2; y += h[v] + rowGap; }
+    for (const v of L) {
+      cy[v] = y + h[v] / 2;
+      y += h[v] + rowGap;
+    }
   }
   // Centre every column on the tallest one to start from.
   const colH = layers.map((L) => L.reduce((s, v) => s + h[v] + rowGap, -rowGap));
   const tallest = Math.max(0, ...colH);
-  layers.forEach((L, r) => { const off = (tallest - colH[r]) / 2; for (const v of L) cy[v] += off; });
+  layers.forEach((L, r) => {
+    const off = (tallest - colH[r]) / 2;
+    for (const v of L) cy[v] += off;
+  });
   const desired = new Float64Array(N);
   const sepAfter = (a: number, b: number) => (h[a] + h[b]) / 2 + (a >= n && b >= n ? rowGap / 4 : rowGap);
   const scratch = { off: new Float64Array(N), val: new Float64Array(N), cnt: new Int32Array(N) };
   for (let it = 0; it < relax; it++) {
     for (const dir of [1, -1, 0]) {
-      if (dir === -1) for (let r = layers.length - 1; r >= 0; r--) relaxLayer(layers[r], adj, cy, desired, dir, sepAfter, scratch);
+      if (dir === -1)
+        for (let r = layers.length - 1; r >= 0; r--) relaxLayer(layers[r], adj, cy, desired, dir, sepAfter, scratch);
       else for (let r = 0; r < layers.length; r++) relaxLayer(layers[r], adj, cy, desired, dir, sepAfter, scratch);
     }
     if (it % 2 === 1) yield 'relax';
@@ -263,8 +294,14 @@ export function* layoutSteps(g: LayoutInput, opts: LayoutOptions = {}): Generato
   for (let r = 1; r < layers.length; r++) colX[r] = colX[r - 1] + colW[r - 1] + colGap;
   let minY = Infinity;
   let maxY = -Infinity;
-  for (let v = 0; v < N; v++) { minY = Math.min(minY, cy[v] - h[v] / 2); maxY = Math.max(maxY, cy[v] + h[v] / 2); }
-  if (N === 0) { minY = 0; maxY = 0; }
+  for (let v = 0; v < N; v++) {
+    minY = Math.min(minY, cy[v] - h[v] / 2);
+    maxY = Math.max(maxY, cy[v] + h[v] / 2);
+  }
+  if (N === 0) {
+    minY = 0;
+    maxY = 0;
+  }
   const x = new Float64Array(n);
   const y = new Float64Array(n);
   for (let v = 0; v < n; v++) {
@@ -283,7 +320,19 @@ export function* layoutSteps(g: LayoutInput, opts: LayoutOptions = {}): Generato
     bends[e] = b;
   }
   const width = layers.length ? colX[layers.length - 1] + colW[layers.length - 1] : 0;
-  return { x, y, rank, bends, width, height: maxY - minY, ranks: layers.length, colX, colW, crossings: bestCross, dummies };
+  return {
+    x,
+    y,
+    rank,
+    bends,
+    width,
+    height: maxY - minY,
+    ranks: layers.length,
+    colX,
+    colW,
+    crossings: bestCross,
+    dummies,
+  };
 }
 
 interface Adjacency {
@@ -301,7 +350,10 @@ function sortLayer(L: Int32Array, adj: Adjacency, pos: Float64Array, key: Float6
     const v = L[i];
     const a = start[v];
     const b = start[v + 1];
-    if (a === b) { key[v] = pos[v]; continue; }
+    if (a === b) {
+      key[v] = pos[v];
+      continue;
+    }
     let sum = 0;
     for (let k = a; k < b; k++) sum += pos[list[k]];
     key[v] = sum / (b - a);
@@ -311,14 +363,29 @@ function sortLayer(L: Int32Array, adj: Adjacency, pos: Float64Array, key: Float6
   for (let i = 0; i < L.length; i++) pos[L[i]] = i;
 }
 
-function relaxLayer(L: Int32Array, adj: Adjacency, cy: Float64Array, desired: Float64Array, dir: number,
-  sep: (a: number, b: number) => number, scratch: { off: Float64Array; val: Float64Array; cnt: Int32Array }): void {
+function relaxLayer(
+  L: Int32Array,
+  adj: Adjacency,
+  cy: Float64Array,
+  desired: Float64Array,
+  dir: number,
+  sep: (a: number, b: number) => number,
+  scratch: { off: Float64Array; val: Float64Array; cnt: Int32Array },
+): void {
   for (let i = 0; i < L.length; i++) {
     const v = L[i];
     let sum = 0;
     let count = 0;
-    if (dir >= 0) for (let k = adj.upStart[v]; k < adj.upStart[v + 1]; k++) { sum += cy[adj.upList[k]]; count++; }
-    if (dir <= 0) for (let k = adj.downStart[v]; k < adj.downStart[v + 1]; k++) { sum += cy[adj.downList[k]]; count++; }
+    if (dir >= 0)
+      for (let k = adj.upStart[v]; k < adj.upStart[v + 1]; k++) {
+        sum += cy[adj.upList[k]];
+        count++;
+      }
+    if (dir <= 0)
+      for (let k = adj.downStart[v]; k < adj.downStart[v + 1]; k++) {
+        sum += cy[adj.downList[k]];
+        count++;
+      }
     desired[v] = count ? sum / count : cy[v];
   }
   placeInOrder(L, desired, cy, sep, scratch);
@@ -354,9 +421,13 @@ function countCrossingsCsr(layers: Int32Array[], adj: Adjacency, pos: Float64Arr
  * their desired centres with at least `sep(a, b)` between neighbours' centres: isotonic
  * regression by pool-adjacent-violators on desired − cumulative offset. O(column size).
  */
-export function placeInOrder(L: ArrayLike<number>, desired: ArrayLike<number>, out: { [i: number]: number },
+export function placeInOrder(
+  L: ArrayLike<number>,
+  desired: ArrayLike<number>,
+  out: { [i: number]: number },
   sep: (a: number, b: number) => number,
-  scratch?: { off: Float64Array; val: Float64Array; cnt: Int32Array }): void {
+  scratch?: { off: Float64Array; val: Float64Array; cnt: Int32Array },
+): void {
   const k = L.length;
   if (k === 0) return;
   const off = scratch?.off ?? new Float64Array(k);

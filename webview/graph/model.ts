@@ -135,7 +135,9 @@ export function analyzeFrames(program: ExprProgram, tape: Tape): FrameInfo[] {
   const n = tape.size;
   const { argStart, args } = tape;
   const inner = new Int32Array(n).fill(-1);
-  program.nodes.forEach((node, i) => { if (node.frame !== undefined) inner[i] = node.frame; });
+  program.nodes.forEach((node, i) => {
+    if (node.frame !== undefined) inner[i] = node.frame;
+  });
   const contains = (f: number, i: number): boolean => {
     for (let g = inner[i]; g >= 0; g = frames[g].parent) if (g === f) return true;
     return false;
@@ -155,7 +157,10 @@ export function analyzeFrames(program: ExprProgram, tape: Tape): FrameInfo[] {
     }
   }
   return frames.map((fr, f) => ({
-    index: f, fn: fr.fn, parent: fr.parent, result: fr.result,
+    index: f,
+    fn: fr.fn,
+    parent: fr.parent,
+    result: fr.result,
     members: Int32Array.from(members[f]),
     inputs: Int32Array.from([...inputs[f]].sort((p, q) => p - q)),
     foldable: foldable[f] && members[f].length > 0,
@@ -166,8 +171,12 @@ export function analyzeFrames(program: ExprProgram, tape: Tape): FrameInfo[] {
  * Builds the display graph. `frames` may be passed in (from a previous call on the same
  * program) to skip the frame analysis.
  */
-export function buildDisplay(program: ExprProgram, tape: Tape, opts: DisplayOptions = {},
-  frames: FrameInfo[] = analyzeFrames(program, tape)): DisplayGraph {
+export function buildDisplay(
+  program: ExprProgram,
+  tape: Tape,
+  opts: DisplayOptions = {},
+  frames: FrameInfo[] = analyzeFrames(program, tape),
+): DisplayGraph {
   const n = tape.size;
   const { argStart, args } = tape;
   const expanded = opts.expanded ?? new Set<number>();
@@ -200,8 +209,10 @@ export function buildDisplay(program: ExprProgram, tape: Tape, opts: DisplayOpti
     const r = frames[f].result;
     if (rep[r] !== r) continue;
     const gs: number[] = [];
-    for (let g = frames[f].parent; g >= 0; g = frames[g].parent) if (!folded.has(g) && frames[g].foldable) gs.unshift(g);
-    if (gs.length) groupsOf.set(r, gs); else groupsOf.delete(r);
+    for (let g = frames[f].parent; g >= 0; g = frames[g].parent)
+      if (!folded.has(g) && frames[g].foldable) gs.unshift(g);
+    if (gs.length) groupsOf.set(r, gs);
+    else groupsOf.delete(r);
   }
   const foldedAt = new Int32Array(n).fill(-1); // result id → folded frame (outermost)
   for (const f of folded) {
@@ -241,7 +252,11 @@ export function buildDisplay(program: ExprProgram, tape: Tape, opts: DisplayOpti
     const u = queue[head];
     const ua = unitArgs(u);
     let fresh = 0;
-    for (const e of ua) if (state[e.from] === 0) { state[e.from] = 3; fresh++; } // 3: counted
+    for (const e of ua)
+      if (state[e.from] === 0) {
+        state[e.from] = 3;
+        fresh++;
+      } // 3: counted
     if (shown + fresh > maxNodes) {
       for (const e of ua) if (state[e.from] === 3) state[e.from] = 0;
       truncated = true;
@@ -249,7 +264,11 @@ export function buildDisplay(program: ExprProgram, tape: Tape, opts: DisplayOpti
     }
     state[u] = 2;
     shown += fresh;
-    for (const e of ua) if (state[e.from] === 3) { state[e.from] = 1; queue.push(e.from); }
+    for (const e of ua)
+      if (state[e.from] === 3) {
+        state[e.from] = 1;
+        queue.push(e.from);
+      }
   }
   let total = shown;
   if (truncated) total = countReachable(focus, n, unitArgs);
@@ -281,9 +300,22 @@ export function buildDisplay(program: ExprProgram, tape: Tape, opts: DisplayOpti
     let header: string;
     if (kind === 'input' || kind === 'const') header = label;
     else header = node.name ? `${symbol}  ${node.name}` : symbol;
-    const d: DNode = { index, id, kind, symbol, label, header, role, groups: groupsOf.get(id) ?? [],
-      width: 0, height: NODE_H };
-    if (f >= 0) { d.frame = f; d.fn = frames[f].fn; }
+    const d: DNode = {
+      index,
+      id,
+      kind,
+      symbol,
+      label,
+      header,
+      role,
+      groups: groupsOf.get(id) ?? [],
+      width: 0,
+      height: NODE_H,
+    };
+    if (f >= 0) {
+      d.frame = f;
+      d.fn = frames[f].fn;
+    }
     if (isStub) {
       d.stubOf = symbol;
       d.kind = 'stub';
@@ -316,11 +348,21 @@ export function buildDisplay(program: ExprProgram, tape: Tape, opts: DisplayOpti
   for (let i = 0; i < n; i++) byTapeId[i] = byUnit[rep[i]];
 
   const display: DisplayGraph = {
-    nodes, edges, inEdges, outEdges, byTapeId, root: byUnit[focus], frames, folded,
-    total, truncated, focus,
+    nodes,
+    edges,
+    inEdges,
+    outEdges,
+    byTapeId,
+    root: byUnit[focus],
+    frames,
+    folded,
+    total,
+    truncated,
+    focus,
   };
   if (truncated) {
-    display.message = `Showing the ${nodes.length.toLocaleString('en-US')} nodes nearest the ` +
+    display.message =
+      `Showing the ${nodes.length.toLocaleString('en-US')} nodes nearest the ` +
       `${opts.focus !== undefined ? 'focused node' : 'output'} of ${total.toLocaleString('en-US')} ` +
       `(setting gradientLens.maxRenderedNodes). Dashed ⋯ nodes stand for the rest of their subgraph; ` +
       'their values and gradients are exact, and every input is in the table.';
@@ -333,8 +375,7 @@ function isOuter(frames: FrameInfo[], f: number, other: number): boolean {
   return false;
 }
 
-function countReachable(start: number, n: number,
-  unitArgs: (u: number) => Array<{ from: number }>): number {
+function countReachable(start: number, n: number, unitArgs: (u: number) => Array<{ from: number }>): number {
   const seen = new Uint8Array(n);
   const stack = [start];
   seen[start] = 1;
@@ -342,7 +383,11 @@ function countReachable(start: number, n: number,
   while (stack.length) {
     const u = stack.pop()!;
     count++;
-    for (const e of unitArgs(u)) if (!seen[e.from]) { seen[e.from] = 1; stack.push(e.from); }
+    for (const e of unitArgs(u))
+      if (!seen[e.from]) {
+        seen[e.from] = 1;
+        stack.push(e.from);
+      }
   }
   return count;
 }

@@ -49,10 +49,24 @@ export class GraphRenderer {
   private focusIndex = -1;
   private stepping = false;
   /** Last written strings per node / edge: updates write only what changed. */
-  private readonly last: { val: string[]; grad: string[]; fill: string[]; sign: string[]; aria: string[];
-    value: string[]; gradFull: string[]; diag: string[]; ew: string[]; es: string[] };
+  private readonly last: {
+    val: string[];
+    grad: string[];
+    fill: string[];
+    sign: string[];
+    aria: string[];
+    value: string[];
+    gradFull: string[];
+    diag: string[];
+    ew: string[];
+    es: string[];
+  };
 
-  constructor(readonly display: DisplayGraph, readonly layout: LayoutResult, private precision: number) {
+  constructor(
+    readonly display: DisplayGraph,
+    readonly layout: LayoutResult,
+    private precision: number,
+  ) {
     this.svg = document.createElementNS(SVG_NS, 'svg');
     this.svg.setAttribute('class', 'graph-svg');
     this.svg.setAttribute('role', 'group');
@@ -77,12 +91,29 @@ export class GraphRenderer {
     }
     for (const g of nodes.children as HTMLCollectionOf<SVGGElement>) {
       const c = g.children;
-      this.nodes.push({ g, box: c[0] as SVGRectElement, stripe: c[1] as SVGRectElement, val: c[3] as SVGTextElement, grad: c[4] as SVGTextElement });
+      this.nodes.push({
+        g,
+        box: c[0] as SVGRectElement,
+        stripe: c[1] as SVGRectElement,
+        val: c[3] as SVGTextElement,
+        grad: c[4] as SVGTextElement,
+      });
     }
     const n = display.nodes.length;
     const m = display.edges.length;
     const arr = (k: number) => new Array<string>(k).fill('');
-    this.last = { val: arr(n), grad: arr(n), fill: arr(n), sign: arr(n), aria: arr(n), value: arr(n), gradFull: arr(n), diag: arr(n), ew: arr(m), es: arr(m) };
+    this.last = {
+      val: arr(n),
+      grad: arr(n),
+      fill: arr(n),
+      sign: arr(n),
+      aria: arr(n),
+      value: arr(n),
+      gradFull: arr(n),
+      diag: arr(n),
+      ew: arr(m),
+      es: arr(m),
+    };
     this.bounds = this.computeBounds();
     this.setRoving(display.root >= 0 ? display.root : 0);
   }
@@ -124,10 +155,12 @@ export class GraphRenderer {
       const fr = display.frames[f];
       const box = { x: b.x0 - pad, y: b.y0 - pad - 16, w: b.x1 - b.x0 + 2 * pad, h: b.y1 - b.y0 + 2 * pad + 16 };
       this.groupBoxes.set(f, box);
-      html.push(`<g class="frame-group" data-frame="${f}">`,
+      html.push(
+        `<g class="frame-group" data-frame="${f}">`,
         `<rect class="frame-box" x="${r1(box.x)}" y="${r1(box.y)}" width="${r1(box.w)}" height="${r1(box.h)}" rx="8"/>`,
         `<text class="frame-label" x="${r1(box.x + 6)}" y="${r1(box.y + 13)}" data-fold="${f}" tabindex="0" role="button" `,
-        `aria-label="Fold ${esc(fr.fn)}(…) back into one gate">⊖ ${esc(fr.fn)}(…)  fold</text></g>`);
+        `aria-label="Fold ${esc(fr.fn)}(…) back into one gate">⊖ ${esc(fr.fn)}(…)  fold</text></g>`,
+      );
     }
   }
 
@@ -144,12 +177,18 @@ export class GraphRenderer {
       const ty = layout.y[e.to] + (b.height * (slot + 1)) / (nIn + 1);
       const bends = layout.bends[e.index];
       const pts = new Float64Array(bends.length + 4);
-      pts[0] = sx; pts[1] = sy; pts.set(bends, 2); pts[pts.length - 2] = tx; pts[pts.length - 1] = ty;
+      pts[0] = sx;
+      pts[1] = sy;
+      pts.set(bends, 2);
+      pts[pts.length - 2] = tx;
+      pts[pts.length - 1] = ty;
       this.edgePoints.push(pts);
       const d = curve(sx, sy, bends, tx, ty);
-      html.push(`<g class="gedge" data-edge="${e.index}" data-from="${a.id}" data-to="${b.id}">`,
+      html.push(
+        `<g class="gedge" data-edge="${e.index}" data-from="${a.id}" data-to="${b.id}">`,
         `<path class="edge-hit" d="${d}"/><path class="edge-line" d="${d}"/>`,
-        `<circle class="edge-port" cx="${r1(tx)}" cy="${r1(ty)}" r="2.5"/></g>`);
+        `<circle class="edge-port" cx="${r1(tx)}" cy="${r1(ty)}" r="2.5"/></g>`,
+      );
     }
   }
 
@@ -161,18 +200,22 @@ export class GraphRenderer {
       const rx = d.kind === 'input' || d.kind === 'const' ? 12 : 5;
       const cls = `gnode kind-${d.kind}${d.index === display.root ? ' root' : ''}`;
       const rd = d.kind === 'input' || d.kind === 'const' ? d.kind : 'gate';
-      html.push(`<g class="${cls}" transform="translate(${x},${y})" data-index="${d.index}" data-node-id="${d.id}" `,
+      html.push(
+        `<g class="${cls}" transform="translate(${x},${y})" data-index="${d.index}" data-node-id="${d.id}" `,
         `data-label="${esc(d.label)}" data-kind="${d.kind}" tabindex="-1" role="button" aria-roledescription="${rd}">`,
         `<rect class="box" width="${d.width}" height="${d.height}" rx="${rx}"/>`,
         `<rect class="stripe" width="4" height="${d.height - 8}" x="2" y="4" rx="2"/>`,
         `<text class="hdr" x="${NODE_PAD_X}" y="17">${esc(truncate(d.header))}</text>`,
         `<text class="val" x="${NODE_PAD_X}" y="${17 + LINE_H}"></text>`,
-        `<text class="grd" x="${NODE_PAD_X}" y="${17 + 2 * LINE_H}"></text>`);
+        `<text class="grd" x="${NODE_PAD_X}" y="${17 + 2 * LINE_H}"></text>`,
+      );
       if (d.kind === 'folded') {
         // A real hit target (not just the glyph): a 22 px square behind the ⊕.
-        html.push(`<g class="expand" data-expand="${d.frame!}" role="button" aria-label="Expand ${esc(d.fn ?? '')}(…)">`,
+        html.push(
+          `<g class="expand" data-expand="${d.frame!}" role="button" aria-label="Expand ${esc(d.fn ?? '')}(…)">`,
           `<rect x="${d.width - 24}" y="3" width="21" height="20" rx="3"/>`,
-          `<text x="${d.width - 13.5}" y="18" text-anchor="middle">⊕</text></g>`);
+          `<text x="${d.width - 13.5}" y="18" text-anchor="middle">⊕</text></g>`,
+        );
       }
       html.push('</g>');
     }
@@ -200,36 +243,71 @@ export class GraphRenderer {
       const st = gradStyle(g, this.maxGrad);
       const valueFull = full(value);
       const gradFull = full(g);
-      if (last.value[i] !== valueFull) { last.value[i] = valueFull; r.g.setAttribute('data-value', valueFull); }
-      if (last.gradFull[i] !== gradFull) { last.gradFull[i] = gradFull; r.g.setAttribute('data-grad', gradFull); }
+      if (last.value[i] !== valueFull) {
+        last.value[i] = valueFull;
+        r.g.setAttribute('data-value', valueFull);
+      }
+      if (last.gradFull[i] !== gradFull) {
+        last.gradFull[i] = gradFull;
+        r.g.setAttribute('data-grad', gradFull);
+      }
       // Constants: their gradient flows nowhere (∂(a²)/∂2 may even be NaN): shown, not coloured.
       const sign = d.kind === 'const' ? 'const' : st.sign;
-      if (last.sign[i] !== sign) { last.sign[i] = sign; r.g.setAttribute('data-sign', sign); }
+      if (last.sign[i] !== sign) {
+        last.sign[i] = sign;
+        r.g.setAttribute('data-sign', sign);
+      }
       const fill = d.kind === 'const' ? 'var(--gl-node-bg)' : st.fill;
-      if (last.fill[i] !== fill) { last.fill[i] = fill; r.box.style.fill = fill; }
+      if (last.fill[i] !== fill) {
+        last.fill[i] = fill;
+        r.box.style.fill = fill;
+      }
       const val = `= ${short(value, p)}`;
-      if (last.val[i] !== val) { last.val[i] = val; r.val.textContent = val; }
+      if (last.val[i] !== val) {
+        last.val[i] = val;
+        r.val.textContent = val;
+      }
       if (!steppingNow) this.setGradText(i, gradText(d.kind, g, st.glyph, p));
       const diags = diagnostics.get(i);
       const diagKey = diags ? diags.map((x) => `${x.severity}:${x.code}:${x.message}`).join('\n') : '';
-      const kindText = d.kind === 'folded' ? `, folded call of ${d.fn}, press E to expand`
-        : d.kind === 'stub' ? ', summary of a subgraph not drawn' : '';
-      const aria = `${d.label} (${d.symbol}): value ${valueFull}, gradient ${gradFull}` +
+      const kindText =
+        d.kind === 'folded'
+          ? `, folded call of ${d.fn}, press E to expand`
+          : d.kind === 'stub'
+            ? ', summary of a subgraph not drawn'
+            : '';
+      const aria =
+        `${d.label} (${d.symbol}): value ${valueFull}, gradient ${gradFull}` +
         ` (${st.words})${kindText}${(diags ?? []).map((x) => `; ${x.severity}: ${x.message}`).join('')}`;
-      if (last.aria[i] !== aria) { last.aria[i] = aria; r.g.setAttribute('aria-label', aria); }
-      if (last.diag[i] !== diagKey) { last.diag[i] = diagKey; this.setBadge(i, diags ?? []); }
+      if (last.aria[i] !== aria) {
+        last.aria[i] = aria;
+        r.g.setAttribute('aria-label', aria);
+      }
+      if (last.diag[i] !== diagKey) {
+        last.diag[i] = diagKey;
+        this.setBadge(i, diags ?? []);
+      }
     }
     for (const e of display.edges) {
       const c = nums.contribution[e.index];
       const st = gradStyle(c, this.maxContribution);
       const w = String(Math.round(edgeWidth(c, this.maxContribution) * 100) / 100);
-      if (last.ew[e.index] !== w) { last.ew[e.index] = w; this.edgeLines[e.index].style.strokeWidth = w; }
-      if (last.es[e.index] !== st.sign) { last.es[e.index] = st.sign; this.edgeGroups[e.index].setAttribute('data-sign', st.sign); }
+      if (last.ew[e.index] !== w) {
+        last.ew[e.index] = w;
+        this.edgeLines[e.index].style.strokeWidth = w;
+      }
+      if (last.es[e.index] !== st.sign) {
+        last.es[e.index] = st.sign;
+        this.edgeGroups[e.index].setAttribute('data-sign', st.sign);
+      }
     }
   }
 
   private setGradText(i: number, t: string): void {
-    if (this.last.grad[i] !== t) { this.last.grad[i] = t; this.nodes[i].grad.textContent = t; }
+    if (this.last.grad[i] !== t) {
+      this.last.grad[i] = t;
+      this.nodes[i].grad.textContent = t;
+    }
   }
 
   private setBadge(index: number, diags: Diagnostic[]): void {
@@ -239,7 +317,11 @@ export class GraphRenderer {
       r.badge = undefined;
       return;
     }
-    const sev = diags.some((d) => d.severity === 'error') ? 'error' : diags.some((d) => d.severity === 'warning') ? 'warning' : 'info';
+    const sev = diags.some((d) => d.severity === 'error')
+      ? 'error'
+      : diags.some((d) => d.severity === 'warning')
+        ? 'warning'
+        : 'info';
     const d = this.display.nodes[index];
     const x = this.layout.x[index] + d.width;
     const y = this.layout.y[index];
@@ -316,15 +398,18 @@ export class GraphRenderer {
     if (gate < 0 || lines.length === 0) return;
     const { layout, display } = this;
     const boxes = display.nodes.map((d) => ({ x: layout.x[d.index], y: layout.y[d.index], w: d.width, h: d.height }));
-    const placed = placeEdgeLabels(lines.map((l) => ({ edge: l.edge, variants: l.variants })), {
-      boxes,
-      points: (e) => this.edgePoints[e],
-      gap: (e) => {
-        const r = layout.rank[display.edges[e].to];
-        if (r <= 0) return { left: layout.x[display.edges[e].to] - 80, right: layout.x[display.edges[e].to] };
-        return { left: layout.colX[r - 1] + layout.colW[r - 1], right: layout.colX[r] };
+    const placed = placeEdgeLabels(
+      lines.map((l) => ({ edge: l.edge, variants: l.variants })),
+      {
+        boxes,
+        points: (e) => this.edgePoints[e],
+        gap: (e) => {
+          const r = layout.rank[display.edges[e].to];
+          if (r <= 0) return { left: layout.x[display.edges[e].to] - 80, right: layout.x[display.edges[e].to] };
+          return { left: layout.colX[r - 1] + layout.colW[r - 1], right: layout.colX[r] };
+        },
       },
-    });
+    );
     for (const l of placed) {
       const children: SVGElement[] = [];
       if (l.leader) {
@@ -334,7 +419,9 @@ export class GraphRenderer {
       }
       children.push(s('rect', { x: l.x, y: l.y, width: l.w, height: l.h, rx: 3 }));
       const t = s('text', { x: l.x + l.w / 2, y: l.y + LABEL_PAD_Y + LABEL_LINE_H - 3, 'text-anchor': 'middle' });
-      l.lines.forEach((line, k) => t.append(s('tspan', { x: l.x + l.w / 2, dy: k === 0 ? 0 : LABEL_LINE_H }, [text(line)])));
+      l.lines.forEach((line, k) =>
+        t.append(s('tspan', { x: l.x + l.w / 2, dy: k === 0 ? 0 : LABEL_LINE_H }, [text(line)])),
+      );
       children.push(t);
       this.labels.append(s('g', { class: 'edge-label', 'data-edge': l.edge }, children));
     }

@@ -45,21 +45,30 @@ export function gateOrder(g: DisplayGraph): number[] {
 export function roleText(node: DNode): string {
   const s = node.symbol;
   switch (node.role) {
-    case 'distribute': return s === '−'
-      ? 'subtraction distributes: the first input gets the upstream gradient, the second gets it negated'
-      : `${s === '+' ? 'add' : s} distributes: every input gets the upstream gradient unchanged`;
-    case 'switch': return s === '×'
-      ? 'mul switches: each input gets the upstream gradient times the OTHER input\'s value'
-      : `${s} scales: the numerator gets upstream / b, the denominator upstream × (−a/b²)`;
-    case 'route': return `${s} routes: the whole gradient goes to the chosen input, the others get 0`;
-    case 'select': return '?: selects: the gradient goes to the branch taken; the condition gets 0';
-    case 'scale': return `${s} scales the gradient by a constant factor`;
-    case 'nonlinear': return `${s} scales the gradient by its local derivative at the input`;
-    case 'constant': return `${s} is piecewise constant: no gradient flows through it`;
-    case 'folded': return /sigm|logistic/i.test(node.fn ?? '')
-      ? `${node.fn}(…) is folded into one σ gate: its local gradient is σ(1−σ)`
-      : `${node.fn}(…) is folded into one gate: its local gradient is that of the whole call`;
-    default: return '';
+    case 'distribute':
+      return s === '−'
+        ? 'subtraction distributes: the first input gets the upstream gradient, the second gets it negated'
+        : `${s === '+' ? 'add' : s} distributes: every input gets the upstream gradient unchanged`;
+    case 'switch':
+      return s === '×'
+        ? "mul switches: each input gets the upstream gradient times the OTHER input's value"
+        : `${s} scales: the numerator gets upstream / b, the denominator upstream × (−a/b²)`;
+    case 'route':
+      return `${s} routes: the whole gradient goes to the chosen input, the others get 0`;
+    case 'select':
+      return '?: selects: the gradient goes to the branch taken; the condition gets 0';
+    case 'scale':
+      return `${s} scales the gradient by a constant factor`;
+    case 'nonlinear':
+      return `${s} scales the gradient by its local derivative at the input`;
+    case 'constant':
+      return `${s} is piecewise constant: no gradient flows through it`;
+    case 'folded':
+      return /sigm|logistic/i.test(node.fn ?? '')
+        ? `${node.fn}(…) is folded into one σ gate: its local gradient is σ(1−σ)`
+        : `${node.fn}(…) is folded into one gate: its local gradient is that of the whole call`;
+    default:
+      return '';
   }
 }
 
@@ -69,11 +78,18 @@ function paren(x: number, p: number): string {
 }
 
 /** Builds every step's text. */
-export function buildSteps(g: DisplayGraph, program: ExprProgram, tape: Tape, nums: EdgeNumbers,
-  precision: number): Step[] {
+export function buildSteps(
+  g: DisplayGraph,
+  program: ExprProgram,
+  tape: Tape,
+  nums: EdgeNumbers,
+  precision: number,
+): Step[] {
   const order = gateOrder(g);
   const position = new Int32Array(g.nodes.length).fill(-1);
-  order.forEach((v, s) => { position[v] = s; });
+  order.forEach((v, s) => {
+    position[v] = s;
+  });
   // The step at which each node's gradient is complete: after its last drawn consumer.
   const doneAt = new Int32Array(g.nodes.length).fill(-1);
   for (let v = 0; v < g.nodes.length; v++) {
@@ -90,7 +106,8 @@ export function buildSteps(g: DisplayGraph, program: ExprProgram, tape: Tape, nu
       const local = nums.local[ei];
       const contribution = nums.contribution[ei];
       const formula = edgeFormula(g, program, e);
-      const text = `∂/∂${name(e.from)}: upstream ${short(up, p)} × local ${paren(local, p)}` +
+      const text =
+        `∂/∂${name(e.from)}: upstream ${short(up, p)} × local ${paren(local, p)}` +
         `${formula && formula !== short(local, p) ? ` [${formula}]` : ''} = ${short(contribution, p)}`;
       return { edge: ei, from: e.from, upstream: up, local, contribution, formula, text };
     });
@@ -105,11 +122,15 @@ export function buildSteps(g: DisplayGraph, program: ExprProgram, tape: Tape, nu
       if (doneAt[u] === s) {
         const parts = uses.map((ei) => nums.contribution[ei]);
         const hidden = tape.grad[g.nodes[u].id] - parts.reduce((a, b) => a + b, 0);
-        const hiddenNote = Math.abs(hidden) > 1e-12 * Math.max(1, Math.abs(tape.grad[g.nodes[u].id]))
-          ? ` (${short(hidden, p)} from uses not drawn)` : '';
+        const hiddenNote =
+          Math.abs(hidden) > 1e-12 * Math.max(1, Math.abs(tape.grad[g.nodes[u].id]))
+            ? ` (${short(hidden, p)} from uses not drawn)`
+            : '';
         if (uses.length > 1) {
-          sums.push(`grad(${name(u)}) = ${parts.map((x, i) => (i === 0 ? short(x, p) : paren(x, p))).join(' + ')}` +
-            ` = ${short(tape.grad[g.nodes[u].id], p)} from ${uses.length} uses${hiddenNote}`);
+          sums.push(
+            `grad(${name(u)}) = ${parts.map((x, i) => (i === 0 ? short(x, p) : paren(x, p))).join(' + ')}` +
+              ` = ${short(tape.grad[g.nodes[u].id], p)} from ${uses.length} uses${hiddenNote}`,
+          );
         } else {
           sums.push(`grad(${name(u)}) = ${short(tape.grad[g.nodes[u].id], p)}${hiddenNote}`);
         }
@@ -120,7 +141,8 @@ export function buildSteps(g: DisplayGraph, program: ExprProgram, tape: Tape, nu
       }
     }
     const where = program.nodes[node.id].range;
-    const title = `Step ${s + 1} of ${order.length}: ${node.header} (${where.line}:${where.column}), ` +
+    const title =
+      `Step ${s + 1} of ${order.length}: ${node.header} (${where.line}:${where.column}), ` +
       `grad ${short(up, p)}${v === g.root && s === 0 ? ' (the output: grad = 1 to start)' : ''}`;
     const role = roleText(node);
     const text = [title, role, ...lines.map((l) => l.text), ...sums].filter(Boolean).join('\n');
@@ -133,8 +155,7 @@ export function buildSteps(g: DisplayGraph, program: ExprProgram, tape: Tape, nu
  * Gradient state of every drawn node after step `s` (−1: before the first step, only the
  * start is known). Returns the state and the running sums.
  */
-export function stateAt(g: DisplayGraph, steps: readonly Step[], nums: EdgeNumbers, s: number):
-  StepState {
+export function stateAt(g: DisplayGraph, steps: readonly Step[], nums: EdgeNumbers, s: number): StepState {
   const state = new Uint8Array(g.nodes.length);
   const processed = new Uint8Array(g.nodes.length);
   const partial = new Float64Array(g.nodes.length);

@@ -1,5 +1,9 @@
 /** Pan/zoom maths (DOM-free, unit-tested); the controller is zoom.ts. */
-export interface View { x: number; y: number; k: number }
+export interface View {
+  x: number;
+  y: number;
+  k: number;
+}
 
 export const MIN_K = 0.05;
 export const MAX_K = 4;

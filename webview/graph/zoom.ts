@@ -82,7 +82,10 @@ export function createZoom(host: HTMLElement, svg: SVGSVGElement, onChange?: (v:
   const moving = () => {
     svg.classList.add('moving');
     if (idleTimer) clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => { idleTimer = undefined; if (!drag) svg.classList.remove('moving'); }, 200);
+    idleTimer = setTimeout(() => {
+      idleTimer = undefined;
+      if (!drag) svg.classList.remove('moving');
+    }, 200);
   };
 
   const zoomBy = (factor: number, cx?: number, cy?: number) => {
@@ -135,7 +138,11 @@ export function createZoom(host: HTMLElement, svg: SVGSVGElement, onChange?: (v:
     if (!drag || e.pointerId !== drag.id) return;
     wasDragged = drag.moved;
     if (drag.moved) {
-      try { host.releasePointerCapture(e.pointerId); } catch { /* already released */ }
+      try {
+        host.releasePointerCapture(e.pointerId);
+      } catch {
+        /* already released */
+      }
       moving();
     }
     svg.classList.remove('panning');

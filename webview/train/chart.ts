@@ -23,7 +23,8 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const ticks: number[] = [];
-  for (let t = Math.ceil(min / step - 1e-9) * step; t <= max + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
+  for (let t = Math.ceil(min / step - 1e-9) * step; t <= max + step * 1e-9; t += step)
+    ticks.push(Number(t.toPrecision(12)));
   return ticks;
 }
 
@@ -61,7 +62,12 @@ export function extent(values: ArrayLike<number>, pad = 0.05): [number, number] 
  * each bucket of steps contributes its min and max (so spikes stay visible). Non-finite values
  * break the line.
  */
-export function linePath(ys: ArrayLike<number>, sx: (i: number) => number, sy: (y: number) => number, maxPoints = 400): string {
+export function linePath(
+  ys: ArrayLike<number>,
+  sx: (i: number) => number,
+  sy: (y: number) => number,
+  maxPoints = 400,
+): string {
   const n = ys.length;
   const parts: string[] = [];
   let pen = false;

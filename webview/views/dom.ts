@@ -1,7 +1,11 @@
 /** Tiny DOM helpers (no framework). */
 export type Attrs = Record<string, string | number | boolean | undefined>;
 
-export function h(tag: string, attrs: Attrs = {}, children: Array<Node | string | undefined | false> = []): HTMLElement {
+export function h(
+  tag: string,
+  attrs: Attrs = {},
+  children: Array<Node | string | undefined | false> = [],
+): HTMLElement {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === false) continue;

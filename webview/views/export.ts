@@ -15,20 +15,41 @@ export const EXPORT_FORMATS: ExportFormat[] = ['svg', 'png', 'dot', 'json'];
 export function renderExportButtons(onExport: (format: ExportFormat) => void): HTMLElement {
   return h('div', { class: 'export', role: 'group', 'aria-label': 'Export' }, [
     h('span', { class: 'toolbar-label' }, ['Export']),
-    ...EXPORT_FORMATS.map((f) => button(f.toUpperCase(), () => onExport(f),
-      { title: `Export the graph as ${f.toUpperCase()}`, attrs: { 'data-export': f } })),
+    ...EXPORT_FORMATS.map((f) =>
+      button(f.toUpperCase(), () => onExport(f), {
+        title: `Export the graph as ${f.toUpperCase()}`,
+        attrs: { 'data-export': f },
+      }),
+    ),
   ]);
 }
 
 /** Computed style properties copied onto every exported element. */
-const STYLE_PROPS = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke-opacity', 'opacity',
-  'font-family', 'font-size', 'font-weight', 'font-style', 'display', 'visibility', 'paint-order'] as const;
+const STYLE_PROPS = [
+  'fill',
+  'fill-opacity',
+  'stroke',
+  'stroke-width',
+  'stroke-dasharray',
+  'stroke-opacity',
+  'opacity',
+  'font-family',
+  'font-size',
+  'font-weight',
+  'font-style',
+  'display',
+  'visibility',
+  'paint-order',
+] as const;
 
 let probe: HTMLElement | undefined;
 /** Any CSS colour (incl. color-mix and var()) as rgb()/rgba() a standalone SVG viewer understands. */
 export function resolveColor(css: string): string {
   if (!css || css === 'none' || css.startsWith('url(')) return css;
-  if (!probe) { probe = document.body.appendChild(h('span', { 'aria-hidden': 'true' })); probe.style.display = 'none'; }
+  if (!probe) {
+    probe = document.body.appendChild(h('span', { 'aria-hidden': 'true' }));
+    probe.style.display = 'none';
+  }
   probe.style.color = '';
   probe.style.color = css;
   const c = getComputedStyle(probe).color || css;
@@ -46,7 +67,11 @@ export function toRgb(c: string): string | undefined {
 }
 
 /** A standalone SVG document of the whole graph (not just the visible part). */
-export function serializeSvg(svg: SVGSVGElement, bounds: { x: number; y: number; w: number; h: number }, title: string): string {
+export function serializeSvg(
+  svg: SVGSVGElement,
+  bounds: { x: number; y: number; w: number; h: number },
+  title: string,
+): string {
   // The level-of-detail class hides text when zoomed far out: the export always has it.
   const lod = svg.classList.contains('lod');
   svg.classList.remove('lod');
@@ -125,7 +150,11 @@ export interface ExportSource {
 }
 
 /** Builds the content for `format` and posts it to the host (which shows the save dialog). */
-export async function exportGraph(format: ExportFormat, src: ExportSource, post: (m: WebviewToHost) => void): Promise<void> {
+export async function exportGraph(
+  format: ExportFormat,
+  src: ExportSource,
+  post: (m: WebviewToHost) => void,
+): Promise<void> {
   const suggestedName = `${src.baseName}.gradients.${format}`;
   let content: string;
   switch (format) {

@@ -10,7 +10,15 @@ import type { ExportFormat } from '../../src/shared/protocol';
 import { full, short } from '../format';
 import { button, progressRing } from '../toolkit';
 import { h } from './dom';
-import { buildDisplay, analyzeFrames, edgeNumbers, edgeFormula, type DisplayGraph, type EdgeNumbers, type FrameInfo } from '../graph/model';
+import {
+  buildDisplay,
+  analyzeFrames,
+  edgeNumbers,
+  edgeFormula,
+  type DisplayGraph,
+  type EdgeNumbers,
+  type FrameInfo,
+} from '../graph/model';
 import { layoutSteps, type LayoutResult } from '../graph/layout';
 import { GraphRenderer } from '../graph/render';
 import { createZoom, LOD_TEXT_K, READABLE_K, type ZoomController } from '../graph/zoom';
@@ -42,7 +50,10 @@ const channel = typeof MessageChannel === 'function' ? new MessageChannel() : un
 const queued: Array<() => void> = [];
 if (channel) channel.port1.onmessage = () => queued.shift()?.();
 function nextSlice(f: () => void): void {
-  if (!channel) { setTimeout(f, 0); return; }
+  if (!channel) {
+    setTimeout(f, 0);
+    return;
+  }
   queued.push(f);
   channel.port2.postMessage(0);
 }
@@ -86,14 +97,22 @@ export function renderGraph(initial: ViewContext): GraphView {
   const stepper: StepperView = createStepper({ count: 0, get: (i) => allSteps()[i], onChange: (i, s) => onStep(i, s) });
   const exportBar = renderExportButtons((f) => void doExport(f));
   const toolbar = h('div', { class: 'graph-toolbar' }, [stepper.element, zoomBar, exportBar]);
-  const item = (cls: string, label: string) => h('span', { class: 'legend-item' }, [h('span', { class: `sw ${cls}` }), label]);
+  const item = (cls: string, label: string) =>
+    h('span', { class: 'legend-item' }, [h('span', { class: `sw ${cls}` }), label]);
   const legend = h('div', { class: 'legend', 'aria-hidden': 'true' }, [
-    item('sw-pos', '▲ positive gradient'), item('sw-neg', '▼ negative'), item('sw-zero', '○ zero'),
+    item('sw-pos', '▲ positive gradient'),
+    item('sw-neg', '▼ negative'),
+    item('sw-zero', '○ zero'),
     h('span', { class: 'legend-item' }, ['stronger colour = larger |gradient|']),
     h('span', { class: 'legend-item' }, ['hover an edge: upstream × local']),
   ]);
-  const element = h('section', { class: 'graph', 'aria-label': 'Computational graph' },
-    [toolbar, summary, viewport, legend, stepper.textElement]);
+  const element = h('section', { class: 'graph', 'aria-label': 'Computational graph' }, [
+    toolbar,
+    summary,
+    viewport,
+    legend,
+    stepper.textElement,
+  ]);
   viewport.append(tooltip);
 
   // ---- structure ----
@@ -108,7 +127,17 @@ export function renderGraph(initial: ViewContext): GraphView {
     summary.replaceChildren();
     if (display.message) summary.append(display.message);
     if (focus !== undefined) {
-      summary.append(' ', button('Back to the output', () => { focus = undefined; structure(); }, { attrs: { 'data-action': 'unfocus' } }));
+      summary.append(
+        ' ',
+        button(
+          'Back to the output',
+          () => {
+            focus = undefined;
+            structure();
+          },
+          { attrs: { 'data-action': 'unfocus' } },
+        ),
+      );
     }
     const input = {
       n: display.nodes.length,
@@ -130,10 +159,16 @@ export function renderGraph(initial: ViewContext): GraphView {
     // layoutMs: wall clock from start to done (other work of the page runs between slices);
     // layoutCpuMs: the time spent in the layout itself.
     let cpu = 0;
-    const ring = h('div', { class: 'graph-busy', role: 'status' }, [progressRing(), ` Laying out ${display.nodes.length.toLocaleString('en-US')} nodes…`]);
+    const ring = h('div', { class: 'graph-busy', role: 'status' }, [
+      progressRing(),
+      ` Laying out ${display.nodes.length.toLocaleString('en-US')} nodes…`,
+    ]);
     viewport.append(ring);
     const slice = () => {
-      if (gen !== generation || disposed) { ring.remove(); return; }
+      if (gen !== generation || disposed) {
+        ring.remove();
+        return;
+      }
       const start = performance.now();
       const end = start + SLICE_MS;
       for (;;) {
@@ -166,10 +201,15 @@ export function renderGraph(initial: ViewContext): GraphView {
     zoom = createZoom(viewport, renderer.svg, (v) => {
       // Level of detail: no text below a readable scale (and no per-frame work otherwise).
       const next = v.k < LOD_TEXT_K;
-      if (next !== lod) { lod = next; renderer?.svg.classList.toggle('lod', lod); }
+      if (next !== lod) {
+        lod = next;
+        renderer?.svg.classList.toggle('lod', lod);
+      }
       // The current view for tests and the probe, written once the view settles.
       if (viewTimer) clearTimeout(viewTimer);
-      viewTimer = setTimeout(() => { element.dataset.view = JSON.stringify(v); }, 80);
+      viewTimer = setTimeout(() => {
+        element.dataset.view = JSON.stringify(v);
+      }, 80);
     });
     const b = renderer.bounds;
     zoom.setBounds(b.w, b.h, b.x, b.y);
@@ -248,13 +288,19 @@ export function renderGraph(initial: ViewContext): GraphView {
     const state = i >= 0 ? stateAt(display, allSteps(), nums, i) : undefined;
     renderer.paintSteps(state, s ? s.gate : -1, c.ev.tape);
     if (s) {
-      renderer.showEdgeLabels(s.gate, s.lines.map((l) => {
-        const up = short(l.upstream, 3);
-        const local = short(l.local, 3);
-        const out = `= ${short(l.contribution, 3)}`;
-        const loc = l.local < 0 ? `(${local})` : local;
-        return { edge: l.edge, variants: [[`${up} × ${loc} ${out}`], [`${up} × ${loc}`, out], [up, `× ${loc}`, out]] };
-      }));
+      renderer.showEdgeLabels(
+        s.gate,
+        s.lines.map((l) => {
+          const up = short(l.upstream, 3);
+          const local = short(l.local, 3);
+          const out = `= ${short(l.contribution, 3)}`;
+          const loc = l.local < 0 ? `(${local})` : local;
+          return {
+            edge: l.edge,
+            variants: [[`${up} × ${loc} ${out}`], [`${up} × ${loc}`, out], [up, `× ${loc}`, out]],
+          };
+        }),
+      );
       const b = renderer.nodeBox(s.gate);
       // The gate and the gap before it (where its labels are).
       zoom?.ensureVisible(b.x - 100, b.y, b.w + 100, b.h, LOD_TEXT_K + 0.1);
@@ -265,10 +311,17 @@ export function renderGraph(initial: ViewContext): GraphView {
 
   function showSelectedLabels(): void {
     if (!renderer) return;
-    if (selectedIndex < 0 || display.inEdges[selectedIndex].length === 0) { renderer.showEdgeLabels(-1, []); return; }
-    renderer.showEdgeLabels(selectedIndex, display.inEdges[selectedIndex].map((ei) => ({
-      edge: ei, variants: [[`${short(nums.contribution[ei], 3)}`]],
-    })));
+    if (selectedIndex < 0 || display.inEdges[selectedIndex].length === 0) {
+      renderer.showEdgeLabels(-1, []);
+      return;
+    }
+    renderer.showEdgeLabels(
+      selectedIndex,
+      display.inEdges[selectedIndex].map((ei) => ({
+        edge: ei,
+        variants: [[`${short(nums.contribution[ei], 3)}`]],
+      })),
+    );
   }
 
   // ---- interaction ----
@@ -284,7 +337,10 @@ export function renderGraph(initial: ViewContext): GraphView {
 
   function wire(r: GraphRenderer): void {
     const svg = r.svg;
-    svg.addEventListener('pointerdown', () => { pointerAt = performance.now(); tooltip.hidden = true; });
+    svg.addEventListener('pointerdown', () => {
+      pointerAt = performance.now();
+      tooltip.hidden = true;
+    });
     svg.addEventListener('pointerover', (e) => {
       if (zoom?.panning()) return; // no hover work while dragging
       const i = indexOf(e.target);
@@ -298,7 +354,10 @@ export function renderGraph(initial: ViewContext): GraphView {
     });
     svg.addEventListener('pointermove', (e) => {
       if (tooltip.hidden) return;
-      if (zoom?.panning()) { tooltip.hidden = true; return; }
+      if (zoom?.panning()) {
+        tooltip.hidden = true;
+        return;
+      }
       placeTooltip(e);
     });
     svg.addEventListener('pointerout', (e) => {
@@ -313,9 +372,15 @@ export function renderGraph(initial: ViewContext): GraphView {
       if (zoom?.dragged()) return;
       const t = e.target as Element;
       const fold = t.closest?.('[data-fold]');
-      if (fold) { toggleFrame(Number(fold.getAttribute('data-fold'))); return; }
+      if (fold) {
+        toggleFrame(Number(fold.getAttribute('data-fold')));
+        return;
+      }
       const exp = t.closest?.('[data-expand]');
-      if (exp) { toggleFrame(Number(exp.getAttribute('data-expand'))); return; }
+      if (exp) {
+        toggleFrame(Number(exp.getAttribute('data-expand')));
+        return;
+      }
       const i = indexOf(t);
       if (i < 0) return;
       activate(i);
@@ -355,7 +420,11 @@ export function renderGraph(initial: ViewContext): GraphView {
   function expandOrFocus(i: number): void {
     const d = display.nodes[i];
     if (d.kind === 'folded' && d.frame !== undefined) toggleFrame(d.frame);
-    else if (d.kind === 'stub') { focus = d.id; pendingSelect = { id: d.id, scroll: true }; structure(); }
+    else if (d.kind === 'stub') {
+      focus = d.id;
+      pendingSelect = { id: d.id, scroll: true };
+      structure();
+    }
   }
 
   function toggleFrame(f: number): void {
@@ -369,7 +438,7 @@ export function renderGraph(initial: ViewContext): GraphView {
   function onNodeKey(e: KeyboardEvent): void {
     const i = indexOf(e.target);
     if (i < 0) return;
-    let next = -1;
+    let next: number;
     const sameRank = (dir: number) => {
       if (!layout) return -1;
       let best = -1;
@@ -377,20 +446,44 @@ export function renderGraph(initial: ViewContext): GraphView {
       for (let j = 0; j < display.nodes.length; j++) {
         if (layout.rank[j] !== layout.rank[i] || j === i) continue;
         const dy = (layout.y[j] - layout.y[i]) * dir;
-        if (dy > 0 && dy < bestDy) { bestDy = dy; best = j; }
+        if (dy > 0 && dy < bestDy) {
+          bestDy = dy;
+          best = j;
+        }
       }
       return best;
     };
     switch (e.key) {
-      case 'ArrowLeft': next = display.inEdges[i].length ? display.edges[display.inEdges[i][0]].from : -1; break;
-      case 'ArrowRight': next = display.outEdges[i].length ? display.edges[display.outEdges[i][0]].to : -1; break;
-      case 'ArrowUp': next = sameRank(-1); break;
-      case 'ArrowDown': next = sameRank(1); break;
-      case 'Home': next = display.root; break;
-      case 'Enter': activate(i); e.preventDefault(); return;
-      case ' ': case 'e': case 'E': expandOrFocus(i); e.preventDefault(); return;
-      case 'Escape': c.highlight(null); return;
-      default: return;
+      case 'ArrowLeft':
+        next = display.inEdges[i].length ? display.edges[display.inEdges[i][0]].from : -1;
+        break;
+      case 'ArrowRight':
+        next = display.outEdges[i].length ? display.edges[display.outEdges[i][0]].to : -1;
+        break;
+      case 'ArrowUp':
+        next = sameRank(-1);
+        break;
+      case 'ArrowDown':
+        next = sameRank(1);
+        break;
+      case 'Home':
+        next = display.root;
+        break;
+      case 'Enter':
+        activate(i);
+        e.preventDefault();
+        return;
+      case ' ':
+      case 'e':
+      case 'E':
+        expandOrFocus(i);
+        e.preventDefault();
+        return;
+      case 'Escape':
+        c.highlight(null);
+        return;
+      default:
+        return;
     }
     e.preventDefault();
     e.stopPropagation();
@@ -412,7 +505,10 @@ export function renderGraph(initial: ViewContext): GraphView {
     else if (e.key === '0') zoom?.fit();
     else if (e.shiftKey && e.key.startsWith('Arrow')) {
       const d = 60;
-      zoom?.panBy(e.key === 'ArrowLeft' ? -d : e.key === 'ArrowRight' ? d : 0, e.key === 'ArrowUp' ? -d : e.key === 'ArrowDown' ? d : 0);
+      zoom?.panBy(
+        e.key === 'ArrowLeft' ? -d : e.key === 'ArrowRight' ? d : 0,
+        e.key === 'ArrowUp' ? -d : e.key === 'ArrowDown' ? d : 0,
+      );
     } else return;
     e.preventDefault();
   });
@@ -476,7 +572,10 @@ export function renderGraph(initial: ViewContext): GraphView {
       if (nodeId !== null) pendingSelect = { id: nodeId, scroll };
       return;
     }
-    if (nodeId === null) { selectIndex(-1, false); return; }
+    if (nodeId === null) {
+      selectIndex(-1, false);
+      return;
+    }
     const i = nodeId >= 0 && nodeId < display.byTapeId.length ? display.byTapeId[nodeId] : -1;
     // Selected from outside (the editor, the diagnostics list): readable, not just in view.
     selectIndex(i, scroll, scroll ? READABLE_K : undefined);
@@ -486,16 +585,25 @@ export function renderGraph(initial: ViewContext): GraphView {
   async function doExport(format: ExportFormat): Promise<void> {
     try {
       const base = (program.target.name ?? 'expression').replace(/[^\w.-]/g, '_').slice(0, 60) || 'expression';
-      await exportGraph(format, {
-        ev: c.ev, check: c.check, baseName: base,
-        svg: () => {
-          if (!renderer || !layout) return undefined;
-          const b = renderer.bounds;
-          const text = serializeSvg(renderer.svg, b,
-            `${program.target.name ?? 'expression'} = ${c.ev.value}: gradients`);
-          return { text, width: b.w + 48, height: b.h + 64 };
+      await exportGraph(
+        format,
+        {
+          ev: c.ev,
+          check: c.check,
+          baseName: base,
+          svg: () => {
+            if (!renderer || !layout) return undefined;
+            const b = renderer.bounds;
+            const text = serializeSvg(
+              renderer.svg,
+              b,
+              `${program.target.name ?? 'expression'} = ${c.ev.value}: gradients`,
+            );
+            return { text, width: b.w + 48, height: b.h + 64 };
+          },
         },
-      }, c.post);
+        c.post,
+      );
     } catch (e) {
       c.post({ type: 'log', level: 'error', message: `export ${format}: ${(e as Error).message}` });
     }
@@ -508,10 +616,18 @@ export function renderGraph(initial: ViewContext): GraphView {
     select,
     command(command, args) {
       switch (command) {
-        case 'step': stepper.step(); return;
-        case 'play': stepper.play(); return;
-        case 'reset': stepper.reset(); return;
-        case 'fit': zoom?.fit(); return;
+        case 'step':
+          stepper.step();
+          return;
+        case 'play':
+          stepper.play();
+          return;
+        case 'reset':
+          stepper.reset();
+          return;
+        case 'fit':
+          zoom?.fit();
+          return;
         case 'export': {
           const f = String(args.format ?? 'svg') as ExportFormat;
           void doExport(f);
@@ -530,7 +646,9 @@ export function renderGraph(initial: ViewContext): GraphView {
       view: zoom?.view(),
       timings,
     }),
-    accepts: (next) => next.payload.program === program && next.settings.maxRenderedNodes === maxNodes &&
+    accepts: (next) =>
+      next.payload.program === program &&
+      next.settings.maxRenderedNodes === maxNodes &&
       next.settings.precision === precision,
     update(next) {
       c = next;

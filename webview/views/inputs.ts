@@ -43,16 +43,23 @@ const ariaLabel = (name: string, value: number, grad: number, isDefault: boolean
   `${name} = ${full(value)}, gradient ${full(grad)}${isDefault ? ' (default value)' : ''}`;
 
 /** What survives a full re-render of the same program: filter, rows shown, the field last edited. */
-interface Memory { program: unknown; filter: string; limit: number; editing?: string }
+interface Memory {
+  program: unknown;
+  filter: string;
+  limit: number;
+  editing?: string;
+}
 let memory: Memory | undefined;
 
 type Idle = (cb: (d: { timeRemaining(): number }) => void, o?: { timeout: number }) => number;
-const requestIdle: Idle = typeof (globalThis as { requestIdleCallback?: Idle }).requestIdleCallback === 'function'
-  ? (cb, o) => (globalThis as unknown as { requestIdleCallback: Idle }).requestIdleCallback(cb, o)
-  : (cb) => setTimeout(() => cb({ timeRemaining: () => SLICE_MS }), 16) as unknown as number;
+const requestIdle: Idle =
+  typeof (globalThis as { requestIdleCallback?: Idle }).requestIdleCallback === 'function'
+    ? (cb, o) => (globalThis as unknown as { requestIdleCallback: Idle }).requestIdleCallback(cb, o)
+    : (cb) => setTimeout(() => cb({ timeRemaining: () => SLICE_MS }), 16) as unknown as number;
 const cancelIdle = (id: number) => {
   const g = globalThis as { cancelIdleCallback?: (id: number) => void };
-  if (typeof g.cancelIdleCallback === 'function') g.cancelIdleCallback(id); else clearTimeout(id);
+  if (typeof g.cancelIdleCallback === 'function') g.cancelIdleCallback(id);
+  else clearTimeout(id);
 };
 
 export function renderInputs(initial: ViewContext): InputsView {
@@ -76,33 +83,49 @@ export function renderInputs(initial: ViewContext): InputsView {
     const inp = c.ev.inputs[i];
     const p = c.settings.precision;
     const k = checkOf(inp.name);
-    const field = textField(full(inp.value), (text) => {
-      const v = parseNumber(text);
-      if (v === undefined) {
-        field.classList.add('invalid');
-        field.setAttribute('title', `'${text}' is not a number`);
-        return;
-      }
-      field.classList.remove('invalid');
-      field.removeAttribute('title');
-      const row = field.closest<HTMLElement>('[data-input-name]');
-      const shown = row ? Number(row.dataset.value) : NaN;
-      mem.editing = inp.name;
-      if (!Object.is(v, shown) || c.defaults.has(inp.name)) c.setValues({ [inp.name]: v });
-    }, { ariaLabel: `value of ${inp.name}`, size: 8, attrs: { 'data-edit-input': inp.name } });
+    const field = textField(
+      full(inp.value),
+      (text) => {
+        const v = parseNumber(text);
+        if (v === undefined) {
+          field.classList.add('invalid');
+          field.setAttribute('title', `'${text}' is not a number`);
+          return;
+        }
+        field.classList.remove('invalid');
+        field.removeAttribute('title');
+        const row = field.closest<HTMLElement>('[data-input-name]');
+        const shown = row ? Number(row.dataset.value) : NaN;
+        mem.editing = inp.name;
+        if (!Object.is(v, shown) || c.defaults.has(inp.name)) c.setValues({ [inp.name]: v });
+      },
+      { ariaLabel: `value of ${inp.name}`, size: 8, attrs: { 'data-edit-input': inp.name } },
+    );
     const isDefault = c.defaults.has(inp.name);
-    const nameCell = h('span', { class: 'input-name' }, [inp.name, isDefault ? badge('default', { class: 'default-badge', title: 'No value in the source: a default. Type a value.' }) : undefined]);
+    const nameCell = h('span', { class: 'input-name' }, [
+      inp.name,
+      isDefault
+        ? badge('default', { class: 'default-badge', title: 'No value in the source: a default. Type a value.' })
+        : undefined,
+    ]);
     return {
       cells: [
         nameCell,
         field,
-        h('span', { class: 'num grad', title: full(inp.grad), 'data-sign': gradSign(inp.grad) }, [`${short(inp.grad, p)} ${gradStyle(inp.grad, 1).glyph}`]),
-        h('span', { class: 'num numeric', title: k ? full(k.numeric) : 'not computed for graphs this large' }, [k ? short(k.numeric, p) : '—']),
+        h('span', { class: 'num grad', title: full(inp.grad), 'data-sign': gradSign(inp.grad) }, [
+          `${short(inp.grad, p)} ${gradStyle(inp.grad, 1).glyph}`,
+        ]),
+        h('span', { class: 'num numeric', title: k ? full(k.numeric) : 'not computed for graphs this large' }, [
+          k ? short(k.numeric, p) : '—',
+        ]),
         h('span', { class: `${checkClass(k)} rel-error` }, [relErrText(k)]),
       ],
       attrs: {
-        'data-input-name': inp.name, 'data-value': full(inp.value), 'data-grad': full(inp.grad),
-        'data-default': isDefault, class: isDefault ? 'is-default' : undefined,
+        'data-input-name': inp.name,
+        'data-value': full(inp.value),
+        'data-grad': full(inp.grad),
+        'data-default': isDefault,
+        class: isDefault ? 'is-default' : undefined,
         'aria-label': ariaLabel(inp.name, inp.value, inp.grad, isDefault),
       },
     };
@@ -113,7 +136,10 @@ export function renderInputs(initial: ViewContext): InputsView {
     const missing = list.filter((i) => !rowEl[i]);
     if (missing.length) {
       const built = [...dataGrid(COLUMNS, missing.map(rowSpec), GRID_ATTRS).children].slice(1) as HTMLElement[];
-      missing.forEach((i, j) => { rowEl[i] = built[j]; painted[i] = gen; });
+      missing.forEach((i, j) => {
+        rowEl[i] = built[j];
+        painted[i] = gen;
+      });
     }
     return list.map((i) => {
       if (painted[i] !== gen) paint(i);
@@ -182,7 +208,10 @@ export function renderInputs(initial: ViewContext): InputsView {
     // Rows built before are cheap to attach again: only unbuilt ones count against the sync budget.
     let now = 0;
     let built = 0;
-    while (now < rest.length && (built < syncCount - same || rowEl[rest[now]])) { if (!rowEl[rest[now]]) built++; now++; }
+    while (now < rest.length && (built < syncCount - same || rowEl[rest[now]])) {
+      if (!rowEl[rest[now]]) built++;
+      now++;
+    }
     append(rest.slice(0, now));
     pending = rest.slice(now);
     schedule();
@@ -202,17 +231,20 @@ export function renderInputs(initial: ViewContext): InputsView {
     if (idle) cancelIdle(idle);
     idle = 0;
     if (!pending.length) return;
-    idle = requestIdle((deadline) => {
-      idle = 0;
-      const end = performance.now() + Math.min(SLICE_MS, Math.max(4, deadline.timeRemaining()));
-      const batch: number[] = [];
-      // ~2 ms a row: take a batch that fits, at least one row.
-      const estimate = Math.max(1, Math.floor((end - performance.now()) / 2));
-      while (pending.length && batch.length < estimate) batch.push(pending.shift()!);
-      append(batch);
-      schedule();
-      if (!pending.length) renderStatus();
-    }, { timeout: 500 });
+    idle = requestIdle(
+      (deadline) => {
+        idle = 0;
+        const end = performance.now() + Math.min(SLICE_MS, Math.max(4, deadline.timeRemaining()));
+        const batch: number[] = [];
+        // ~2 ms a row: take a batch that fits, at least one row.
+        const estimate = Math.max(1, Math.floor((end - performance.now()) / 2));
+        while (pending.length && batch.length < estimate) batch.push(pending.shift()!);
+        append(batch);
+        schedule();
+        if (!pending.length) renderStatus();
+      },
+      { timeout: 500 },
+    );
   }
 
   function renderStatus(): void {
@@ -220,18 +252,25 @@ export function renderInputs(initial: ViewContext): InputsView {
     const total = matches.length;
     const q = mem.filter.trim();
     const count = Math.min(total, mem.limit);
-    status.textContent = total === 0
-      ? `No input name contains “${q}” (${names.length.toLocaleString('en-US')} inputs).`
-      : `Showing ${count.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} ${q ? `inputs matching “${q}”` : 'inputs'}` +
-        `${count < total ? ' (filter by name to find the others)' : ''}.`;
+    status.textContent =
+      total === 0
+        ? `No input name contains “${q}” (${names.length.toLocaleString('en-US')} inputs).`
+        : `Showing ${count.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} ${q ? `inputs matching “${q}”` : 'inputs'}` +
+          `${count < total ? ' (filter by name to find the others)' : ''}.`;
     more.replaceChildren();
     const left = total - mem.limit;
     if (left > 0) {
       const n = Math.min(INPUTS_PAGE, left);
-      more.append(button(`Show ${n.toLocaleString('en-US')} more`, () => {
-        mem.limit += INPUTS_PAGE;
-        show(0);
-      }, { attrs: { 'data-action': 'inputs-more' } }));
+      more.append(
+        button(
+          `Show ${n.toLocaleString('en-US')} more`,
+          () => {
+            mem.limit += INPUTS_PAGE;
+            show(0);
+          },
+          { attrs: { 'data-action': 'inputs-more' } },
+        ),
+      );
     }
   }
 
@@ -240,13 +279,21 @@ export function renderInputs(initial: ViewContext): InputsView {
   ];
   if (paged) {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const filter = textField(mem.filter, (text) => {
-      if (timer) clearTimeout(timer);
-      if (text === mem.filter) return;
-      mem.filter = text;
-      mem.limit = INPUTS_PAGE;
-      show();
-    }, { ariaLabel: 'Filter inputs by name', placeholder: `Filter ${names.length.toLocaleString('en-US')} inputs by name`, attrs: { 'data-action': 'filter-inputs', class: 'inputs-filter' } });
+    const filter = textField(
+      mem.filter,
+      (text) => {
+        if (timer) clearTimeout(timer);
+        if (text === mem.filter) return;
+        mem.filter = text;
+        mem.limit = INPUTS_PAGE;
+        show();
+      },
+      {
+        ariaLabel: 'Filter inputs by name',
+        placeholder: `Filter ${names.length.toLocaleString('en-US')} inputs by name`,
+        attrs: { 'data-action': 'filter-inputs', class: 'inputs-filter' },
+      },
+    );
     filter.addEventListener('input', () => {
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
@@ -261,7 +308,11 @@ export function renderInputs(initial: ViewContext): InputsView {
   }
   children.push(grid);
   if (paged) children.push(more);
-  const element = h('section', { class: 'inputs', 'aria-label': 'Inputs', 'data-inputs-total': names.length }, children);
+  const element = h(
+    'section',
+    { class: 'inputs', 'aria-label': 'Inputs', 'data-inputs-total': names.length },
+    children,
+  );
   // The field being edited (it is rendered synchronously again by a full re-render).
   element.addEventListener('focusin', (e) => {
     const f = (e.target as Element | null)?.closest?.('[data-edit-input]');
@@ -279,7 +330,8 @@ export function renderInputs(initial: ViewContext): InputsView {
     update(next) {
       const inputs = next.ev.inputs;
       if (inputs.length !== names.length || inputs.some((inp, i) => inp.name !== names[i])) return false;
-      if (next.defaults.size !== defaultsShown.size || [...next.defaults].some((d) => !defaultsShown.has(d))) return false;
+      if (next.defaults.size !== defaultsShown.size || [...next.defaults].some((d) => !defaultsShown.has(d)))
+        return false;
       c = next;
       checks = undefined;
       gen++;

@@ -39,12 +39,26 @@ export function createStepper(opts: StepperOptions): StepperView {
   const interval = opts.intervalMs ?? 900;
 
   const text = h('div', { class: 'step-text', role: 'status', 'aria-live': 'polite', 'data-step-text': '' });
-  const stepBtn = button('Step', () => step(), { title: 'Walk the backward pass one gate (reverse topological order)', attrs: { 'data-action': 'step' } });
-  const playBtn = button('Play', () => (timer ? pause() : play()), { title: 'Walk the whole backward pass', attrs: { 'data-action': 'play' } });
-  const resetBtn = button('Reset', () => reset(), { title: 'Stop stepping and show every gradient', attrs: { 'data-action': 'reset' } });
+  const stepBtn = button('Step', () => step(), {
+    title: 'Walk the backward pass one gate (reverse topological order)',
+    attrs: { 'data-action': 'step' },
+  });
+  const playBtn = button('Play', () => (timer ? pause() : play()), {
+    title: 'Walk the whole backward pass',
+    attrs: { 'data-action': 'play' },
+  });
+  const resetBtn = button('Reset', () => reset(), {
+    title: 'Stop stepping and show every gradient',
+    attrs: { 'data-action': 'reset' },
+  });
   const counter = h('span', { class: 'step-counter muted', 'aria-hidden': 'true' });
-  const element = h('div', { class: 'stepper', role: 'group', 'aria-label': 'Backward-pass stepper' },
-    [h('span', { class: 'toolbar-label' }, ['Backward']), stepBtn, playBtn, resetBtn, counter]);
+  const element = h('div', { class: 'stepper', role: 'group', 'aria-label': 'Backward-pass stepper' }, [
+    h('span', { class: 'toolbar-label' }, ['Backward']),
+    stepBtn,
+    playBtn,
+    resetBtn,
+    counter,
+  ]);
 
   function paint(): void {
     const s = index >= 0 ? opts.get(index) : undefined;
@@ -56,9 +70,13 @@ export function createStepper(opts: StepperOptions): StepperView {
       for (const l of s.lines) text.append(h('div', { class: 'step-line' }, [l.text]));
       for (const sum of s.sums) text.append(h('div', { class: 'step-sum' }, [sum]));
     } else {
-      text.append(h('div', { class: 'muted' }, [count
-        ? 'Press Step to walk the backward pass gate by gate: upstream × local = contribution at every edge.'
-        : 'No gates to step through.']));
+      text.append(
+        h('div', { class: 'muted' }, [
+          count
+            ? 'Press Step to walk the backward pass gate by gate: upstream × local = contribution at every edge.'
+            : 'No gates to step through.',
+        ]),
+      );
     }
     text.dataset.stepIndex = String(index);
     setDisabled(stepBtn, index >= count - 1);
@@ -100,7 +118,10 @@ export function createStepper(opts: StepperOptions): StepperView {
   return {
     element,
     textElement: text,
-    step, play, pause, reset,
+    step,
+    play,
+    pause,
+    reset,
     setSteps(next) {
       count = next;
       if (index >= count) index = count - 1;
