@@ -26,6 +26,10 @@ interface NodeBase {
   name?: string;
   /** Innermost inlined call this node belongs to (index into ExprProgram.frames). */
   frame?: number;
+  /** Innermost loop this node was computed in (index into ExprProgram.loops), for programs. */
+  loop?: number;
+  /** 0-based iteration of that loop in which this node was computed. */
+  iteration?: number;
 }
 
 /** A numeric literal or a named constant like Math.PI that is not a named input. */
@@ -74,8 +78,38 @@ export interface CallFrame {
   result: number;
 }
 
+/**
+ * An array (vector or matrix of numbers) the program built or was given, for the vector view:
+ * its elements as they are when the target's value is computed.
+ */
+export interface ArrayGroup {
+  /** The variable or access path it is bound to (`W1`, `h`, `model.w`), else the source text that made it. */
+  label: string;
+  /** Where it was created: the array literal, the `map`/`Array.from`/`new Array` call, or the declaration. */
+  range: SourceRange;
+  /** [n] for a vector, [rows, cols] for a rectangular matrix, and so on. */
+  shape: number[];
+  /** Node ids of its elements, row-major (length = product of shape). */
+  elements: number[];
+}
+
+/** A loop of the program as it ran (`for`, `while`, `for…of`, a `map`/`reduce`/`forEach` callback). */
+export interface LoopInfo {
+  /** `for (let i = 0; i < n; i++)`, abbreviated, or `xs.map(...)`. */
+  label: string;
+  range: SourceRange;
+  /** Enclosing loop, or -1. */
+  parent: number;
+  /** How many iterations ran (all activations of this loop together). */
+  iterations: number;
+}
+
 export interface ExprProgram {
   nodes: ExprNode[];
+  /** Arrays of numbers the program built or was given (programs only; absent for plain expressions). */
+  arrays?: ArrayGroup[];
+  /** Loops that ran (programs only). */
+  loops?: LoopInfo[];
   /** Index of the output node (the target expression). */
   root: number;
   frames: CallFrame[];
