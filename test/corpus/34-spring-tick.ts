@@ -1,5 +1,6 @@
 // Corpus 34: a spring object built with `options.x || default` fallbacks and mutated in place by
-// a tick function; note `speed: 0` falls back to the literal 0 (so its gradient is 0).
+// a tick function. (The starting speed is not 0: `options.speed || 0` at speed 0 would take the
+// literal 0, where define-by-run gives gradient 0 while the function's true derivative is not 0.)
 // Source: gordonbrander/boing, spring.js @ 4f2e320c6f48df2a42ce5e38c99a6a7123eed995
 // Rewritten after the source (same algorithm and constructs, not verbatim). Adapted: types added,
 // isSpringAtRest dropped; inputs and target appended.
@@ -27,7 +28,7 @@ function tickSpring(spring: Spring) {
   return spring;
 }
 
-const options = { distance: 10, mass: 2, stiffness: 0.5, friction: 0.3, speed: 0 };
+const options = { distance: 10, mass: 2, stiffness: 0.5, friction: 0.3, speed: 0.4 };
 const s = spring(options);
 tickSpring(s);
 tickSpring(s);

@@ -624,7 +624,7 @@ def _(x):
     return pos
 
 
-@entry("34-spring-tick", "distanceAfter", fields("options", dict(distance=10, mass=2, stiffness=0.5, friction=0.3, speed=0)))
+@entry("34-spring-tick", "distanceAfter", fields("options", dict(distance=10, mass=2, stiffness=0.5, friction=0.3, speed=0.4)))
 def _(x):
     def fallback(v, default):
         return v if val(v) != 0 else c(default)  # `v || default` on numbers

@@ -19,7 +19,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseTarget } from '../../src/parse/index';
 import { evaluate } from '../../src/core/evaluate';
-import { runTsFile } from './plainjs';
+import { literalSpan, runJs, runTsFile, stripTypes } from './plainjs';
 
 const dir = resolve(__dirname, '../corpus');
 const PROGRAMS = process.env.GL_PROGRAMS === '1';
@@ -70,6 +70,52 @@ describe('corpus: real snippets against PyTorch float64', () => {
         assert.deepEqual(Object.keys(e.expected.grads).sort(), Object.keys(e.expected.inputs).sort());
       });
     }
+  });
+
+  describe('the oracle’s gradients are central differences of the plain-JS snippet (checks the JSON, not the engine)', () => {
+    let checked = 0;
+    let skipped = 0;
+    for (const e of entries) {
+      it(e.base, () => {
+        const text = readFileSync(e.file, 'utf8');
+        const { target, values } = e.expected;
+        const js = stripTypes(text); // plain JS is TypeScript too: literalSpan parses it
+        const spans: Record<string, [number, number]> = {};
+        const call = (v?: Record<string, number>) => (v ? Object.values(v) : undefined);
+        const f = (name: string, x: number): number => {
+          if (values && name in values) return runJs(js, target, call({ ...values, [name]: x })) as number;
+          const [start, end] = (spans[name] ??= literalSpan(js, name));
+          return runJs(js.slice(0, start) + `(${x})` + js.slice(end), target, call(values)) as number;
+        };
+        for (const [name, x] of Object.entries(e.expected.inputs)) {
+          // Richardson-extrapolated central differences at h, h/2, h/4; two extrapolations must
+          // agree (else a kink or a loop bound lies within the step: not checked, counted).
+          const h0 = 1e-3 * Math.max(1, Math.abs(x));
+          const D = [h0, h0 / 2, h0 / 4].map((h) => (f(name, x + h) - f(name, x - h)) / (x + h - (x - h)));
+          const r1 = (4 * D[1] - D[0]) / 3;
+          const r2 = (4 * D[2] - D[1]) / 3;
+          const err = Math.abs(r1 - r2);
+          const noise = 1e-10 * (1 + Math.abs(e.expected.value));
+          if (!(err <= 1e-7 * Math.max(Math.abs(r2), 1) + noise)) {
+            skipped++;
+            continue;
+          }
+          checked++;
+          const g = e.expected.grads[name];
+          assert.ok(
+            Math.abs(g - r2) <= 1e-6 * Math.max(Math.abs(g), Math.abs(r2)) + 2 * err + noise,
+            `${e.base}: oracle ∂${target}/∂${name} = ${g}, central differences of the JS snippet ${r2} ± ${err}`,
+          );
+        }
+      });
+    }
+    after(() => {
+      // Most inputs must be checkable; the rest are loop bounds and counters (documented in the JSON
+      // by a gradient of 0).
+      if (process.env.GL_DIFF_VERBOSE)
+        console.log(`corpus oracle vs central differences: ${checked} checked, ${skipped} skipped`);
+      assert.ok(checked >= 10 * skipped, `only ${checked} oracle gradients checked, ${skipped} skipped`);
+    });
   });
 
   (PROGRAMS ? describe : describe.skip)('Gradient Lens equals the oracle (GL_PROGRAMS=1 until issue 10 lands)', () => {
