@@ -133,7 +133,7 @@ export function generate(seed: number, level: 0 | 1): GeneratedProgram {
     if (depth <= 0 || chance(0.25)) return leaf(s);
     const d = depth - 1;
     const a = () => expr(s, d);
-    const k = int(0, level === 1 ? 21 : 16);
+    const k = int(0, level === 1 ? 24 : 16);
     switch (k) {
       case 0:
       case 1: {
@@ -230,6 +230,28 @@ export function generate(seed: number, level: 0 | 1): GeneratedProgram {
         const y = a();
         return (m) => `Math.hypot(${x(m)}, ${y(m)}, 0.5)`;
       }
+      case 22: {
+        // reading past the end gives undefined; ?? supplies the number
+        if (!s.arrays.length) return leaf(s);
+        const arr = pick(s.arrays);
+        const x = a();
+        return (m) => `(${arr.name}[${arr.name}.length] ?? ${x(m)})`;
+      }
+      case 23: {
+        // a helper called with an array spread into its number parameters
+        const fs = s.fns.filter((f) => !f.curried && f.params.every((p) => p === 'n'));
+        const arrs = s.arrays;
+        if (!fs.length || !arrs.length) return leaf(s);
+        const f = pick(fs);
+        const arr = pick(arrs);
+        if (arr.len < f.params.length) return leaf(s);
+        return () => `${f.name}(...${arr.name})`;
+      }
+      case 24: {
+        if (!s.arrays.length) return leaf(s);
+        const arr = pick(s.arrays);
+        return (m) => (m === 'js' ? `__mins(${arr.name})` : `Math.min(...${arr.name})`);
+      }
       default: {
         // `x && y` / `x || y` on numbers pick an operand by truthiness; keep operands non-zero
         // away from ties by testing a comparison result instead.
@@ -272,7 +294,7 @@ export function generate(seed: number, level: 0 | 1): GeneratedProgram {
       ps.map((p) => p(m)).join('\n');
 
   function stmt(s: Scope, depth: number): P {
-    let k = int(0, depth > 0 ? 12 : 5);
+    let k = int(0, depth > 0 ? 17 : 5);
     if (s.mutable.length && chance(0.35)) k = pick([2, 3, 4]);
     switch (k) {
       case 0:
@@ -365,6 +387,63 @@ export function generate(seed: number, level: 0 | 1): GeneratedProgram {
         if (chance(0.5)) return (m) => `const ${a} = [${items.map((x) => x(m)).join(', ')}];`;
         return (m) => `const ${a}: number[] = [];\n${items.map((x) => `${a}.push(${x(m)});`).join('\n')}`;
       }
+      case 12: {
+        // destructuring an array or an object
+        const arrs = s.arrays.filter((a) => a.len >= 2);
+        if (arrs.length && (chance(0.5) || !s.objs.length)) {
+          const arr = pick(arrs);
+          const [u, w] = [fresh('u'), fresh('u')];
+          s.nums.push(u, w);
+          return () => `const [${u}, , ...${w}s] = ${arr.name};\nconst ${w} = ${w}s.length ? ${w}s[0] : ${u};`;
+        }
+        if (!s.objs.length) return stmt(s, depth);
+        const o = pick(s.objs);
+        const [u, w] = [fresh('u'), fresh('u')];
+        s.nums.push(u, w);
+        return () => `const { a: ${u}, b: ${w} = 0.5 } = ${o.name};`;
+      }
+      case 13: {
+        // arrays from Array.from({ length }, f) or new Array(n).fill(x)
+        const a = fresh('arr');
+        const len = int(2, 3);
+        if (chance(0.5)) {
+          const i = fresh('i');
+          const body = expr(child(s, { nums: [...s.nums, i] }), 1);
+          s.arrays.push({ name: a, len });
+          return (m) => `const ${a} = Array.from({ length: ${len} }, (_, ${i}) => ${body(m)});`;
+        }
+        const x = expr(s, 1);
+        s.arrays.push({ name: a, len });
+        return (m) => `const ${a} = new Array(${len}).fill(${x(m)});`;
+      }
+      case 14: {
+        const k2 = fresh('k');
+        const n = int(1, 3);
+        const inner = child(s, { inLoop: true });
+        inner.nums.push(k2);
+        const body = block(inner, int(1, 2), depth - 1);
+        return (m) => `let ${k2} = 0;\ndo {\n  ${k2}++;\n${indent(join(body)(m))}\n} while (${k2} < ${n});`;
+      }
+      case 15: {
+        // switch on a string chosen by a comparison (strings as inert values)
+        const c = cmp(expr(s, 1), expr(s, 1), '>');
+        const [b1, b2, b3] = [
+          block(child(s), 1, depth - 1),
+          block(child(s), 1, depth - 1),
+          block(child(s), 1, depth - 1),
+        ];
+        const fall = chance(0.3);
+        return (m) =>
+          `switch (${c(m)} ? 'hi' : 'lo') {\n  case 'hi':\n${indent(join(b1)(m), '    ')}\n` +
+          (fall ? '' : '    break;\n') +
+          `  case 'mid':\n${indent(join(b2)(m), '    ')}\n    break;\n  default:\n${indent(join(b3)(m), '    ')}\n}`;
+      }
+      case 16: {
+        const c = cmp(expr(s, 1), expr(s, 1), '<');
+        const flag = fresh('flag');
+        const yes = block(child(s), 1, depth - 1);
+        return (m) => `const ${flag} = ${c(m)} ? 'c' : 'p';\nif (${flag} === 'c') {\n${indent(join(yes)(m))}\n}`;
+      }
       default: {
         if (!s.inFunction || s.inLoop) return stmt(s, depth);
         const c = cmp(expr(s, 1), expr(s, 1), '>');
@@ -438,7 +517,14 @@ export function generate(seed: number, level: 0 | 1): GeneratedProgram {
       inLoop: false,
       inFunction: true,
     };
-    const sig = pnames.map((p, i) => `${p}: ${params[i] === 'n' ? 'number' : 'number[]'}`).join(', ');
+    // level 1: a trailing number parameter may have a default, and calls may leave it out
+    const withDefault = level === 1 && params[arity - 1] === 'n' && chance(0.3);
+    const sig = pnames
+      .map(
+        (p, i) =>
+          `${p}: ${params[i] === 'n' ? 'number' : 'number[]'}` + (withDefault && i === arity - 1 ? ' = 0.75' : ''),
+      )
+      .join(', ');
     if (level === 0) {
       const consts: P[] = [];
       for (let c = 0; c < int(0, 2); c++) {
@@ -479,6 +565,7 @@ export function generate(seed: number, level: 0 | 1): GeneratedProgram {
       );
     }
     top.fns.push({ name, params, alen });
+    if (withDefault && arity > 1) top.fns.push({ name, params: params.slice(0, -1), alen });
   }
 
   if (level === 1) {
@@ -517,13 +604,37 @@ export function generate(seed: number, level: 0 | 1): GeneratedProgram {
       };
       const m1 = expr(sc, 2);
       const g1 = expr(child(sc, { nums: ['this.w', 'this.b'] }), 2);
+      const st = expr(child(sc, { nums: ['w'] }), 1);
       parts.push(
         (m) =>
-          `class Lin {\n  w: number;\n  b: number;\n  constructor(w: number, b: number) {\n    this.w = w;\n    this.b = b;\n  }\n` +
-          `  apply(z: number): number {\n    return ${m1(m)};\n  }\n  get size(): number {\n    return ${g1(m)};\n  }\n}`,
+          `class Lin {\n  w: number;\n  b: number;\n  static unit = 1;\n  constructor(w: number, b: number) {\n    this.w = w;\n    this.b = b;\n  }\n` +
+          `  apply(z: number): number {\n    return ${m1(m)};\n  }\n  get size(): number {\n    return ${g1(m)};\n  }\n` +
+          `  set size(v: number) {\n    this.b = v - this.w;\n  }\n` +
+          `  static make(w: number): Lin {\n    return new Lin(w, ${st(m)} * Lin.unit);\n  }\n}`,
       );
-      const [a, b] = [expr(top, 1), expr(top, 1)];
-      parts.push((m) => `const lin = new Lin(${a(m)}, ${b(m)});`);
+      const sub = chance(0.5);
+      if (sub) {
+        const sc2 = child(sc, { nums: ['this.w', 'this.b', 'this.k', 'z', 'super.apply(z)'] });
+        const m2 = expr(sc2, 2);
+        parts.push(
+          (m) =>
+            `class Scaled extends Lin {\n  k: number;\n  constructor(w: number, b: number, k: number) {\n    super(w, b);\n    this.k = k;\n  }\n` +
+            `  override apply(z: number): number {\n    return super.apply(z) * this.k + ${m2(m)};\n  }\n}`,
+        );
+      }
+      const [a, b, kk] = [expr(top, 1), expr(top, 1), expr(top, 1)];
+      parts.push((m) =>
+        sub ? `const lin = new Scaled(${a(m)}, ${b(m)}, ${kk(m)});` : `const lin = new Lin(${a(m)}, ${b(m)});`,
+      );
+      if (chance(0.4)) {
+        const v = expr(top, 1);
+        parts.push((m) => `lin.size = ${v(m)};`);
+      }
+      if (chance(0.5)) {
+        const w = expr(top, 1);
+        parts.push((m) => `const lin2 = Lin.make(${w(m)});`);
+        top.fns.push({ name: 'lin2.apply', params: ['n'], alen: 0 });
+      }
       top.fns.push({ name: 'lin.apply', params: ['n'], alen: 0 });
       top.nums.push('lin.size');
     }
