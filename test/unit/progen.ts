@@ -98,7 +98,7 @@ export function generate(seed: number, level: 0 | 1): GeneratedProgram {
   const value = () => {
     // Literals with at most 3 decimals, away from 0 and from each other (fewer ties/kinks).
     const v = Math.round((r() * 4 - 2) * 1000) / 1000;
-    return Math.abs(v) < 0.05 ? 0.35 : v;
+    return Math.abs(v) < 0.05 ? Math.round((0.3 + r()) * 1000) / 1000 : v;
   };
   let counter = 0;
   const fresh = (p: string) => `${p}${counter++}`;
@@ -651,7 +651,12 @@ export function generate(seed: number, level: 0 | 1): GeneratedProgram {
     }
   }
 
-  const target = expr(top, 3);
+  let target = expr(top, 3);
+  if (/^\(?-?[\d.]+\)?$/.test(target('ts'))) {
+    // `const target = 2` would make the target itself an input (a top-level number)
+    const bare = target;
+    target = (m) => `(${bare(m)} + x0)`;
+  }
   const fnCalls = top.fns.filter((f) => !f.curried && f.params.every((p) => p === 'n')).slice(0, 2);
   const calls = fnCalls.map((f) => {
     const args = f.params.map(() => expr(top, 1));

@@ -131,6 +131,26 @@ describe('regressions: silent wrong answers of issue 10', () => {
     );
   });
 
+  gated('literals inside functions are constants, not inputs (issue 10: "Literals elsewhere are constants")', () => {
+    const text =
+      'function f(x: number) {\n  const lr = 0.05;\n  const arr = [x, 2];\n  const o = { a: 0.5 };\n  return x * lr + arr[1] + o.a;\n}\n' +
+      'const x0 = 1.5;\nconst y = f(x0);\n';
+    assert.equal(runJs(stripTypes(text), 'y'), 1.5 * 0.05 + 2 + 0.5);
+    const ev = run(text, 'y');
+    assert.equal(ev.value, 1.5 * 0.05 + 2 + 0.5);
+    assert.deepEqual(grads(ev), { x0: 0.05 });
+  });
+
+  gated('an object built with `new` can be passed straight to a function', () => {
+    const text =
+      'class V {\n  data: number;\n  constructor(d: number) {\n    this.data = d;\n  }\n}\n' +
+      'const a0 = 2;\nconst f = (v: V) => v.data * 3;\nconst y = f(new V(a0));\n';
+    assert.equal(runJs(stripTypes(text), 'y'), 6);
+    const ev = run(text, 'y');
+    assert.equal(ev.value, 6);
+    assert.deepEqual(grads(ev), { a0: 3 });
+  });
+
   for (const name of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
     it(`CLI --set ${name}=4 (an Object.prototype name) sets that input: 8`, () => {
       const { code, out, err } = cli(
