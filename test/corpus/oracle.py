@@ -670,6 +670,41 @@ def _(x):
     return (a * b + a**e) / (-b)
 
 
+W38 = [0.5, -0.3, 0.1, 0.8, -0.6, 0.2, 0.4, -0.7, 0.05, 0.9, -0.2, 0.3, 0.15]
+
+
+@entry(
+    "38-micrograd-mlp",
+    "total",
+    {**flat("initialWeights", W38), "next": 0, **flat("xs", [[2.0, -1.0], [0.5, 1.5]]), **flat("ys", [1.0, -1.0])},
+)
+def _(x):
+    w = iter(arr(x, "initialWeights", 13))  # taken in creation order: per neuron, its weights then its bias
+
+    def neuron(nin):
+        ws = [next(w) for _ in range(nin)]
+        return ws, next(w)
+
+    layers = [[neuron(2) for _ in range(3)], [neuron(3) for _ in range(1)]]
+
+    def forward(inp):
+        for layer in layers:
+            outs = []
+            for ws, b in layer:
+                act = inp[0] * ws[0]
+                for i in range(1, len(inp)):
+                    act = act + inp[i] * ws[i]
+                outs.append(torch.tanh(act + b))
+            inp = outs
+        return inp[0]
+
+    xs, ys = mat(x, "xs", 2, 2), arr(x, "ys", 2)
+    loss = c(0)
+    for i in range(2):
+        loss = loss + (forward(xs[i]) - ys[i]) ** 2
+    return loss
+
+
 # ---------------------------------------------------------------- driver
 
 
