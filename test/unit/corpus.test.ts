@@ -50,7 +50,8 @@ const entries = readdirSync(dir)
     return { base, file: join(dir, f), expected };
   });
 
-describe('corpus: real snippets against PyTorch float64', () => {
+describe('corpus: real snippets against PyTorch float64', function () {
+  this.timeout(60_000); // a snippet's central differences run it ~60 times; the machine may be busy
   it('has at least 35 snippets, each citing repository, path and commit', () => {
     assert.ok(entries.length >= 35, `only ${entries.length} corpus snippets`);
     for (const e of entries) {
