@@ -4,6 +4,7 @@
  * (one row per consumer gate: the fan-out lesson). Reads the analysis from InlineValues.
  */
 import * as vscode from 'vscode';
+import { config } from './config';
 import type { InlineValues } from './inline';
 import { hoverMarkdown, hoverNode } from './inlineText';
 
@@ -13,7 +14,7 @@ export class GradientHover implements vscode.HoverProvider {
   constructor(private readonly inline: InlineValues) {}
 
   provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
-    if (!vscode.workspace.getConfiguration('gradientLens.hover').get<boolean>('enabled', true)) return undefined;
+    if (!config.hoverEnabled()) return undefined;
     const state = this.inline.state(doc.uri.toString());
     if (!state) return undefined;
     const offset = state.unmap(doc.offsetAt(position));
