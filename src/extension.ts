@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import type { Report } from './core/report';
 import { toReport } from './core/report';
-import type { CommandMessage, PanelError, PanelProbe, PersistedState } from './shared/protocol';
+import { parsePersistedState, type CommandMessage, type PanelError, type PanelProbe } from './shared/protocol';
+import { decodeWire } from './shared/wire';
 import { Session } from './host/session';
 import { EditorLink, nodeAtOffset } from './host/editorLink';
 import { GradientPanel, PANEL_VIEW_TYPE } from './host/panel';
@@ -60,8 +61,9 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
   );
   const lenses = new GradientCodeLens(inline);
 
-  const serializer: vscode.WebviewPanelSerializer<PersistedState | undefined> = {
-    async deserializeWebviewPanel(webviewPanel, state) {
+  const serializer: vscode.WebviewPanelSerializer<unknown> = {
+    async deserializeWebviewPanel(webviewPanel, saved) {
+      const state = parsePersistedState(decodeWire(saved));
       panel.restore(webviewPanel, state);
       if (!state?.payload) return;
       session.restore(state.payload);

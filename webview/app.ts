@@ -3,16 +3,8 @@
  * pure core, renders the header, the graph, the inputs table and diagnostics, and
  * re-evaluates locally when the user edits an input.
  */
-import { evaluate, gradientCheck, type Evaluation, type GradCheck, type SourceRange } from '../src/core';
-import type {
-  HostToWebview,
-  PanelError,
-  PanelProbe,
-  PanelSettings,
-  PersistedState,
-  ShowPayload,
-  WebviewToHost,
-} from '../src/shared/protocol';
+import { evaluate, gradientCheck, type Evaluation, type GradCheck } from '../src/core';
+import type { HostToWebview, PanelError, PanelProbe, PersistedState, ShowPayload } from '../src/shared/protocol';
 import { button, badge } from './toolkit';
 import { h } from './views/dom';
 import { short } from './format';
@@ -20,28 +12,9 @@ import { renderInputs, type InputsView } from './views/inputs';
 import { renderGraph, type GraphView } from './views/graph';
 import { renderDiagnostics } from './views/diagnostics';
 import { renderTrain } from './views/train';
+import type { AppHost, ViewContext } from './state';
 
-export interface AppHost {
-  post(message: WebviewToHost): void;
-  persist(state: PersistedState): void;
-}
-
-/** Everything a view needs to render. */
-export interface ViewContext {
-  payload: ShowPayload;
-  ev: Evaluation;
-  check: GradCheck[] | undefined;
-  values: Record<string, number>;
-  defaults: Set<string>;
-  settings: PanelSettings;
-  selected: number | null;
-  /** Set new values for inputs: re-evaluates and repaints. */
-  setValues(values: Record<string, number>): void;
-  select(nodeId: number | null): void;
-  highlight(range: SourceRange | null): void;
-  reveal(range: SourceRange): void;
-  post(message: WebviewToHost): void;
-}
+export type { AppHost, ViewContext } from './state';
 
 export interface App {
   handle(message: HostToWebview): void;

@@ -3,15 +3,20 @@
  * pure core (so editing an input needs no round trip), renders, and keeps its state with
  * setState so the panel survives being hidden and VS Code reloading.
  */
-import type { HostToWebview, PersistedState, WebviewToHost } from '../src/shared/protocol';
+import {
+  parseHostToWebview,
+  parsePersistedState,
+  type PersistedState,
+  type WebviewToHost,
+} from '../src/shared/protocol';
 import { registerToolkit } from './toolkit';
 import { decodeWire, encodeWire } from '../src/shared/wire';
 import { createApp, type App } from './app';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
-  getState(): PersistedState | undefined;
-  setState(state: PersistedState): void;
+  getState(): unknown;
+  setState(state: unknown): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -21,12 +26,16 @@ registerToolkit();
 const root = document.getElementById('app')!;
 const app: App = createApp(root, {
   post: (m) => vscode.postMessage(encodeWire(m) as WebviewToHost),
-  persist: (s) => vscode.setState(s),
+  // Encoded like messages: JSON state would turn NaN and ±Infinity into null.
+  persist: (s: PersistedState) => vscode.setState(encodeWire(s)),
 });
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const msg = decodeWire(event.data) as HostToWebview;
-  if (!msg || typeof msg !== 'object' || typeof (msg as { type?: unknown }).type !== 'string') return;
+  const msg = parseHostToWebview(decodeWire(event.data));
+  if (!msg) {
+    vscode.postMessage({ type: 'log', level: 'warn', message: 'webview: ignored a malformed message from the host' });
+    return;
+  }
   try {
     app.handle(msg);
   } catch (e) {
@@ -38,6 +47,6 @@ window.addEventListener('error', (e) => {
   vscode.postMessage({ type: 'log', level: 'error', message: `webview: ${e.message}` });
 });
 
-const saved = vscode.getState();
+const saved = parsePersistedState(decodeWire(vscode.getState()));
 if (saved) app.restore(saved);
 vscode.postMessage({ type: 'ready' });

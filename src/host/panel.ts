@@ -17,7 +17,7 @@ import type {
 import type { AnalysisResult } from './analyze';
 import { config } from './config';
 import type { Session } from './session';
-import { validateMessage } from './validate';
+import { parseWebviewToHost } from '../shared/protocol';
 import { decodeWire, encodeWire } from '../shared/wire';
 
 export const PANEL_VIEW_TYPE = 'gradientLens.panel';
@@ -178,7 +178,7 @@ export class GradientPanel implements vscode.Disposable {
   }
 
   private receive(raw: unknown): void {
-    const msg: WebviewToHost | undefined = validateMessage(decodeWire(raw));
+    const msg: WebviewToHost | undefined = parseWebviewToHost(decodeWire(raw));
     if (!msg) {
       this.log.warn('Ignored a malformed message from the gradient panel', raw);
       return;

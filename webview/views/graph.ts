@@ -4,7 +4,7 @@
  * program and fold state; `update` repaints numbers in place (no re-layout) when only
  * input values change. Layout runs in time slices so big graphs never freeze the panel.
  */
-import type { ViewContext } from '../app';
+import type { ViewContext } from '../state';
 import type { Diagnostic } from '../../src/core/diagnostics';
 import type { ExportFormat } from '../../src/shared/protocol';
 import { full, short } from '../format';

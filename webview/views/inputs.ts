@@ -14,7 +14,7 @@
  * full re-render of the same program (app.render), so the field being edited is rendered
  * again (synchronously) and keeps its focus.
  */
-import type { ViewContext } from '../app';
+import type { ViewContext } from '../state';
 import { badge, button, dataGrid, textField } from '../toolkit';
 import { full, parseNumber, short } from '../format';
 import { h } from './dom';

@@ -11,7 +11,7 @@
 import type { ExprProgram } from '../../src/core/expr';
 import { createTrainer, isDataName, type Trainer } from '../../src/core/train';
 import type { HostToWebview } from '../../src/shared/protocol';
-import type { ViewContext } from '../app';
+import type { ViewContext } from '../state';
 import { button, checkbox, dropdown, setDisabled, textField } from '../toolkit';
 import { full, parseNumber, short } from '../format';
 import { extent, linearScale, linePath, logTicks, niceTicks, tickLabel } from '../train/chart';
