@@ -1,17 +1,22 @@
 /**
- * The gradient panel's webview: receives a program from the host, evaluates it with the
- * pure core (so editing an input needs no round trip), renders, and keeps its state with
- * setState so the panel survives being hidden and VS Code reloading.
+ * The gradient panel's webview entry and its one message router: every message from the host is
+ * validated against the protocol's schema and dispatched here, to the store (webview/state.ts),
+ * the views (webview/app.ts) or the training run (webview/views/train.ts). The panel evaluates
+ * programs with the pure core (editing an input needs no round trip) and keeps its state with
+ * setState so it survives being hidden and VS Code reloading.
  */
 import {
   parseHostToWebview,
   parsePersistedState,
+  type HostToWebview,
   type PersistedState,
   type WebviewToHost,
 } from '../src/shared/protocol';
 import { registerToolkit } from './toolkit';
 import { decodeWire, encodeWire } from '../src/shared/wire';
-import { createApp, type App } from './app';
+import { createApp } from './app';
+import { createPanelStore } from './state';
+import { trainCommand } from './views/train';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -23,12 +28,36 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 registerToolkit();
 
-const root = document.getElementById('app')!;
-const app: App = createApp(root, {
-  post: (m) => vscode.postMessage(encodeWire(m) as WebviewToHost),
-  // Encoded like messages: JSON state would turn NaN and ±Infinity into null.
-  persist: (s: PersistedState) => vscode.setState(encodeWire(s)),
-});
+const store = createPanelStore();
+const app = createApp(
+  document.getElementById('app')!,
+  {
+    post: (m) => vscode.postMessage(encodeWire(m) as WebviewToHost),
+    // Encoded like messages: JSON state would turn NaN and ±Infinity into null.
+    persist: (s: PersistedState) => vscode.setState(encodeWire(s)),
+  },
+  store,
+);
+
+function route(msg: HostToWebview): void {
+  switch (msg.type) {
+    case 'show':
+      return store.show(msg.payload);
+    case 'error':
+      return store.showError(msg.error);
+    case 'stale':
+      return store.setStale(msg.stale);
+    case 'selectNode':
+      return store.select(msg.nodeId);
+    case 'settings':
+      return store.setSettings(msg.settings);
+    case 'probe':
+      return app.probe(msg.requestId);
+    case 'command':
+      if (msg.command === 'train' || msg.command === 'stopTraining') return trainCommand(msg.command, msg.args ?? {});
+      return app.command(msg.command, msg.args ?? {});
+  }
+}
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const msg = parseHostToWebview(decodeWire(event.data));
@@ -37,7 +66,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     return;
   }
   try {
-    app.handle(msg);
+    route(msg);
   } catch (e) {
     vscode.postMessage({ type: 'log', level: 'error', message: `webview: ${(e as Error).stack ?? e}` });
   }
@@ -48,5 +77,5 @@ window.addEventListener('error', (e) => {
 });
 
 const saved = parsePersistedState(decodeWire(vscode.getState()));
-if (saved) app.restore(saved);
+if (saved) store.restore(saved);
 vscode.postMessage({ type: 'ready' });
