@@ -6,7 +6,7 @@ import { GradientLensError } from './errors';
 import type { ExprProgram } from './expr';
 import { evaluate } from './evaluate';
 import { backward, forward } from './tape';
-import { jsonNumber, tableNumber, type JsonNumber } from './report';
+import { jsonNumber, tableNumber, type JsonNumber } from './format';
 
 export interface TrainOptions {
   steps: number;

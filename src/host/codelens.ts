@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import { config } from './config';
 import type { InlineValues } from './inline';
-import { formatNumber, outputName, regexTargets } from './inlineText';
+import { significant } from '../core/format';
+import { outputName, regexTargets } from './inlineText';
 import { loadParser, parserLoaded } from './parser';
 
 const PARSED_LENS_LIMIT = 200_000;
@@ -47,7 +48,7 @@ export class GradientCodeLens implements vscode.CodeLensProvider, vscode.Disposa
       const t = analysis.program.target;
       resultLine = doc.positionAt(state.map(t.range.start)).line;
       const precision = config.inlinePrecision();
-      const value = `${outputName(analysis.program)} = ${formatNumber(analysis.evaluation.value, precision)}`;
+      const value = `${outputName(analysis.program)} = ${significant(analysis.evaluation.value, precision)}`;
       const range = doc.lineAt(resultLine).range;
       lenses.push(
         state.stale

@@ -58,36 +58,10 @@ export const PART_SEPARATOR = '  ';
 export const STALE_SUFFIX = ' (stale)';
 const CALL_LABEL_MAX = 24;
 const EXPR_LABEL_MAX = 24;
-const MINUS = '\u2212';
 
-/** `precision` significant digits, trailing zeros dropped, '−' for minus, exponent outside [1e-4, 1e6). */
-export function formatNumber(x: number, precision = 4): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return '∞';
-  if (x === -Infinity) return `${MINUS}∞`;
-  if (x === 0) return '0';
-  const p = Math.max(1, Math.min(17, Math.round(precision)));
-  const abs = Math.abs(x);
-  let s: string;
-  const rounded = Number(abs.toPrecision(p));
-  if (rounded >= 1e-4 && rounded < 1e6) {
-    s = String(rounded);
-  } else {
-    const [mant, exp] = abs.toExponential(p - 1).split('e');
-    const m = mant.includes('.') ? mant.replace(/0+$/, '').replace(/\.$/, '') : mant;
-    s = `${m}e${exp.replace('+', '')}`;
-  }
-  s = s.replace(/-/g, MINUS);
-  return x < 0 ? MINUS + s : s;
-}
-
-/** Shortest round-trip text of the double (full precision), with '−'. */
-export function formatFull(x: number): string {
-  if (Object.is(x, -0)) return '0';
-  if (x === Infinity) return '∞';
-  if (x === -Infinity) return `${MINUS}∞`;
-  return String(x).replace(/-/g, MINUS);
-}
+/** The inline and hover number texts: the rules live in src/core/format.ts. */
+import { significant as formatNumber, fullMinus as formatFull } from '../core/format';
+export { formatNumber, formatFull };
 
 /** Collapse whitespace and cut to `max` characters with '…'. */
 export function shorten(text: string, max: number): string {

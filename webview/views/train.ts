@@ -20,6 +20,7 @@ import {
 import type { ViewContext } from '../state';
 import { button, checkbox, dropdown, setDisabled, textField } from '../toolkit';
 import { full, parseNumber, short } from '../format';
+import { percentChange } from '../../src/core/format';
 import { extent, linearScale, linePath, logTicks, niceTicks, tickLabel } from '../train/chart';
 import { h, svg } from './dom';
 
@@ -331,14 +332,9 @@ function statusText(
     ` step ${steps}: `,
     h('span', { class: 'num', 'data-train': 'loss', title: full(loss) }, [`${target} = ${short(loss, p)}`]),
     h('span', { class: 'muted' }, [
-      ` (was ${short(first, p)} at step 0${first > 0 && Number.isFinite(loss) ? `, ${changeText(first, loss)}` : ''})`,
+      ` (was ${short(first, p)} at step 0${first > 0 && Number.isFinite(loss) ? `, ${percentChange(first, loss)}` : ''})`,
     ]),
   ]);
-}
-
-function changeText(a: number, b: number): string {
-  const r = (a - b) / a;
-  return r >= 0 ? `−${(r * 100).toPrecision(3)}%` : `+${(-r * 100).toPrecision(3)}%`;
 }
 
 /** Big graphs (thousands of inputs): list this many checkboxes / dropdown entries, not all of them. */
