@@ -4,6 +4,7 @@
  * Each diagnostic points at one node and names it with its line:column.
  */
 import { plainNumber } from './format';
+import { isSigmoidName } from './program';
 import type { ExprNode, ExprProgram } from './expr';
 import { LEAF, chosenArgument, liveNodes, specOf, type Tape } from './tape';
 
@@ -88,7 +89,7 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
   }
 
   const sigmoidNodes = new Set<number>();
-  for (const f of program.frames) if (/sigm|logistic/i.test(f.fn)) sigmoidNodes.add(f.result);
+  for (const f of program.frames) if (isSigmoidName(f.fn)) sigmoidNodes.add(f.result);
 
   for (let i = 0; i < t.size; i++) {
     const spec = specOf(t, i);
