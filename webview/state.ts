@@ -106,6 +106,7 @@ export function createPanelStore(): PanelStore {
       emit('all');
     },
     setStale(stale) {
+      if (s.stale === stale) return; // e.g. `stale: false` right after a fresh `show`
       s = { ...s, stale };
       emit('all');
     },
