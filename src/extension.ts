@@ -44,7 +44,6 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
       inlineShowing: (uri): boolean => inline.state(uri) !== undefined,
     },
   });
-  const inline = new InlineValues(session);
   const panel = new GradientPanel(
     context.extensionUri,
     session,
@@ -59,6 +58,10 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     },
     log,
   );
+  // After the panel: subscribers run in the order they subscribed, and the panel must reveal
+  // itself (hiding a file editor in its group) before the inline values decorate the visible
+  // editors; decorating a 20,000-line editor that is about to be hidden swamps the workbench.
+  const inline = new InlineValues(session);
   const lenses = new GradientCodeLens(inline);
 
   const serializer: vscode.WebviewPanelSerializer<unknown> = {
