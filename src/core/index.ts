@@ -6,3 +6,5 @@ export * from './tape';
 export * from './evaluate';
 export * from './diagnostics';
 export * from './report';
+export * from './program';
+export * from './format';
