@@ -7,6 +7,7 @@ import type { ExprProgram, InputNode } from './expr';
 import { OP_CODE } from './ops';
 import { TapeBuilder, backward, forward, type Tape } from './tape';
 import { diagnose, type Diagnostic } from './diagnostics';
+import { interpret, type ProgramSource } from './interpret';
 
 export interface InputResult {
   name: string;
@@ -57,6 +58,8 @@ export function evaluate(
   values: Readonly<Record<string, number>> = {},
   options: EvaluateOptions = {},
 ): Evaluation {
+  const source = sourceOf(program);
+  if (source) program = retraceIfNeeded(program, source, values, options);
   const tape = compileProgram(program);
   const inputs: InputResult[] = [];
   const missing: InputNode[] = [];
@@ -106,6 +109,7 @@ export function evaluate(
 
 /** Re-run forward and backward after changing input values in place (the panel's live edit). */
 export function reevaluate(ev: Evaluation, values: Readonly<Record<string, number>>): Evaluation {
+  // ev.program is the program as traced for ev's values; evaluate re-traces when values change it.
   return evaluate(ev.program, { ...Object.fromEntries(ev.inputs.map((i) => [i.name, i.value])), ...values });
 }
 
@@ -152,3 +156,49 @@ export function relativeError(a: number, b: number): number {
 }
 
 const ABS_FLOOR = 1e-6;
+
+/** The IR a program was traced from (programs made by the interpreter), if any. */
+export function sourceOf(program: ExprProgram): ProgramSource | undefined {
+  return (program as ExprProgram & { source?: ProgramSource }).source;
+}
+
+/**
+ * Define-by-run: the graph was recorded for the traced input values. When the values to
+ * evaluate differ (or give a free parameter an array/object shape), the program is run again
+ * on them, since loops and branches may take another course.
+ */
+function retraceIfNeeded(
+  program: ExprProgram,
+  source: ProgramSource,
+  values: Readonly<Record<string, number>>,
+  options: EvaluateOptions,
+): ExprProgram {
+  const effective: Record<string, number> = {};
+  let differs = false;
+  const names = new Set<string>();
+  for (const node of program.nodes) {
+    if (node.kind !== 'input') continue;
+    names.add(node.name);
+    let v: number | undefined;
+    if (Object.prototype.hasOwnProperty.call(values, node.name)) v = values[node.name];
+    else if (!node.free && node.value !== undefined) v = node.value;
+    else if (options.defaultForFree) v = options.defaultForFree(node);
+    if (v === undefined) continue; // reported as missing below
+    effective[node.name] = v;
+    if (!Object.is(v, source.traced[node.name])) differs = true;
+  }
+  // Keys that shape a free parameter (w[0], p.x) or name an input the trace did not reach.
+  const params = source.params ?? [];
+  for (const k of Object.keys(values)) {
+    if (names.has(k)) continue;
+    const base = /^[^[.@]*/.exec(k)![0];
+    if (params.includes(base) || Object.prototype.hasOwnProperty.call(source.traced, k) === false) {
+      if (params.includes(base)) {
+        effective[k] = values[k];
+        differs = true;
+      }
+    }
+  }
+  if (!differs) return program;
+  return interpret(source.ir, source.target, { ...source.budgets, values: { ...values, ...effective } });
+}
