@@ -39,9 +39,16 @@ export interface Budgets {
   maxNodes?: number;
   /** Depth of user function calls. Default 10,000. */
   maxDepth?: number;
+  /** Wall-clock milliseconds for one run. Default 5,000 (the editor passes its own, ~1 s). */
+  maxMillis?: number;
 }
 
-export const DEFAULT_BUDGETS: Required<Budgets> = { maxSteps: 60_000_000, maxNodes: 8_000_000, maxDepth: 10_000 };
+export const DEFAULT_BUDGETS: Required<Budgets> = {
+  maxSteps: 100_000_000,
+  maxNodes: 8_000_000,
+  maxDepth: 10_000,
+  maxMillis: 5_000,
+};
 
 export interface InterpretOptions extends Budgets {
   /**
@@ -221,17 +228,19 @@ export class Interp {
   /** Per node: the IR node that made it (label and range). */
   private src: SiteNode[] = [];
   /** Input nodes: raw name and input range, value origin. */
-  private inputRaw = new Map<
-    number,
-    { raw: string; r: SourceRange; free: boolean; srcValue?: number; suggested?: number }
-  >();
-  private names = new Map<number, string>();
+  private inputIx = new Int32Array(this.cap);
+  private inputInfos: Array<{ raw: string; r: SourceRange; free: boolean; srcValue?: number; suggested?: number }> = [];
+  /** Per node: 0, or 1 + index into nameList (the variable name it was bound to first). */
+  private nameIx = new Int32Array(this.cap);
+  private nameList: string[] = [];
+  private nameIndex = new Map<string, number>();
   private inputOfLiteral = new Map<NumExpr, number>();
 
   // ---- interpreter state ----
   private tasks: Task[] = [];
   vals: Value[] = [];
   private steps = 0;
+  private deadline = 0;
   /** Count of writes to existing variables, properties and arrays (to know a failed statement changed nothing). */
   mutations = 0;
   private depth = 0;
@@ -263,7 +272,9 @@ export class Interp {
       maxSteps: options.maxSteps ?? DEFAULT_BUDGETS.maxSteps,
       maxNodes: options.maxNodes ?? DEFAULT_BUDGETS.maxNodes,
       maxDepth: options.maxDepth ?? DEFAULT_BUDGETS.maxDepth,
+      maxMillis: options.maxMillis ?? DEFAULT_BUDGETS.maxMillis,
     };
+    this.deadline = Date.now() + this.budgets.maxMillis;
     this.given = options.values ?? {};
     this.global = makeGlobals(this);
   }
@@ -294,6 +305,8 @@ export class Interp {
     this.frameOf = g32(this.frameOf);
     this.loopOf = g32(this.loopOf);
     this.iterOf = g32(this.iterOf);
+    this.inputIx = g32(this.inputIx);
+    this.nameIx = g32(this.nameIx);
     this.cap = cap;
   }
 
@@ -389,7 +402,8 @@ export class Interp {
     };
     if (sourceValue !== undefined) info.srcValue = sourceValue;
     if (suggested !== undefined) info.suggested = suggested;
-    this.inputRaw.set(node, info);
+    this.inputInfos.push(info);
+    this.inputIx[node] = this.inputInfos.length;
     return node;
   }
 
@@ -533,7 +547,15 @@ export class Interp {
   /** Gives a number node its variable name (the first one) and an array its label. */
   private nameValue(v: Value, name: string): void {
     if (typeof v === 'number') {
-      if (!this.names.has(v) && !this.inputRaw.has(v)) this.names.set(v, name);
+      if (this.nameIx[v] === 0 && this.inputIx[v] === 0) {
+        let k = this.nameIndex.get(name);
+        if (k === undefined) {
+          this.nameList.push(name);
+          k = this.nameList.length;
+          this.nameIndex.set(name, k);
+        }
+        this.nameIx[v] = k;
+      }
     } else if (Array.isArray(v)) {
       const info = this.arrays.get(v);
       if (info && !info.bound) {
@@ -640,9 +662,10 @@ export class Interp {
     const vals = this.vals;
     const maxSteps = this.budgets.maxSteps;
     while (tasks.length > 0) {
-      if (++this.steps > maxSteps) {
-        const t = tasks[tasks.length - 1];
-        throw this.budgetError('step', `${maxSteps} steps`, (t.n as SiteNode) ?? { r: this.ir.body[0]?.r });
+      if ((++this.steps & 0xffff) === 0) {
+        const site = (tasks[tasks.length - 1].n as SiteNode) ?? { r: ZERO_RANGE };
+        if (this.steps > maxSteps) throw this.budgetError('step', `${maxSteps} steps`, site);
+        if (Date.now() > this.deadline) throw this.budgetError('time', `${this.budgets.maxMillis} ms`, site);
       }
       const t = tasks.pop()!;
       switch (t.t) {
@@ -1991,43 +2014,35 @@ export class Interp {
     const obj = t.b as Obj;
     const args = t.c as Value[];
     const site = t.n as SiteNode;
-    if (t.s === 0) {
-      t.s = 1;
-      this.tasks.push(t);
-      if (!c.parent) {
-        // fields first, then constructor
-        const f = new Task(T.Fields, site, c.env);
-        f.a = c;
-        f.b = obj;
-        if (c.ctor) {
-          this.invoke(c.ctor, obj, args, site, true);
-          this.tasks.push(new Task(T.Discard, site, c.env));
-        }
-        this.tasks.push(f);
-        return;
-      }
-      if (c.ctor) {
-        this.invoke(c.ctor, obj, args, site, true);
-        this.tasks.push(new Task(T.Discard, site, c.env));
-        return;
-      }
-      // implicit constructor(...args) { super(...args) }
-      const f = new Task(T.Fields, site, c.env);
-      f.a = c;
-      f.b = obj;
-      this.tasks.push(f);
-      this.constructInto(c.parent, obj, args, site);
-      this.tasks.push(new Task(T.Discard, site, c.env));
-      // order: parent construct (pushed last, runs first) → discard → fields
-      const n = this.tasks.length;
-      // swap so that: construct parent runs, then its value discarded, then fields
-      const disc = this.tasks[n - 1];
-      const cons = this.tasks[n - 2];
-      this.tasks[n - 2] = disc;
-      this.tasks[n - 1] = cons;
+    if (t.s === 1) {
+      this.vals.push(undefined); // a placeholder value for the caller to discard
       return;
     }
-    this.vals.push(undefined); // a placeholder value for the caller to discard
+    t.s = 1;
+    this.tasks.push(t);
+    const fields = new Task(T.Fields, site, c.env);
+    fields.a = c;
+    fields.b = obj;
+    // Tasks run in reverse order of pushing.
+    if (!c.parent) {
+      // base class: fields, then the constructor body (its value discarded)
+      if (c.ctor) {
+        this.tasks.push(new Task(T.Discard, site, c.env));
+        this.invoke(c.ctor, obj, args, site, true);
+      }
+      this.tasks.push(fields);
+      return;
+    }
+    if (c.ctor) {
+      // derived: the constructor's super(...) constructs the parent part and then the fields
+      this.tasks.push(new Task(T.Discard, site, c.env));
+      this.invoke(c.ctor, obj, args, site, true);
+      return;
+    }
+    // implicit constructor(...args) { super(...args) }: parent, then this class's fields
+    this.tasks.push(fields);
+    this.tasks.push(new Task(T.Discard, site, c.env));
+    this.constructInto(c.parent, obj, args, site);
   }
 
   private fieldsStep(t: Task): void {
@@ -2628,7 +2643,7 @@ export class Interp {
       for (let i = hi; i >= 0; i--) {
         if (!mark[i]) continue;
         if (op[i] === LEAF) {
-          if (this.inputRaw.has(i) && (i > root || newId[i] === -1)) extra.push(i);
+          if (this.inputIx[i] !== 0 && (i > root || newId[i] === -1)) extra.push(i);
           continue;
         }
         for (let k = argStart[i]; k < argStart[i + 1]; k++) mark[args[k]] = 1;
@@ -2649,7 +2664,7 @@ export class Interp {
     for (const i of order) {
       const site = this.src[i];
       let node: ExprNode;
-      const info = this.inputRaw.get(i);
+      const info = this.inputIx[i] !== 0 ? this.inputInfos[this.inputIx[i] - 1] : undefined;
       if (info) {
         const inp: InputNode = { kind: 'input', name: info.raw, label: info.raw, range: info.r, free: info.free };
         if (!info.free) inp.value = info.srcValue;
@@ -2663,8 +2678,7 @@ export class Interp {
         for (let k = argStart[i]; k < argStart[i + 1]; k++) a.push(newId[args[k]]);
         node = { kind: 'op', op: OP_LIST[op[i]].name, args: a, label: site.t ?? OP_LIST[op[i]].symbol, range: site.r };
       }
-      const nm = this.names.get(i);
-      if (nm !== undefined) node.name = nm;
+      if (this.nameIx[i] !== 0) node.name = this.nameList[this.nameIx[i] - 1];
       const fr = mapFrame(this.frameOf[i]);
       if (fr >= 0) node.frame = fr;
       if (this.loopOf[i] >= 0) {
@@ -3405,6 +3419,7 @@ export function interpret(ir: IrProgram, target: IrTarget, options: InterpretOpt
       if (options.maxSteps !== undefined) budgets.maxSteps = options.maxSteps;
       if (options.maxNodes !== undefined) budgets.maxNodes = options.maxNodes;
       if (options.maxDepth !== undefined) budgets.maxDepth = options.maxDepth;
+      if (options.maxMillis !== undefined) budgets.maxMillis = options.maxMillis;
       if (Object.keys(budgets).length) src.budgets = budgets;
       if (target.fn !== undefined) {
         const fnIr = ir.functions[target.fn];

@@ -407,8 +407,15 @@ export type Stmt =
 
 // ---------- functions, classes, program ----------
 
+/**
+ * The shape of a parameter from its type annotation, for a function target's free inputs:
+ * 0 a number, `{ arr, n }` an array (n elements by default), `{ obj }` an object of fields.
+ */
+export type ParamHint = 0 | { arr: ParamHint; n: number } | { obj: Record<string, ParamHint> };
+
 export interface IrParam {
   p: Pattern;
+  hint?: ParamHint;
   d?: Expr;
   rest?: boolean;
   /** `x?: number` */

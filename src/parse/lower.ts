@@ -21,6 +21,7 @@ import {
   type IrTarget,
   type NumExpr,
   type ObjProp,
+  type ParamHint,
   type Pattern,
   type Scope,
   type Stmt,
@@ -110,6 +111,48 @@ export function boundNames(name: ts.BindingName, out: string[]): void {
       const el = els[i];
       if (el.kind === SK.BindingElement) stack.push((el as ts.BindingElement).name);
     }
+  }
+}
+
+/** Default length of a free array parameter whose values are not given. */
+export const FREE_ARRAY_LENGTH = 3;
+
+/** The shape a type annotation gives a parameter (bounded depth: types are small). */
+function typeHint(t: ts.TypeNode, depth: number): ParamHint | undefined {
+  if (depth > 6) return undefined;
+  switch (t.kind) {
+    case SK.NumberKeyword:
+      return 0;
+    case SK.ParenthesizedType:
+      return typeHint((t as ts.ParenthesizedTypeNode).type, depth + 1);
+    case SK.TypeOperator:
+      return typeHint((t as ts.TypeOperatorNode).type, depth + 1);
+    case SK.ArrayType: {
+      const e = typeHint((t as ts.ArrayTypeNode).elementType, depth + 1);
+      return e === undefined ? undefined : { arr: e, n: FREE_ARRAY_LENGTH };
+    }
+    case SK.TypeReference: {
+      const r = t as ts.TypeReferenceNode;
+      const name = r.typeName.kind === SK.Identifier ? (r.typeName as ts.Identifier).text : '';
+      if ((name === 'Array' || name === 'ReadonlyArray') && r.typeArguments?.length === 1) {
+        const e = typeHint(r.typeArguments[0], depth + 1);
+        return e === undefined ? undefined : { arr: e, n: FREE_ARRAY_LENGTH };
+      }
+      return undefined;
+    }
+    case SK.TypeLiteral: {
+      const obj: Record<string, ParamHint> = {};
+      for (const m of (t as ts.TypeLiteralNode).members) {
+        if (m.kind !== SK.PropertySignature || !(m as ts.PropertySignature).type) return undefined;
+        const key = propName((m as ts.PropertySignature).name);
+        const h = typeHint((m as ts.PropertySignature).type!, depth + 1);
+        if (key === undefined || h === undefined) return undefined;
+        obj[key] = h;
+      }
+      return { obj };
+    }
+    default:
+      return undefined;
   }
 }
 
@@ -830,6 +873,10 @@ export class Lowerer {
       if (p.dotDotDotToken && p.initializer) throw this.unsupported(p);
       const param = { p: undefined as unknown as Pattern } as IrFunction['params'][number];
       if (p.dotDotDotToken) param.rest = true;
+      if (p.type && !p.dotDotDotToken) {
+        const hint = typeHint(p.type, 0);
+        if (hint !== undefined && hint !== 0) param.hint = hint;
+      }
       if (p.questionToken) param.opt = true;
       fn.params[i] = param;
       if (p.initializer) this.push(p.initializer, 'expr', ((v: Expr) => (param.d = v)) as Setter, inner);
