@@ -71,6 +71,8 @@ export function createApp(root: HTMLElement, host: AppHost): App {
     if (!payload) return;
     try {
       ev = evaluate(payload.program, values);
+      // A program re-traced for new values may have another graph (a loop bound, a branch).
+      if (ev.program !== payload.program) payload = { ...payload, program: ev.program };
       check = gradientCheck(ev, 2e6);
       evalError = undefined;
     } catch (e) {

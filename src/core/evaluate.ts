@@ -173,7 +173,8 @@ function retraceIfNeeded(
   values: Readonly<Record<string, number>>,
   options: EvaluateOptions,
 ): ExprProgram {
-  const effective: Record<string, number> = {};
+  // Null-prototype records: input names like `__proto__` or `constructor` are plain keys.
+  const effective: Record<string, number> = Object.create(null) as Record<string, number>;
   let differs = false;
   const names = new Set<string>();
   for (const node of program.nodes) {
@@ -200,5 +201,36 @@ function retraceIfNeeded(
     }
   }
   if (!differs) return program;
-  return interpret(source.ir, source.target, { ...source.budgets, values: { ...values, ...effective } });
+  const all: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const k of Object.keys(values)) all[k] = values[k];
+  for (const k of Object.keys(effective)) all[k] = effective[k];
+  const next = interpret(source.ir, source.target, { ...source.budgets, values: all });
+  // The same graph for the new values (the usual case: no branch or loop changed course): keep
+  // the program object, so that views keyed on it only repaint numbers.
+  return sameStructure(program, next) ? program : next;
+}
+
+/** Same nodes (kinds, ops, arguments, constants, names), frames and loops. */
+export function sameStructure(a: ExprProgram, b: ExprProgram): boolean {
+  if (a.nodes.length !== b.nodes.length || a.root !== b.root || a.frames.length !== b.frames.length) return false;
+  for (let i = 0; i < a.nodes.length; i++) {
+    const x = a.nodes[i];
+    const y = b.nodes[i];
+    if (x.kind !== y.kind || x.range.start !== y.range.start || x.name !== y.name) return false;
+    if (x.kind === 'op') {
+      const yo = y as typeof x;
+      if (x.op !== yo.op || x.args.length !== yo.args.length) return false;
+      for (let k = 0; k < x.args.length; k++) if (x.args[k] !== yo.args[k]) return false;
+    } else if (x.kind === 'const') {
+      if (!Object.is(x.value, (y as typeof x).value)) return false;
+    }
+  }
+  for (let f = 0; f < a.frames.length; f++) {
+    if (a.frames[f].result !== b.frames[f].result || a.frames[f].parent !== b.frames[f].parent) return false;
+  }
+  const la = a.loops ?? [];
+  const lb = b.loops ?? [];
+  if (la.length !== lb.length) return false;
+  for (let l = 0; l < la.length; l++) if (la[l].iterations !== lb[l].iterations) return false;
+  return true;
 }

@@ -388,7 +388,7 @@ export class Interp {
 
   inputNode(raw: string, r: SourceRange, sourceValue: number | undefined, site: SiteNode, suggested?: number): number {
     const id = `${raw}@${r.line}:${r.column}`;
-    let v: number | undefined = this.given[id];
+    let v: number | undefined = Object.prototype.hasOwnProperty.call(this.given, id) ? this.given[id] : undefined;
     if (v === undefined && !this.noPlain.has(id) && Object.prototype.hasOwnProperty.call(this.given, raw)) {
       v = this.given[raw];
       this.usedPlain.add(id);
@@ -2699,7 +2699,7 @@ export class Interp {
       if (g) g.push(x);
       else byName.set(x.raw, [x]);
     }
-    const traced: Record<string, number> = {};
+    const traced: Record<string, number> = Object.create(null) as Record<string, number>;
     const conflicts: string[] = [];
     for (const [, g] of byName) {
       g.sort((a, b) => a.node.range.start - b.node.range.start);

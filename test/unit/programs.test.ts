@@ -9,6 +9,7 @@ import * as vm from 'node:vm';
 import { ts } from 'ts-morph';
 import { isGradientLensError, parseTarget, type ExprProgram } from '../../src/parse/index';
 import { evaluate } from '../../src/core/evaluate';
+import { runTraining } from '../../src/core/train';
 import type { ErrorCode } from '../../src/core/errors';
 
 /** Runs TypeScript `text` as plain JS and returns the value of `expr` afterwards. */
@@ -459,5 +460,32 @@ describe('programs: refusals and budgets', () => {
       caught.message,
       /tape-size budget \(more than 10000 graph nodes\) in the loop "for \(let i = 0; i < 1e6; i\+\+\)" at 2:1/,
     );
+  });
+});
+
+describe('programs: training re-traces', () => {
+  it('gradient descent through a branch that changes course matches the same descent in plain JS', () => {
+    const text = `const x = 3;
+const y = 0.5;
+let w = 1.2;
+let pred = 0;
+if (w * x > 2) { pred = w * x - 1; } else { pred = 0.5 * w * x; }
+const loss = (pred - y) ** 2;`;
+    const p = parseTarget({ text, name: 'loss' });
+    const run = runTraining(p, {}, { steps: 6, lr: 0.05, params: ['w'] });
+    // The same in JavaScript, by hand.
+    let w = 1.2;
+    const losses: number[] = [];
+    for (let s = 0; s <= 6; s++) {
+      const x = 3;
+      const y = 0.5;
+      const above = w * x > 2;
+      const pred = above ? w * x - 1 : 0.5 * w * x;
+      losses.push((pred - y) ** 2);
+      const dpred = above ? x : 0.5 * x;
+      w -= 0.05 * 2 * (pred - y) * dpred;
+    }
+    run.losses.forEach((l, k) => close(l, losses[k], 1e-12, `loss ${k}`));
+    assert.ok(run.losses.length === 7);
   });
 });
