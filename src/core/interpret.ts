@@ -28,6 +28,7 @@ import {
   type Stmt,
 } from './ir';
 import { MATH_CONSTANTS, OP_CODE, OP_LIST } from './ops';
+import type { Tape } from './tape';
 
 // ---------------------------------------------------------------------------------------------
 // Options and results
@@ -75,10 +76,52 @@ export interface ProgramSource {
 
 const TDZ: unique symbol = Symbol('tdz');
 
+/**
+ * A scope's bindings: parallel arrays searched linearly while small (most scopes hold a few
+ * names; interned strings compare by pointer), a Map index once large (the file's top level).
+ */
 class Env {
-  readonly vars = new Map<string, Value | typeof TDZ>();
-  consts: Set<string> | undefined;
+  names: string[] = [];
+  vals: Array<Value | typeof TDZ> = [];
+  index: Map<string, number> | undefined = undefined;
+  consts: Set<string> | undefined = undefined;
   constructor(readonly parent: Env | undefined) {}
+
+  idx(name: string): number {
+    const m = this.index;
+    if (m !== undefined) {
+      const i = m.get(name);
+      return i === undefined ? -1 : i;
+    }
+    const ns = this.names;
+    for (let i = 0; i < ns.length; i++) if (ns[i] === name) return i;
+    return -1;
+  }
+
+  get(name: string): Value | typeof TDZ {
+    const i = this.idx(name);
+    return i < 0 ? undefined : this.vals[i];
+  }
+
+  has(name: string): boolean {
+    return this.idx(name) >= 0;
+  }
+
+  set(name: string, v: Value | typeof TDZ): void {
+    const i = this.idx(name);
+    if (i >= 0) {
+      this.vals[i] = v;
+      return;
+    }
+    this.names.push(name);
+    this.vals.push(v);
+    const n = this.names.length;
+    if (this.index !== undefined) this.index.set(name, n - 1);
+    else if (n > 12) {
+      this.index = new Map();
+      for (let k = 0; k < n; k++) this.index.set(this.names[k], k);
+    }
+  }
 }
 
 class Obj {
@@ -495,8 +538,9 @@ export class Interp {
 
   lookup(env: Env, name: string, site: SiteNode): Value {
     for (let e: Env | undefined = env; e; e = e.parent) {
-      const v = e.vars.get(name);
-      if (v !== undefined || e.vars.has(name)) {
+      const i = e.idx(name);
+      if (i >= 0) {
+        const v = e.vals[i];
         if (v === TDZ) {
           throw this.error(
             'runtime',
@@ -516,10 +560,10 @@ export class Interp {
     throw this.error('unknown-name', `Unknown name '${name}' at ${pos(site.r)}`, site.r, [name]);
   }
 
-  private assignVar(env: Env, name: string, v: Value, site: SiteNode): void {
+  assignVar(env: Env, name: string, v: Value, site: SiteNode): void {
     for (let e: Env | undefined = env; e; e = e.parent) {
-      if (e.vars.has(name)) {
-        if (e.vars.get(name) === TDZ) {
+      if (e.has(name)) {
+        if (e.get(name) === TDZ) {
           throw this.error('runtime', `'${name}' is assigned before its declaration at ${pos(site.r)}`, site.r, [name]);
         }
         if (e.consts?.has(name) || e === this.global) {
@@ -530,7 +574,7 @@ export class Interp {
             [name],
           );
         }
-        e.vars.set(name, v);
+        e.set(name, v);
         this.mutations++;
         this.nameValue(v, name);
         return;
@@ -568,12 +612,12 @@ export class Interp {
   }
 
   private declareScope(env: Env, scope: Scope): void {
-    if (scope.lex) for (const name of scope.lex) env.vars.set(name, TDZ);
+    if (scope.lex) for (const name of scope.lex) env.set(name, TDZ);
     if (scope.consts) {
       env.consts ??= new Set();
       for (const c of scope.consts) env.consts.add(c);
     }
-    if (scope.funs) for (const [name, fi] of scope.funs) env.vars.set(name, this.closure(fi, env));
+    if (scope.funs) for (const [name, fi] of scope.funs) env.set(name, this.closure(fi, env));
   }
 
   closure(fi: number, env: Env): Fun {
@@ -595,9 +639,15 @@ export class Interp {
 
   /** Runs the program for `target`; returns the ExprProgram. */
   run(target: IrTarget): ExprProgram {
+    this.runOnly(target);
+    return this.finish(target);
+  }
+
+  /** Runs the program for `target` (the target's value is kept, no ExprProgram is built). */
+  runOnly(target: IrTarget): void {
     const topEnv = new Env(this.global);
     this.declareScope(topEnv, this.ir);
-    if (this.ir.vars) for (const v of this.ir.vars) if (!topEnv.vars.has(v)) topEnv.vars.set(v, undefined);
+    if (this.ir.vars) for (const v of this.ir.vars) if (!topEnv.has(v)) topEnv.set(v, undefined);
     const body = this.ir.body;
     const last =
       target.fn === undefined && target.stmt !== undefined && target.stmt >= 0 ? target.stmt : body.length - 1;
@@ -628,7 +678,7 @@ export class Interp {
         if (st.k === K.Var) for (const d of st.decls) patternNames(d.p, names);
         else if (st.k === K.ClassDecl) names.push(st.name);
         else if (st.k === K.Bad) names.push(...(st.names ?? []));
-        for (const nm of names) topEnv.vars.set(nm, new Poison(e as GradientLensError));
+        for (const nm of names) topEnv.set(nm, new Poison(e as GradientLensError));
       }
     }
     if (target.fn !== undefined) {
@@ -646,7 +696,6 @@ export class Interp {
       const ret = this.vals.pop() as Value;
       if (!target.expr) this.targetValue = ret;
     }
-    return this.finish(target);
   }
 
   private exec(st: Stmt, env: Env): void {
@@ -713,6 +762,7 @@ export class Interp {
   }
 
   private push(n: Expr | Stmt, env: Env): void {
+    if (this.leaf(n, env)) return;
     this.tasks.push(new Task(T.Eval, n, env));
   }
 
@@ -720,7 +770,55 @@ export class Interp {
   private then(t: Task, s: number, n: Expr | Stmt | undefined, env: Env = t.env): void {
     t.s = s;
     this.tasks.push(t);
-    if (n) this.tasks.push(new Task(T.Eval, n, env));
+    if (n && !this.leaf(n, env)) this.tasks.push(new Task(T.Eval, n, env));
+  }
+
+  /** Evaluates a leaf expression right away (no task): literals, names, compiled simple expressions. */
+  private leaf(n: Expr | Stmt, env: Env): boolean {
+    const c = (n as CompiledHolder)[COMPILED];
+    if (c !== undefined) {
+      if (c === null) return false;
+      try {
+        this.vals.push(c(this, env));
+        return true;
+      } catch (e) {
+        if (e !== BAIL) throw e;
+        (n as CompiledHolder)[COMPILED] = null; // a getter or a call of a user function: the slow path
+        return false;
+      }
+    }
+    if (n.k >= 50) return false;
+    switch (n.k) {
+      case K.Bin:
+      case K.Unary:
+      case K.Update:
+      case K.Assign:
+      case K.Member:
+      case K.Index:
+      case K.Call:
+      case K.Logic:
+      case K.Cond: {
+        const f = compileSimple(n);
+        (n as CompiledHolder)[COMPILED] = f;
+        if (f === null) return false;
+        return this.leaf(n, env);
+      }
+    }
+    switch (n.k) {
+      case K.Num:
+        if (n.input !== undefined) return false;
+        this.vals.push(this.constNode(n.v, n));
+        return true;
+      case K.Ident:
+        this.vals.push(this.lookup(env, n.name, n));
+        return true;
+      case K.Str:
+      case K.Bool:
+        this.vals.push(n.v);
+        return true;
+      default:
+        return false;
+    }
   }
 
   private step(t: Task): void {
@@ -1055,8 +1153,7 @@ export class Interp {
       }
       case K.Bad: {
         if (node.names && !node.fatal) {
-          for (const nm of node.names)
-            t.env.vars.set(nm, new Poison(new GradientLensError('syntax', node.msg, node.where)));
+          for (const nm of node.names) t.env.set(nm, new Poison(new GradientLensError('syntax', node.msg, node.where)));
           return;
         }
         throw new GradientLensError('syntax', node.msg, node.where);
@@ -1123,7 +1220,7 @@ export class Interp {
     return a === b;
   }
 
-  private binary(op: string, a: Value, b: Value, node: { r: SourceRange; t: string }): Value {
+  binary(op: string, a: Value, b: Value, node: { r: SourceRange; t: string }): Value {
     const code = BIN_OPS[op];
     if (code !== undefined) {
       if (typeof a === 'number' && typeof b === 'number') return this.apply2(code, a, b, node);
@@ -1205,14 +1302,14 @@ export class Interp {
 
   private lookupThis(env: Env, _site: SiteNode): Value {
     for (let e: Env | undefined = env; e; e = e.parent) {
-      if (e.vars.has('this')) return e.vars.get('this') as Value;
+      if (e.has('this')) return e.get('this') as Value;
     }
     return undefined;
   }
 
   private lookupHome(env: Env, site: SiteNode): ClassV {
     for (let e: Env | undefined = env; e; e = e.parent) {
-      const h = e.vars.get('#home');
+      const h = e.get('#home');
       if (h instanceof ClassV) return h;
     }
     throw this.error('runtime', `'super' outside a class method at ${pos(site.r)}`, site.r);
@@ -1472,7 +1569,7 @@ export class Interp {
     this.setProp(t.a as Value, t.b as string | number, nv, e);
   }
 
-  private updateValue(node: Extract<Expr, { k: K.Update }>, old: Value): number {
+  updateValue(node: Extract<Expr, { k: K.Update }>, old: Value): number {
     const a = this.num(old, node, `the operand of '${node.op}'`);
     const one = this.constNode(1, node);
     return this.apply2(node.op === '++' ? ADD : SUB, a, one, node);
@@ -1504,7 +1601,7 @@ export class Interp {
   // ---- declarations and patterns ----
 
   private initBinding(env: Env, name: string, v: Value): void {
-    env.vars.set(name, v);
+    env.set(name, v);
     this.nameValue(v, name);
   }
 
@@ -1546,13 +1643,13 @@ export class Interp {
       return;
     }
     if (mode === 'param') {
-      env.vars.set(name, v);
+      env.set(name, v);
       return;
     }
     if (mode === 'var') {
       for (let e: Env | undefined = env; e; e = e.parent) {
-        if (e.vars.has(name)) {
-          e.vars.set(name, v);
+        if (e.has(name)) {
+          e.set(name, v);
           this.nameValue(v, name);
           return;
         }
@@ -1681,7 +1778,7 @@ export class Interp {
         const names: string[] = [];
         for (const d of node.init.decls) patternNames(d.p, names);
         for (const nm of names) {
-          t.env.vars.set(nm, TDZ);
+          t.env.set(nm, TDZ);
           if (node.init.kind === 'const') t.env.consts!.add(nm);
         }
       }
@@ -1711,7 +1808,7 @@ export class Interp {
     if (node.perIter) {
       const e = new Env(t.env.parent);
       e.consts = t.env.consts;
-      for (const nm of node.perIter) e.vars.set(nm, t.env.vars.get(nm)!);
+      for (const nm of node.perIter) e.set(nm, t.env.get(nm)!);
       t.env = e;
     }
     this.curIter++;
@@ -2070,8 +2167,8 @@ export class Interp {
       t.s = 1;
       this.tasks.push(t);
       const env = new Env(c.env);
-      env.vars.set('this', obj);
-      env.vars.set('#home', c);
+      env.set('this', obj);
+      env.set('#home', c);
       this.push(m.v, env);
       return;
     }
@@ -2145,10 +2242,10 @@ export class Interp {
     }
     const env = new Env(f.env);
     if (!fn.arrow) {
-      env.vars.set('this', thisV);
-      if (f.home) env.vars.set('#home', f.home);
+      env.set('this', thisV);
+      if (f.home) env.set('#home', f.home);
     }
-    if (fn.selfName) env.vars.set(fn.selfName, f);
+    if (fn.selfName) env.set(fn.selfName, f);
     const exit = new Task(T.CallExit, site, env);
     exit.h = this.vals.length;
     exit.a = this.curFrame;
@@ -2157,9 +2254,7 @@ export class Interp {
     exit.c = f;
     this.tasks.push(exit);
     if (!entry && !isCtor) {
-      const numArgs: number[] = [];
-      for (const a of args) if (typeof a === 'number') numArgs.push(a);
-      this.frames.push({ fn: fn.name, parent: this.curFrame, range: site.r, args: numArgs, result: -1 });
+      this.frames.push({ fn: fn.name, parent: this.curFrame, range: site.r, args: [], result: -1 });
       this.curFrame = this.frames.length - 1;
       exit.s = 1; // has a frame
     } else if (isCtor) {
@@ -2167,17 +2262,31 @@ export class Interp {
       this.curFrame = this.frames.length - 1;
       exit.s = 1;
     }
-    // Body after the parameters.
-    if (fn.expr) {
-      const ret = new Task(T.Eval, { k: K.Return, r: fn.expr.r, e: fn.expr } as Stmt, env);
-      this.tasks.push(ret);
-    } else {
-      const block = new Task(T.Eval, { k: K.Block, r: fn.r, body: fn.body ?? [] } as Stmt, env);
-      this.tasks.push(block);
+    // Body after the parameters (the statement that runs it is made once per function).
+    const holder = fn as IrFunction & { [BODY]?: Stmt };
+    let body = holder[BODY];
+    if (!body) {
+      body = fn.expr
+        ? ({ k: K.Return, r: fn.expr.r, e: fn.expr } as Stmt)
+        : ({ k: K.Block, r: fn.r, body: fn.body ?? [] } as Stmt);
+      Object.defineProperty(holder, BODY, { value: body, enumerable: false });
     }
+    this.tasks.push(new Task(T.Eval, body, env));
     // Function scope: vars, lexical names and hoisted functions of the body.
-    if (fn.vars) for (const v of fn.vars) if (!env.vars.has(v)) env.vars.set(v, undefined);
+    if (fn.vars) for (const v of fn.vars) if (!env.has(v)) env.set(v, undefined);
     this.declareScope(env, fn);
+    // Plain parameters (names without defaults) are bound here; others by a Params task.
+    let simple = !(fn as IrFunction & { paramProps?: string[] }).paramProps;
+    for (const p of fn.params) if (p.p.k !== K.PId || p.d || p.rest) simple = false;
+    if (simple) {
+      const fr = exit.s === 1 ? this.frames[this.curFrame] : undefined;
+      for (let i = 0; i < fn.params.length; i++) {
+        const v = args[i];
+        env.set((fn.params[i].p as { name: string }).name, v);
+        if (fr && typeof v === 'number') fr.args.push(v);
+      }
+      return;
+    }
     const pt = new Task(T.Params, fn, env);
     pt.a = args;
     pt.b = f;
@@ -2215,7 +2324,7 @@ export class Interp {
       }
       t.i++;
       if (p.p.k === K.PId) {
-        t.env.vars.set(p.p.name, v);
+        t.env.set(p.p.name, v);
         continue;
       }
       this.tasks.push(t);
@@ -2229,15 +2338,15 @@ export class Interp {
       fr.args = [];
       for (const prm of fn.params) {
         if (prm.p.k !== K.PId) continue;
-        const v = t.env.vars.get(prm.p.name);
+        const v = t.env.get(prm.p.name);
         if (typeof v === 'number') fr.args.push(v);
       }
     }
     // parameter properties
     const pp = (fn as IrFunction & { paramProps?: string[] }).paramProps;
     if (pp) {
-      const thisV = t.env.vars.get('this');
-      if (thisV instanceof Obj) for (const name of pp) this.setOwn(thisV, name, t.env.vars.get(name) as Value);
+      const thisV = t.env.get('this');
+      if (thisV instanceof Obj) for (const name of pp) this.setOwn(thisV, name, t.env.get(name) as Value);
     }
     void f;
   }
@@ -2501,7 +2610,7 @@ export class Interp {
       }
       const env = new Env(t.env);
       const c = new ClassV(cls, parent, env);
-      env.vars.set(cls.name, c);
+      env.set(cls.name, c);
       if (cls.ctor !== undefined) {
         c.ctor = this.closure(cls.ctor, env);
         c.ctor.home = c;
@@ -2545,7 +2654,7 @@ export class Interp {
       t.s = 2;
       this.tasks.push(t);
       const env = new Env(c.env);
-      env.vars.set('this', c);
+      env.set('this', c);
       this.push(m.v, env);
       return;
     }
@@ -2575,8 +2684,34 @@ export class Interp {
     return this.build(rootV, target);
   }
 
-  setTargetValue(v: Value): void {
-    this.targetValue = v;
+  /** The recorded tape as it is (every node, no ExprProgram objects): for the benchmark. */
+  rawTape(target: IrTarget): { tape: Tape; root: number } {
+    const root = this.targetValue;
+    if (typeof root !== 'number') throw this.finishError(target);
+    const n = this.n;
+    const e = this.argStart[n];
+    return {
+      root,
+      tape: {
+        size: n,
+        op: this.op.slice(0, n),
+        argStart: this.argStart.slice(0, n + 1),
+        args: this.args.slice(0, e),
+        value: this.value.slice(0, n),
+        grad: new Float64Array(n),
+        local: new Float64Array(e),
+      },
+    };
+  }
+
+  private finishError(target: IrTarget): GradientLensError {
+    try {
+      this.finish(target);
+    } catch (e) {
+      if (e instanceof GradientLensError) return e;
+      throw e;
+    }
+    return new GradientLensError('no-expression', 'no target');
   }
 
   private build(root: number, target: IrTarget): ExprProgram {
@@ -2749,6 +2884,197 @@ export class Interp {
     };
     (program as ExprProgram & { source?: ProgramSource }).source = { ir: this.ir, target, traced };
     return program;
+  }
+}
+
+// =============================================================================================
+// Simple expressions compiled to closures (the fast path)
+//
+// Arithmetic on names, literals, array/object reads and Math calls, the bulk of a loop body,
+// is compiled once per IR node into a closure over (interpreter, env): no task objects. The
+// compiler and the closures nest at most MAX_COMPILE_DEPTH deep (deeper expressions, calls of
+// user functions, getters and setters take the task machine). A closure that meets something
+// it cannot do without the machine (a getter, a user function) throws BAIL before any side
+// effect; the node is then marked and always takes the slow path.
+
+const COMPILED: unique symbol = Symbol('compiled');
+const BODY: unique symbol = Symbol('body');
+type Compiled = (it: Interp, env: Env) => Value;
+type CompiledHolder = { [COMPILED]?: Compiled | null };
+const BAIL = { bail: true };
+const MAX_COMPILE_DEPTH = 16;
+
+function hasAccessor(o: Obj, key: string): boolean {
+  for (let p: Obj | undefined = o; p; p = p.proto) if (p.acc?.has(key)) return true;
+  return false;
+}
+
+/** Compiles `n` if it is simple enough; null otherwise. Bounded recursion (depth ≤ 16). */
+function compileSimple(n: Expr, depth = 0): Compiled | null {
+  if (depth > MAX_COMPILE_DEPTH) return null;
+  switch (n.k) {
+    case K.Num: {
+      if (n.input !== undefined) return null;
+      const v = n.v;
+      return (it) => it.constNode(v, n);
+    }
+    case K.Str:
+    case K.Bool: {
+      const v = n.v;
+      return () => v;
+    }
+    case K.Null:
+      return () => null;
+    case K.Ident: {
+      const name = n.name;
+      return (it, env) => it.lookup(env, name, n);
+    }
+    case K.Bin: {
+      const a = compileSimple(n.a, depth + 1);
+      const b = a && compileSimple(n.b, depth + 1);
+      if (!a || !b) return null;
+      const code = BIN_OPS[n.op];
+      if (code !== undefined) {
+        return (it, env) => {
+          const x = a(it, env);
+          const y = b(it, env);
+          if (typeof x === 'number' && typeof y === 'number') return it.apply2(code, x, y, n);
+          return it.binary(n.op, x, y, n);
+        };
+      }
+      const op = n.op;
+      return (it, env) => {
+        const x = a(it, env);
+        return it.binary(op, x, b(it, env), n);
+      };
+    }
+    case K.Unary: {
+      const a = compileSimple(n.a, depth + 1);
+      if (!a) return null;
+      switch (n.op) {
+        case '-':
+          return (it, env) => it.apply1(NEG, it.num(a(it, env), n), n);
+        case '+':
+          return (it, env) => it.apply1(POS, it.num(a(it, env), n), n);
+        case '!':
+          return (it, env) => !it.truthy(a(it, env));
+        default:
+          return null;
+      }
+    }
+    case K.Logic: {
+      const a = compileSimple(n.a, depth + 1);
+      const b = a && compileSimple(n.b, depth + 1);
+      if (!a || !b) return null;
+      if (n.op === '&&')
+        return (it, env) => {
+          const x = a(it, env);
+          return it.truthy(x) ? b(it, env) : x;
+        };
+      if (n.op === '||')
+        return (it, env) => {
+          const x = a(it, env);
+          return it.truthy(x) ? x : b(it, env);
+        };
+      return (it, env) => {
+        const x = a(it, env);
+        return x === undefined || x === null ? b(it, env) : x;
+      };
+    }
+    case K.Cond: {
+      const c = compileSimple(n.c, depth + 1);
+      const a = c && compileSimple(n.a, depth + 1);
+      const b = a && compileSimple(n.b, depth + 1);
+      if (!c || !a || !b) return null;
+      return (it, env) => (it.truthy(c(it, env)) ? a(it, env) : b(it, env));
+    }
+    case K.Member: {
+      if (n.opt) return null;
+      const o = compileSimple(n.o, depth + 1);
+      if (!o) return null;
+      const name = n.name;
+      return (it, env) => {
+        const ov = o(it, env);
+        if (ov instanceof Obj && hasAccessor(ov, name)) throw BAIL;
+        if (ov instanceof ClassV && hasAccessor(ov.statics, name)) throw BAIL;
+        return it.getProp(ov, name, n) as Value;
+      };
+    }
+    case K.Index: {
+      if (n.opt) return null;
+      const o = compileSimple(n.o, depth + 1);
+      const i = o && compileSimple(n.i, depth + 1);
+      if (!o || !i) return null;
+      return (it, env) => {
+        const ov = o(it, env);
+        const key = it.key(i(it, env), n);
+        if (Array.isArray(ov) && typeof key === 'number')
+          return Number.isInteger(key) && key >= 0 ? ov[key] : undefined;
+        if (ov instanceof Obj && hasAccessor(ov, String(key))) throw BAIL;
+        return it.getProp(ov, key, n) as Value;
+      };
+    }
+    case K.Call: {
+      // Only calls of builtins that return at once (Math.*): anything else bails before the arguments.
+      if (n.opt || n.args.some((x) => x.k === K.Spread)) return null;
+      const f = n.f;
+      if (f.k !== K.Member || f.opt) return null;
+      const o = compileSimple(f.o, depth + 1);
+      if (!o) return null;
+      const args: Compiled[] = [];
+      for (const a of n.args) {
+        const c = compileSimple(a, depth + 1);
+        if (!c) return null;
+        args.push(c);
+      }
+      const name = f.name;
+      return (it, env) => {
+        const ov = o(it, env);
+        if (!(ov instanceof MathNs)) throw BAIL;
+        const fn = it.getProp(ov, name, f);
+        if (!(fn instanceof Builtin)) throw BAIL;
+        const vs: Value[] = [];
+        for (const c of args) vs.push(c(it, env));
+        return fn.impl(it, ov, vs, n) as Value;
+      };
+    }
+    case K.Update: {
+      // Side effects only at the top of a compiled expression (a bail below never repeats one).
+      if (n.target.k !== K.PId || depth > 0) return null;
+      const name = n.target.name;
+      const target = n.target;
+      return (it, env) => {
+        const old = it.lookup(env, name, target);
+        const nv = it.updateValue(n, old);
+        it.assignVar(env, name, nv, target);
+        return n.prefix ? nv : old;
+      };
+    }
+    case K.Assign: {
+      if (n.target.k !== K.PId || depth > 0) return null;
+      const lop = n.op.slice(0, -1);
+      if (lop === '&&' || lop === '||' || lop === '??') return null;
+      const v = compileSimple(n.v, depth + 1);
+      if (!v) return null;
+      const name = n.target.name;
+      const target = n.target;
+      if (n.op === '=') {
+        return (it, env) => {
+          const x = v(it, env);
+          if (x instanceof Fun && x.fn.name === '(anonymous)') x.fn.name = name;
+          it.assignVar(env, name, x, target);
+          return x;
+        };
+      }
+      return (it, env) => {
+        const old = it.lookup(env, name, target);
+        const nv = it.binary(lop, old, v(it, env), n);
+        it.assignVar(env, name, nv, target);
+        return nv;
+      };
+    }
+    default:
+      return null;
   }
 }
 
@@ -3201,12 +3527,15 @@ class ConstNamespace extends Obj {
   }
 }
 
+/** The global Math (compiled calls check for it). */
+class MathNs extends ConstNamespace {}
+
 function makeGlobals(it: Interp): Env {
   const g = new Env(undefined);
   const math = makeMath();
-  const mathNs = new ConstNamespace('Math', MATH_CONSTANTS);
+  const mathNs = new MathNs('Math', MATH_CONSTANTS);
   for (const [k, v] of math.props) mathNs.props.set(k, v);
-  g.vars.set('Math', mathNs);
+  g.set('Math', mathNs);
   const num = new ConstNamespace('Number', NUMBER_CONSTANTS);
   const numPred = (name: string, f: (x: number) => boolean) =>
     fn(`Number.${name}`, (it2, _t, args) => typeof args[0] === 'number' && f(it2.value[args[0]]));
@@ -3214,12 +3543,12 @@ function makeGlobals(it: Interp): Env {
   num.props.set('isNaN', numPred('isNaN', Number.isNaN));
   num.props.set('isInteger', numPred('isInteger', Number.isInteger));
   num.props.set('isSafeInteger', numPred('isSafeInteger', Number.isSafeInteger));
-  g.vars.set('Number', num);
-  g.vars.set(
+  g.set('Number', num);
+  g.set(
     'isFinite',
     fn('isFinite', (it2, _t, args, site) => Number.isFinite(it2.value[it2.num(args[0], site)])),
   );
-  g.vars.set(
+  g.set(
     'isNaN',
     fn('isNaN', (it2, _t, args, site) => Number.isNaN(it2.value[it2.num(args[0], site)])),
   );
@@ -3280,7 +3609,7 @@ function makeGlobals(it: Interp): Env {
     }),
   );
   // Array is both a constructor and a namespace.
-  g.vars.set('Array', ARRAY_CTOR);
+  g.set('Array', ARRAY_CTOR);
   (ARRAY_CTOR as Builtin & { ns?: Obj }).ns = arrayNs;
   const consoleObj = new Obj(undefined);
   for (const k of [
@@ -3302,7 +3631,7 @@ function makeGlobals(it: Interp): Env {
       k,
       fn(`console.${k}`, () => undefined),
     );
-  g.vars.set('console', consoleObj);
+  g.set('console', consoleObj);
   const objectNs = new Obj(undefined);
   objectNs.props.set(
     'keys',
@@ -3356,10 +3685,10 @@ function makeGlobals(it: Interp): Env {
       return target;
     }),
   );
-  g.vars.set('Object', objectNs);
-  g.vars.set('undefined', undefined);
-  g.vars.set('NaN', NAN_MARK);
-  g.vars.set('Infinity', INF_MARK);
+  g.set('Object', objectNs);
+  g.set('undefined', undefined);
+  g.set('NaN', NAN_MARK);
+  g.set('Infinity', INF_MARK);
   void it;
   return g;
 }
@@ -3440,6 +3769,20 @@ export function interpret(ir: IrProgram, target: IrTarget, options: InterpretOpt
     }
   }
   throw new GradientLensError('runtime', 'Input names are ambiguous; qualify them as name@line:column');
+}
+
+/**
+ * Runs the program and returns the raw tape (all recorded nodes, forward values filled in) and
+ * the root, without building the ExprProgram: what the benchmark measures as "interpretation".
+ */
+export function traceTape(
+  ir: IrProgram,
+  target: IrTarget,
+  options: InterpretOptions = {},
+): { tape: Tape; root: number } {
+  const it = new Interp(ir, options);
+  it.runOnly(target);
+  return it.rawTape(target);
 }
 
 /** Runs the whole top level, tolerating failing statements; returns the Tgt nodes that gave a number. */

@@ -6,7 +6,7 @@
  * `GradientLensError` from this module, since `instanceof` against a copy of the class
  * bundled elsewhere would fail.
  */
-import { Project, ts } from 'ts-morph';
+import { ts } from 'ts-morph';
 import type { ExprProgram, SourceRange } from '../core/expr';
 import { GradientLensError, isGradientLensError } from '../core/errors';
 import type { IrProgram, IrTarget } from '../core/ir';
@@ -44,40 +44,36 @@ export interface TargetInfo {
   text: string;
 }
 
-let project: Project | undefined;
-let lastPath: string | undefined;
-
-/** Parses `text` into the one reused in-memory project (created on first use). */
+/**
+ * Parses `text` with the TypeScript compiler directly (no ts-morph Project or wrapper objects:
+ * they cost most of the time on big files), with parent pointers.
+ */
 function load(text: string, fileName: string): SourceText {
-  if (!project) {
-    project = new Project({
-      useInMemoryFileSystem: true,
-      skipLoadingLibFiles: true,
-      skipFileDependencyResolution: true,
-      compilerOptions: { allowJs: true, noLib: true },
-    });
-  }
   const ext = /\.(tsx|ts|mts|cts|jsx|js|mjs|cjs)$/i.exec(fileName)?.[0].toLowerCase() ?? '.ts';
-  const path = `/gradient-lens/input${ext}`;
-  if (lastPath && lastPath !== path) {
-    const old = project.getSourceFile(lastPath);
-    if (old) project.removeSourceFile(old);
-  }
-  lastPath = path;
+  const kind =
+    ext === '.tsx'
+      ? ts.ScriptKind.TSX
+      : ext === '.jsx'
+        ? ts.ScriptKind.JSX
+        : ext === '.js' || ext === '.mjs' || ext === '.cjs'
+          ? ts.ScriptKind.JS
+          : ts.ScriptKind.TS;
   // A leading byte order mark (files read by the CLI may have one; VS Code's document text
-  // never has): parse the text without it, so offsets do not depend on whether the compiler
-  // strips it (it did on the first parse of a path only), and shift the offsets handed out
-  // by one (SourceText.base) so they refer to the caller's text.
+  // never has): parse the text without it and shift the offsets handed out by one
+  // (SourceText.base) so they refer to the caller's text.
   const base = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const sf = project.createSourceFile(path, base ? text.slice(1) : text, { overwrite: true });
-  return new SourceText(sf.compilerNode, fileName, base);
+  const sf = ts.createSourceFile(
+    `/gradient-lens/input${ext}`,
+    base ? text.slice(1) : text,
+    ts.ScriptTarget.Latest,
+    true,
+    kind,
+  );
+  return new SourceText(sf, fileName, base);
 }
 
-/** Drops the cached project (after a failure that may have left it half updated). */
-function resetProject(): void {
-  project = undefined;
-  lastPath = undefined;
-}
+/** Kept for the callers' recovery path: nothing is cached any more. */
+function resetProject(): void {}
 
 function isStackOverflow(e: unknown): boolean {
   return e instanceof RangeError && /call stack/i.test(e.message);
