@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as vm from 'node:vm';
 import { ts } from 'ts-morph';
-import { isGradientLensError, parseTarget, type ExprProgram } from '../../src/parse/index';
+import { isGradientLensError, listTargets, parseTarget, type ExprProgram } from '../../src/parse/index';
 import { evaluate } from '../../src/core/evaluate';
 import { runTraining } from '../../src/core/train';
 import type { ErrorCode } from '../../src/core/errors';
@@ -487,5 +487,57 @@ const loss = (pred - y) ** 2;`;
     }
     run.losses.forEach((l, k) => close(l, losses[k], 1e-12, `loss ${k}`));
     assert.ok(run.losses.length === 7);
+  });
+});
+
+describe('programs: targets', () => {
+  it('a selection inside a function body analyses the enclosing function; the selected expression is the root', () => {
+    const text =
+      'function f(x: number) {\n  let s = 0;\n  for (let i = 1; i <= 3; i++) s += x * i;\n  return s * 2;\n}\n';
+    const start = text.indexOf('x * i');
+    const p = parseTarget({ text, selection: { start, end: start + 5 } });
+    assert.equal(p.target.text, 'x * i');
+    const ev = evaluate(p, { x: 2 });
+    assert.equal(ev.value, 6, 'the last evaluation: x * 3');
+    assert.equal(ev.inputs.find((i) => i.name === 'x')!.grad, 3);
+    const whole = evaluate(parseTarget({ text, name: 'f' }), { x: 2 });
+    assert.equal(whole.value, 24);
+    assert.equal(whole.inputs.find((i) => i.name === 'x')!.grad, 12);
+  });
+
+  it('methods declared in the file are called (no "unknown function")', () => {
+    check(
+      `const neuron = {
+  w: 0.4,
+  activate(z: number) { return Math.tanh(this.w * z); },
+};
+const z = 1.5;
+const out = neuron.activate(z);`,
+      'out',
+    );
+  });
+});
+
+describe('programs: listTargets', () => {
+  it('lists numeric top-level declarations after a failing one, and the returns of functions', () => {
+    const text = [
+      'const a = 2;',
+      'const bad = foo(1);',
+      'let v = a * 3;',
+      'function f(x: number) {',
+      '  if (x > 0) return x;',
+      '  return -x;',
+      '}',
+      'const s = "text";',
+    ].join('\n');
+    const list = listTargets(text);
+    assert.deepEqual(
+      list.map((t) => [t.name, t.text]),
+      [
+        ['v', 'a * 3'],
+        [undefined, 'x'],
+        [undefined, '-x'],
+      ],
+    );
   });
 });
