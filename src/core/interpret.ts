@@ -1237,9 +1237,20 @@ export class Interp {
       case '!==':
         return !this.strictEq(a, b);
       case '==':
-        return (a === undefined || a === null) && (b === undefined || b === null) ? true : this.strictEq(a, b);
-      case '!=':
-        return !((a === undefined || a === null) && (b === undefined || b === null) ? true : this.strictEq(a, b));
+      case '!=': {
+        const nullish = (x: Value) => x === undefined || x === null;
+        // JavaScript converts between numbers, strings and booleans here: refused, never guessed.
+        const kind = (x: Value) => (typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean' ? typeof x : 'other');
+        if (kind(a) !== kind(b) && kind(a) !== 'other' && kind(b) !== 'other') {
+          throw this.error(
+            'unsupported',
+            `'${op}' between ${this.typeName(a)} and ${this.typeName(b)} in "${node.t}" at ${pos(node.r)}: JavaScript converts one to the other here; use '${op}=' with values of the same type`,
+            node.r,
+          );
+        }
+        const eq = nullish(a) || nullish(b) ? nullish(a) && nullish(b) : this.strictEq(a, b);
+        return op === '==' ? eq : !eq;
+      }
       case '<':
       case '<=':
       case '>':
@@ -1406,8 +1417,9 @@ export class Interp {
         const a = p.acc?.get(k);
         if (a) {
           if (!a.set) throw this.error('runtime', `Property '${k}' has only a getter at ${pos(site.r)}`, site.r);
-          this.invoke(a.set, o, [v], site, false);
+          // The setter's return value is dropped (tasks run in reverse order of pushing).
           this.tasks.push(new Task(T.Discard, site, this.global));
+          this.invoke(a.set, o, [v], site, false);
           return;
         }
       }

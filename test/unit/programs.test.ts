@@ -85,7 +85,8 @@ function fails(text: string, target: string, code: ErrorCode, re: RegExp): void 
   assert.match(caught.message, re);
 }
 
-describe('programs: variables and operators', () => {
+describe('programs: variables and operators', function () {
+  this.timeout(30000);
   it('the `let s` example: 6 and ∂/∂a0 = 3 (was 0)', () => {
     const text = 'const a0 = 2;\nlet s = 0;\ns = s + a0;\nconst target = s * 3;';
     const p = check(text, 'target');
@@ -134,7 +135,8 @@ const r = Math.round(x) + Math.floor(y) * Math.ceil(x) + Math.trunc(y) + Math.hy
   });
 });
 
-describe('programs: control flow', () => {
+describe('programs: control flow', function () {
+  this.timeout(30000);
   it('if/else, for, while, do…while, break, continue, switch', () => {
     check(
       `const w = 0.3, b = 0.1;
@@ -193,7 +195,8 @@ const target = x0;`,
   });
 });
 
-describe('programs: functions', () => {
+describe('programs: functions', function () {
+  this.timeout(30000);
   it('declarations, expressions, arrows, default/optional/rest params, destructuring, closures', () => {
     check(
       `function lin(a: number, b = 2, c?: number) { return c === undefined ? a * b : a * b + c; }
@@ -243,7 +246,8 @@ const r = compose(Math.tanh, add(w))(1) + pow(w, 5) + fib(6);`,
   });
 });
 
-describe('programs: arrays', () => {
+describe('programs: arrays', function () {
+  this.timeout(30000);
   it('literals, spread, Array.from, new Array().fill, indexing, .length, methods', () => {
     check(
       `const w = [0.5, -1.5, 2];
@@ -303,7 +307,8 @@ const out = h.reduce((a, b) => a + Math.tanh(b), 0);`;
   });
 });
 
-describe('programs: objects and classes', () => {
+describe('programs: objects and classes', function () {
+  this.timeout(30000);
   it('objects: nested, shorthand, methods, spread, objects of functions', () => {
     check(
       `const b = 0.2;
@@ -356,7 +361,8 @@ const o = n.tanh().data;`;
   });
 });
 
-describe('programs: TypeScript syntax, top level, inputs', () => {
+describe('programs: TypeScript syntax, top level, inputs', function () {
+  this.timeout(30000);
   it('types, as, !, satisfies, generics, enums, declare, import type, export, console, module.exports', () => {
     check(
       `import type { Foo } from './foo';
@@ -385,7 +391,8 @@ module.exports = { r };`,
   });
 });
 
-describe('programs: silent wrong answers of the issue', () => {
+describe('programs: silent wrong answers of the issue', function () {
+  this.timeout(30000);
   it("`const NaN = 3` is the file's own NaN everywhere", () => {
     // (JavaScript itself rejects redeclaring NaN at the top of a script, so no oracle run.)
     const p = parseTarget({ text: 'const NaN = 3;\nconst y = NaN;\nconst z = NaN * 2 + y;', name: 'z' });
@@ -415,13 +422,20 @@ describe('programs: silent wrong answers of the issue', () => {
   });
 });
 
-describe('programs: refusals and budgets', () => {
+describe('programs: refusals and budgets', function () {
+  this.timeout(30000);
   it('refuses dynamic code, I/O, randomness, clock, generators, async by name with line:column', () => {
     fails('const r = eval("1");', 'r', 'unsupported', /'eval'.*1:11/);
     fails('const f = new Function("return 1");\nconst r = 1;', 'r', 'unsupported', /'new Function'.*1:11/);
     fails('const r = Math.random();', 'r', 'unsupported', /Math\.random at 1:11/);
     fails('const r = Date.now();', 'r', 'unsupported', /'Date' at 1:11: the clock is not available/);
     fails('const r = process.argv.length;', 'r', 'unsupported', /'process' at 1:11/);
+    fails(
+      'const a = 1;\nconst r = a == "1" ? 1 : 0;',
+      'r',
+      'unsupported',
+      /'==' between a number and a string .* at 2:11/,
+    );
   });
 
   it('an endless loop ends within about a second (the editor budget) with an error naming the loop', function () {
@@ -441,7 +455,7 @@ describe('programs: refusals and budgets', () => {
       assert.ok(isGradientLensError(caught), String(caught));
       assert.equal(caught.code, 'budget');
       assert.match(caught.message, re);
-      assert.ok(Date.now() - t0 < 2500, `took ${Date.now() - t0} ms`);
+      assert.ok(Date.now() - t0 < 6000, `took ${Date.now() - t0} ms`); // a 1 s budget, on a loaded machine
     }
   });
 
@@ -463,7 +477,8 @@ describe('programs: refusals and budgets', () => {
   });
 });
 
-describe('programs: training re-traces', () => {
+describe('programs: training re-traces', function () {
+  this.timeout(30000);
   it('gradient descent through a branch that changes course matches the same descent in plain JS', () => {
     const text = `const x = 3;
 const y = 0.5;
@@ -490,7 +505,8 @@ const loss = (pred - y) ** 2;`;
   });
 });
 
-describe('programs: targets', () => {
+describe('programs: targets', function () {
+  this.timeout(30000);
   it('a selection inside a function body analyses the enclosing function; the selected expression is the root', () => {
     const text =
       'function f(x: number) {\n  let s = 0;\n  for (let i = 1; i <= 3; i++) s += x * i;\n  return s * 2;\n}\n';
@@ -518,7 +534,8 @@ const out = neuron.activate(z);`,
   });
 });
 
-describe('programs: listTargets', () => {
+describe('programs: listTargets', function () {
+  this.timeout(30000);
   it('lists numeric top-level declarations after a failing one, and the returns of functions', () => {
     const text = [
       'const a = 2;',
