@@ -84,6 +84,8 @@ class Env {
   names: string[] = [];
   vals: Array<Value | typeof TDZ> = [];
   index: Map<string, number> | undefined = undefined;
+  /** `names` is a scope's own list (shared): copy before adding a name. */
+  sharedNames = false;
   consts: Set<string> | undefined = undefined;
   constructor(readonly parent: Env | undefined) {}
 
@@ -112,6 +114,10 @@ class Env {
     if (i >= 0) {
       this.vals[i] = v;
       return;
+    }
+    if (this.sharedNames) {
+      this.names = this.names.slice();
+      this.sharedNames = false;
     }
     this.names.push(name);
     this.vals.push(v);
@@ -612,10 +618,27 @@ export class Interp {
   }
 
   private declareScope(env: Env, scope: Scope): void {
-    if (scope.lex) for (const name of scope.lex) env.set(name, TDZ);
+    if (scope.lex) {
+      if (env.names.length === 0 && env.index === undefined && !scope.funs) {
+        // A fresh scope: its names are the scope's (copied on the first other name).
+        env.names = scope.lex;
+        env.sharedNames = true;
+        const vals: Array<Value | typeof TDZ> = new Array(scope.lex.length);
+        for (let i = 0; i < vals.length; i++) vals[i] = TDZ;
+        env.vals = vals;
+      } else for (const name of scope.lex) env.set(name, TDZ);
+    }
     if (scope.consts) {
-      env.consts ??= new Set();
-      for (const c of scope.consts) env.consts.add(c);
+      if (env.consts === undefined) {
+        // One read-only set per scope, shared by every activation.
+        const holder = scope as Scope & { [CONSTS]?: Set<string> };
+        let set = holder[CONSTS];
+        if (!set) {
+          set = new Set(scope.consts);
+          Object.defineProperty(holder, CONSTS, { value: set, enumerable: false });
+        }
+        env.consts = set;
+      } else env.consts = new Set([...env.consts, ...scope.consts]);
     }
     if (scope.funs) for (const [name, fi] of scope.funs) env.set(name, this.closure(fi, env));
   }
@@ -771,6 +794,27 @@ export class Interp {
     t.s = s;
     this.tasks.push(t);
     if (n && !this.leaf(n, env)) this.tasks.push(new Task(T.Eval, n, env));
+  }
+
+  /**
+   * Runs a statement at once when it is an expression statement or a let/const of names whose
+   * expressions compile (the usual loop body line); false when it needs the task machine.
+   */
+  private inlineStmt(st: Stmt, env: Env): boolean {
+    if (st.k === K.ExprStmt) {
+      const before = this.vals.length;
+      if (!this.leaf(st.e, env)) return false;
+      this.vals.length = before;
+      return true;
+    }
+    if (st.k !== K.Var || st.kind === 'var' || st.declare || st.decls.length !== 1) return false;
+    const d = st.decls[0];
+    if (d.p.k !== K.PId || !d.init) return false;
+    if (!this.leaf(d.init, env)) return false;
+    const v = this.vals.pop() as Value;
+    if (v instanceof Fun && v.fn.name === '(anonymous)') v.fn.name = d.p.name;
+    this.setBinding(env, d.p.name, v, st.kind);
+    return true;
   }
 
   /** Evaluates a leaf expression right away (no task): literals, names, compiled simple expressions. */
@@ -1097,10 +1141,12 @@ export class Interp {
           t.s = 1;
           t.i = 0;
         }
-        if (t.i < node.body.length) {
+        while (t.i < node.body.length) {
           const st = node.body[t.i++];
+          if (this.inlineStmt(st, t.env)) continue;
           this.tasks.push(t);
           this.push(st, t.env);
+          return;
         }
         return;
       }
@@ -1240,7 +1286,8 @@ export class Interp {
       case '!=': {
         const nullish = (x: Value) => x === undefined || x === null;
         // JavaScript converts between numbers, strings and booleans here: refused, never guessed.
-        const kind = (x: Value) => (typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean' ? typeof x : 'other');
+        const kind = (x: Value) =>
+          typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean' ? typeof x : 'other';
         if (kind(a) !== kind(b) && kind(a) !== 'other' && kind(b) !== 'other') {
           throw this.error(
             'unsupported',
@@ -2911,6 +2958,7 @@ export class Interp {
 
 const COMPILED: unique symbol = Symbol('compiled');
 const BODY: unique symbol = Symbol('body');
+const CONSTS: unique symbol = Symbol('consts');
 type Compiled = (it: Interp, env: Env) => Value;
 type CompiledHolder = { [COMPILED]?: Compiled | null };
 const BAIL = { bail: true };
