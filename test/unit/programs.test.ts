@@ -558,3 +558,35 @@ describe('programs: listTargets', function () {
     );
   });
 });
+
+describe('programs: arrays and loops for the vector view', function () {
+  this.timeout(30000);
+  it('a function target with an array parameter: the array group, nested loops with parents and iterations', () => {
+    const text = `function f(W: number[][], x: number[]) {
+  const h = [];
+  for (let i = 0; i < W.length; i++) {
+    let s = 0;
+    for (let j = 0; j < x.length; j++) s += W[i][j] * x[j];
+    h.push(Math.tanh(s));
+  }
+  return h.reduce((a, b) => a + b, 0);
+}`;
+    const p = parseTarget({ text, name: 'f' });
+    const ev = evaluate(p, { 'W[0][0]': 1, 'W[0][1]': 2, 'W[1][0]': 3, 'W[1][1]': 4, 'x[0]': 0.1, 'x[1]': -0.2 });
+    const q = ev.program;
+    const W = q.arrays!.find((a) => a.label === 'W')!;
+    assert.deepEqual(W.shape, [2, 2]);
+    assert.deepEqual(
+      W.elements.map((id) => (q.nodes[id].kind === 'input' ? q.nodes[id].name : '')),
+      ['W[0][0]', 'W[0][1]', 'W[1][0]', 'W[1][1]'],
+    );
+    assert.deepEqual(q.arrays!.find((a) => a.label === 'x')!.shape, [2]);
+    assert.deepEqual(q.arrays!.find((a) => a.label === 'h')!.shape, [2]);
+    const loops = q.loops!.map((l) => [l.label, l.parent, l.iterations]);
+    assert.deepEqual(loops[0], ['for (let i = 0; i < W.length; i++)', -1, 2]);
+    assert.deepEqual(loops[1], ['for (let j = 0; j < x.length; j++)', 0, 4]);
+    assert.equal(loops[2][0], 'h.reduce((a, b) => a + b, 0)');
+    const expected = Math.tanh(1 * 0.1 + 2 * -0.2) + Math.tanh(3 * 0.1 + 4 * -0.2);
+    close(ev.value, expected, 1e-15, 'f');
+  });
+});
