@@ -1,6 +1,7 @@
 /** Text + selection → program → evaluation: the one path every feature of the host uses. */
 import type * as vscode from 'vscode';
 import { evaluate, isGradientLensError, type Evaluation, type ExprProgram, type InputNode } from '../core';
+import type { Budgets } from '../core/interpret';
 import type { DocumentRef, PanelError } from '../shared/protocol';
 import { loadParser } from './parser';
 
@@ -28,11 +29,16 @@ export interface AnalyzeRequest {
   /** Values the user already set for inputs (kept across refreshes). */
   values?: Record<string, number>;
   defaultFreeValue: number;
+  /** Interpreter budgets (settings `gradientLens.budget.*`); the interpreter's defaults without. */
+  budgets?: Budgets;
 }
 
 export function analyze(req: AnalyzeRequest): AnalysisResult {
   try {
-    const program = loadParser().parseTarget({ text: req.text, fileName: req.document.fileName, ...req.where });
+    const program = loadParser().parseTarget(
+      { text: req.text, fileName: req.document.fileName, ...req.where },
+      req.budgets ?? {},
+    );
     return { ok: true, analysis: evaluateProgram(program, req.document, req.values ?? {}, req.defaultFreeValue) };
   } catch (e) {
     if (isGradientLensError(e)) {

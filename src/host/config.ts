@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { PanelSettings } from '../shared/protocol';
+import type { Budgets } from '../core/interpret';
 import type { InlineShow } from './inlineText';
 
 const SECTION = 'gradientLens';
@@ -55,6 +56,13 @@ export const config = {
   inlineOnEdit: () => oneOf<InlineOnEdit>('inline.onEdit', ['stale', 'recompute'], 'stale'),
   inlineDebounceMs: () => num('inline.debounceMs', 500, 0),
   inlineClearOnPanelClose: () => bool('inline.clearOnPanelClose', false),
+  /** Interpreter budgets for one run of the program in the editor (core/interpret.ts DEFAULT_BUDGETS). */
+  budgets: (): Required<Budgets> => ({
+    maxSteps: num('budget.maxSteps', 100_000_000, 1000, Infinity, true),
+    maxNodes: num('budget.maxNodes', 8_000_000, 1000, Infinity, true),
+    maxDepth: num('budget.maxCallDepth', 10_000, 10, Infinity, true),
+    maxMillis: num('budget.maxMillis', 1000, 50, Infinity, true),
+  }),
   hoverEnabled: () => bool('hover.enabled', true),
   codeLensEnabled: () => bool('codeLens.enabled', true),
 

@@ -120,7 +120,18 @@ export function inlineItems(ev: Pick<Evaluation, 'program' | 'tape'>, text?: str
     kind: 'target',
   });
 
+  // A named node computed in a loop (`loss += ...` in a `for`) exists once per iteration: only
+  // the last iteration's decorates the line (the hover lists them all, see loopSeries).
+  const lastOfSeries = new Map<string, number>();
   program.nodes.forEach((n, id) => {
+    if (n.kind !== 'input' && n.name !== undefined && n.loop !== undefined && n.frame === undefined)
+      lastOfSeries.set(seriesKey(n), id);
+  });
+
+  program.nodes.forEach((n, id) => {
+    if (n.kind !== 'input' && n.name !== undefined && n.loop !== undefined && n.frame === undefined) {
+      if (lastOfSeries.get(seriesKey(n)) !== id) return;
+    }
     if (n.kind === 'input') {
       if (n.frame !== undefined) return;
       add(id, { line: n.range.line, anchor: n.range.start, column: n.range.column, label: n.name, kind: 'input' });
@@ -197,6 +208,32 @@ export function inlineItems(ev: Pick<Evaluation, 'program' | 'tape'>, text?: str
     }
   }
   return [...items.values()];
+}
+
+function seriesKey(n: ExprNode): string {
+  return `${n.range.start}:${n.range.end}:${n.name ?? ''}`;
+}
+
+/**
+ * The nodes one named statement in a loop computed, one per iteration, in order (tape order is
+ * execution order): `[id]` for a node outside loops or without a name.
+ */
+export function loopSeries(program: ExprProgram, id: number): number[] {
+  const n = program.nodes[id];
+  if (n.kind === 'input' || n.name === undefined || n.loop === undefined || n.frame !== undefined) return [id];
+  const key = seriesKey(n);
+  const out: number[] = [];
+  program.nodes.forEach((m, j) => {
+    if (
+      m.kind !== 'input' &&
+      m.name !== undefined &&
+      m.loop !== undefined &&
+      m.frame === undefined &&
+      seriesKey(m) === key
+    )
+      out.push(j);
+  });
+  return out;
 }
 
 /** The segments of one item for the `show` setting. */
@@ -324,6 +361,13 @@ export function hoverNode(
   const coveredTop = (o: number) =>
     nodes.some((n) => n.kind === 'op' && n.frame === undefined && n.range.start <= o && o <= n.range.end);
   if (word) {
+    // The assigned name of `loss += ...` / `s = s + a0` (the node's range starts with it): that
+    // assignment's node (the last iteration's, in a loop), not the variable's first value.
+    for (let id = nodes.length - 1; id >= 0; id--) {
+      const n = nodes[id];
+      if (n.kind !== 'input' && n.frame === undefined && n.name === word.text && n.range.start === word.start)
+        return id;
+    }
     // A use (or the declaration) of a named input or named gate.
     for (let id = 0; id < nodes.length; id++) {
       const n = nodes[id];
@@ -332,7 +376,10 @@ export function hoverNode(
       if (n.kind !== 'input' && n.frame !== undefined && topLevelFrameOf(program, id) === undefined) continue;
       if (n.kind === 'input' && n.frame !== undefined) continue;
       const onDecl = n.kind === 'input' ? n.range.start <= word.start && word.end <= n.range.end : false;
-      if (onDecl || inTarget || coveredTop(offset) || isDeclarationOf(program, id, word)) return id;
+      if (onDecl || inTarget || coveredTop(offset) || isDeclarationOf(program, id, word)) {
+        const series = loopSeries(program, id);
+        return series[series.length - 1];
+      }
     }
   }
   // The innermost top-level node or top-level call containing the offset.
@@ -460,6 +507,30 @@ export function hoverMarkdown(ev: Evaluation, id: number, opts: { text?: string;
         );
       }
       if (fan) lines.push(`| **sum** = ${partial(out, label)} | | | **${p(sum)}** |`);
+    }
+  }
+
+  const series = loopSeries(program, id);
+  if (series.length > 1) {
+    const loops = program.loops ?? [];
+    const lp = program.nodes[id].loop;
+    const loopName = lp !== undefined && loops[lp] ? ` of ${code(loops[lp].label)}` : '';
+    lines.push('');
+    lines.push(
+      `**Per iteration**${loopName} — ${code(label)} was computed ${series.length} times; the line shows the last:`,
+    );
+    lines.push('');
+    lines.push(`| iteration | value | ${partial(out, label)} |`);
+    lines.push('|---:|---:|---:|');
+    const MAX_ROWS = 30;
+    const shown = series.length > MAX_ROWS ? [...series.slice(0, MAX_ROWS - 5), -1, ...series.slice(-4)] : series;
+    for (const s of shown) {
+      if (s < 0) {
+        lines.push(`| … | ${series.length - (MAX_ROWS - 1)} more | |`);
+        continue;
+      }
+      const it = program.nodes[s].iteration;
+      lines.push(`| ${it ?? '?'} | ${p(tape.value[s])} | ${p(tape.grad[s])} |`);
     }
   }
 

@@ -172,6 +172,7 @@ export class Session implements vscode.Disposable {
       where,
       values: sameDoc ? freeValues(this.lastGood!) : undefined,
       defaultFreeValue: config.defaultFreeInputValue(),
+      budgets: config.budgets(),
     });
     if (result.ok) this.current = this.lastGood = result.analysis;
     return result;
@@ -184,7 +185,9 @@ export class Session implements vscode.Disposable {
     if (!doc) return undefined;
     // Re-target by the last range; when edits above moved the declaration, by its name.
     let result = this.run(doc, { selection: target.selection });
-    if (target.name && (!result.ok || result.analysis.program.target.name !== target.name)) {
+    // A budget error (an endless loop) would only repeat by name, and take as long again.
+    const retry = result.ok ? result.analysis.program.target.name !== target.name : result.error.code !== 'budget';
+    if (target.name && retry) {
       // The declaration's own result wins, its error included (a syntax error typed into it must
       // show, not a still-valid piece of it); only a name that no longer exists keeps the first.
       const byName = this.run(doc, { name: target.name });

@@ -271,7 +271,8 @@ export function parseTarget(req: ParseRequest, options: InterpretOptions = {}): 
  * Every `const/let/var NAME = <expression>` with a numeric value, every `return <expr>` and every
  * function in the file that parseTarget accepts (for CodeLens). Never throws. The file is lowered
  * and its top level run once; declarations at top level are listed when they gave a number,
- * returns and functions when the file lowers.
+ * returns and functions when the file lowers. The run is capped at 300 ms (CodeLens runs on every
+ * open and edit): targets after a longer-running loop get no CodeLens.
  */
 export function listTargets(text: string, fileName = 'input.ts'): TargetInfo[] {
   try {
@@ -287,7 +288,7 @@ export function listTargets(text: string, fileName = 'input.ts'): TargetInfo[] {
     const targets = new Set<ts.Node>();
     for (const t of cands) if (t.expr) targets.add(t.expr);
     const { program: ir, lowerer } = lowerProgram(src, targets, shadowedBy(new Scopes(src.sf)));
-    const hits = probeTargets(ir, { maxSteps: 5_000_000, maxNodes: 1_000_000 });
+    const hits = probeTargets(ir, { maxSteps: 5_000_000, maxNodes: 1_000_000, maxMillis: 300 });
     const out: TargetInfo[] = [];
     for (const t of cands) {
       if (t.expr) {

@@ -203,17 +203,31 @@ describe('Show gradients', function () {
 
   describe('bad input: the panel shows the message with line:column', () => {
     const cases: Array<[string, string, string, RegExp]> = [
-      ['unsupported syntax', 'const s = "abc";\nconst f = 2 * s;\n', '2 * s', /string literal "abc" at 1:11/],
+      // Issue 10 changed what is refused: strings are inert values (never numbers), a use before
+      // the declaration is JavaScript's ReferenceError, recursion runs until the call-depth budget,
+      // an assignment inside an expression works, and an endless loop ends at the time budget.
+      ['unsupported syntax', 'const f = Math.random() * 2;\n', 'Math.random() * 2', /Math\.random at 1:11/],
+      ['string operand', 'const s = "abc";\nconst f = 2 * s;\n', '2 * s', /string is used .* "2 \* s" at 2:15/i],
       ['unknown name', 'const f = 2 * foo;\n', '2 * foo', /Unknown name 'foo' at 1:15/],
       ['unknown call', 'const a = 1;\nconst f = console.log(a) + 1;\n', 'console.log(a) + 1', /console\.log.* at 2:11/],
-      ['cycle', 'const a = b + 1;\nconst b = a * 2;\nconst f = a + 1;\n', 'a + 1', /a → b → a/],
       [
-        'recursion',
+        'use before declaration',
+        'const a = b + 1;\nconst b = a * 2;\nconst f = a + 1;\n',
+        'a + 1',
+        /'b' is used before its declaration at 1:11/,
+      ],
+      [
+        'endless recursion',
         'function r(x: number): number { return r(x) + 1; }\nconst f = r(2);\n',
         'r(2)',
-        /Recursive call: r → r.* at 1:40/,
+        /Call depth exceeds \d+ in the call of 'r' at 1:40/,
       ],
-      ['assignment', 'let a = 1;\nconst f = (a = 2) * 3;\n', '(a = 2) * 3', /assignment.* at 2:12/i],
+      [
+        'endless loop (time budget)',
+        'let i = 0;\nwhile (true) {\n  i++;\n}\nconst f = i * 2;\n',
+        'i * 2',
+        /exceeds the (time|step) budget .* loop "while \(true\)" at 2:1/,
+      ],
       ['no expression', '// nothing here\n', '// nothing', /No arithmetic expression.* at 1:1/],
     ];
     for (const [what, content, selection, message] of cases) {

@@ -234,3 +234,34 @@ describe('inline: edits derived from the texts', () => {
     assert.equal(mapOffset(x, removed), 0);
   });
 });
+
+describe('inline: programs with loops (issue 10)', () => {
+  const text =
+    'const xs = [1, 2, 3];\nconst w = [0.5, 0.1];\nlet loss = 0;\n' +
+    'for (let i = 0; i < xs.length; i++) {\n  const p = w[0] * xs[i] + w[1];\n  loss += (p - 2 * xs[i]) ** 2;\n}\n' +
+    'const mse = loss / xs.length;\n';
+  const program = parseTarget({ text, fileName: 'loop.ts', name: 'mse' });
+  const ev = evaluate(program);
+  // Plain JS, run here: the values each iteration has.
+  const ps = [1, 2, 3].map((x) => 0.5 * x + 0.1);
+  const losses: number[] = [];
+  ps.reduce((s, p, i) => (losses.push(s + (p - 2 * (i + 1)) ** 2), losses[i]), 0);
+
+  it('a let changed in a loop shows its last value once; so does a const in the body', () => {
+    const lines = inlineLines(ev, { show: 'value', precision: 6 }, text);
+    const at = (needle: string) => lines.find((l) => l.line === lineOf(text, needle))?.text;
+    assert.equal(at('loss +='), `loss = ${formatNumber(losses[2], 6)}`);
+    assert.equal(at('const p ='), `p = ${formatNumber(ps[2], 6)}`);
+    assert.equal(at('const w ='), `w[0] = 0.5   w[1] = 0.1`);
+  });
+
+  it('the hover on the loop line is about the last iteration and lists every iteration', () => {
+    const offset = text.indexOf('loss +=');
+    const id = hoverNode(program, offset, { text: 'loss', start: offset, end: offset + 4 })!;
+    assert.equal(ev.tape.value[id], losses[2]);
+    const md = hoverMarkdown(ev, id, { text });
+    assert.match(md, /\*\*Per iteration\*\* of `for \(/);
+    assert.match(md, /computed 3 times/);
+    losses.forEach((l, i) => assert.ok(md.includes(`| ${i} | ${formatNumber(l, 6)} |`), md));
+  });
+});

@@ -52,6 +52,38 @@ describe('apply to source: edits', () => {
     assert.equal(r.text, 'const W = [\n  [0.1, -1], // row 0\n  [0.3, 4],\n];\nconst f = W[0][1] * W[1][1];\n');
   });
 
+  it('object fields (nested, in arrays) are written at the literal range the parser gives', () => {
+    const text =
+      'const model = { w: [0.5, -0.25], b: { v: -1 } };\nconst p = { x: 2, y: 3 };\n' +
+      'const f = model.w[0] * p.x + model.w[1] * p.y + model.b.v;\n';
+    const r = apply(text, 'f', { 'model.w[0]': 0.75, 'model.w[1]': 0.125, 'model.b.v': 2, 'p.x': -4, 'p.y': 3 });
+    assert.equal(
+      r.text,
+      'const model = { w: [0.75, 0.125], b: { v: 2 } };\nconst p = { x: -4, y: 3 };\n' +
+        'const f = model.w[0] * p.x + model.w[1] * p.y + model.b.v;\n',
+    );
+    assert.deepEqual(r.unchanged, ['p.y']);
+    assert.deepEqual(r.skipped, []);
+  });
+
+  it('a for-loop MSE over arrays: trained array elements are written back and parse to the trained values', () => {
+    const text =
+      'const xs = [1, 2, 3];\nconst ys = [2, 4, 7];\nconst w = [0.5, 0.1];\nlet loss = 0;\n' +
+      'for (let i = 0; i < xs.length; i++) {\n  const p = w[0] * xs[i] + w[1];\n  loss += (p - ys[i]) ** 2;\n}\n' +
+      'const mse = loss / xs.length;\n';
+    const trained = { 'w[0]': 2.4999999, 'w[1]': -0.33333333 };
+    const r = apply(text, 'mse', trained);
+    assert.deepEqual(r.skipped, []);
+    assert.equal(r.edits.length, 2);
+    assert.ok(r.text.startsWith('const xs = [1, 2, 3];\nconst ys = [2, 4, 7];\nconst w = [2.4999999, -0.33333333];\n'));
+    const back = parseTarget({ text: r.text, fileName: 'test.ts', name: 'mse' });
+    const values = Object.fromEntries(
+      back.nodes.flatMap((n) => (n.kind === 'input' && n.value !== undefined ? [[n.name, n.value]] : [])),
+    );
+    assert.equal(values['w[0]'], 2.4999999);
+    assert.equal(values['w[1]'], -0.33333333);
+  });
+
   it('type annotations, `as number`, parentheses, exponents, separators and no semicolons', () => {
     const text =
       'const a: number = 1e-3\nconst b = (2) as number;\nconst c = -(0.5);\nconst d = 1_000;\nconst e = (-0.25);\nconst f = a * b * c * d * e\n';
