@@ -54,6 +54,8 @@ export interface InputNode extends NodeBase {
    * (the input stays free: the user may change it).
    */
   suggested?: number;
+  /** The numeric literal in the source that gave the input its value (Apply to source writes there). */
+  literal?: SourceRange;
 }
 
 export interface OpNode extends NodeBase {

@@ -278,7 +278,14 @@ export class Interp {
   private src: SiteNode[] = [];
   /** Input nodes: raw name and input range, value origin. */
   private inputIx = new Int32Array(this.cap);
-  private inputInfos: Array<{ raw: string; r: SourceRange; free: boolean; srcValue?: number; suggested?: number }> = [];
+  private inputInfos: Array<{
+    raw: string;
+    r: SourceRange;
+    free: boolean;
+    srcValue?: number;
+    suggested?: number;
+    lit?: SourceRange;
+  }> = [];
   /** Per node: 0, or 1 + index into nameList (the variable name it was bound to first). */
   private nameIx = new Int32Array(this.cap);
   private nameList: string[] = [];
@@ -435,7 +442,14 @@ export class Interp {
     return this.node2(code, a, b, v, site);
   }
 
-  inputNode(raw: string, r: SourceRange, sourceValue: number | undefined, site: SiteNode, suggested?: number): number {
+  inputNode(
+    raw: string,
+    r: SourceRange,
+    sourceValue: number | undefined,
+    site: SiteNode,
+    suggested?: number,
+    literal?: SourceRange,
+  ): number {
     const id = `${raw}@${r.line}:${r.column}`;
     let v: number | undefined = Object.prototype.hasOwnProperty.call(this.given, id) ? this.given[id] : undefined;
     if (v === undefined && !this.noPlain.has(id) && Object.prototype.hasOwnProperty.call(this.given, raw)) {
@@ -444,12 +458,9 @@ export class Interp {
     }
     if (v === undefined) v = sourceValue ?? suggested ?? 1;
     const node = this.newNode(LEAF, v, site);
-    const info: { raw: string; r: SourceRange; free: boolean; srcValue?: number; suggested?: number } = {
-      raw,
-      r,
-      free: sourceValue === undefined,
-    };
+    const info: (typeof this.inputInfos)[number] = { raw, r, free: sourceValue === undefined };
     if (sourceValue !== undefined) info.srcValue = sourceValue;
+    if (literal !== undefined) info.lit = literal;
     if (suggested !== undefined) info.suggested = suggested;
     this.inputInfos.push(info);
     this.inputIx[node] = this.inputInfos.length;
@@ -874,7 +885,7 @@ export class Interp {
         if (node.input !== undefined) {
           let id = this.inputOfLiteral.get(node);
           if (id === undefined) {
-            id = this.inputNode(node.input, node.ir ?? node.r, node.v, node);
+            id = this.inputNode(node.input, node.ir ?? node.r, node.v, node, undefined, node.r);
             this.inputOfLiteral.set(node, id);
           }
           vals.push(id);
@@ -2862,6 +2873,7 @@ export class Interp {
       if (info) {
         const inp: InputNode = { kind: 'input', name: info.raw, label: info.raw, range: info.r, free: info.free };
         if (!info.free) inp.value = info.srcValue;
+        if (info.lit) inp.literal = info.lit;
         if (info.suggested !== undefined) inp.suggested = info.suggested;
         node = inp;
         inputs.push({ node: inp, raw: info.raw, id: i });

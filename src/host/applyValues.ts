@@ -2,10 +2,10 @@
  * "Apply to source": write trained values back into the numeric literals of the source.
  *
  * `computeValueEdits` is pure text computation (no vscode import, unit-tested): for every input
- * with a value from a `const` declaration (InputNode.free === false) it finds the numeric
- * literal of the initializer (`const w = 0.5`, `const w: number = -0.5`, `(0.5)`, `0.5 as number`)
- * or of the array element (`[0.1, -0.4]`), and replaces only that literal's text (with its sign),
- * so the rest of the line (other declarations, comments, spacing) stays as it was.
+ * with a value from the source (InputNode.free === false) it replaces the text of the numeric
+ * literal the parser found for it (InputNode.literal: `0.5` in `const w = 0.5`, `-0.4` in
+ * `[0.1, -0.4]`, `1.5` in `{ x: 1.5 }`, with its sign), so the rest of the line (other
+ * declarations, comments, spacing) stays as it was.
  * `applyValuesToDocument` turns those into ONE WorkspaceEdit (one undo step).
  */
 import type * as vscodeApi from 'vscode';
@@ -47,134 +47,24 @@ export function formatLiteral(x: number, digits = LITERAL_DIGITS): string | unde
   return literalText(x, digits);
 }
 
-const NUMBER_RE =
-  /^(?:0[xX][0-9a-fA-F](?:_?[0-9a-fA-F])*|0[bB][01](?:_?[01])*|0[oO][0-7](?:_?[0-7])*|(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?)/;
-
-/** Skips whitespace and comments from `i`; returns the next significant offset. */
-function skipTrivia(text: string, i: number, end = text.length): number {
-  while (i < end) {
-    const c = text[i];
-    if (
-      c === ' ' ||
-      c === '\t' ||
-      c === '\n' ||
-      c === '\r' ||
-      c === '\f' ||
-      c === '\v' ||
-      c === '\u00a0' ||
-      c === '\ufeff'
-    ) {
-      i++;
-    } else if (text.startsWith('//', i)) {
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 ? end : nl + 1;
-    } else if (text.startsWith('/*', i)) {
-      const close = text.indexOf('*/', i + 2);
-      i = close < 0 ? end : close + 2;
-    } else {
-      break;
-    }
-  }
-  return i;
-}
-
-function numericValue(lit: string): number {
-  return Number(lit.replace(/_/g, ''));
-}
-
-interface LiteralSpan {
-  start: number;
-  end: number;
-  value: number;
-}
-
 /**
- * A signed numeric literal expression starting at `i` (after trivia): `(`, `+`, `-` prefixes, the
- * number, then the matching `)`. Returns the span to replace: the sign(s) and the number when no
- * parenthesis sits between them (`-0.4`, `(-0.4)` → `-0.4`), else the whole expression (`-(0.4)`).
+ * The value of a numeric literal's source text as the parser delimited it: an optional sign (or
+ * several), parentheses and spaces around the number (`-0.4`, `- 2`, `-(4)`, `1_000`, `0x1F`).
+ * Undefined when the text is anything else (the source changed under the range).
  */
-function literalAt(text: string, i: number, limit = text.length): LiteralSpan | undefined {
-  const first = skipTrivia(text, i, limit);
-  let p = first;
-  let sign = 1;
-  let opens = 0;
-  let signStart = -1;
-  let parenAfterSign = false;
-  for (;;) {
-    p = skipTrivia(text, p, limit);
-    const c = text[p];
-    if (c === '(') {
-      opens++;
-      if (signStart >= 0) parenAfterSign = true;
-    } else if (c === '-' || c === '+') {
-      if (text[p + 1] === c) return undefined; // -- / ++ are not literal signs
-      if (c === '-') sign = -sign;
-      if (signStart < 0) signStart = p;
-    } else {
-      break;
-    }
-    p++;
-    if (p >= limit) return undefined;
-  }
-  const m = NUMBER_RE.exec(text.slice(p, Math.min(limit, p + 400)));
+function literalValue(text: string): number | undefined {
+  const m = /^([\s(+-]*)([0-9][0-9a-fA-FxXoObB_.eE+-]*|\.[0-9][0-9_eE+-]*)([\s)]*)$/.exec(text);
   if (!m) return undefined;
-  const numEnd = p + m[0].length;
-  if (/[\w$.]/.test(text[numEnd] ?? '')) return undefined; // 1n, 1.2.3, 1abc: not a plain literal
-  const value = sign * numericValue(m[0]);
-  if (!parenAfterSign) return { start: signStart >= 0 ? signStart : p, end: numEnd, value };
-  // -(0.4): replace the whole expression, closing every parenthesis it opened
-  let q = numEnd;
-  for (let k = 0; k < opens; k++) {
-    q = skipTrivia(text, q, limit);
-    if (text[q] !== ')') return undefined;
-    q++;
-  }
-  return { start: first, end: q, value };
-}
-
-/** True when only `)`, trivia, and an `as`/`satisfies` clause follow a literal up to `end` or the statement's end. */
-function endsInitializer(text: string, from: number, end?: number): boolean {
-  if (end !== undefined) {
-    let q = from;
-    for (;;) {
-      q = skipTrivia(text, q, end);
-      if (q >= end) return true;
-      if (text[q] === ')') {
-        q++;
-        continue;
-      }
-      return /^(?:as|satisfies)\b/.test(text.slice(q, end));
-    }
-  }
-  let q = from;
-  for (;;) {
-    const next = skipTrivia(text, q);
-    if (next >= text.length || text.slice(q, next).includes('\n')) return true;
-    if (text[next] === ')') {
-      q = next + 1;
-      continue;
-    }
-    return /^(?:[,;\]}]|(?:as|satisfies)\b)/.test(text.slice(next, next + 10));
-  }
-}
-
-/** Offset just after the `=` of a declaration whose name ends at `i` (skips `!` and a type annotation). */
-function initializerStart(text: string, i: number): number | undefined {
-  let p = skipTrivia(text, i);
-  if (text[p] === '!') p = skipTrivia(text, p + 1);
-  if (text[p] === ':') {
-    // type annotation: scan to the `=` at depth 0 (not `=>`, `==`)
-    let depth = 0;
-    for (p++; p < text.length; p++) {
-      const c = text[p];
-      if (c === '(' || c === '[' || c === '{' || c === '<') depth++;
-      else if (c === ')' || c === ']' || c === '}' || (c === '>' && text[p - 1] !== '=')) depth--;
-      else if (c === '=' && depth <= 0 && text[p + 1] !== '>' && text[p + 1] !== '=') break;
-      else if ((c === ';' || c === ',') && depth <= 0) return undefined;
-    }
-  }
-  if (text[p] !== '=' || text[p + 1] === '=' || text[p + 1] === '>') return undefined;
-  return p + 1;
+  const prefix = m[1].replace(/[\s(]/g, '');
+  if (/--|\+\+/.test(prefix)) return undefined;
+  const opens = (m[1].match(/\(/g) ?? []).length;
+  const closes = (m[3].match(/\)/g) ?? []).length;
+  if (opens !== closes) return undefined;
+  const body = m[2].replace(/_/g, '');
+  const v = Number(body);
+  if (body === '' || Number.isNaN(v)) return undefined;
+  const negatives = (prefix.match(/-/g) ?? []).length;
+  return negatives % 2 ? -v : v;
 }
 
 /**
@@ -210,23 +100,15 @@ export function computeValueEdits(
       skipped.push({ name: node.name, reason: `${value} cannot be written as a numeric literal` });
       continue;
     }
-    const { start, end } = node.range;
-    const at = text.slice(start, end);
-    let span: LiteralSpan | undefined;
-    if (/^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(at)) {
-      // `const name = <literal>`: the range is the declared name
-      const init = initializerStart(text, end);
-      span = init === undefined ? undefined : literalAt(text, init);
-      if (span && !endsInitializer(text, span.end)) span = undefined; // the literal must be the whole initializer
-    } else {
-      // an array element: the range is the element expression itself
-      span = literalAt(text, start, end);
-      if (span && !endsInitializer(text, span.end, end)) span = undefined;
-    }
-    if (!span) {
+    // The parser gives every input from the source the range of its literal (with its sign).
+    const lit = node.literal;
+    const litText = lit && lit.end <= text.length ? text.slice(lit.start, lit.end) : undefined;
+    const litValue = litText === undefined ? undefined : literalValue(litText);
+    if (!lit || litValue === undefined) {
       skipped.push({ name: node.name, reason: `no numeric literal found at ${node.range.line}:${node.range.column}` });
       continue;
     }
+    const span = { start: lit.start, end: lit.end, value: litValue };
     if (!Object.is(span.value, node.value) && span.value !== node.value) {
       skipped.push({
         name: node.name,

@@ -149,3 +149,34 @@ describe('apply to source: edits', () => {
     }
   });
 });
+
+describe('training and Apply to source on array elements (issue 10)', () => {
+  it('examples/mse-loop.ts: training w[0], w[1] reaches the least-squares line, written into the array literal', function () {
+    this.timeout(30_000); // 2,500 re-traced steps
+    const file = join(__dirname, '..', '..', 'examples', 'mse-loop.ts');
+    const text = readFileSync(file, 'utf8');
+    const program = parseTarget({ text, fileName: 'mse-loop.ts', name: 'mse' });
+    const run = runTraining(program, {}, { lr: 0.02, steps: 2500, params: ['w[0]', 'w[1]'] });
+    // Oracle: the closed-form least-squares fit of the file's data.
+    const xs = [1, 2, 3, 4];
+    const ys = [2, 4.5, 5.5, 9];
+    const mx = xs.reduce((a, b) => a + b) / 4;
+    const my = ys.reduce((a, b) => a + b) / 4;
+    const slope = xs.reduce((s, x, i) => s + (x - mx) * (ys[i] - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+    const intercept = my - slope * mx;
+    assert.ok(Math.abs(run.final['w[0]'] - slope) < 1e-5, `w[0] = ${run.final['w[0]']}, expected ${slope}`);
+    assert.ok(Math.abs(run.final['w[1]'] - intercept) < 1e-5, `w[1] = ${run.final['w[1]']}, expected ${intercept}`);
+    const r = computeValueEdits(text, program, run.final);
+    assert.deepEqual(r.skipped, []);
+    assert.deepEqual(
+      r.edits.map((e) => [e.name, e.oldText]),
+      [
+        ['w[0]', '0.5'],
+        ['w[1]', '0.1'],
+      ],
+    );
+    const out = applyEditsToText(text, r.edits);
+    const line = out.split('\n').find((l) => l.startsWith('const w = '))!;
+    assert.equal(line, `const w = [${formatLiteral(run.final['w[0]'])}, ${formatLiteral(run.final['w[1]'])}];`);
+  });
+});
