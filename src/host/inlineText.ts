@@ -154,8 +154,18 @@ export function inlineItems(ev: Pick<Evaluation, 'program' | 'tape'>, text?: str
     add(id, { line: r.line, anchor: r.start, column: r.column - 0.5, label: n.name, kind: 'named' });
   });
 
+  // A call in a loop (or a map/reduce callback) makes one frame per iteration at the same range:
+  // only the last one decorates, and none where the line already shows a named value.
+  const lastFrame = new Map<string, number>();
+  program.frames.forEach((fr, f) => {
+    if (fr.parent === -1 && fr.result >= 0) lastFrame.set(`${fr.range.start}:${fr.range.end}`, f);
+  });
+  const namedLines = new Set<number>();
+  for (const it of items.values()) namedLines.add(it.line);
   program.frames.forEach((fr, f) => {
     if (fr.parent !== -1 || fr.result < 0) return;
+    if (lastFrame.get(`${fr.range.start}:${fr.range.end}`) !== f) return;
+    if (program.nodes[fr.result]?.loop !== undefined && namedLines.has(fr.range.line)) return;
     const r = fr.range;
     let label = `${fr.fn}(…)`;
     if (text !== undefined && r.end <= text.length) label = shorten(text.slice(r.start, r.end), CALL_LABEL_MAX);

@@ -264,4 +264,18 @@ describe('inline: programs with loops (issue 10)', () => {
     assert.match(md, /computed 3 times/);
     losses.forEach((l, i) => assert.ok(md.includes(`| ${i} | ${formatNumber(l, 6)} |`), md));
   });
+  it('a helper called in a loop or a map callback decorates its line once, not once per iteration', () => {
+    const src =
+      'const xs = [1, 2, 3];\nconst w = [0.5, 0.1];\nfunction sq(d: number) { return d * d; }\nlet loss = 0;\n' +
+      'for (const x of xs) {\n  loss += sq(w[0] * x + w[1] - 2 * x);\n}\n' +
+      'const total = xs.map((x) => sq(w[0] * x)).reduce((a, b) => a + b, 0);\nconst mse = (loss + total) / xs.length;\n';
+    const prog = parseTarget({ text: src, fileName: 'calls.ts', name: 'mse' });
+    const lines = inlineLines(evaluate(prog), { show: 'value', precision: 6 }, src);
+    const at = (needle: string) => lines.find((l) => l.line === lineOf(src, needle))?.text;
+    // Plain JS: the same sums.
+    const loss = [1, 2, 3].reduce((s, x) => s + (0.5 * x + 0.1 - 2 * x) ** 2, 0);
+    const total = [1, 2, 3].reduce((s, x) => s + (0.5 * x) ** 2, 0);
+    assert.equal(at('loss +='), `loss = ${formatNumber(loss, 6)}`);
+    assert.equal(at('const total'), `total = ${formatNumber(total, 6)}`);
+  });
 });
