@@ -6,3 +6,4 @@ export * from './tape';
 export * from './evaluate';
 export * from './diagnostics';
 export * from './report';
+export * from './vector';
