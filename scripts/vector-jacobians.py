@@ -178,15 +178,18 @@ def softmax_ce(v, c):
     W, x = v["W"], v["x"]
     z = mv(W, x)
     e = torch.exp(z)
-    p = e / e.sum()
+    S = e.sum()
+    p = e / S
     loss = -torch.log(p[c])
     d = lambda t_: t_.detach()
-    groups = dict(W=W, x=x, z=z, e=e, p=p, loss=loss)
+    groups = dict(W=W, x=x, z=z, e=e, S=S, p=p, loss=loss)
     edges = {
         "W->z": (lambda A: mv(A, d(x)), "W"),
         "x->z": (lambda A: mv(d(W), A), "x"),
         "z->e": (torch.exp, "z"),
-        "e->p": (lambda A: A / A.sum(), "e"),
+        "e->S": (lambda A: A.sum(), "e"),
+        "e->p": (lambda A: A / d(S), "e"),  # S held fixed: diagonal 1/S
+        "S->p": (lambda A: d(e) / A, "S"),
         "p->loss": (lambda A: -torch.log(A[c]), "p"),
     }
     return groups, edges

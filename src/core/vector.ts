@@ -166,7 +166,8 @@ export function buildVectorGraph(program: ExprProgram): VectorGraph {
     });
   }
 
-  // 3. Named values: in a loop, one vector over the iterations per declaration; outside, scalars.
+  // 3. Named values: one declaration computed several times (in a loop) is one vector over the
+  //    iterations; computed once, a scalar (`const S = e.reduce(...)` ends inside the reduce loop).
   //    Names inside inlined helper calls stay interior (the helper is one gate).
   const named = new Map<string, number[]>();
   program.nodes.forEach((node, id) => {
@@ -178,8 +179,7 @@ export function buildVectorGraph(program: ExprProgram): VectorGraph {
   });
   for (const ids of named.values()) {
     const first = program.nodes[ids[0]];
-    const inLoop = first.loop !== undefined;
-    if (inLoop || ids.length > 1) {
+    if (ids.length > 1) {
       addGroup({
         label: first.name!,
         kind: 'iterations',

@@ -293,10 +293,24 @@ describe('vector view: against PyTorch (torch.autograd.functional.jacobian, floa
     );
   });
 
-  it('softmax: ∂p/∂e is dense; ∂e/∂z = diag(eᶻ)', () => {
+  it('softmax: e feeds S and p (fan-out sums); ∂p/∂e with S fixed is diag(1/S); ∂e/∂z = diag(eᶻ); ∂L/∂z = p − onehot', () => {
     const ctx = analyse(CASES.softmax_ce(FIXTURE.cases.softmax_ce.inputs));
-    assert.equal(edgeJacobian(ctx, edgeId(ctx, 'e', 'p')).sparsity!.kind, 'dense');
+    assert.equal(edgeJacobian(ctx, edgeId(ctx, 'e', 'p')).sparsity!.kind, 'diagonal');
+    assert.equal(edgeJacobian(ctx, edgeId(ctx, 'e', 'S')).sparsity!.kind, 'dense');
     assert.equal(edgeJacobian(ctx, edgeId(ctx, 'z', 'e')).sparsity!.kind, 'diagonal');
+    const cr = chainRule(ctx, groupId(ctx, 'e'));
+    assert.deepEqual(
+      cr.terms.map((t) => ctx.graph.groups[ctx.graph.edges[t.edge].to].label),
+      ['p', 'S'],
+    );
+    const p = groupValues(ctx, groupId(ctx, 'p'));
+    const c = FIXTURE.cases.softmax_ce.inputs.c as number;
+    assertClose(
+      groupGrads(ctx, groupId(ctx, 'z')),
+      Array.from(p, (pi, i) => pi - (i === c ? 1 : 0)),
+      1e-15,
+      '∂L/∂z',
+    );
   });
 
   it('maxout routes each element to the larger of a and c: complementary 0/1 diagonal masks', () => {

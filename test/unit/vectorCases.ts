@@ -114,6 +114,7 @@ export const CASES: Record<string, (inputs: CaseInputs) => ExprProgram> = {
     b.loop('reduce', e.length, (k) => {
       S = b.op('add', S, e[k]);
     });
+    b.named('S', S); // const S = e.reduce(...)
     const p = b.array(
       'p',
       b.map(e, (v) => b.op('div', v, S)),
