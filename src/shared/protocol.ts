@@ -72,7 +72,20 @@ export interface ProbeMessage {
 /** Host-initiated actions (from commands or tests). */
 export interface CommandMessage {
   type: 'command';
-  command: 'step' | 'play' | 'reset' | 'fit' | 'export' | 'train' | 'stopTraining';
+  command:
+    | 'step'
+    | 'play'
+    | 'reset'
+    | 'fit'
+    | 'export'
+    | 'train'
+    | 'stopTraining'
+    // vector view (webview/vector/view.ts)
+    | 'vectorView'
+    | 'scalarView'
+    | 'selectEdge'
+    | 'selectGroup'
+    | 'sample';
   args?: Record<string, unknown>;
 }
 export interface SettingsMessage {
