@@ -41,6 +41,8 @@ const [,, caseName = 'two_layer', theme = 'dark', action = ''] = process.argv;
   }
   const info = await page.evaluate(() => ({ groups: [...document.querySelectorAll('[data-group-label]')].map((e) => `${(e as HTMLElement).dataset.groupLabel} ${(e as HTMLElement).dataset.shape}`), timings: (document.querySelector('.vview') as HTMLElement)?.dataset.timings }));
   console.log(JSON.stringify(info), errors.join('\n'));
-  await page.screenshot({ path: `/tmp/vprev/${caseName}-${theme}${action ? '-' + action.replace(/[:,]/g, '_') : ''}.png`, fullPage: true });
+  const file = `/tmp/vprev/${caseName}-${theme}${action ? '-' + action.replace(/[:,]/g, '_') : ''}.png`;
+  if (await page.locator('.vhost').count()) await page.locator('.vhost').screenshot({ path: file });
+  else await page.screenshot({ path: file, fullPage: true });
   await browser.close();
 })();

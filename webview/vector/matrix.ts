@@ -7,6 +7,7 @@
 import { full, short } from '../format';
 import { gradStyle, maxAbsFinite } from '../graph/color';
 import { h } from '../views/dom';
+import { drawShape, indexText } from './model';
 
 export interface MatrixOptions {
   /** 'grad' colours by sign with glyphs; 'value' shows plain numbers; 'heat' colours without text. */
@@ -28,14 +29,6 @@ export interface MatrixOptions {
   attrs?: Record<string, string>;
 }
 
-/** Shape as rows × cols for drawing: scalars 1×1, vectors as one column, higher ranks flattened to rows × last. */
-export function drawShape(shape: readonly number[]): [number, number] {
-  if (shape.length === 0) return [1, 1];
-  if (shape.length === 1) return [shape[0], 1];
-  const cols = shape[shape.length - 1];
-  return [shape.slice(0, -1).reduce((a, b) => a * b, 1), cols];
-}
-
 export function renderMatrix(values: ArrayLike<number>, shape: readonly number[], o: MatrixOptions): HTMLElement {
   const [rows, cols] = drawShape(shape);
   const maxRows = o.maxRows ?? 12;
@@ -43,7 +36,7 @@ export function renderMatrix(values: ArrayLike<number>, shape: readonly number[]
   const shownRows = Math.min(rows, maxRows);
   const shownCols = Math.min(cols, maxCols);
   const maxAbs = o.maxAbs ?? maxAbsFinite(values);
-  const textless = o.kind === 'heat' || shownRows * shownCols > (o.textLimit ?? 96);
+  const textless = o.kind === 'heat' || shownCols > 10 || shownRows * shownCols > (o.textLimit ?? 96);
   const table = h('table', {
     class: `vmat vmat-${o.kind}${textless ? ' vmat-textless' : ''}`,
     'aria-label': `${o.label}: ${rows}×${cols}`,
@@ -80,26 +73,7 @@ export function renderMatrix(values: ArrayLike<number>, shape: readonly number[]
   return table;
 }
 
-/** `[1][0]` for a flat index in a shape. */
-export function indexText(shape: readonly number[], flat: number): string {
-  if (shape.length === 0) return '';
-  const idx: number[] = [];
-  let rest = flat;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx.unshift(rest % shape[d]);
-    rest = Math.floor(rest / shape[d]);
-  }
-  return idx.join('][');
-}
-
 /** A matrix with a caption above it (`∂L/∂W1  3×2`). */
 export function captioned(caption: string, matrix: HTMLElement, cls = ''): HTMLElement {
   return h('figure', { class: `vfig ${cls}`.trim() }, [h('figcaption', {}, [caption]), matrix]);
-}
-
-/** The transpose of a row-major rows × cols matrix. */
-export function transpose(values: ArrayLike<number>, rows: number, cols: number): Float64Array {
-  const t = new Float64Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = values[r * cols + c];
-  return t;
 }

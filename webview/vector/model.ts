@@ -186,3 +186,32 @@ export function sparsityText(j: Jacobian, from: VectorGroup, to: VectorGroup): s
       return `sparse: ${s.structural} of ${n} entries have a path (${Math.round(s.density * 100)}%)`;
   }
 }
+
+// ---- matrix helpers (DOM-free) ----
+
+/** Shape as rows × cols for drawing: scalars 1×1, vectors as one column, higher ranks flattened to rows × last. */
+export function drawShape(shape: readonly number[]): [number, number] {
+  if (shape.length === 0) return [1, 1];
+  if (shape.length === 1) return [shape[0], 1];
+  const cols = shape[shape.length - 1];
+  return [shape.slice(0, -1).reduce((a, b) => a * b, 1), cols];
+}
+
+/** `[1][0]` for a flat index in a shape. */
+export function indexText(shape: readonly number[], flat: number): string {
+  if (shape.length === 0) return '';
+  const idx: number[] = [];
+  let rest = flat;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    idx.unshift(rest % shape[d]);
+    rest = Math.floor(rest / shape[d]);
+  }
+  return idx.join('][');
+}
+
+/** The transpose of a row-major rows × cols matrix. */
+export function transpose(values: ArrayLike<number>, rows: number, cols: number): Float64Array {
+  const t = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = values[r * cols + c];
+  return t;
+}

@@ -14,8 +14,17 @@ import { maxAbsFinite } from '../graph/color';
 import { button } from '../toolkit';
 import { h, svg } from '../views/dom';
 import { renderGraph, type GraphView } from '../views/graph';
-import { buildVectorModel, groupTitle, roleGlyph, roleText, sparsityText, type VectorModel } from './model';
-import { captioned, indexText, renderMatrix, transpose } from './matrix';
+import {
+  buildVectorModel,
+  groupTitle,
+  indexText,
+  roleGlyph,
+  roleText,
+  sparsityText,
+  transpose,
+  type VectorModel,
+} from './model';
+import { captioned, renderMatrix } from './matrix';
 
 type Mode = 'vector' | 'scalar';
 type Selection = { kind: 'edge'; id: number } | { kind: 'group'; id: number } | undefined;
@@ -475,8 +484,8 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
             kind: 'grad',
             precision: Math.min(p, 3),
             label: `∂${B.label}/∂${A.label}`,
-            maxRows: 24,
-            maxCols: 24,
+            maxRows: 64,
+            maxCols: 64,
             textLimit: 64,
             attrs: { 'data-jacobian-matrix': '' },
           }),
@@ -504,6 +513,8 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
               precision: Math.min(p, 3),
               label: 'Jᵀ',
               textLimit: 36,
+              maxRows: 64,
+              maxCols: 64,
             }),
           )
         : h('span', {}, ['Jᵀ']),
