@@ -64,7 +64,10 @@ export interface VectorEdge {
   to: number;
   /** Ops of the gates that take A's elements as arguments on the way to B (what A's gradient meets first). */
   gates: OpName[];
-  /** The seed's vocabulary: distribute (add), switch (mul), route (max), nonlinear, ... */
+  /**
+   * The seed's vocabulary for what the gates between A and B do to the gradient, the strongest on
+   * any path: nonlinear > route (max) > select (?:) > switch (mul) > scale > distribute (add).
+   */
   role: EdgeRole;
   /** Groups owning the *other* arguments of those gates (for mul: the factor A is multiplied by). */
   partners: number[];
@@ -204,6 +207,7 @@ export function buildVectorGraph(program: ExprProgram): VectorGraph {
   const interior: number[][] = groups.map(() => []);
   const stamp = new Int32Array(n).fill(-1);
   const stack: number[] = [];
+  const down = new Map<number, number>();
   for (const g of groups) {
     const edgeTo = new Map<number, { gates: Set<OpName>; partners: Set<number> }>();
     const visit = (consumer: number) => {
@@ -229,12 +233,27 @@ export function buildVectorGraph(program: ExprProgram): VectorGraph {
       visit(node);
     }
     interior[g.id].sort((a, b) => a - b);
+    // The gates on the paths from each source group to g (a role bit per gate), for the edge's role.
+    const pathRoles = new Map<number, number>();
+    const walk = [...g.owned.map((f) => g.elements[f]), ...interior[g.id]].sort((a, b) => b - a);
+    for (const node of walk) {
+      const nd = program.nodes[node];
+      if (nd.kind !== 'op') continue;
+      const m = gateRoleBit(program, node) | (down.get(node) ?? 0);
+      for (const arg of nd.args) {
+        const o = owner[arg];
+        if (o >= 0) pathRoles.set(o, (pathRoles.get(o) ?? 0) | m);
+        else down.set(arg, (down.get(arg) ?? 0) | m);
+      }
+    }
+    down.clear();
     const froms = [...edgeTo.keys()].sort((a, b) => a - b);
     for (const from of froms) {
       const info = edgeTo.get(from)!;
       const gates = [...info.gates];
       const id = edges.length;
-      edges.push({ id, from, to: g.id, gates, role: roleOf(gates), partners: [...info.partners] });
+      const role = roleOf(pathRoles.get(from) ?? 0);
+      edges.push({ id, from, to: g.id, gates, role, partners: [...info.partners] });
       inEdges[g.id].push(id);
       outEdges[from].push(id);
     }
@@ -242,9 +261,30 @@ export function buildVectorGraph(program: ExprProgram): VectorGraph {
   return { program, groups, edges, views, owner, ownerIndex, rootGroup, inEdges, outEdges, interior };
 }
 
-function roleOf(gates: readonly OpName[]): EdgeRole {
-  const roles = new Set(gates.map((op) => OP_LIST[OP_CODE[op]].role));
-  return roles.size === 1 ? [...roles][0] : 'mixed';
+/** Strongest first: an edge through a sigmoid is nonlinear even though its first gate is a negation. */
+const ROLE_PRIORITY: readonly GateRole[] = [
+  'nonlinear',
+  'route',
+  'select',
+  'switch',
+  'scale',
+  'distribute',
+  'constant',
+];
+
+/** A gate's role as a bit; `mul`/`div` by a constant only scales. */
+function gateRoleBit(program: ExprProgram, id: number): number {
+  const node = program.nodes[id];
+  if (node.kind !== 'op') return 0;
+  let role = OP_LIST[OP_CODE[node.op]].role;
+  const isConst = (a: number) => program.nodes[a].kind === 'const';
+  if ((node.op === 'mul' && node.args.some(isConst)) || (node.op === 'div' && isConst(node.args[1]))) role = 'scale';
+  return 1 << ROLE_PRIORITY.indexOf(role);
+}
+
+function roleOf(mask: number): EdgeRole {
+  for (let i = 0; i < ROLE_PRIORITY.length; i++) if (mask & (1 << i)) return ROLE_PRIORITY[i];
+  return 'constant';
 }
 
 // ---------------------------------------------------------------------------------------------

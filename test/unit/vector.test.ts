@@ -91,6 +91,23 @@ describe('vector view: grouping', () => {
     assert.deepEqual(ctx.graph.edges[edgeId(ctx, 'W1', 'z')].partners, [groupId(ctx, 'x')]);
   });
 
+  it('edge roles name the strongest gate on the path: a sigmoid is nonlinear, 0.5·sq scales, + b distributes', () => {
+    const roles = (name: string) => {
+      const ctx = analyse(CASES[name](FIXTURE.cases[name].inputs));
+      return Object.fromEntries(
+        ctx.graph.edges.map((e) => [`${ctx.graph.groups[e.from].label}->${ctx.graph.groups[e.to].label}`, e.role]),
+      );
+    };
+    const net = roles('net232');
+    assert.deepEqual(
+      [net['a1->h'], net['b1->a1'], net['W->a1'], net['sq->loss'], net['y->sq'], net['sq->sq']],
+      ['nonlinear', 'distribute', 'switch', 'scale', 'nonlinear', 'distribute'],
+    );
+    const mb = roles('minibatch');
+    assert.deepEqual([mb['b->d'], mb['T->d'], mb['w->d']], ['distribute', 'distribute', 'switch']);
+    assert.equal(roles('leaky_relu')['z->h'], 'select');
+  });
+
   it('identical arrays merge into one group with aliases; a row bound to a name is a view of the matrix', () => {
     const b = new ArrayProgramBuilder();
     const W = b.matrix('W', [

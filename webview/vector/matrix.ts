@@ -30,9 +30,14 @@ export interface MatrixOptions {
 }
 
 export function renderMatrix(values: ArrayLike<number>, shape: readonly number[], o: MatrixOptions): HTMLElement {
-  const [rows, cols] = drawShape(shape);
+  let [rows, cols] = drawShape(shape);
   const maxRows = o.maxRows ?? 12;
-  const maxCols = o.maxCols ?? 8;
+  let maxCols = o.maxCols ?? 8;
+  // A long vector: one heat strip (every entry visible) instead of a column cut after maxRows.
+  if (cols === 1 && rows > Math.min(maxRows, 12)) {
+    [rows, cols] = [1, rows];
+    maxCols = Math.max(maxCols, 64);
+  }
   const shownRows = Math.min(rows, maxRows);
   const shownCols = Math.min(cols, maxCols);
   const maxAbs = o.maxAbs ?? maxAbsFinite(values);
@@ -59,6 +64,10 @@ export function renderMatrix(values: ArrayLike<number>, shape: readonly number[]
         cell.classList.add(`s-${st.sign}`);
         if (!textless) cell.textContent = `${o.kind === 'grad' ? st.glyph : ''}${short(v, o.precision)}`;
       } else if (!textless) cell.textContent = short(v, o.precision);
+      else {
+        const st = gradStyle(v, maxAbs); // a heat strip of values: colour carries the sign and size
+        cell.style.background = st.fill;
+      }
       if (o.marked?.has(i)) cell.classList.add('marked');
       if (o.dim?.has(i)) cell.classList.add('dim');
       tr.append(cell);
