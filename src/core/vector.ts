@@ -294,6 +294,8 @@ function roleOf(mask: number): EdgeRole {
 export interface VectorContext {
   graph: VectorGraph;
   tape: Tape;
+  /** ∂node/∂arg per tape edge: the tape's, plus the nodes after the root (which backward skips). */
+  local: Float64Array;
   /** Whether a node passes gradients to its arguments (false only in a `c ? a : b` branch not taken). */
   propagates: Uint8Array;
   /** Whether the tape's backward pass propagates from a node (live and not after the root). */
@@ -326,8 +328,10 @@ export function vectorContext(graph: VectorGraph, tape: Tape): VectorContext {
   }
   const tapeLive = new Uint8Array(n);
   for (let i = 0; i <= root; i++) tapeLive[i] = live ? live[i] : 1;
-  // Local derivatives of nodes after the root (backward stops at the root).
-  for (let i = root + 1; i < n; i++) fillLocal(tape, i);
+  // Local derivatives of nodes after the root too (backward stops at the root), in a copy: the
+  // evaluation's tape stays as backward left it.
+  const local = root + 1 < n ? tape.local.slice() : tape.local;
+  for (let i = root + 1; i < n; i++) fillLocal(tape, local, i);
   const counts = new Int32Array(n + 1);
   for (let k = 0; k < tape.args.length; k++) counts[tape.args[k] + 1]++;
   for (let i = 0; i < n; i++) counts[i + 1] += counts[i];
@@ -345,6 +349,7 @@ export function vectorContext(graph: VectorGraph, tape: Tape): VectorContext {
   return {
     graph,
     tape,
+    local,
     propagates,
     tapeLive,
     consumerStart,
@@ -356,7 +361,7 @@ export function vectorContext(graph: VectorGraph, tape: Tape): VectorContext {
   };
 }
 
-function fillLocal(t: Tape, i: number): void {
+function fillLocal(t: Tape, local: Float64Array, i: number): void {
   const code = t.op[i];
   if (code === LEAF) return;
   const spec = OP_LIST[code];
@@ -364,14 +369,14 @@ function fillLocal(t: Tape, i: number): void {
   const end = t.argStart[i + 1];
   if (spec.arity === 'n') {
     const chosen = chosenArgument(t, i);
-    for (let k = s; k < end; k++) t.local[k] = k === chosen ? 1 : 0;
+    for (let k = s; k < end; k++) local[k] = k === chosen ? 1 : 0;
     return;
   }
   const v = t.value;
   const a = v[t.args[s]];
   const b = end - s > 1 ? v[t.args[s + 1]] : 0;
   const c = end - s > 2 ? v[t.args[s + 2]] : 0;
-  for (let k = s; k < end; k++) t.local[k] = spec.local(k - s, a, b, c, v[i]);
+  for (let k = s; k < end; k++) local[k] = spec.local(k - s, a, b, c, v[i]);
 }
 
 /** Binary heap of node ids (max-heap when `max`, else min-heap). */
@@ -430,7 +435,7 @@ function restrictedBackward(
   hit: (node: number, adjoint: number) => void,
   propagates: Uint8Array = ctx.propagates,
 ): void {
-  const { tape, graph, scratch: adj, seedWeight, mark } = ctx;
+  const { tape, graph, local, scratch: adj, seedWeight, mark } = ctx;
   const { owner } = graph;
   const heap = new NodeHeap(true);
   const touched: number[] = [];
@@ -458,7 +463,7 @@ function restrictedBackward(
     if (!propagates[node] || tape.op[node] === LEAF) continue;
     for (let k = tape.argStart[node]; k < tape.argStart[node + 1]; k++) {
       const a = tape.args[k];
-      adj[a] += w * tape.local[k];
+      adj[a] += w * local[k];
       if (!(mark[a] & 1)) {
         mark[a] |= 1;
         heap.push(a);
@@ -476,7 +481,7 @@ function restrictedBackward(
 
 /** Restricted forward pass (tangents) from one owned node through unowned consumers to owned nodes. */
 function restrictedForward(ctx: VectorContext, seed: number, hit: (node: number, tangent: number) => void): void {
-  const { tape, graph, propagates, scratch: tan, mark, consumerStart, consumerNode, consumerEdge } = ctx;
+  const { graph, local, propagates, scratch: tan, mark, consumerStart, consumerNode, consumerEdge } = ctx;
   const { owner } = graph;
   const heap = new NodeHeap(false);
   const touched: number[] = [seed];
@@ -493,7 +498,7 @@ function restrictedForward(ctx: VectorContext, seed: number, hit: (node: number,
     for (let c = consumerStart[node]; c < consumerStart[node + 1]; c++) {
       const consumer = consumerNode[c];
       if (!propagates[consumer]) continue;
-      tan[consumer] += tape.local[consumerEdge[c]] * t;
+      tan[consumer] += local[consumerEdge[c]] * t;
       if (!mark[consumer]) {
         mark[consumer] = 1;
         heap.push(consumer);

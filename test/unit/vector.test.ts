@@ -162,6 +162,20 @@ describe('vector view: grouping', () => {
     assert.ok(chainRule(ctx, groupId(ctx, 'xc')).maxRelError <= 1e-15);
   });
 
+  it("an array computed after the target still has its Jacobian; the evaluation's tape is not modified", () => {
+    const b = new ArrayProgramBuilder();
+    const x = b.vector('x', [2, 3]);
+    const root = b.op('mul', x[0], x[1]);
+    b.array('y', [b.op('mul', x[0], b.const(5)), b.op('mul', x[1], x[1])]);
+    const program = b.program(root, 'f');
+    const ev = evaluate(program);
+    const before = ev.tape.local.slice();
+    const ctx = vectorContext(buildVectorGraph(program), ev.tape);
+    assert.deepEqual(Array.from(edgeJacobian(ctx, edgeId(ctx, 'x', 'y')).values!), [5, 0, 0, 6]);
+    assert.deepEqual(ev.tape.local, before);
+    assert.deepEqual(Array.from(groupGrads(ctx, groupId(ctx, 'y'))), [0, 0]); // not on the way to f
+  });
+
   it('a plain expression has no vector structure; scalar inputs and the root are scalar groups', () => {
     const p = new ProgramBuilder();
     const x = p.input('x', 2);
