@@ -696,7 +696,15 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
     }
     const words = m.graph.outEdges[g].map((e) => {
       const edge = m.graph.edges[e];
-      return `${group(edge.to).label} (${roleText(edge.role).split(':')[0]})`;
+      const B = group(edge.to);
+      let how = roleText(edge.role).split(':')[0];
+      const outer = m.outer(e);
+      if (outer) how += `: ∂L/∂${G.label} = ∂L/∂${B.label} · ${group(outer.right).label}ᵀ, an outer product`;
+      else if (edge.role === 'route') {
+        const J = m.jacobian(e);
+        if (J.sparsity?.mask) how += `: a 0/1 mask, ${J.sparsity.nonzero} of ${J.rows.length} pass`;
+      }
+      return `${B.label} (${how})`;
     });
     stepText.textContent =
       `∂L/∂${G.label} (${shapeText(G.shape)}, same shape as ${G.label}) comes back from ${words.join(' and ')}` +
