@@ -36,6 +36,7 @@ const [,, caseName = 'two_layer', theme = 'dark', action = ''] = process.argv;
     else if (cmd === 'sample') await page.evaluate((k) => { const s = document.querySelector('[data-action="sample"]') as HTMLInputElement; s.value = k; s.dispatchEvent(new Event('input')); }, arg);
     else if (cmd === 'scalars') await page.click('[data-action="scalar-view"]');
     else if (cmd === 'expand') await page.click(`[data-group="${arg}"] [data-action="expand"]`);
+    else if (cmd === 'step') await page.click('[data-action="vstep"]');
     else if (cmd === 'open') await page.evaluate(() => document.querySelector('.vedges-details')?.setAttribute('open', ''));
     await page.waitForTimeout(300);
   }

@@ -66,7 +66,8 @@ export interface VectorEdge {
   gates: OpName[];
   /**
    * The seed's vocabulary for what the gates between A and B do to the gradient, the strongest on
-   * any path: nonlinear > route (max) > select (?:) > switch (mul) > scale > distribute (add).
+   * any path: nonlinear > route (max) > select (?:) > switch (mul) > scale > distribute (add);
+   * `mixed` when the paths both switch and route (a whole layer W·x → ReLU).
    */
   role: EdgeRole;
   /** Groups owning the *other* arguments of those gates (for mul: the factor A is multiplied by). */
@@ -283,6 +284,9 @@ function gateRoleBit(program: ExprProgram, id: number): number {
 }
 
 function roleOf(mask: number): EdgeRole {
+  const has = (r: GateRole) => (mask & (1 << ROLE_PRIORITY.indexOf(r))) !== 0;
+  // A whole layer (W·x then a ReLU) both switches and routes: no single gate's word fits.
+  if (!has('nonlinear') && has('switch') && (has('route') || has('select'))) return 'mixed';
   for (let i = 0; i < ROLE_PRIORITY.length; i++) if (mask & (1 << i)) return ROLE_PRIORITY[i];
   return 'constant';
 }

@@ -106,6 +106,16 @@ describe('vector view: grouping', () => {
     const mb = roles('minibatch');
     assert.deepEqual([mb['b->d'], mb['T->d'], mb['w->d']], ['distribute', 'distribute', 'switch']);
     assert.equal(roles('leaky_relu')['z->h'], 'select');
+    // a whole layer (x → W·x → ReLU → W2·h): switches and routes
+    const b = new ArrayProgramBuilder();
+    const x = b.vector('x', [1, -2]);
+    const W = b.matrix('W', [
+      [1, 2],
+      [3, 4],
+    ]);
+    const h = b.map(b.matvec(W, x), (v) => b.relu(v));
+    const ctx = analyse(b.program(b.dot(h, h), 'y'));
+    assert.equal(ctx.graph.edges[edgeId(ctx, 'x', 'y')].role, 'mixed');
   });
 
   it('identical arrays merge into one group with aliases; a row bound to a name is a view of the matrix', () => {

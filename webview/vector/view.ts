@@ -505,7 +505,7 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
     const gB = m.grads[B.id];
     const share = m.contributions[id];
     const chain = h('div', { class: 'vchain' }, [
-      J.values
+      J.values && J.rows.length * J.cols.length <= 400
         ? captioned(
             `(∂${B.label}/∂${A.label})ᵀ`,
             renderMatrix(transpose(J.values, J.rows.length, J.cols.length), [J.cols.length, J.rows.length], {
@@ -517,7 +517,7 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
               maxCols: 64,
             }),
           )
-        : h('span', {}, ['Jᵀ']),
+        : h('span', { class: 'vop' }, [`(∂${B.label}/∂${A.label})ᵀ ${J.cols.length}×${J.rows.length}`]),
       h('span', { class: 'vop' }, ['·']),
       captioned(
         `∂L/∂${B.label}`,
