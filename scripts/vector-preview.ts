@@ -80,8 +80,14 @@ function mlp(): ExprProgram {
   const W3 = b.vector('W3', M(1, 16)[0]);
   let loss = b.const(0);
   b.loop('for (let s = 0; s < X.length; s++)', 32, (s) => {
-    const h1 = b.map(b.matvec(W1, X[s]), (v) => b.relu(v));
-    const h2 = b.map(b.matvec(W2, h1), (v) => b.relu(v));
+    const h1 = b.array(
+      'h1',
+      b.map(b.matvec(W1, X[s]), (v) => b.relu(v)),
+    );
+    const h2 = b.array(
+      'h2',
+      b.map(b.matvec(W2, h1), (v) => b.relu(v)),
+    );
     const d = b.named('d', b.op('sub', b.dot(W3, h2), Y[s]));
     loss = b.named('loss', b.op('add', loss, b.op('mul', d, d)));
   });
@@ -98,7 +104,7 @@ const SHOTS: Record<string, string[][]> = {
   maxout: [['edge:a:h']],
   leaky_relu: [['edge:z:h']],
   elu: [['edge:z:h']],
-  mlp: [[], ['edge:W1:d']],
+  mlp: [[], ['edge:W1:h1'], ['sample:3', 'group:W2']],
 };
 
 async function main(): Promise<void> {

@@ -45,6 +45,11 @@ export interface VectorGroup {
   loop?: number;
   /** Groups that own some of this group's elements (shared elements, e.g. `[...x, 1]`). */
   sharesWith: number[];
+  /**
+   * The same binding recorded once per loop iteration (`const h = ...` in a loop over samples),
+   * stacked: the first dimension (this many) runs over the recordings in execution order.
+   */
+  stacked?: number;
 }
 
 /** An array made entirely of another group's elements (`const r = W[0]`): shown inside that group. */
@@ -126,8 +131,10 @@ export function buildVectorGraph(program: ExprProgram): VectorGraph {
     return id;
   };
 
-  // 1. Arrays: identical element lists merge (aliases); larger arrays first, so a matrix owns
-  //    its rows and a row bound to its own name becomes a view.
+  // 1. Arrays: identical element lists merge (aliases); the same binding recorded once per loop
+  //    iteration (same label and source range, same shape, disjoint elements) stacks into one
+  //    group with the iterations as its first dimension; larger arrays claim their elements
+  //    first, so a matrix owns its rows and a row bound to its own name becomes a view.
   const arrays = program.arrays ?? [];
   const byElements = new Map<string, number[]>();
   arrays.forEach((a, i) => {
@@ -141,48 +148,103 @@ export function buildVectorGraph(program: ExprProgram): VectorGraph {
     if (list) list.push(i);
     else byElements.set(key, [i]);
   });
-  const distinct = [...byElements.values()].sort(
-    (p, q) => arrays[q[0]].elements.length - arrays[p[0]].elements.length || p[0] - q[0],
-  );
-  for (const members of distinct) {
+  interface Candidate {
+    members: number[];
+    shape: number[];
+    elements: number[];
+    stacked?: number;
+  }
+  const shapeOf = (a: (typeof arrays)[number]) =>
+    product(a.shape) === a.elements.length ? a.shape.slice() : [a.elements.length];
+  const bySite = new Map<string, number[][]>();
+  for (const members of byElements.values()) {
     const a = arrays[members[0]];
-    const shape = product(a.shape) === a.elements.length ? a.shape.slice() : [a.elements.length];
-    if (a.elements.every((e) => owner[e] >= 0)) {
-      for (const m of members) views.push({ label: arrays[m].label, array: m, of: owner[a.elements[0]] });
+    const site = `${a.label}@${a.range.start}:${a.range.end}`;
+    const list = bySite.get(site);
+    if (list) list.push(members);
+    else bySite.set(site, [members]);
+  }
+  const candidates: Candidate[] = [];
+  for (const recordings of bySite.values()) {
+    const first = arrays[recordings[0][0]];
+    const shape = shapeOf(first);
+    const seen = new Set<number>();
+    const stackable =
+      recordings.length > 1 &&
+      recordings.every((m) => shapeOf(arrays[m[0]]).join() === shape.join()) &&
+      recordings.every((m) => arrays[m[0]].elements.every((e) => !seen.has(e) && seen.add(e)));
+    if (!stackable) {
+      for (const members of recordings)
+        candidates.push({ members, shape: shapeOf(arrays[members[0]]), elements: arrays[members[0]].elements });
       continue;
     }
-    addGroup(
-      { label: a.label, kind: 'array', shape, elements: a.elements.slice(), range: a.range, array: members[0] },
-      members.slice(1).map((m) => arrays[m].label),
+    const ordered = recordings
+      .map((m) => ({ m, at: arrays[m[0]].elements.reduce((x, y) => Math.min(x, y), Infinity) }))
+      .sort((x, y) => x.at - y.at)
+      .map((x) => x.m);
+    candidates.push({
+      members: ordered.map((m) => m[0]),
+      shape: [ordered.length, ...shape],
+      elements: ordered.flatMap((m) => arrays[m[0]].elements),
+      stacked: ordered.length,
+    });
+  }
+  candidates.sort((p, q) => q.elements.length - p.elements.length || p.members[0] - q.members[0]);
+  for (const c of candidates) {
+    const a = arrays[c.members[0]];
+    if (c.elements.every((e) => owner[e] >= 0)) {
+      for (const m of c.members) views.push({ label: arrays[m].label, array: m, of: owner[c.elements[0]] });
+      continue;
+    }
+    const aliases = c.stacked ? [] : c.members.slice(1).map((m) => arrays[m].label);
+    const id = addGroup(
+      {
+        label: a.label,
+        kind: 'array',
+        shape: c.shape,
+        elements: c.elements.slice(),
+        range: a.range,
+        array: c.members[0],
+      },
+      aliases,
     );
+    if (c.stacked) groups[id].stacked = c.stacked;
   }
 
-  // 2. The root.
+  // 2. Named values: one declaration computed several times (in a loop) is one vector over the
+  //    iterations; computed once, a scalar (`const S = e.reduce(...)` ends inside the reduce loop).
+  //    Names inside inlined helper calls stay interior (the helper is one gate).
+  const named = new Map<string, number[]>();
+  const nameKey = (id: number) => {
+    const node = program.nodes[id];
+    return `${node.name}@${node.range.start}:${node.range.end}@${node.loop ?? -1}`;
+  };
+  program.nodes.forEach((node, id) => {
+    if (node.kind !== 'op' || node.name === undefined || owner[id] >= 0 || node.frame !== undefined) return;
+    const key = nameKey(id);
+    const list = named.get(key);
+    if (list) list.push(id);
+    else named.set(key, [id]);
+  });
+
+  // 3. The root: its own scalar group, unless an array owns it (`f = y[0]`) or it is the last value
+  //    of a loop's running variable (`loss += ...` as the target: the `loss` vector ends in it).
   let rootGroup = owner[program.root];
-  if (rootGroup < 0) {
-    const node = program.nodes[program.root];
+  const rootNode = program.nodes[program.root];
+  const rootRun = rootNode.name !== undefined ? named.get(nameKey(program.root)) : undefined;
+  if (rootGroup < 0 && !(rootRun && rootRun.length > 1 && rootRun.includes(program.root))) {
     rootGroup = addGroup({
-      label: program.target.name ?? node.name ?? program.target.text,
+      label: program.target.name ?? rootNode.name ?? program.target.text,
       kind: 'root',
       shape: [],
       elements: [program.root],
       range: program.target.range,
     });
   }
-
-  // 3. Named values: one declaration computed several times (in a loop) is one vector over the
-  //    iterations; computed once, a scalar (`const S = e.reduce(...)` ends inside the reduce loop).
-  //    Names inside inlined helper calls stay interior (the helper is one gate).
-  const named = new Map<string, number[]>();
-  program.nodes.forEach((node, id) => {
-    if (node.kind !== 'op' || node.name === undefined || owner[id] >= 0 || node.frame !== undefined) return;
-    const key = `${node.name}@${node.range.start}:${node.range.end}@${node.loop ?? -1}`;
-    const list = named.get(key);
-    if (list) list.push(id);
-    else named.set(key, [id]);
-  });
   for (const ids of named.values()) {
     const first = program.nodes[ids[0]];
+    const free = ids.filter((id) => owner[id] < 0);
+    if (free.length === 0) continue;
     if (ids.length > 1) {
       addGroup({
         label: first.name!,
@@ -194,6 +256,7 @@ export function buildVectorGraph(program: ExprProgram): VectorGraph {
       });
     } else addGroup({ label: first.name!, kind: 'named', shape: [], elements: ids, range: first.range });
   }
+  if (rootGroup < 0) rootGroup = owner[program.root];
 
   // 4. Inputs not in an array.
   program.nodes.forEach((node, id) => {

@@ -50,9 +50,21 @@ export class ArrayProgramBuilder extends ProgramBuilder {
     }
   }
 
-  /** Records an array binding (what the interpreter does for `const label = ...`). */
+  private arraySites = new Map<string, SourceRange>();
+
+  /**
+   * Records an array binding (what the interpreter does for `const label = ...`). In a loop the
+   * same binding is recorded again each iteration, at the same source range.
+   */
   array(label: string, ids: number[], shape = [ids.length]): number[] {
-    this.arrays.push({ label, range: at(this.line++), shape, elements: ids.slice() });
+    const top = this.loopStack[this.loopStack.length - 1];
+    let range: SourceRange;
+    if (top) {
+      const key = `${label}|${top.loop}`;
+      range = this.arraySites.get(key) ?? at(this.line++);
+      this.arraySites.set(key, range);
+    } else range = at(this.line++);
+    this.arrays.push({ label, range, shape, elements: ids.slice() });
     return ids;
   }
 

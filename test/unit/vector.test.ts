@@ -409,6 +409,44 @@ describe('vector view: minibatch', () => {
   });
 });
 
+describe('vector view: an array bound in a loop body', () => {
+  it('is recorded once per iteration and stacks into one group [iterations, …]; the chain rule holds', () => {
+    // for (const x of X) { const h = W.map(row => relu(dot(row, x))); loss += dot(h, h); }
+    const b = new ArrayProgramBuilder();
+    const X = b.matrix('X', [
+      [1, 2],
+      [-1, 0.5],
+      [0.3, -2],
+    ]);
+    const W = b.matrix('W', [
+      [0.5, -1],
+      [2, 0.25],
+    ]);
+    let loss = b.const(0);
+    b.loop('for (const x of X)', 3, (k) => {
+      const h = b.array(
+        'h',
+        b.map(b.matvec(W, X[k]), (v) => b.relu(v)),
+      );
+      loss = b.named('loss', b.op('add', loss, b.dot(h, h)));
+    });
+    const ctx = analyse(b.program(loss, 'loss'));
+    const h = ctx.graph.groups[groupId(ctx, 'h')];
+    assert.deepEqual([h.shape, h.stacked], [[3, 2], 3]);
+    assert.equal(ctx.graph.groups.filter((g) => g.label === 'h').length, 1);
+    assert.deepEqual(edgeNames(ctx), ['W->h', 'X->h', 'h->loss', 'loss->loss']);
+    for (const g of ctx.graph.groups) assert.ok(chainRule(ctx, g.id).maxRelError <= 1e-14, g.label);
+    // row k of ∂L/∂h is sample k's 2·h (h = relu(W·x))
+    const hv = groupValues(ctx, h.id);
+    assertClose(
+      groupGrads(ctx, h.id),
+      Array.from(hv, (v) => 2 * v),
+      1e-15,
+      '∂L/∂h',
+    );
+  });
+});
+
 describe('vector view: iterations of a body that starts with an inner loop', () => {
   it("per-iteration contributions are placed by the body's first statement (positional) and are right", () => {
     // for (const x of X) { const p = x.map(v => v * w); loss += p[0] * p[1]; }

@@ -204,6 +204,11 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
     }
     const marked = new Set<number>();
     if (sample >= 0 && g.kind === 'iterations' && g.loop === m.sampleLoop) marked.add(sample);
+    if (sample >= 0 && g.stacked !== undefined && sample < g.stacked) {
+      // A binding recorded once per iteration: row `sample` is that sample's array.
+      const per = g.elements.length / g.stacked;
+      for (let i = 0; i < per; i++) marked.add(sample * per + i);
+    }
     const p = precision();
     const figures = [
       captioned(
@@ -250,6 +255,9 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
           h('span', { class: 'vnode-shape' }, [g.shape.length === 0 ? 'scalar' : shapeText(g.shape)]),
           g.kind === 'iterations'
             ? h('span', { class: 'vnode-kind', title: 'one element per loop iteration' }, ['per iteration'])
+            : undefined,
+          g.stacked !== undefined
+            ? h('span', { class: 'vnode-kind', title: 'one row per loop iteration' }, ['row per iteration'])
             : undefined,
           g.aliases.length > 0 ? h('span', { class: 'vnode-kind' }, [`= ${g.aliases.join(', ')}`]) : undefined,
         ]),
