@@ -32,7 +32,13 @@ type Selection = { kind: 'edge'; id: number } | { kind: 'group'; id: number } | 
 /** The panel's graph slot: the vector view for programs with arrays/loops, else the scalar graph. */
 export function renderVectorOrGraph(c: ViewContext): GraphView {
   if (!hasVectorStructure(c.payload.program)) return renderGraph(c);
-  return createVectorHost(c);
+  try {
+    return createVectorHost(c);
+  } catch (e) {
+    // Never lose the panel over the vector view: log, and show the scalar graph.
+    c.post({ type: 'log', level: 'error', message: `vector view: ${(e as Error).stack ?? e}` });
+    return renderGraph(c);
+  }
 }
 
 function createVectorHost(initial: ViewContext): GraphView {
