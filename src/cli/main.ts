@@ -5,6 +5,7 @@
  * (the file's expression cannot be differentiated), 2 usage error.
  */
 import { readFileSync } from 'node:fs';
+import { parseArgs as parseArgv } from 'node:util';
 import { parseTarget } from '../parse';
 import { evaluate, gradientCheck, isGradientLensError, toDot, toReport, toTable } from '../core';
 import { runTraining, trainingReport, trainingTable } from '../core/train';
@@ -37,96 +38,106 @@ interface Options {
   file: string;
   name?: string;
   line?: number;
-  set: Record<string, number>;
+  /** Input values by name: a Map, since names come from the user (`--set __proto__=4`). */
+  set: Map<string, number>;
   format: 'table' | 'json' | 'dot';
   train?: number;
   lr: number;
   params?: string[];
 }
 
+/** The options node:util parseArgs reads; each value is checked below, in the order given. */
+const OPTIONS = {
+  name: { type: 'string' },
+  line: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  format: { type: 'string' },
+  train: { type: 'string' },
+  lr: { type: 'string' },
+  params: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 function parseArgs(argv: string[]): Options | 'help' {
-  const opts: Partial<Options> & { set: Record<string, number> } = { set: {}, format: 'table', lr: 0.1 };
+  let tokens;
+  try {
+    ({ tokens } = parseArgv({ args: argv, options: OPTIONS, allowPositionals: true, strict: true, tokens: true }));
+  } catch (e) {
+    // Unknown option, missing value ...: node's message names the option.
+    throw new UsageError((e as Error).message);
+  }
+  let name: string | undefined;
+  let line: number | undefined;
+  const set = new Map<string, number>();
+  let format: Options['format'] = 'table';
+  let train: number | undefined;
+  let lr: number | undefined;
+  let params: string[] | undefined;
   const files: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    // `--flag=value` and `--flag value` alike (for --set: `--set=NAME=NUMBER` or `--set NAME=NUMBER`).
-    const eqAt = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const [flag, inline] = eqAt > 0 ? [arg.slice(0, eqAt), arg.slice(eqAt + 1)] : [arg, undefined];
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '-h':
-      case '--help':
-        return 'help';
-      case '--name':
-        if (opts.name !== undefined) throw new UsageError('--name given twice');
-        opts.name = value();
+  for (const t of tokens) {
+    if (t.kind === 'positional') {
+      files.push(t.value);
+      continue;
+    }
+    if (t.kind !== 'option') continue;
+    if (t.name === 'help') return 'help';
+    const v = t.value ?? '';
+    switch (t.name) {
+      case 'name':
+        if (name !== undefined) throw new UsageError('--name given twice');
+        name = v;
         break;
-      case '--line': {
-        if (opts.line !== undefined) throw new UsageError('--line given twice');
-        const v = value();
+      case 'line':
+        if (line !== undefined) throw new UsageError('--line given twice');
         if (!/^[1-9]\d*$/.test(v)) throw new UsageError(`--line needs a positive integer, got '${v}'`);
-        opts.line = Number(v);
+        line = Number(v);
         break;
-      }
-      case '--set': {
-        const v = value();
+      case 'set': {
         const eq = v.indexOf('=');
-        const name = v.slice(0, eq).trim();
-        const num = Number(v.slice(eq + 1).trim());
-        if (eq <= 0 || v.slice(eq + 1).trim() === '' || (Number.isNaN(num) && v.slice(eq + 1).trim() !== 'NaN')) {
+        const key = v.slice(0, eq).trim();
+        const text = v.slice(eq + 1).trim();
+        const num = Number(text);
+        if (eq <= 0 || text === '' || (Number.isNaN(num) && text !== 'NaN')) {
           throw new UsageError(`--set needs NAME=NUMBER, got '${v}'`);
         }
-        if (Object.prototype.hasOwnProperty.call(opts.set, name)) throw new UsageError(`--set ${name} given twice`);
-        opts.set[name] = num;
+        if (set.has(key)) throw new UsageError(`--set ${key} given twice`);
+        set.set(key, num);
         break;
       }
-      case '--format': {
-        const v = value();
+      case 'format':
         if (v !== 'table' && v !== 'json' && v !== 'dot')
           throw new UsageError(`--format must be table, json or dot, got '${v}'`);
-        opts.format = v;
+        format = v;
         break;
-      }
-      case '--train': {
-        const v = value();
+      case 'train': {
         const n = Number(v);
         if (!Number.isInteger(n) || n < 1) throw new UsageError(`--train needs a positive number of steps, got '${v}'`);
-        opts.train = n;
+        train = n;
         break;
       }
-      case '--lr': {
-        const v = value();
+      case 'lr': {
         const n = Number(v);
         if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--lr needs a positive number, got '${v}'`);
-        opts.lr = n;
+        lr = n;
         break;
       }
-      case '--params':
-        opts.params = value()
+      case 'params':
+        params = v
           .split(',')
-          .map((s) => s.trim())
+          .map((p) => p.trim())
           .filter(Boolean);
         break;
-      default:
-        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
-        files.push(arg);
     }
   }
   if (files.length !== 1)
     throw new UsageError(files.length === 0 ? 'missing FILE' : `one FILE expected, got ${files.join(' ')}`);
-  if ((opts.name === undefined) === (opts.line === undefined))
+  if ((name === undefined) === (line === undefined))
     throw new UsageError('give exactly one of --name DECL or --line N');
-  if (opts.format === 'dot' && opts.train) throw new UsageError('--train prints table or json, not dot');
-  if (!opts.train && (opts.params !== undefined || argv.some((a) => a === '--lr' || a.startsWith('--lr=')))) {
+  if (format === 'dot' && train) throw new UsageError('--train prints table or json, not dot');
+  if (!train && (params !== undefined || lr !== undefined))
     throw new UsageError('--lr and --params need --train STEPS');
-  }
-  if (opts.params !== undefined && opts.params.length === 0) throw new UsageError('--params needs at least one name');
-  return { ...opts, file: files[0] } as Options;
+  if (params !== undefined && params.length === 0) throw new UsageError('--params needs at least one name');
+  return { file: files[0], name, line, set, format, train, lr: lr ?? 0.1, params };
 }
 
 export interface CliIo {
@@ -159,7 +170,7 @@ export function main(argv: string[], io: CliIo = processIo): number {
   try {
     const program = parseTarget({ text, fileName: opts.file, name: opts.name, line: opts.line });
     const names = new Set(program.nodes.flatMap((n) => (n.kind === 'input' ? [n.name] : [])));
-    for (const name of Object.keys(opts.set)) {
+    for (const name of opts.set.keys()) {
       if (!names.has(name)) {
         io.err(
           `gradient-lens: --set ${name}: the expression has no input named '${name}' (inputs: ${[...names].join(', ') || 'none'})\n`,
@@ -167,17 +178,19 @@ export function main(argv: string[], io: CliIo = processIo): number {
         return 2;
       }
     }
+    // Own data properties only (Object.fromEntries): `__proto__` is a name like any other.
+    const values = Object.fromEntries(opts.set);
     if (opts.train) {
       const unknown = (opts.params ?? []).filter((p) => !names.has(p));
       if (unknown.length) {
         io.err(`gradient-lens: --params: no input named ${unknown.join(', ')} (inputs: ${[...names].join(', ')})\n`);
         return 2;
       }
-      const run = runTraining(program, opts.set, { steps: opts.train, lr: opts.lr, params: opts.params });
+      const run = runTraining(program, values, { steps: opts.train, lr: opts.lr, params: opts.params });
       io.out(opts.format === 'json' ? JSON.stringify(trainingReport(run)) + '\n' : trainingTable(run));
       return 0;
     }
-    const ev = evaluate(program, opts.set);
+    const ev = evaluate(program, values);
     if (opts.format === 'json') io.out(JSON.stringify(toReport(ev, gradientCheck(ev))) + '\n');
     else if (opts.format === 'dot') io.out(toDot(ev));
     else io.out(toTable(ev, gradientCheck(ev)));

@@ -7,3 +7,5 @@ export * from './evaluate';
 export * from './diagnostics';
 export * from './report';
 export * from './vector';
+export * from './program';
+export * from './format';

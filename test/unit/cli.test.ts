@@ -137,6 +137,21 @@ describe('CLI', () => {
     assert.match(run(f, '--line', '2', '--set', 'a=1.5').out, /= 2\.25\n/);
   });
 
+  it('option names and values come from the user: --set __proto__=4 is an unknown input, not a prototype', () => {
+    const r = run(ex('simple.ts'), '--name', 'f', '--set', '__proto__=4');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /no input named '__proto__'/);
+    const c = run(ex('simple.ts'), '--name', 'f', '--set', 'constructor=4');
+    assert.equal(c.code, 2);
+    assert.match(c.err, /no input named 'constructor'/);
+    assert.equal(run(ex('simple.ts'), '--name', 'f', '--bogus').code, 2);
+    assert.equal(run(ex('simple.ts'), '--name').code, 2);
+    assert.equal(run(ex('simple.ts'), '--name', 'f', '--name', 'f').code, 2);
+    assert.equal(run(ex('simple.ts'), '--name', 'f', '--set', 'x=1', '--set', 'x=2').code, 2);
+    assert.equal(run(ex('simple.ts'), '--name', 'f', '--lr', '0.1').code, 2);
+    assert.equal(run(ex('simple.ts'), '-h').code, 0);
+  });
+
   it('runs as the package bin from dist/ (built)', function () {
     this.timeout(60_000);
     execFileSync('node', ['scripts/build.mjs'], { cwd: root });

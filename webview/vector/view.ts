@@ -8,7 +8,7 @@
  * It implements the GraphView interface, so the panel hosts it where the scalar graph was.
  */
 import { hasVectorStructure, shapeText, type VectorGroup } from '../../src/core';
-import type { ViewContext } from '../app';
+import type { ViewContext } from '../state';
 import { full, short } from '../format';
 import { maxAbsFinite } from '../graph/color';
 import { button } from '../toolkit';
