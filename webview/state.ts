@@ -72,13 +72,20 @@ export function createPanelStore(): PanelStore {
   const listeners = new Set<(change: Change, state: Readonly<PanelState>) => void>();
   const emit = (change: Change) => listeners.forEach((l) => l(change, s));
 
-  function compute(): void {
-    if (!s.payload) return;
+  /** Evaluates with the current values; true when a program re-traced for them has another graph. */
+  function compute(): boolean {
+    if (!s.payload) return false;
     try {
       const ev = evaluate(s.payload.program, s.values);
-      s = { ...s, ev, check: gradientCheck(ev, 2e6), evalError: undefined };
+      // A program re-traced for new values may have another graph (a loop bound, a branch taken);
+      // `evaluate` keeps the same program object when the graph's structure is unchanged.
+      const retraced = ev.program !== s.payload.program;
+      const payload = retraced ? { ...s.payload, program: ev.program } : s.payload;
+      s = { ...s, payload, ev, check: gradientCheck(ev, 2e6), evalError: undefined };
+      return retraced;
     } catch (e) {
       s = { ...s, ev: undefined, evalError: (e as Error).message };
+      return false;
     }
   }
 
@@ -119,8 +126,8 @@ export function createPanelStore(): PanelStore {
       const defaults = new Set(s.defaults);
       for (const k of Object.keys(next)) defaults.delete(k);
       s = { ...s, values: { ...s.values, ...next }, defaults };
-      compute();
-      emit('values');
+      const retraced = compute();
+      emit(retraced ? 'all' : 'values');
     },
     select(nodeId) {
       s = { ...s, selected: nodeId };

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs as parseArgv } from 'node:util';
 import { parseTarget } from '../parse';
-import { evaluate, gradientCheck, isGradientLensError, toDot, toReport, toTable } from '../core';
+import { evaluate, gradientCheck, isGradientLensError, sourceOf, toDot, toReport, toTable } from '../core';
 import { runTraining, trainingReport, trainingTable } from '../core/train';
 
 const USAGE = `Usage: gradient-lens FILE (--name DECL | --line N) [options]
@@ -17,11 +17,15 @@ gradient of that value with respect to every named input (reverse-mode autodiff,
 against central differences). Nothing in FILE is executed.
 
 Target (one of):
-  --name DECL            the declaration \`const DECL = ...\`
+  --name DECL            the declaration \`const DECL = ...\`, or a function (its
+                         parameters become free inputs)
   --line N               the declaration, return or expression on line N (1-based)
 Options:
   --set NAME=NUMBER      value for an input (repeatable); required for free inputs
-                         (parameters, let/var); overrides a const's value
+                         (function parameters, declare const); overrides the file's value.
+                         NAME is an access path: x, w[0], W[1][2], model.b, p.x
+  --set NAME=JSON        an array or object of numbers for a free parameter:
+                         --set w=[0.1,0.2] --set p={"x":1}
   --format table|json|dot  output format (default: table)
   --train STEPS          run gradient descent: u <- u - lr * dL/du, STEPS times
   --lr ETA               learning rate for --train (default 0.1)
@@ -44,6 +48,48 @@ interface Options {
   train?: number;
   lr: number;
   params?: string[];
+}
+
+/**
+ * `--set w=[0.1,0.2]` / `--set p={"x":1}` / `--set x=3`: the numbers by access path
+ * (`w[0]`, `w[1]`, `p.x`, `x`), for arrays and objects of numbers given to free parameters.
+ */
+function setValues(name: string, text: string, arg: string): Array<[string, number]> {
+  const num = (t: string): number | undefined => {
+    if (t === 'NaN') return NaN;
+    const n = Number(t);
+    return t !== '' && !Number.isNaN(n) ? n : undefined;
+  };
+  if (text[0] !== '[' && text[0] !== '{') {
+    const n = num(text);
+    if (n === undefined) throw new UsageError(`--set needs NAME=NUMBER or NAME=JSON, got '${arg}'`);
+    return [[name, n]];
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--set ${name}: not valid JSON: ${text}`);
+  }
+  const out: Array<[string, number]> = [];
+  const stack: Array<[string, unknown]> = [[name, data]];
+  while (stack.length) {
+    const [path, v] = stack.pop()!;
+    if (typeof v === 'number') out.push([path, v]);
+    else if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push([`${path}[${i}]`, v[i]]);
+    else if (v && typeof v === 'object') {
+      const keys = Object.keys(v);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        if (!/^[A-Za-z_$][\w$]*$/.test(keys[i]))
+          throw new UsageError(`--set ${name}: field name '${keys[i]}' is not an identifier`);
+        stack.push([`${path}.${keys[i]}`, (v as Record<string, unknown>)[keys[i]]]);
+      }
+    } else
+      throw new UsageError(
+        `--set ${name}: only numbers, arrays and objects of numbers, got ${JSON.stringify(v)} at ${path}`,
+      );
+  }
+  return out;
 }
 
 /** The options node:util parseArgs reads; each value is checked below, in the order given. */
@@ -96,12 +142,11 @@ function parseArgs(argv: string[]): Options | 'help' {
         const eq = v.indexOf('=');
         const key = v.slice(0, eq).trim();
         const text = v.slice(eq + 1).trim();
-        const num = Number(text);
-        if (eq <= 0 || text === '' || (Number.isNaN(num) && text !== 'NaN')) {
-          throw new UsageError(`--set needs NAME=NUMBER, got '${v}'`);
+        if (eq <= 0 || text === '') throw new UsageError(`--set needs NAME=NUMBER or NAME=JSON, got '${v}'`);
+        for (const [path, num] of setValues(key, text, v)) {
+          if (set.has(path)) throw new UsageError(`--set ${path} given twice`);
+          set.set(path, num);
         }
-        if (set.has(key)) throw new UsageError(`--set ${key} given twice`);
-        set.set(key, num);
         break;
       }
       case 'format':
@@ -170,8 +215,10 @@ export function main(argv: string[], io: CliIo = processIo): number {
   try {
     const program = parseTarget({ text, fileName: opts.file, name: opts.name, line: opts.line });
     const names = new Set(program.nodes.flatMap((n) => (n.kind === 'input' ? [n.name] : [])));
+    // Free parameters of a function target take arrays / objects of any shape.
+    const params = sourceOf(program)?.params ?? [];
     for (const name of opts.set.keys()) {
-      if (!names.has(name)) {
+      if (!names.has(name) && !params.includes(/^[^[.@]*/.exec(name)![0])) {
         io.err(
           `gradient-lens: --set ${name}: the expression has no input named '${name}' (inputs: ${[...names].join(', ') || 'none'})\n`,
         );

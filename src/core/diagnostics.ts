@@ -14,7 +14,8 @@ export type DiagnosticCode =
   | 'dead-relu' // Math.max(0, x) with x < 0: no gradient reaches x
   | 'saturated' // sigmoid/tanh near 0/1 or ±1: the local gradient is nearly 0
   | 'tie' // max/min with several arguments equal to the result
-  | 'kink'; // a point where the derivative is undefined (abs at 0) and a convention is used
+  | 'kink' // a point where the derivative is undefined (abs at 0) and a convention is used
+  | 'piecewise-constant'; // Math.round/floor/ceil/trunc: derivative 0, no gradient flows through
 
 export interface Diagnostic {
   severity: 'error' | 'warning' | 'info';
@@ -48,6 +49,20 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
           code: 'non-finite',
           nodeId: i,
           message: `Input ${at(nodes[i])} is ${plainNumber(value[i])}.`,
+        });
+        break;
+      }
+      // A constant computed by a call (Math.max() = -Infinity), not spelled as Infinity/NaN.
+      if (
+        !/^[-+]?\(?\s*(?:Infinity|NaN)\s*\)?$|^Number\.(?:NaN|POSITIVE_INFINITY|NEGATIVE_INFINITY)$/.test(
+          nodes[i].label,
+        )
+      ) {
+        out.push({
+          severity: 'warning',
+          code: 'non-finite',
+          nodeId: i,
+          message: `${plainNumber(value[i])} first appears at ${at(nodes[i])}.`,
         });
         break;
       }
@@ -135,6 +150,17 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
         message:
           `Saturated tanh at ${at(nodes[i])}: tanh = ${plainNumber(value[i])}, local gradient ` +
           `1 − tanh² = ${plainNumber(1 - value[i] * value[i])}.`,
+      });
+    } else if (spec.name === 'round' || spec.name === 'floor' || spec.name === 'ceil' || spec.name === 'trunc') {
+      out.push({
+        severity: 'info',
+        code: 'piecewise-constant',
+        nodeId: i,
+        message:
+          `Math.${spec.name} at ${at(nodes[i])} is piecewise constant: its derivative is 0, ` +
+          'so no gradient flows through it (like torch.' +
+          spec.name +
+          ').',
       });
     } else if (spec.name === 'abs' && value[args[s]] === 0) {
       out.push({

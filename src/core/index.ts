@@ -9,3 +9,5 @@ export * from './report';
 export * from './vector';
 export * from './program';
 export * from './format';
+export * from './ir';
+export { interpret, DEFAULT_BUDGETS, type Budgets, type InterpretOptions, type ProgramSource } from './interpret';

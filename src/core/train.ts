@@ -4,7 +4,7 @@
  */
 import { GradientLensError } from './errors';
 import type { ExprProgram } from './expr';
-import { evaluate } from './evaluate';
+import { evaluate, sourceOf, type Evaluation } from './evaluate';
 import { backward, forward } from './tape';
 import { jsonNumber, tableNumber, type JsonNumber } from './format';
 
@@ -49,25 +49,40 @@ export function createTrainer(
   lr: number,
   params?: string[],
 ): Trainer {
-  const ev = evaluate(program, values); // throws on missing inputs
-  const { tape, root } = ev;
+  let ev: Evaluation = evaluate(program, values); // throws on missing inputs
   const chosen = [...new Set(params ?? defaultParams(ev.inputs.map((i) => i.name)))];
-  const nodeOf = new Map(ev.inputs.map((i) => [i.name, i.node]));
+  const names = new Set(ev.inputs.map((i) => i.name));
   for (const p of chosen) {
-    if (!nodeOf.has(p)) throw new GradientLensError('usage', `No input named '${p}' to train`);
+    if (!names.has(p)) throw new GradientLensError('usage', `No input named '${p}' to train`);
   }
-  const ids = chosen.map((p) => nodeOf.get(p)!);
+  // A program (loops, branches) is re-traced at every step: the graph may change with the values.
+  const retrace = sourceOf(program) !== undefined;
+  const nodeOf = () => new Map(ev.inputs.map((i) => [i.name, i.node]));
+  let ids = chosen.map((p) => nodeOf().get(p)!);
+  const current = (): Record<string, number> =>
+    Object.fromEntries(ev.inputs.map((i) => [i.name, ev.tape.value[i.node]]));
   return {
     params: chosen,
     get loss() {
-      return tape.value[root];
+      return ev.tape.value[ev.root];
     },
-    values: () => Object.fromEntries(ev.inputs.map((i) => [i.name, tape.value[i.node]])),
-    grads: () => Object.fromEntries(chosen.map((p, k) => [p, tape.grad[ids[k]]])),
+    values: current,
+    grads: () => Object.fromEntries(chosen.map((p, k) => [p, ev.tape.grad[ids[k]]])),
     step() {
       // grads are those of the current values (backward ran after the last forward);
       // read them all before writing any value
-      const g = ids.map((id) => tape.grad[id]);
+      const g = ids.map((id) => ev.tape.grad[id]);
+      if (retrace) {
+        const next = current();
+        chosen.forEach((p, k) => {
+          next[p] -= lr * g[k];
+        });
+        ev = evaluate(ev.program, next);
+        const m = nodeOf();
+        ids = chosen.map((p) => m.get(p)!);
+        return ev.tape.value[ev.root];
+      }
+      const { tape, root } = ev;
       ids.forEach((id, k) => {
         tape.value[id] -= lr * g[k];
       });

@@ -10,9 +10,6 @@
  *   - the value and every gradient equal the oracle's to 1e-9 relative (absolute floor 1e-12).
  * Independently of the engine, the expected value is checked against the snippet run as plain
  * JavaScript, so an edited snippet with stale JSON fails here.
- *
- * TEMPORARY GATE: the engine suites need the program interpreter (issue 10); until it lands they
- * run only with GL_PROGRAMS=1 (`GL_PROGRAMS=1 npm run test:unit`). The plain-JS check always runs.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -22,7 +19,6 @@ import { evaluate } from '../../src/core/evaluate';
 import { literalSpan, runJs, runTsFile, stripTypes } from './plainjs';
 
 const dir = resolve(__dirname, '../corpus');
-const PROGRAMS = process.env.GL_PROGRAMS === '1';
 
 interface Expected {
   target: string;
@@ -119,7 +115,7 @@ describe('corpus: real snippets against PyTorch float64', function () {
     });
   });
 
-  (PROGRAMS ? describe : describe.skip)('Gradient Lens equals the oracle (GL_PROGRAMS=1 until issue 10 lands)', () => {
+  describe('Gradient Lens equals the oracle', () => {
     for (const e of entries) {
       it(e.base, () => {
         const text = readFileSync(e.file, 'utf8');

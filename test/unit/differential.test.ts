@@ -12,16 +12,13 @@
  * programs from that seed. Every failure prints its seed and program.
  *
  * Level 0 (today's expression subset) always runs. Level 1 (loops, branches, arrays, objects, a
- * class, closures, recursion, let and compound assignment) runs only with GL_PROGRAMS=1, a
- * TEMPORARY gate until the program interpreter lands.
+ * class, closures, recursion, let and compound assignment) runs too.
  */
 import assert from 'node:assert/strict';
 import { evaluate } from '../../src/core/evaluate';
 import { parseTarget } from '../../src/parse/index';
 import { generate, type GeneratedProgram } from './progen';
 import { stripTypes } from './plainjs';
-
-const PROGRAMS = process.env.GL_PROGRAMS === '1';
 
 /** Decision recorders of the JS variant: 0/1 for a branch, 2 for a tie (a kink at the base point). */
 const PRELUDE = `
@@ -254,44 +251,41 @@ describe('differential: random programs against plain JS and central differences
     }
   });
 
-  // (with GL_PROGRAMS=1 the level-1 run below asserts the same on the engine's inputs)
-  (PROGRAMS ? it.skip : it)(
-    'level 1 programs can be checked numerically (no engine: the harness is not vacuous)',
-    () => {
-      let checked = 0;
-      let skipped = 0;
-      let rejected = 0;
-      const seeds = range(2000, 300);
-      for (const seed of seeds) {
-        const p = generate(seed, 1);
-        const run = compile(p);
-        const inputs = Object.fromEntries(p.inputs);
-        const base = run(inputs);
-        if (!Number.isFinite(base.value) || Math.abs(base.value) > 1e8) {
-          rejected++;
-          continue;
-        }
-        for (const name of p.inputs.keys()) {
-          if (typeof richardson(run, inputs, base, name) === 'object') checked++;
-          else skipped++;
-        }
+  // (the level-1 run below asserts the same on the engine's inputs)
+  it('level 1 programs can be checked numerically (no engine: the harness is not vacuous)', () => {
+    let checked = 0;
+    let skipped = 0;
+    let rejected = 0;
+    const seeds = range(2000, 300);
+    for (const seed of seeds) {
+      const p = generate(seed, 1);
+      const run = compile(p);
+      const inputs = Object.fromEntries(p.inputs);
+      const base = run(inputs);
+      if (!Number.isFinite(base.value) || Math.abs(base.value) > 1e8) {
+        rejected++;
+        continue;
       }
-      assert.ok(rejected <= seeds.length * 0.2, `${rejected} of ${seeds.length} level-1 programs rejected`);
-      assert.ok(checked >= 0.6 * (checked + skipped), `only ${checked} of ${checked + skipped} inputs checkable`);
-    },
-  );
+      for (const name of p.inputs.keys()) {
+        if (typeof richardson(run, inputs, base, name) === 'object') checked++;
+        else skipped++;
+      }
+    }
+    assert.ok(rejected <= seeds.length * 0.2, `${rejected} of ${seeds.length} level-1 programs rejected`);
+    assert.ok(checked >= 0.6 * (checked + skipped), `only ${checked} of ${checked + skipped} inputs checkable`);
+  });
 
   it('level 0 (today’s expression subset): 150 fixed seeds', () => {
     assertStats(runSeeds(0, range(1000, 150)), 'level 0');
   });
 
-  (PROGRAMS ? it : it.skip)('level 1 (programs; GL_PROGRAMS=1 until issue 10 lands): 300 fixed seeds', () => {
+  it('level 1 (programs): 300 fixed seeds', () => {
     assertStats(runSeeds(1, range(2000, 300)), 'level 1');
   });
 
   const extra = extraSeeds();
   if (extra.length) {
     it('level 0: GL_DIFF_SEED programs', () => assertStats(runSeeds(0, extra), 'level 0 extra'));
-    (PROGRAMS ? it : it.skip)('level 1: GL_DIFF_SEED programs', () => assertStats(runSeeds(1, extra), 'level 1 extra'));
+    it('level 1: GL_DIFF_SEED programs', () => assertStats(runSeeds(1, extra), 'level 1 extra'));
   }
 });

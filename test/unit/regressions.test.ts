@@ -2,9 +2,6 @@
  * Silent wrong answers found in issue 10: each must now give the right number or a clear refusal.
  * Expected numbers are what JavaScript computes (checked here by running the same text as plain
  * JS where it runs at all).
- *
- * TEMPORARY GATE: the cases that fail on today's engine run only with GL_PROGRAMS=1 (the lead
- * removes the gate when the program interpreter lands); the ones that pass today always run.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -15,8 +12,7 @@ import { evaluate } from '../../src/core/evaluate';
 import { isGradientLensError, parseTarget } from '../../src/parse/index';
 import { runJs, stripTypes } from './plainjs';
 
-const PROGRAMS = process.env.GL_PROGRAMS === '1';
-const gated = PROGRAMS ? it : it.skip;
+const gated = it;
 
 function run(text: string, name: string, values: Record<string, number> = {}) {
   return evaluate(parseTarget({ text, name }), values);
