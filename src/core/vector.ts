@@ -219,8 +219,11 @@ export function buildVectorGraph(program: ExprProgram): VectorGraph {
     const node = program.nodes[id];
     return `${node.name}@${node.range.start}:${node.range.end}@${node.loop ?? -1}`;
   };
+  // A name on a call's result (`const S = e.reduce(...)`) is the caller's binding, not the body's.
+  const callResult = new Set(program.frames.map((f) => f.result));
   program.nodes.forEach((node, id) => {
-    if (node.kind !== 'op' || node.name === undefined || owner[id] >= 0 || node.frame !== undefined) return;
+    if (node.kind !== 'op' || node.name === undefined || owner[id] >= 0) return;
+    if (node.frame !== undefined && !callResult.has(id)) return;
     const key = nameKey(id);
     const list = named.get(key);
     if (list) list.push(id);
@@ -259,9 +262,12 @@ export function buildVectorGraph(program: ExprProgram): VectorGraph {
   if (rootGroup < 0) rootGroup = owner[program.root];
 
   // 4. Inputs not in an array.
+  const labels = new Set(groups.map((g) => g.label));
   program.nodes.forEach((node, id) => {
     if (node.kind !== 'input' || owner[id] >= 0) return;
-    addGroup({ label: node.name, kind: 'input', shape: [], elements: [id], range: node.range });
+    // `let loss = 0` before a loop is an input of its own: the running `loss` vector's start.
+    const label = labels.has(node.name) ? `${node.name} (initial)` : node.name;
+    addGroup({ label, kind: 'input', shape: [], elements: [id], range: node.range });
   });
 
   // Edges: from each group's own elements back through unowned nodes (explicit stack).
