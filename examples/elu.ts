@@ -14,3 +14,5 @@ const dot = (a: number[], b: number[]) => a.reduce((s, ai, i) => s + ai * b[i], 
 const z = W.map((row) => dot(row, x));
 const h = z.map((zi) => (zi > 0 ? zi : Math.exp(zi) - 1));
 const y = dot(v, h);
+
+export {}; // a module: its names are its own (the examples share one folder)

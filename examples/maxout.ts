@@ -23,3 +23,5 @@ const a = W1.map((row, j) => dot(row, x) + b1[j]);
 const c = W2.map((row, j) => dot(row, x) + b2[j]);
 const h = a.map((aj, j) => Math.max(aj, c[j]));
 const y = dot(v, h);
+
+export {}; // a module: its names are its own (the examples share one folder)

@@ -20,3 +20,5 @@ for (let s = 0; s < X.length; s++) {
   loss += d * d;
 }
 const mse = loss / X.length;
+
+export {}; // a module: its names are its own (the examples share one folder)

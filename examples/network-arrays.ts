@@ -31,3 +31,5 @@ for (let k = 0; k < y.length; k++) {
   sq += (y[k] - t[k]) ** 2;
 }
 const loss = 0.5 * sq;
+
+export {}; // a module: its names are its own (the examples share one folder)

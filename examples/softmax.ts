@@ -17,3 +17,5 @@ const e = z.map((zi) => Math.exp(zi));
 const S = e.reduce((s, ei) => s + ei, 0);
 const p = e.map((ei) => ei / S);
 const loss = -Math.log(p[label]);
+
+export {}; // a module: its names are its own (the examples share one folder)

@@ -26,3 +26,5 @@ const z2 = matvec(W2, h1); // 3
 const h2 = relu(z2);
 const y = matvec(W3, h2); // 1
 const f = y[0];
+
+export {}; // a module: its names are its own (the examples share one folder)

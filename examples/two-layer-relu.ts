@@ -18,3 +18,5 @@ const z = matvec(W1, x); // 3
 const h = z.map((zi) => Math.max(0, zi)); // ReLU
 const y = matvec(W2, h); // 1
 const f = y[0];
+
+export {}; // a module: its names are its own (the examples share one folder)

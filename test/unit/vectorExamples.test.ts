@@ -50,8 +50,10 @@ describe('vector examples match the PyTorch fixture', () => {
       for (const [name, value] of Object.entries(expected.inputs)) {
         assert.deepEqual(literal(source, ex.renamed?.[name] ?? name), value, `${ex.file}: ${name}`);
       }
-      const js = ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2022 } }).outputText;
-      const value = vm.runInNewContext(`${js}\n;${ex.target}`, { Math }) as number;
+      const js = ts.transpileModule(source, {
+        compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS },
+      }).outputText;
+      const value = vm.runInNewContext(`${js}\n;${ex.target}`, { Math, exports: {} }) as number;
       const root = expected.values[ex.rootGroup];
       const torch = (Array.isArray(root) ? root[root.length - 1] : root) as number;
       assert.ok(Math.abs(value - torch) <= 1e-13 * Math.max(1, Math.abs(torch)), `${value} ≉ ${torch}`);
