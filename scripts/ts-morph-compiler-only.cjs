@@ -3,4 +3,5 @@
 // nodes directly. Bundling just that compiler, not ts-morph's wrapper library and its 3 MB of
 // lib.d.ts text, makes the CLI and the extension's first Show gradients start faster.
 'use strict';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 exports.ts = require('@ts-morph/common/dist/typescript.js');
