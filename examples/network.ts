@@ -30,3 +30,5 @@ const y2 = sigmoid(h1 * u12 + h2 * u22 + h3 * u32 + b22);
 
 // L2 loss
 const loss = 0.5 * ((y1 - t1) ** 2 + (y2 - t2) ** 2);
+
+export {}; // a module: its names are its own (the examples share one folder)

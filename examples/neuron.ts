@@ -16,3 +16,5 @@ function sigmoid(a: number): number {
 }
 
 const out2 = sigmoid(w0 * x0 + w1 * x1 + w2);
+
+export {}; // a module: its names are its own (the examples share one folder)

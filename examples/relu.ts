@@ -6,3 +6,5 @@ const b = 0.2;
 const relu = (a: number) => Math.max(0, a);
 
 const y = relu(w1 * x + b) + relu(w2 * x + b);
+
+export {}; // a module: its names are its own (the examples share one folder)

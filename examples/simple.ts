@@ -6,3 +6,5 @@ const y = 5;
 const z = -4;
 
 const f = (x + y) * z;
+
+export {}; // a module: its names are its own (the examples share one folder)

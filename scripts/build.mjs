@@ -6,6 +6,8 @@ const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify');
 mkdirSync('dist', { recursive: true });
 
+/** src/parse needs only ts-morph's `ts` (the compiler it ships): see scripts/ts-morph-compiler-only.cjs. */
+const compilerOnly = { alias: { 'ts-morph': './scripts/ts-morph-compiler-only.cjs' } };
 const node = {
   bundle: true,
   platform: 'node',
@@ -21,9 +23,9 @@ const bundles = [
   // Extension host: stays small, ts-morph is NOT in here (loaded lazily from dist/parser.js).
   ['src/extension.ts', 'dist/extension.js', { ...node, external: ['vscode', './parser.js'] }],
   // The ts-morph front end, required by the extension on the first command only.
-  ['src/parse/index.ts', 'dist/parser.js', node],
-  ['src/cli/main.ts', 'dist/cli.js', { ...node, banner: { js: '#!/usr/bin/env node' } }],
-  ['bench/bench.ts', 'dist/bench.js', { ...node, external: ['@tensorflow/tfjs-core'] }],
+  ['src/parse/index.ts', 'dist/parser.js', { ...node, ...compilerOnly }],
+  ['src/cli/main.ts', 'dist/cli.js', { ...node, ...compilerOnly, banner: { js: '#!/usr/bin/env node' } }],
+  ['bench/bench.ts', 'dist/bench.js', { ...node, ...compilerOnly, external: ['@tensorflow/tfjs-core'] }],
   // Webview: a browser bundle with its own tsconfig.
   [
     'webview/main.ts',

@@ -8,7 +8,10 @@ import { button, badge } from './toolkit';
 import { h } from './views/dom';
 import { short } from './format';
 import { renderInputs, type InputsView } from './views/inputs';
-import { renderGraph, type GraphView } from './views/graph';
+import type { GraphView } from './views/graph';
+// Vector view hook (branch `vector`): the graph slot shows the array-level view for programs with
+// arrays/loops (and the scalar graph otherwise). Re-wire into the router when app.ts is restructured.
+import { renderVectorOrGraph } from './vector/view';
 import { renderDiagnostics } from './views/diagnostics';
 import { renderTrain } from './views/train';
 import type { AppHost, PanelStore, ViewContext } from './state';
@@ -93,7 +96,7 @@ export function createApp(root: HTMLElement, host: AppHost, store: PanelStore): 
     if (graph && graph.accepts(c)) graph.update(c);
     else {
       dropGraph();
-      graph = renderGraph(c);
+      graph = renderVectorOrGraph(c);
     }
     inputsView = renderInputs(c);
     diagnosticsEl = renderDiagnostics(c);

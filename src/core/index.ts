@@ -6,6 +6,7 @@ export * from './tape';
 export * from './evaluate';
 export * from './diagnostics';
 export * from './report';
+export * from './vector';
 export * from './program';
 export * from './format';
 export * from './ir';

@@ -1,5 +1,6 @@
 /**
- * CodeLens: "Show gradients" above every expression Gradient Lens can analyse, and after a run
+ * CodeLens: "Show gradients" above the expressions a user would start from (a loss, a function's
+ * result, a value nothing later uses: see startLines), and after a run
  * "loss = 0.3259 · open gradient panel" above the target. The parser (ts-morph, several MB)
  * is never loaded for this: until a command has loaded it, the lines come from a cheap regex
  * (`const NAME = <arithmetic>`); afterwards from the parser's listTargets (cached per version).
@@ -9,6 +10,7 @@ import { config } from './config';
 import type { InlineValues } from './inline';
 import { significant } from '../core/format';
 import { outputName, regexTargets } from './inlineText';
+import { startLines } from './inlineArrays';
 import { loadParser, parserLoaded } from './parser';
 
 const PARSED_LENS_LIMIT = 200_000;
@@ -96,6 +98,13 @@ export class GradientCodeLens implements vscode.CodeLensProvider, vscode.Disposa
     }
     const seen = new Set<number>();
     targets = targets.filter((t) => !seen.has(t.line) && seen.add(t.line));
+    // Only where a user would start (a loss, a function's result, the end of a computation), not
+    // above every intermediate const.
+    const start = startLines(
+      text,
+      targets.map((t) => t.line),
+    );
+    targets = targets.filter((t) => start.has(t.line));
     this.cache.set(uri, { version: doc.version, parsed, targets });
     return targets;
   }

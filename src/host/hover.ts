@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import { topLevelFrameOf } from '../core/program';
 import { config } from './config';
 import type { InlineValues } from './inline';
-import { hoverMarkdown, hoverNode } from './inlineText';
+import { hoverMarkdown, hoverNode, outputName } from './inlineText';
+import { arrayHoverMarkdown, hoverArray } from './inlineArrays';
 
 const IDENTIFIER = /[A-Za-z_$][\w$]*/;
 
@@ -37,6 +38,15 @@ export class GradientHover implements vscode.HoverProvider {
       if (start !== undefined && end !== undefined) word = { text, start, end };
     }
     const { analysis } = state;
+    // An array's name (programs): the whole matrix and its gradient.
+    const array = word ? hoverArray(analysis.program, offset, word) : undefined;
+    if (array !== undefined) {
+      const md = arrayHoverMarkdown(analysis.program, analysis.evaluation.tape, array, {
+        out: outputName(analysis.program),
+        stale: state.stale,
+      });
+      return new vscode.Hover(new vscode.MarkdownString(md), wordRange);
+    }
     const node = hoverNode(analysis.program, offset, word);
     if (node === undefined) return undefined;
     const md = new vscode.MarkdownString(

@@ -15,6 +15,7 @@ import {
   topLevelFrameOf,
   type ChainTerm,
 } from '../core/program';
+import { arrayInlines, formatArray, shapeLabel } from './inlineArrays';
 
 export type InlineShow = 'both' | 'value' | 'gradient' | 'off';
 
@@ -36,7 +37,9 @@ export interface InlineItem {
   label: string;
   value: number;
   grad: number;
-  kind: 'target' | 'named' | 'input' | 'call' | 'expr';
+  kind: 'target' | 'named' | 'input' | 'call' | 'expr' | 'array';
+  /** kind 'array': the whole array (value/grad above are its first element's). */
+  array?: { shape: number[]; values: number[]; grads: number[] };
 }
 
 export type SegmentRole = 'value' | 'positive' | 'negative' | 'zero';
@@ -106,12 +109,27 @@ export function outputName(program: ExprProgram): string {
 export function inlineItems(ev: Pick<Evaluation, 'program' | 'tape'>, text?: string): InlineItem[] {
   const { program, tape } = ev;
   const items = new Map<number, InlineItem>();
+  // Arrays (programs): one short item per array line instead of one per element (see inlineArrays.ts).
+  const arrays = arrayInlines(program, tape);
   const add = (node: number, item: Omit<InlineItem, 'node' | 'value' | 'grad'>) => {
-    if (items.has(node)) return;
+    if (items.has(node) || (node !== program.root && arrays.covered.has(node))) return;
     items.set(node, { node, value: tape.value[node], grad: tape.grad[node], ...item });
   };
   const root = program.root;
   const t = program.target;
+  for (const a of arrays.items) {
+    items.set(-1 - a.array, {
+      node: program.arrays![a.array].elements[0],
+      line: a.line,
+      anchor: a.anchor,
+      column: a.column - 0.25,
+      label: a.label,
+      value: a.values[0],
+      grad: a.grads[0],
+      kind: 'array',
+      array: { shape: a.shape, values: a.values, grads: a.grads },
+    });
+  }
   add(root, {
     line: t.range.line,
     anchor: t.range.start,
@@ -248,6 +266,7 @@ export function loopSeries(program: ExprProgram, id: number): number[] {
 
 /** The segments of one item for the `show` setting. */
 export function itemSegments(item: InlineItem, out: string, opts: InlineOptions): InlineSegment[] {
+  if (item.array) return arraySegments(item, item.array, out, opts);
   const segs: InlineSegment[] = [];
   const role: SegmentRole = item.grad > 0 ? 'positive' : item.grad < 0 ? 'negative' : 'zero';
   const grad =
@@ -260,6 +279,33 @@ export function itemSegments(item: InlineItem, out: string, opts: InlineOptions)
   if (opts.show === 'both' || opts.show === 'gradient') {
     segs.push({ text: grad, role, itemStart: segs.length === 0 });
   }
+  return segs;
+}
+
+/** `h 3 = [0.9, 0, 0.6]  ∂f/∂h = [0.6, −1.1, 0.4]` (first values; the hover has them all). */
+function arraySegments(
+  item: InlineItem,
+  a: NonNullable<InlineItem['array']>,
+  out: string,
+  opts: InlineOptions,
+): InlineSegment[] {
+  const p = Math.min(opts.precision, 3);
+  let big = 0;
+  for (const g of a.grads) if (Math.abs(g) > Math.abs(big)) big = g;
+  const role: SegmentRole = big > 0 ? 'positive' : big < 0 ? 'negative' : 'zero';
+  const segs: InlineSegment[] = [];
+  if (opts.show === 'both' || opts.show === 'value')
+    segs.push({
+      text: `${item.label} ${shapeLabel(a.shape)} = ${formatArray(a.values, a.shape, p)}`,
+      role: 'value',
+      itemStart: true,
+    });
+  if (opts.show === 'both' || opts.show === 'gradient')
+    segs.push({
+      text: `${partial(out, item.label)} = ${formatArray(a.grads, a.shape, p)}`,
+      role,
+      itemStart: segs.length === 0,
+    });
   return segs;
 }
 

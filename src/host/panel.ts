@@ -246,6 +246,7 @@ export class GradientPanel implements vscode.Disposable {
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css'));
     const trainStyle = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'train.css'));
+    const vectorStyle = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'vector.css'));
     const csp = [
       "default-src 'none'",
       `img-src ${webview.cspSource} data: blob:`,
@@ -264,6 +265,7 @@ export class GradientPanel implements vscode.Disposable {
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style}">
 <link rel="stylesheet" href="${trainStyle}">
+<link rel="stylesheet" href="${vectorStyle}">
 <title>Gradients</title>
 </head>
 <body>

@@ -115,7 +115,21 @@ const PanelProbeSchema = v.object({
 
 const CommandSchema = v.object({
   type: v.literal('command'),
-  command: v.picklist(['step', 'play', 'reset', 'fit', 'export', 'train', 'stopTraining']),
+  command: v.picklist([
+    'step',
+    'play',
+    'reset',
+    'fit',
+    'export',
+    'train',
+    'stopTraining',
+    // vector view (webview/vector/view.ts)
+    'vectorView',
+    'scalarView',
+    'selectEdge',
+    'selectGroup',
+    'sample',
+  ]),
   args: v.optional(v.record(v.string(), v.unknown())),
 });
 

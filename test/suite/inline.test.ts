@@ -270,12 +270,13 @@ describe('inline values', function () {
     assert.match(x1, /∂loss\/∂x1 = /);
   });
 
-  it('CodeLens: Show gradients on targets, the result on the target line', async () => {
+  it('CodeLens: Show gradients where a user starts (the loss, not every const), the result on the target line', async () => {
     const doc = await vscode.workspace.openTextDocument(exampleUri('network.ts'));
     const before = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
     const lines = (ls: vscode.CodeLens[], title: RegExp) =>
       ls.filter((l) => l.command && title.test(l.command.title)).map((l) => l.range.start.line + 1);
     assert.ok(lines(before, /^Show gradients$/).includes(lineNo(doc, 'const loss =')));
+    assert.ok(!lines(before, /^Show gradients$/).includes(lineNo(doc, 'const h1 =')), 'no lens on intermediate h1');
     await showAt(doc, '0.5 * ((y1', 1);
     await until('decorations', () => a.inlineDecorations(doc.uri.toString()));
     const after = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
@@ -283,18 +284,22 @@ describe('inline values', function () {
     assert.ok(result, `no result lens in ${after.map((l) => l.command?.title).join(' | ')}`);
     assert.equal(result.command!.title, 'loss = 0.3259 · open gradient panel');
     assert.equal(result.range.start.line + 1, lineNo(doc, 'const loss ='));
-    assert.ok(lines(after, /^Show gradients$/).includes(lineNo(doc, 'const h1 =')));
+    assert.ok(!lines(after, /^Show gradients$/).includes(lineNo(doc, 'const h1 =')));
     assert.ok(!lines(after, /^Show gradients$/).includes(lineNo(doc, 'const loss =')));
-    // The lens runs Show gradients on its line.
-    const h2 = after.find(
-      (l) => l.command?.title === 'Show gradients' && l.range.start.line + 1 === lineNo(doc, 'const h2 ='),
-    )!;
-    await vscode.commands.executeCommand(h2.command!.command, ...(h2.command!.arguments ?? []));
+    // The lens runs Show gradients on its line (neuron.ts: two outputs, each one a start).
+    const neuron = await vscode.workspace.openTextDocument(exampleUri('neuron.ts'));
+    await vscode.window.showTextDocument(neuron, { viewColumn: vscode.ViewColumn.One });
+    const ls = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', neuron.uri);
+    const out2 = ls.find(
+      (l) => l.command?.title === 'Show gradients' && l.range.start.line + 1 === lineNo(neuron, 'const out2 ='),
+    );
+    assert.ok(out2, `no lens on out2 in ${ls.map((l) => `${l.range.start.line + 1}:${l.command?.title}`).join(' | ')}`);
+    await vscode.commands.executeCommand(out2.command!.command, ...(out2.command!.arguments ?? []));
     await until(
-      'h2 analysed',
+      'out2 analysed',
       () =>
         a.current().report !== undefined &&
-        textAt(a, doc, lineNo(doc, 'const h2 ='))?.startsWith('h2 = 0.3682  ∂h2/∂h2 = 1'),
+        textAt(a, neuron, lineNo(neuron, 'const out2 ='))?.startsWith('out2 = 0.7311  ∂out2/∂out2 = 1'),
     );
   });
 });

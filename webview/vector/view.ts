@@ -1,0 +1,776 @@
+/**
+ * The vector view: the program's arrays as nodes (`W1 3×2` with its values and its gradient side
+ * by side, same shape), edges between them with their Jacobians, the vectorized chain rule with
+ * numbers, a backward walk over the arrays, a sample slider for loops, and each array expandable
+ * into its scalars. The default for programs with arrays or loops; the scalar graph (views/graph)
+ * is one click away. Plain expressions get the scalar graph unchanged.
+ *
+ * It implements the GraphView interface, so the panel hosts it where the scalar graph was.
+ */
+import { hasVectorStructure, shapeText, type VectorGroup } from '../../src/core';
+import type { ViewContext } from '../state';
+import { full, short } from '../format';
+import { maxAbsFinite } from '../graph/color';
+import { button } from '../toolkit';
+import { h, svg } from '../views/dom';
+import { renderGraph, type GraphView } from '../views/graph';
+import {
+  buildVectorModel,
+  groupTitle,
+  indexText,
+  roleGlyph,
+  roleText,
+  sparsityText,
+  transpose,
+  type VectorModel,
+} from './model';
+import { captioned, renderMatrix } from './matrix';
+
+type Mode = 'vector' | 'scalar';
+type Selection = { kind: 'edge'; id: number } | { kind: 'group'; id: number } | undefined;
+
+/** The panel's graph slot: the vector view for programs with arrays/loops, else the scalar graph. */
+export function renderVectorOrGraph(c: ViewContext): GraphView {
+  if (!hasVectorStructure(c.payload.program)) return renderGraph(c);
+  try {
+    return createVectorHost(c);
+  } catch (e) {
+    // Never lose the panel over the vector view: log, and show the scalar graph.
+    c.post({ type: 'log', level: 'error', message: `vector view: ${(e as Error).stack ?? e}` });
+    return renderGraph(c);
+  }
+}
+
+function createVectorHost(initial: ViewContext): GraphView {
+  let c = initial;
+  let mode: Mode = 'vector';
+  let inner: GraphView | undefined;
+  let vector: VectorView | undefined;
+  const content = h('div', { class: 'vhost-content' });
+  const vecBtn = button('Arrays', () => setMode('vector'), {
+    title: 'Arrays as matrices, with Jacobians on the edges',
+    attrs: { 'data-action': 'vector-view' },
+  });
+  const scalarBtn = button('Scalars', () => setMode('scalar'), {
+    title: 'Every scalar gate of the computation',
+    attrs: { 'data-action': 'scalar-view' },
+  });
+  const bar = h('div', { class: 'vhost-bar', role: 'group', 'aria-label': 'View' }, [
+    h('span', { class: 'toolbar-label' }, ['View']),
+    vecBtn,
+    scalarBtn,
+  ]);
+  const element = h('section', { class: 'vhost', 'aria-label': 'Gradient graph' }, [bar, content]);
+
+  function setMode(next: Mode, selectNode?: number): void {
+    mode = next;
+    element.dataset.mode = mode;
+    vecBtn.setAttribute('appearance', mode === 'vector' ? 'primary' : 'secondary');
+    scalarBtn.setAttribute('appearance', mode === 'scalar' ? 'primary' : 'secondary');
+    content.replaceChildren();
+    if (mode === 'vector') {
+      inner?.dispose();
+      inner = undefined;
+      vector ??= createVectorView(c, (node) => setMode('scalar', node));
+      vector.update(c);
+      content.append(vector.element);
+      vector.relayout();
+    } else {
+      inner ??= renderGraph(c);
+      inner.update(c);
+      content.append(inner.element);
+      if (selectNode !== undefined) {
+        c.select(selectNode);
+        inner.select(selectNode, true);
+      }
+    }
+  }
+  setMode('vector');
+
+  return {
+    element,
+    select(nodeId, scroll) {
+      if (mode === 'scalar') inner?.select(nodeId, scroll);
+      else vector?.selectNode(nodeId);
+    },
+    command(command, args) {
+      if (command === 'vectorView') return setMode('vector');
+      if (command === 'scalarView') return setMode('scalar');
+      if (mode === 'scalar') inner?.command(command, args);
+      else vector?.command(command, args);
+    },
+    probe: () => ({
+      mode,
+      ...(mode === 'scalar' ? (inner?.probe() ?? {}) : { laidOut: true }),
+      vector: vector?.probe(),
+    }),
+    accepts: (next) => next.payload.program === c.payload.program && next.settings.precision === c.settings.precision,
+    update(next) {
+      c = next;
+      if (mode === 'scalar') inner?.update(next);
+      else vector?.update(next);
+    },
+    dispose() {
+      inner?.dispose();
+      vector?.dispose();
+    },
+  };
+}
+
+interface VectorView {
+  element: HTMLElement;
+  update(c: ViewContext): void;
+  relayout(): void;
+  selectNode(nodeId: number | null): void;
+  command(command: string, args: Record<string, unknown>): void;
+  probe(): Record<string, unknown>;
+  dispose(): void;
+}
+
+function createVectorView(initial: ViewContext, showScalar: (node: number) => void): VectorView {
+  let c = initial;
+  const program = c.payload.program;
+  let model: VectorModel | undefined;
+  let selection: Selection;
+  let sample = -1; // −1: all samples
+  let stepIndex = -1;
+  const expanded = new Set<number>();
+  const timings: Record<string, number> = {};
+  let resizeObserver: ResizeObserver | undefined;
+
+  const canvas = h('div', { class: 'vgraph' });
+  const edgesSvg = svg('svg', { class: 'vedges', 'aria-hidden': 'true' }) as SVGSVGElement;
+  const graphBox = h('div', { class: 'vgraph-box' }, [canvas]);
+  graphBox.prepend(edgesSvg);
+  const detail = h('div', {
+    class: 'vdetail',
+    role: 'region',
+    'aria-label': 'Selected array or edge',
+    'aria-live': 'polite',
+  });
+  const edgeList = h('ul', { class: 'vedge-list', 'aria-label': 'Edges' });
+  const stepText = h('div', { class: 'step-text', role: 'status', 'data-step-text': '' });
+  const sampleBar = h('div', { class: 'vsamples', role: 'group', 'aria-label': 'Samples' });
+  const toolbar = h('div', { class: 'graph-toolbar vtoolbar' }, [
+    h('div', { class: 'stepper', role: 'group', 'aria-label': 'Backward walk over the arrays' }, [
+      h('span', { class: 'toolbar-label' }, ['Backward']),
+      button('Step', () => step(1), { title: 'Next array, from the output back', attrs: { 'data-action': 'vstep' } }),
+      button('Reset', () => step(0), { title: 'Stop the walk', attrs: { 'data-action': 'vreset' } }),
+    ]),
+    sampleBar,
+  ]);
+  const element = h('div', { class: 'vview' }, [
+    toolbar,
+    graphBox,
+    stepText,
+    h('div', { class: 'vbelow' }, [
+      detail,
+      h('details', { class: 'vedges-details' }, [h('summary', {}, ['Edges']), edgeList]),
+    ]),
+  ]);
+
+  const precision = () => c.settings.precision;
+  const group = (id: number): VectorGroup => model!.graph.groups[id];
+
+  function rebuild(): void {
+    const t0 = performance.now();
+    model = buildVectorModel(program, c.ev.tape, model?.graph);
+    timings.modelMs = performance.now() - t0;
+    const t1 = performance.now();
+    renderSamples();
+    renderCards();
+    renderEdgeList();
+    renderDetail();
+    timings.renderMs = performance.now() - t1;
+    element.dataset.timings = JSON.stringify(timings);
+    relayout();
+  }
+
+  // ---- cards ----
+  function renderCards(): void {
+    const m = model!;
+    canvas.replaceChildren(
+      ...m.columns.map((col) =>
+        h(
+          'div',
+          { class: 'vcol' },
+          col.map((g) => renderCard(g)),
+        ),
+      ),
+    );
+  }
+
+  function renderCard(id: number): HTMLElement {
+    const m = model!;
+    const g = group(id);
+    const dim = new Set<number>();
+    if (g.owned.length < g.elements.length) {
+      const own = new Set(g.owned);
+      g.elements.forEach((_, i) => !own.has(i) && dim.add(i));
+    }
+    const marked = new Set<number>();
+    if (sample >= 0 && g.kind === 'iterations' && g.loop === m.sampleLoop) marked.add(sample);
+    if (sample >= 0 && g.stacked !== undefined && sample < g.stacked) {
+      // A binding recorded once per iteration: row `sample` is that sample's array.
+      const per = g.elements.length / g.stacked;
+      for (let i = 0; i < per; i++) marked.add(sample * per + i);
+    }
+    const p = precision();
+    const figures = [
+      captioned(
+        'value',
+        renderMatrix(m.values[id], g.shape, { kind: 'value', precision: p, label: g.label, dim, marked }),
+      ),
+      captioned(
+        `∂L/∂${g.label}`,
+        renderMatrix(m.grads[id], g.shape, { kind: 'grad', precision: p, label: `∂L/∂${g.label}`, dim, marked }),
+      ),
+    ];
+    if (sample >= 0 && g.kind !== 'iterations') {
+      const it = m.iterations(id);
+      if (it && it.perIteration[sample]?.some((v) => v !== 0)) {
+        figures.push(
+          captioned(
+            `sample ${sample}`,
+            renderMatrix(it.perIteration[sample], g.shape, {
+              kind: 'grad',
+              precision: p,
+              label: `sample ${sample}'s share of ∂L/∂${g.label}`,
+              maxAbs: maxAbsFinite(m.grads[id]),
+            }),
+            'vsample',
+          ),
+        );
+      }
+    }
+    const isRoot = id === m.graph.rootGroup;
+    const card = h(
+      'div',
+      {
+        class: `vnode vnode-${g.kind}${isRoot ? ' vnode-root' : ''}`,
+        tabindex: 0,
+        role: 'button',
+        'data-group': id,
+        'data-group-label': g.label,
+        'data-shape': shapeText(g.shape),
+        'aria-label': `${groupTitle(g)}${g.kind === 'iterations' ? ' (one per iteration)' : ''}`,
+      },
+      [
+        h('div', { class: 'vnode-head' }, [
+          h('span', { class: 'vnode-title' }, [g.label]),
+          h('span', { class: 'vnode-shape' }, [g.shape.length === 0 ? 'scalar' : shapeText(g.shape)]),
+          g.kind === 'iterations'
+            ? h('span', { class: 'vnode-kind', title: 'one element per loop iteration' }, ['per iteration'])
+            : undefined,
+          g.stacked !== undefined
+            ? h('span', { class: 'vnode-kind', title: 'one row per loop iteration' }, ['row per iteration'])
+            : undefined,
+          g.aliases.length > 0 ? h('span', { class: 'vnode-kind' }, [`= ${g.aliases.join(', ')}`]) : undefined,
+        ]),
+        h('div', { class: 'vnode-body' }, figures),
+        expanded.has(id) ? renderScalars(id) : undefined,
+      ],
+    );
+    const expand = button(
+      expanded.has(id) ? '⊟' : '⊞',
+      () => {
+        if (expanded.has(id)) expanded.delete(id);
+        else expanded.add(id);
+        renderCards();
+        relayout();
+      },
+      {
+        title: expanded.has(id) ? 'Fold back into the array' : `Expand ${g.label} into its scalars`,
+        attrs: { 'data-action': 'expand' },
+      },
+    );
+    card.querySelector('.vnode-head')!.append(expand);
+    if (selection?.kind === 'group' && selection.id === id) card.classList.add('selected');
+    card.addEventListener('click', (e) => {
+      if ((e.target as Element).closest('vscode-button, .vscalars')) return;
+      select({ kind: 'group', id });
+    });
+    card.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        select({ kind: 'group', id });
+      }
+    });
+    card.addEventListener('pointerenter', () => c.highlight(g.range));
+    card.addEventListener('pointerleave', () => c.highlight(null));
+    return card;
+  }
+
+  /** The array's scalars: each element's node, value and gradient; a link into the scalar graph. */
+  function renderScalars(id: number): HTMLElement {
+    const g = group(id);
+    const m = model!;
+    const limit = 64;
+    const rows = g.elements.slice(0, limit).map((node, i) =>
+      h('tr', {}, [
+        h('td', {}, [g.shape.length ? `[${indexText(g.shape, i)}]` : '']),
+        h('td', {}, [h('code', {}, [program.nodes[node].label])]),
+        h('td', { 'data-v': full(m.values[id][i]) }, [short(m.values[id][i], precision())]),
+        h('td', { 'data-v': full(m.grads[id][i]) }, [short(m.grads[id][i], precision())]),
+        h('td', {}, [
+          button('graph', () => showScalar(node), {
+            title: 'Show this scalar in the scalar graph',
+            attrs: { 'data-action': 'show-scalar' },
+          }),
+        ]),
+      ]),
+    );
+    return h('div', { class: 'vscalars' }, [
+      h('table', {}, [
+        h('thead', {}, [
+          h(
+            'tr',
+            {},
+            ['', 'scalar', 'value', `∂L/∂·`, ''].map((t) => h('th', {}, [t])),
+          ),
+        ]),
+        h('tbody', {}, rows),
+      ]),
+      g.elements.length > limit ? h('p', { class: 'muted' }, [`… ${g.elements.length - limit} more`]) : undefined,
+    ]);
+  }
+
+  // ---- edges (SVG overlay) ----
+  function relayout(): void {
+    requestAnimationFrame(drawEdges);
+  }
+
+  function drawEdges(): void {
+    const m = model;
+    if (!m || !element.isConnected) return;
+    const box = graphBox.getBoundingClientRect();
+    edgesSvg.setAttribute('width', String(graphBox.scrollWidth));
+    edgesSvg.setAttribute('height', String(graphBox.scrollHeight));
+    const rect = (g: number) => {
+      const el = canvas.querySelector(`[data-group="${g}"]`);
+      const r = el?.getBoundingClientRect();
+      return (
+        r && {
+          x: r.left - box.left + graphBox.scrollLeft,
+          y: r.top - box.top + graphBox.scrollTop,
+          w: r.width,
+          h: r.height,
+        }
+      );
+    };
+    let maxAbs = 1e-300;
+    for (const v of m.contributions) maxAbs = Math.max(maxAbs, maxAbsFinite(v));
+    const paths: SVGElement[] = [];
+    m.graph.edges.forEach((e, id) => {
+      const a = rect(e.from);
+      const b = rect(e.to);
+      if (!a || !b) return;
+      let d: string;
+      let lx: number;
+      let ly: number;
+      if (e.from === e.to) {
+        const x = a.x + a.w;
+        const y = a.y + 14;
+        d = `M${x},${y} C${x + 40},${y - 30} ${x + 40},${y + 40} ${x},${y + 24}`;
+        lx = x + 32;
+        ly = y + 6;
+      } else if (m.backEdge[id]) {
+        const x1 = a.x + a.w / 2;
+        const y1 = a.y;
+        const x2 = b.x + b.w / 2;
+        const y2 = b.y;
+        d = `M${x1},${y1} C${x1},${y1 - 50} ${x2},${y2 - 50} ${x2},${y2}`;
+        lx = (x1 + x2) / 2;
+        ly = Math.min(y1, y2) - 36;
+      } else {
+        const x1 = a.x + a.w;
+        const y1 = a.y + Math.min(a.h / 2, 40);
+        const x2 = b.x;
+        const y2 = b.y + Math.min(b.h / 2, 40);
+        const dx = Math.max(30, (x2 - x1) / 2);
+        d = `M${x1},${y1} C${x1 + dx},${y1} ${x2 - dx},${y2} ${x2},${y2}`;
+        lx = (x1 + x2) / 2;
+        ly = (y1 + y2) / 2 - 4;
+      }
+      const share = m.contributions[id];
+      const big = maxAbsFinite(share);
+      const width = 1.5 + 3 * Math.min(1, Math.max(0, 1 + Math.log10(big / maxAbs) / 4));
+      const selected = selection?.kind === 'edge' && selection.id === id;
+      const gEl = svg('g', { class: `vedge${selected ? ' selected' : ''}`, 'data-edge': id }, [
+        svg('path', { d, class: 'vedge-hit' }),
+        svg('path', { d, class: 'vedge-line', 'stroke-width': width.toFixed(2), 'marker-end': 'url(#varrow)' }),
+        svg('text', { x: lx, y: ly, class: 'vedge-label', 'text-anchor': 'middle' }, [
+          document.createTextNode(roleGlyph(e.role)),
+        ]),
+      ]);
+      gEl.addEventListener('click', () => select({ kind: 'edge', id }));
+      const title = svg('title');
+      title.textContent = `${group(e.from).label} → ${group(e.to).label}: ${roleText(e.role)} (click for the Jacobian)`;
+      gEl.append(title);
+      paths.push(gEl);
+    });
+    const defs = svg('defs', {}, [
+      svg(
+        'marker',
+        {
+          id: 'varrow',
+          viewBox: '0 0 10 10',
+          refX: 9,
+          refY: 5,
+          markerUnits: 'userSpaceOnUse',
+          markerWidth: 9,
+          markerHeight: 9,
+          orient: 'auto-start-reverse',
+        },
+        [svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'vedge-arrow' })],
+      ),
+    ]);
+    edgesSvg.replaceChildren(defs, ...paths);
+  }
+
+  function renderEdgeList(): void {
+    const m = model!;
+    edgeList.replaceChildren(
+      ...m.graph.edges.map((e, id) =>
+        h('li', {}, [
+          button(`${group(e.from).label} → ${group(e.to).label}`, () => select({ kind: 'edge', id }), {
+            title: roleText(e.role),
+            attrs: { 'data-action': 'select-edge', 'data-edge': id },
+          }),
+          h('span', { class: 'muted' }, [` ${e.role}`]),
+        ]),
+      ),
+    );
+  }
+
+  // ---- selection and details ----
+  function select(next: Selection): void {
+    selection = next;
+    element.dataset.selection = next ? `${next.kind}:${next.id}` : '';
+    renderCards();
+    renderDetail();
+    relayout();
+  }
+
+  function renderDetail(): void {
+    detail.replaceChildren();
+    if (!model || !selection) {
+      detail.append(
+        h('p', { class: 'muted' }, [
+          'Click an array for its chain rule (how its gradient sums over its uses), or an edge for its Jacobian.',
+        ]),
+      );
+      return;
+    }
+    if (selection.kind === 'edge') detail.append(...edgeDetail(selection.id));
+    else detail.append(...groupDetail(selection.id));
+  }
+
+  function edgeDetail(id: number): HTMLElement[] {
+    const m = model!;
+    const e = m.graph.edges[id];
+    const A = group(e.from);
+    const B = group(e.to);
+    const J = m.jacobian(id);
+    const p = precision();
+    const out: HTMLElement[] = [];
+    const rc = `${J.rows.length}×${J.cols.length}`;
+    out.push(
+      h('h3', { 'data-jacobian': `${B.label}/${A.label}` }, [
+        `∂${B.label}/∂${A.label}: Jacobian ${rc}`,
+        h('span', { class: 'muted' }, [` (${shapeText(J.rowShape)} by ${shapeText(J.colShape)})`]),
+      ]),
+      h('p', {}, [roleText(e.role), h('span', { class: 'muted' }, [` (gates: ${e.gates.join(', ')})`])]),
+    );
+    if (!J.values) {
+      out.push(h('p', { class: 'vnote', role: 'note' }, [J.note ?? '']));
+    } else {
+      out.push(
+        h('p', { 'data-sparsity': J.sparsity!.kind }, [sparsityText(J, A, B)]),
+        h('p', { class: 'muted' }, [
+          J.mode === 'reverse'
+            ? `Computed by ${J.rows.length} backward pass${J.rows.length === 1 ? '' : 'es'} (one per row).`
+            : `Computed by ${J.cols.length} forward pass${J.cols.length === 1 ? '' : 'es'} (one per column).`,
+        ]),
+        captioned(
+          `∂${B.label}/∂${A.label}`,
+          renderMatrix(J.values, [J.rows.length, J.cols.length], {
+            kind: 'grad',
+            precision: Math.min(p, 3),
+            label: `∂${B.label}/∂${A.label}`,
+            maxRows: 64,
+            maxCols: 64,
+            textLimit: 64,
+            attrs: { 'data-jacobian-matrix': '' },
+          }),
+        ),
+      );
+      if (J.sparsity!.mask && J.rows.length === J.cols.length) {
+        const mask = Float64Array.from(J.rows, (_, i) => J.values![i * J.cols.length + i]);
+        out.push(
+          captioned(
+            `mask (the diagonal, shaped like ${A.label}): 1 passes the gradient, 0 blocks it`,
+            renderMatrix(mask, J.colShape, { kind: 'grad', precision: 1, label: 'mask' }),
+          ),
+        );
+      }
+    }
+    // The vectorized chain rule with numbers: this edge's share of ∂L/∂A = Jᵀ · ∂L/∂B.
+    const gB = m.grads[B.id];
+    const share = m.contributions[id];
+    const chain = h('div', { class: 'vchain' }, [
+      J.values && J.rows.length * J.cols.length <= 400
+        ? captioned(
+            `(∂${B.label}/∂${A.label})ᵀ`,
+            renderMatrix(transpose(J.values, J.rows.length, J.cols.length), [J.cols.length, J.rows.length], {
+              kind: 'grad',
+              precision: Math.min(p, 3),
+              label: 'Jᵀ',
+              textLimit: 36,
+              maxRows: 64,
+              maxCols: 64,
+            }),
+          )
+        : h('span', { class: 'vop' }, [`(∂${B.label}/∂${A.label})ᵀ ${J.cols.length}×${J.rows.length}`]),
+      h('span', { class: 'vop' }, ['·']),
+      captioned(
+        `∂L/∂${B.label}`,
+        renderMatrix(gB, [gB.length], { kind: 'grad', precision: p, label: `∂L/∂${B.label}` }),
+      ),
+      h('span', { class: 'vop' }, ['=']),
+      captioned(
+        `share of ∂L/∂${A.label}`,
+        renderMatrix(share, A.shape, {
+          kind: 'grad',
+          precision: p,
+          label: `share of ∂L/∂${A.label}`,
+          attrs: { 'data-share': '' },
+        }),
+      ),
+    ]);
+    out.push(
+      h('h4', {}, [`Vectorized chain rule: ∂L/∂${A.label} ⟵ (∂${B.label}/∂${A.label})ᵀ · ∂L/∂${B.label}`]),
+      chain,
+    );
+    const outer = m.outer(id);
+    if (outer) {
+      const X = group(outer.right);
+      out.push(
+        h('p', { 'data-outer': `${B.label},${X.label}` }, [
+          `mul switches: ∂L/∂${A.label} (this use) = ∂L/∂${B.label} · ${X.label}ᵀ, the outer product of the upstream gradient with ${X.label}.`,
+        ]),
+      );
+    }
+    if (m.graph.outEdges[A.id].length > 1) {
+      out.push(
+        h('p', { class: 'muted' }, [
+          `${A.label} is used ${m.graph.outEdges[A.id].length} times: its gradient is the sum of every use's share (click ${A.label}).`,
+        ]),
+      );
+    }
+    return out;
+  }
+
+  function groupDetail(id: number): HTMLElement[] {
+    const m = model!;
+    const g = group(id);
+    const p = precision();
+    const out: HTMLElement[] = [h('h3', {}, [groupTitle(g), h('span', { class: 'muted' }, [` line ${g.range.line}`])])];
+    if (g.sharesWith.length > 0) {
+      out.push(
+        h('p', { class: 'muted' }, [
+          `Shares elements with ${g.sharesWith.map((s) => group(s).label).join(', ')} (dimmed).`,
+        ]),
+      );
+    }
+    if (id === m.graph.rootGroup && g.elements.length === 1) {
+      out.push(h('p', {}, ['The output: ∂L/∂L = 1 starts the backward pass.']));
+      return out;
+    }
+    const rule = m.chainRule(id);
+    if (rule.terms.length === 0) {
+      out.push(h('p', { class: 'muted' }, [`${g.label} does not reach the output: its gradient is 0.`]));
+      return out;
+    }
+    const uses = rule.terms.map((t) => group(m.graph.edges[t.edge].to).label);
+    out.push(
+      h('h4', {}, [
+        `∂L/∂${g.label} = ${rule.terms.map((t) => `(∂${group(m.graph.edges[t.edge].to).label}/∂${g.label})ᵀ·∂L/∂${group(m.graph.edges[t.edge].to).label}`).join(' + ')}`,
+      ]),
+    );
+    const parts: HTMLElement[] = [];
+    rule.terms.forEach((t, i) => {
+      if (i > 0) parts.push(h('span', { class: 'vop' }, ['+']));
+      parts.push(
+        captioned(
+          `via ${uses[i]}`,
+          renderMatrix(t.contribution, g.shape, { kind: 'grad', precision: p, label: `via ${uses[i]}` }),
+        ),
+      );
+    });
+    parts.push(
+      h('span', { class: 'vop' }, ['=']),
+      captioned(
+        `∂L/∂${g.label}`,
+        renderMatrix(rule.grad, g.shape, { kind: 'grad', precision: p, label: `∂L/∂${g.label}` }),
+      ),
+    );
+    out.push(h('div', { class: 'vchain' }, parts));
+    out.push(
+      h('p', { class: 'muted', 'data-chain-error': full(rule.maxAbsError) }, [
+        rule.terms.length > 1 ? `${g.label} is used ${rule.terms.length} times: the gradients sum. ` : '',
+        `Checked against the backward pass: largest difference ${short(rule.maxAbsError, 2)}.`,
+      ]),
+    );
+    const it = m.iterations(id);
+    if (it && g.kind !== 'iterations' && it.perIteration.some((v) => v.some((x) => x !== 0))) {
+      const loop = program.loops![it.loop];
+      const rows = it.perIteration.map((v, k) =>
+        h('tr', { class: k === sample ? 'marked' : '' }, [
+          h('td', {}, [String(k)]),
+          h('td', {}, [
+            renderMatrix(v, g.shape, {
+              kind: 'grad',
+              precision: Math.min(p, 3),
+              label: `sample ${k}`,
+              maxRows: 4,
+              maxCols: 6,
+              textLimit: 8,
+            }),
+          ]),
+        ]),
+      );
+      out.push(
+        h('h4', {}, [`Per iteration of ${loop.label}: each sample's share of ∂L/∂${g.label}`]),
+        h('table', { class: 'vper' }, [h('tbody', {}, rows)]),
+        h('p', { class: 'muted', 'data-iteration-error': full(it.maxAbsError) }, [
+          `Σ over the ${it.iterations} iterations${it.outside.some((x) => x !== 0) ? ' + uses outside the loop' : ''} = ∂L/∂${g.label} (largest difference ${short(it.maxAbsError, 2)}).`,
+          it.positional ? ' Inner-loop gates were placed in their iteration by their order in the trace.' : '',
+        ]),
+      );
+    }
+    return out;
+  }
+
+  // ---- samples ----
+  function renderSamples(): void {
+    const m = model!;
+    sampleBar.replaceChildren();
+    if (m.sampleLoop === undefined) return;
+    const loop = program.loops![m.sampleLoop];
+    const n = loop.iterations;
+    const label = h('span', { class: 'vsample-label', 'data-sample': sample }, [
+      sample < 0 ? 'all' : `${sample + 1} / ${n}`,
+    ]);
+    const slider = h('input', {
+      type: 'range',
+      min: -1,
+      max: n - 1,
+      step: 1,
+      value: sample,
+      'aria-label': `Iteration of ${loop.label} (−1: all)`,
+      'data-action': 'sample',
+    }) as HTMLInputElement;
+    slider.addEventListener('input', () => setSample(Number(slider.value)));
+    sampleBar.append(h('span', { class: 'toolbar-label' }, [`Sample (${loop.label})`]), slider, label);
+  }
+
+  function setSample(k: number): void {
+    sample = k;
+    renderSamples();
+    renderCards();
+    renderDetail();
+    relayout();
+  }
+
+  // ---- stepping: from the output back, array by array ----
+  function walkOrder(): number[] {
+    const m = model!;
+    return m.graph.groups
+      .map((g) => g.id)
+      .filter((g) => m.graph.outEdges[g].length > 0 || g === m.graph.rootGroup)
+      .sort((a, b) => m.column[b] - m.column[a] || b - a);
+  }
+
+  function step(delta: number): void {
+    const order = walkOrder();
+    stepIndex = delta === 0 ? -1 : Math.min(order.length - 1, stepIndex + 1);
+    if (stepIndex < 0) {
+      stepText.textContent = '';
+      select(undefined);
+      return;
+    }
+    const g = order[stepIndex];
+    select({ kind: 'group', id: g });
+    const m = model!;
+    const G = group(g);
+    if (g === m.graph.rootGroup) {
+      stepText.textContent = `${G.label}: the output, ∂L/∂${G.label} = 1.`;
+      return;
+    }
+    const words = m.graph.outEdges[g].map((e) => {
+      const edge = m.graph.edges[e];
+      const B = group(edge.to);
+      let how = roleText(edge.role).split(':')[0];
+      const outer = m.outer(e);
+      if (outer) how += `: ∂L/∂${G.label} = ∂L/∂${B.label} · ${group(outer.right).label}ᵀ, an outer product`;
+      else if (edge.role === 'route') {
+        const J = m.jacobian(e);
+        if (J.sparsity?.mask) how += `: a 0/1 mask, ${J.sparsity.nonzero} of ${J.rows.length} pass`;
+      }
+      return `${B.label} (${how})`;
+    });
+    stepText.textContent =
+      `∂L/∂${G.label} (${shapeText(G.shape)}, same shape as ${G.label}) comes back from ${words.join(' and ')}` +
+      (words.length > 1 ? ': the gradients sum.' : '.');
+  }
+
+  function update(next: ViewContext): void {
+    c = next;
+    rebuild();
+  }
+
+  rebuild();
+  if (typeof ResizeObserver === 'function') {
+    resizeObserver = new ResizeObserver(() => relayout());
+    resizeObserver.observe(graphBox);
+  }
+
+  return {
+    element,
+    update,
+    relayout,
+    selectNode(nodeId) {
+      if (nodeId === null || !model) return;
+      const g = model.graph.owner[nodeId];
+      if (g >= 0) select({ kind: 'group', id: g });
+    },
+    command(command, args) {
+      if (command === 'step') step(1);
+      else if (command === 'reset') step(0);
+      else if (command === 'selectEdge') select({ kind: 'edge', id: Number(args.edge) });
+      else if (command === 'selectGroup') select({ kind: 'group', id: Number(args.group) });
+      else if (command === 'sample') setSample(Number(args.index));
+    },
+    probe() {
+      const m = model!;
+      return {
+        groups: m.graph.groups.map((g) => ({
+          label: g.label,
+          kind: g.kind,
+          shape: g.shape,
+          values: g.elements.length <= 1024 ? Array.from(m.values[g.id]) : undefined,
+          grads: g.elements.length <= 1024 ? Array.from(m.grads[g.id]) : undefined,
+        })),
+        edges: m.graph.edges.map((e) => ({ from: group(e.from).label, to: group(e.to).label, role: e.role })),
+        selection: selection ?? null,
+        sample,
+        stepText: stepText.textContent,
+        timings,
+      };
+    },
+    dispose() {
+      resizeObserver?.disconnect();
+    },
+  };
+}
