@@ -111,16 +111,27 @@ describe('programs (issue 10)', function () {
     await showAt(doc, 'loss / xs.length');
     const snap = await until('decorations', () => api.inlineDecorations(doc.uri.toString()));
     const text = (needle: string) => snap.lines.find((l) => l.line === lineOf(doc, needle))?.text ?? '';
-    for (const [name, g] of Object.entries(expected)) {
-      const line = name.startsWith('xs')
-        ? 'const xs'
-        : name.startsWith('ys')
-          ? 'const ys'
-          : name.startsWith('w')
-            ? 'const w'
-            : 'let loss';
-      close(inlineNumber(text(line), `∂mse/∂${name}`), g, 1e-3, `inline ∂mse/∂${name}`);
+    // An array's line shows its shape and first values: `∂mse/∂xs = [a, b, c, …]` (3 digits).
+    const arrayGrads = (line: string, name: string): number[] => {
+      const t = text(line);
+      const i = t.indexOf(`∂mse/∂${name} = [`);
+      assert.ok(i >= 0, `∂mse/∂${name} not in ${JSON.stringify(t)}`);
+      const body = t.slice(i + `∂mse/∂${name} = [`.length, t.indexOf(']', i));
+      return body
+        .split(', ')
+        .filter((x) => x !== '…')
+        .map((x) => Number(x.replace(/−/g, '-')));
+    };
+    for (const [arr, line] of [
+      ['xs', 'const xs'],
+      ['ys', 'const ys'],
+      ['w', 'const w'],
+    ] as const) {
+      const shown = arrayGrads(line, arr);
+      assert.ok(shown.length >= Math.min(3, arr === 'w' ? 2 : n), `${arr}: ${shown.join(', ')}`);
+      shown.forEach((g, i) => close(g, expected[`${arr}[${i}]`], 5e-3, `inline ∂mse/∂${arr}[${i}]`));
     }
+    close(inlineNumber(text('let loss'), '∂mse/∂loss'), expected.loss, 1e-3, 'inline ∂mse/∂loss');
     // `loss += ...` ran n times: one entry, the last value (the full sum).
     const lossLine = text('loss +=');
     assert.equal(lossLine.match(/(^|\s)loss = /g)?.length, 1, lossLine);

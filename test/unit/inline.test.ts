@@ -252,7 +252,7 @@ describe('inline: programs with loops (issue 10)', () => {
     const at = (needle: string) => lines.find((l) => l.line === lineOf(text, needle))?.text;
     assert.equal(at('loss +='), `loss = ${formatNumber(losses[2], 6)}`);
     assert.equal(at('const p ='), `p = ${formatNumber(ps[2], 6)}`);
-    assert.equal(at('const w ='), `w[0] = 0.5   w[1] = 0.1`);
+    assert.equal(at('const w ='), 'w 2 = [0.5, 0.1]'); // an array line: its shape and values (inlineArrays)
   });
 
   it('the hover on the loop line is about the last iteration and lists every iteration', () => {
