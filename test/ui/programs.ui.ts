@@ -23,8 +23,15 @@ export default async function programs(d: VSCodeDriver): Promise<void> {
   assert.ok(mseLine > 0);
   await d.goTo(mseLine, 14);
   await d.runCommand('Gradient Lens: Show gradients');
-  const frame = await d.webviewFrame('.gnode', 30_000);
-  await frame.locator('.gnode').first().waitFor({ state: 'visible' });
+  const frame = await d.webviewFrame('[data-edit-input]', 30_000);
+  // A program with arrays opens in the Arrays view (main's vector view); the scalar graph is one click away.
+  const scalars = frame.locator('[data-action="scalar-view"]');
+  if (await scalars.count()) {
+    await sleep(300);
+    await d.screenshot('programs-mse-arrays-dark');
+    await scalars.click();
+  }
+  await frame.locator('.gnode').first().waitFor({ state: 'visible', timeout: 30_000 });
 
   // Hand-derived: mse = (1/n) Σ r_i², r_i = w0·x_i + w1 − y_i (data as in the file).
   const xs = [1, 2, 3, 4];
