@@ -13,3 +13,5 @@ for (let i = 0; i < xs.length; i++) {
   loss += (p - ys[i]) ** 2;
 }
 const mse = loss / xs.length;
+
+export {}; // a module: its names are its own (the examples share one folder)
