@@ -6,7 +6,14 @@
 import * as vscode from 'vscode';
 import type { Report } from './core/report';
 import { toReport } from './core/report';
-import type { CommandMessage, PanelError, PanelProbe, PanelSettings, PersistedState } from './shared/protocol';
+import type {
+  CommandMessage,
+  DebugValuesInfo,
+  PanelError,
+  PanelProbe,
+  PanelSettings,
+  PersistedState,
+} from './shared/protocol';
 import {
   analyze,
   documentRef,
@@ -22,13 +29,15 @@ import { InlineValues, type InlineSnapshot } from './host/inline';
 import { GradientHover } from './host/hover';
 import { GradientCodeLens, OPEN_PANEL_COMMAND, SHOW_AT_COMMAND } from './host/codelens';
 import { applyValuesToSource } from './host/applyValues';
+import { DebugLink } from './host/debugSession';
+import { DebugInlineValues } from './host/debugInline';
 
 export const SUPPORTED_LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
 
 /** What `activate` returns: used by the extension-host tests and by other extensions. */
 export interface GradientLensApi {
   /** The analysis the panel shows, as the CLI's JSON report (or the error). */
-  current(): { report?: Report; error?: PanelError; values?: Record<string, number> };
+  current(): { report?: Report; error?: PanelError; values?: Record<string, number>; debug?: DebugValuesInfo };
   /** Ask the panel what it rendered, read from its DOM. */
   probePanel(): Promise<PanelProbe>;
   /** Send a command to the panel (step, play, reset, export ...). */
@@ -131,8 +140,10 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
   }
 
   function present(doc: vscode.TextDocument, result: AnalysisResult): void {
-    if (!result.ok) analysis = undefined; // the panel shows the error now
-    panel.show(result);
+    if (!result.ok)
+      analysis = undefined; // the panel shows the error now
+    else analysis = lastGood = result.analysis; // debug.apply() may have given it new values
+    panel.show(result, { debug: debug.infoFor(result) });
     if (result.ok) inline.show(result.analysis, doc);
     else inline.markStale();
     if (result.ok) {
@@ -168,13 +179,13 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     }
     const doc = editor.document;
     const selection = { start: doc.offsetAt(editor.selection.start), end: doc.offsetAt(editor.selection.end) };
-    present(doc, runAnalysis(doc, { selection }));
+    present(doc, await debug.apply(doc, runAnalysis(doc, { selection })));
   }
 
   async function refresh(): Promise<void> {
     const r = reanalyze();
     if (!r) return;
-    present(r.doc, r.result);
+    present(r.doc, await debug.apply(r.doc, r.result));
     panel.post({ type: 'stale', stale: false });
   }
 
@@ -228,8 +239,22 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     context.subscriptions.push(sub);
   }
 
+  // Values from a paused debug session (src/host/debugSession.ts).
+  const debug = new DebugLink({
+    refresh: () => void refresh(),
+    stale: (info) => {
+      panel.post({ type: 'debug', info });
+      inline.markStale();
+    },
+    targetUri: () => (panel.visible ? target?.uri : undefined),
+    defaultFreeValue,
+    log,
+  });
+
   context.subscriptions.push(
     log,
+    debug,
+    vscode.languages.registerInlineValuesProvider(SUPPORTED_LANGUAGES, new DebugInlineValues(debug)),
     link,
     panel,
     vscode.commands.registerCommand('gradientLens.showGradients', () => showGradients()),
@@ -238,7 +263,7 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     vscode.commands.registerCommand('gradientLens.clearGradients', () => inline.clear()),
     vscode.commands.registerCommand(SHOW_AT_COMMAND, async (uri: string, start: number, end: number) => {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
-      present(doc, runAnalysis(doc, { selection: { start, end } }));
+      present(doc, await debug.apply(doc, runAnalysis(doc, { selection: { start, end } })));
     }),
     vscode.commands.registerCommand(OPEN_PANEL_COMMAND, () => (panel.visible ? panel.reveal() : refresh())),
     vscode.languages.registerHoverProvider(SUPPORTED_LANGUAGES, new GradientHover(inline)),
@@ -272,6 +297,7 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
       report: analysis ? toReport(analysis.evaluation) : undefined,
       error: panel.error,
       values: analysis?.values,
+      debug: debug.current,
     }),
     probePanel: () => panel.probe(),
     postToPanel: (message) => panel.post(message),

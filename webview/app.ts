@@ -20,6 +20,7 @@ import { renderInputs, type InputsView } from './views/inputs';
 import { renderGraph, type GraphView } from './views/graph';
 import { renderDiagnostics } from './views/diagnostics';
 import { renderTrain } from './views/train';
+import { debugProbe, markTyped, renderDebugBanner } from './views/debugBanner';
 
 export interface AppHost {
   post(message: WebviewToHost): void;
@@ -90,6 +91,7 @@ export function createApp(root: HTMLElement, host: AppHost): App {
     setValues(next) {
       values = { ...values, ...next };
       for (const k of Object.keys(next)) defaults.delete(k);
+      if (payload?.debug) payload = { ...payload, debug: markTyped(payload.debug, Object.keys(next)) };
       compute();
       persist();
       host.post({ type: 'valuesChanged', values });
@@ -205,6 +207,8 @@ export function createApp(root: HTMLElement, host: AppHost): App {
         ]),
       );
     }
+    const debugBanner = renderDebugBanner(payload!.debug);
+    if (debugBanner) header.append(debugBanner);
     if (defaults.size > 0) {
       header.append(
         h('div', { class: 'defaults-note', role: 'note' }, [
@@ -269,7 +273,7 @@ export function createApp(root: HTMLElement, host: AppHost): App {
       stale,
       nodes,
       inputs,
-      extra: graph?.probe() ?? {},
+      extra: { ...(graph?.probe() ?? {}), ...debugProbe(root) },
     };
     host.post({ type: 'probeResult', requestId, result });
   }
@@ -313,6 +317,13 @@ export function createApp(root: HTMLElement, host: AppHost): App {
           return;
         case 'probe':
           probe(msg.requestId);
+          return;
+        case 'debug':
+          if (payload) {
+            payload = { ...payload, debug: msg.info ?? undefined };
+            persist();
+            render();
+          }
           return;
         case 'command':
           graph?.command(msg.command, msg.args ?? {});

@@ -17,6 +17,33 @@ export interface ShowPayload {
   defaults: string[];
   document: DocumentRef;
   settings: PanelSettings;
+  /** Set when the values came from a paused debug session (src/host/debugSession.ts). */
+  debug?: DebugValuesInfo;
+}
+
+/** Where an input's value came from. */
+export type InputSource = 'debugger' | 'source' | 'user' | 'default';
+
+/** The paused program the values were read from (or why they were not). */
+export interface DebugValuesInfo {
+  /** Values were taken from the frame (false: `message` says why not). */
+  applied: boolean;
+  /** File name (no folder), 1-based line, and the frame's function name. */
+  file: string;
+  line: number;
+  frame: string;
+  session: string;
+  /** The program continued or ended since: the numbers are the last ones it held. */
+  stale: boolean;
+  /** Input name → where its value came from. */
+  sources: Record<string, InputSource>;
+  /** Input name → why the debugger's value was not used (not a number, undefined, ...). */
+  notes: Record<string, string>;
+  /** Input name → remarks on values that were used (shadowing). */
+  remarks: Record<string, string>;
+  /** Arrays the element cap cut short. */
+  truncated: Array<{ path: string; length: number; read: number }>;
+  message?: string;
 }
 
 export interface DocumentRef {
@@ -75,13 +102,25 @@ export interface CommandMessage {
   command: 'step' | 'play' | 'reset' | 'fit' | 'export' | 'train' | 'stopTraining';
   args?: Record<string, unknown>;
 }
+/** The debug values' banner changed (the program continued: stale), or went away (null). */
+export interface DebugMessage {
+  type: 'debug';
+  info: DebugValuesInfo | null;
+}
 export interface SettingsMessage {
   type: 'settings';
   settings: PanelSettings;
 }
 
 export type HostToWebview =
-  ShowMessage | ErrorMessage | StaleMessage | SelectNodeMessage | ProbeMessage | CommandMessage | SettingsMessage;
+  | ShowMessage
+  | ErrorMessage
+  | StaleMessage
+  | SelectNodeMessage
+  | ProbeMessage
+  | CommandMessage
+  | SettingsMessage
+  | DebugMessage;
 
 // ---- webview → host -------------------------------------------------------------------
 

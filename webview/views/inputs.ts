@@ -16,6 +16,7 @@
  */
 import type { ViewContext } from '../app';
 import { badge, button, dataGrid, textField } from '../toolkit';
+import { sourceBadge } from './debugBanner';
 import { full, parseNumber, short } from '../format';
 import { h } from './dom';
 import { gradSign, gradStyle } from '../graph/color';
@@ -107,6 +108,7 @@ export function renderInputs(initial: ViewContext): InputsView {
       isDefault
         ? badge('default', { class: 'default-badge', title: 'No value in the source: a default. Type a value.' })
         : undefined,
+      sourceBadge(c.payload.debug, inp.name),
     ]);
     return {
       cells: [
