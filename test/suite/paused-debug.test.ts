@@ -150,7 +150,7 @@ async function panelShows(expected: Record<string, number>, what: string) {
         : undefined;
     });
   } catch (e) {
-    throw new Error(`${(e as Error).message}; expected ${JSON.stringify(expected)}; last: ${last}`);
+    throw new Error(`${(e as Error).message}; expected ${JSON.stringify(expected)}; last: ${last}`, { cause: e });
   }
 }
 
