@@ -254,7 +254,7 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
   context.subscriptions.push(
     log,
     debug,
-    vscode.languages.registerInlineValuesProvider(SUPPORTED_LANGUAGES, new DebugInlineValues(debug)),
+    vscode.languages.registerInlineValuesProvider(SUPPORTED_LANGUAGES, new DebugInlineValues(debug, () => analysis)),
     link,
     panel,
     vscode.commands.registerCommand('gradientLens.showGradients', () => showGradients()),

@@ -4,6 +4,7 @@
  * gets an InlineValueText `name = value  ∂out/∂name = gradient` (the same text as our decorations).
  */
 import * as vscode from 'vscode';
+import type { Analysis } from './analyze';
 import type { DebugLink } from './debugSession';
 import { inlineLines } from './inlineText';
 import { inlineSettings } from './inline';
@@ -11,7 +12,11 @@ import { inlineSettings } from './inline';
 export class DebugInlineValues implements vscode.InlineValuesProvider {
   readonly onDidChangeInlineValues: vscode.Event<void>;
 
-  constructor(private readonly link: DebugLink) {
+  /** `current`: the analysis the panel shows now (after values typed in the panel), if any. */
+  constructor(
+    private readonly link: DebugLink,
+    private readonly current: () => Analysis | undefined = () => undefined,
+  ) {
     this.onDidChangeInlineValues = link.onDidChange;
   }
 
@@ -21,7 +26,9 @@ export class DebugInlineValues implements vscode.InlineValuesProvider {
     _context: vscode.InlineValueContext,
   ): vscode.InlineValue[] {
     const info = this.link.current;
-    const analysis = this.link.analysis;
+    const now = this.current();
+    // Values typed in the panel after the stop re-evaluate the same program: show those numbers.
+    const analysis = now && now.program === this.link.analysis?.program ? now : this.link.analysis;
     if (!info?.applied || info.stale || !analysis || analysis.document.uri !== document.uri.toString()) return [];
     if (analysis.document.version !== document.version) return [];
     const s = inlineSettings();
