@@ -140,9 +140,8 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
   }
 
   function present(doc: vscode.TextDocument, result: AnalysisResult): void {
-    if (!result.ok)
-      analysis = undefined; // the panel shows the error now
-    else analysis = lastGood = result.analysis; // debug.apply() may have given it new values
+    // The panel shows the error now, or this analysis (whose values debug.apply() may have set).
+    analysis = result.ok ? (lastGood = result.analysis) : undefined;
     panel.show(result, { debug: debug.infoFor(result) });
     if (result.ok) inline.show(result.analysis, doc);
     else inline.markStale();
