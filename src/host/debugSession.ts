@@ -45,8 +45,12 @@ export class DebugLink implements vscode.Disposable {
   current?: DebugValuesInfo;
   /** The analysis `current` belongs to (for the inline values provider). */
   analysis?: Analysis;
-  /** Values the debugger gave last time: a carried-over value equal to one of these is not user-typed. */
-  private lastFromDebugger = new Map<string, number>();
+  /**
+   * Every value the debugger gave, by input name: a value carried over from an earlier analysis
+   * (extension.ts keeps free inputs' values across refreshes) that is one of these came from a
+   * debugger, not from the user, and is not used when this frame has no number for the input.
+   */
+  private fromDebugger = new Map<string, Set<number>>();
   private chain: Promise<unknown> = Promise.resolve();
   /** The result the last apply() returned: `current` describes it and nothing else. */
   private returned?: AnalysisResult;
@@ -172,7 +176,7 @@ export class DebugLink implements vscode.Disposable {
         if (n.name in read.values) {
           given[n.name] = read.values[n.name];
           sources[n.name] = 'debugger';
-        } else if (!defaults.has(n.name) && !Object.is(this.lastFromDebugger.get(n.name), analysis.values[n.name])) {
+        } else if (!defaults.has(n.name) && !this.fromDebugger.get(n.name)?.has(analysis.values[n.name])) {
           given[n.name] = analysis.values[n.name];
           sources[n.name] = 'user';
         }
@@ -182,7 +186,11 @@ export class DebugLink implements vscode.Disposable {
         if (n.kind !== 'input' || n.name in sources) continue;
         sources[n.name] = n.free ? 'default' : 'source';
       }
-      this.lastFromDebugger = new Map(Object.entries(read.values));
+      for (const [name, v] of Object.entries(read.values)) {
+        let set = this.fromDebugger.get(name);
+        if (!set || set.size > 1000) this.fromDebugger.set(name, (set = new Set()));
+        set.add(v);
+      }
       this.current = {
         ...base,
         applied: true,
