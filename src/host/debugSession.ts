@@ -52,6 +52,10 @@ export class DebugLink implements vscode.Disposable {
    */
   private fromDebugger = new Map<string, Set<number>>();
   private chain: Promise<unknown> = Promise.resolve();
+  /** Bumped when the program continues or ends: a read that started before is stale. */
+  private epoch = 0;
+  /** The document `current` is about. */
+  private currentUri?: string;
   /** The result the last apply() returned: `current` describes it and nothing else. */
   private returned?: AnalysisResult;
   private readonly changed = new vscode.EventEmitter<void>();
@@ -78,6 +82,7 @@ export class DebugLink implements vscode.Disposable {
   }
 
   private markStale(): void {
+    this.epoch++;
     if (!this.current || this.current.stale || !this.current.applied) return;
     this.current = { ...this.current, stale: true };
     this.hooks.stale(this.current);
@@ -97,9 +102,18 @@ export class DebugLink implements vscode.Disposable {
 
   private async applyNow(doc: vscode.TextDocument, result: AnalysisResult): Promise<AnalysisResult> {
     const item = vscode.debug.activeStackItem;
+    const prev = this.current?.applied && this.currentUri === doc.uri.toString() ? this.current : undefined;
+    const epoch = this.epoch;
     this.current = undefined;
+    this.currentUri = doc.uri.toString();
     this.analysis = undefined;
-    if (!result.ok || !(item instanceof vscode.DebugStackFrame) || !debugSettings().enabled) {
+    if (!result.ok || !debugSettings().enabled) {
+      this.changed.fire();
+      return result;
+    }
+    if (!(item instanceof vscode.DebugStackFrame)) {
+      // Not paused (any more): the numbers carried over are the program's last ones; say so.
+      this.current = prev && { ...prev, stale: true };
       this.changed.fire();
       return result;
     }
@@ -194,6 +208,8 @@ export class DebugLink implements vscode.Disposable {
       this.current = {
         ...base,
         applied: true,
+        // The program went on while we read: these were its values, not its current ones.
+        stale: this.epoch !== epoch,
         sources,
         notes: read.notes,
         remarks: read.remarks,
@@ -211,7 +227,7 @@ export class DebugLink implements vscode.Disposable {
           ? e.message
           : `Could not read values from the debugger: ${e instanceof Error ? e.message : String(e)}`;
       this.hooks.log.warn(`Debugger values: ${message}`);
-      this.current = { ...base, message };
+      this.current = this.epoch !== epoch && prev ? { ...prev, stale: true } : { ...base, message };
       this.changed.fire();
       return result;
     }
