@@ -113,7 +113,10 @@ export class DebugLink implements vscode.Disposable {
     }
     if (!(item instanceof vscode.DebugStackFrame)) {
       // Not paused (any more): the numbers carried over are the program's last ones; say so.
-      this.current = prev && { ...prev, stale: true };
+      // (Only for the same inputs: another target's numbers were never the program's.)
+      const names = result.analysis.program.nodes.flatMap((n) => (n.kind === 'input' ? [n.name] : []));
+      const same = prev && names.length === Object.keys(prev.sources).length && names.every((n) => n in prev.sources);
+      this.current = same ? { ...prev, stale: true } : undefined;
       this.changed.fire();
       return result;
     }
