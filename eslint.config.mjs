@@ -1,5 +1,5 @@
-// ESLint flat config (typescript-eslint). Module boundaries are in test/unit/boundaries.test.ts
-// (real module resolution) and in the no-restricted-imports rules below.
+// ESLint flat config (typescript-eslint). Module boundaries: the main walls are the restricted-import
+// rules below; test/unit/boundaries.test.ts checks all of them with real module resolution, plus no cycles.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -13,6 +13,8 @@ export default tseslint.config(
       '.vscode-test/**',
       'test-results/**',
       'test/vscode/code-offline/**',
+      // Corpus snippets: citations of public code, kept as the source wrote them (not our style).
+      'test/corpus/**',
     ],
   },
   js.configs.recommended,
@@ -62,6 +64,41 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['vscode', '../host/*', '../extension'], message: 'src/parse uses ts-morph and core only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['vscode', 'ts-morph', 'node:*', '../host/*', '../parse', '../parse/*', '../../webview/*'],
+              message: 'src/shared is imported by host and webview: core types and valibot only.',
+            },
+            { group: ['../core', '../core/*'], allowTypeImports: true, message: 'src/shared uses core types only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/host/**/*.ts', 'src/extension.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['ts-morph', '../parse', '../parse/*', './parse', './parse/*'],
+              allowTypeImports: true,
+              message: 'The host loads the parser lazily (src/host/parser.ts): type imports only.',
+            },
+            { group: ['**/webview/*'], message: 'The host never imports webview code.' },
           ],
         },
       ],

@@ -1,18 +1,9 @@
 /**
- * Panel state and rendering. The host sends a program; the panel evaluates it with the
- * pure core, renders the header, the graph, the inputs table and diagnostics, and
- * re-evaluates locally when the user edits an input.
+ * The panel's views: the header, the graph, the inputs table, diagnostics and the Train section,
+ * rendered from the store (webview/state.ts) and repainted on its changes: a new program renders
+ * everything, new values repaint the numbers in place.
  */
-import { evaluate, gradientCheck, type Evaluation, type GradCheck, type SourceRange } from '../src/core';
-import type {
-  HostToWebview,
-  PanelError,
-  PanelProbe,
-  PanelSettings,
-  PersistedState,
-  ShowPayload,
-  WebviewToHost,
-} from '../src/shared/protocol';
+import type { PanelError, PanelProbe } from '../src/shared/protocol';
 import { button, badge } from './toolkit';
 import { h } from './views/dom';
 import { short } from './format';
@@ -20,91 +11,52 @@ import { renderInputs, type InputsView } from './views/inputs';
 import { renderGraph, type GraphView } from './views/graph';
 import { renderDiagnostics } from './views/diagnostics';
 import { renderTrain } from './views/train';
-import { debugProbe, markTyped, renderDebugBanner } from './views/debugBanner';
+import { debugProbe, renderDebugBanner } from './views/debugBanner';
+import type { AppHost, PanelStore, ViewContext } from './state';
 
-export interface AppHost {
-  post(message: WebviewToHost): void;
-  persist(state: PersistedState): void;
-}
-
-/** Everything a view needs to render. */
-export interface ViewContext {
-  payload: ShowPayload;
-  ev: Evaluation;
-  check: GradCheck[] | undefined;
-  values: Record<string, number>;
-  defaults: Set<string>;
-  settings: PanelSettings;
-  selected: number | null;
-  /** Set new values for inputs: re-evaluates and repaints. */
-  setValues(values: Record<string, number>): void;
-  select(nodeId: number | null): void;
-  highlight(range: SourceRange | null): void;
-  reveal(range: SourceRange): void;
-  post(message: WebviewToHost): void;
-}
+export type { AppHost, ViewContext } from './state';
 
 export interface App {
-  handle(message: HostToWebview): void;
-  restore(state: PersistedState): void;
+  /** Answer the host's probe from the DOM. */
+  probe(requestId: number): void;
+  /** A host command for the graph (step, play, reset, fit, export). */
+  command(command: string, args: Record<string, unknown>): void;
 }
 
-export function createApp(root: HTMLElement, host: AppHost): App {
-  let payload: ShowPayload | undefined;
-  let error: PanelError | undefined;
-  let values: Record<string, number> = {};
-  let defaults = new Set<string>();
-  let ev: Evaluation | undefined;
-  let check: GradCheck[] | undefined;
-  let stale = false;
-  let selected: number | null = null;
+/** The panel's views: renders what the store holds and repaints on its changes. */
+export function createApp(root: HTMLElement, host: AppHost, store: PanelStore): App {
   let graph: GraphView | undefined;
   let inputsView: InputsView | undefined;
   let diagnosticsEl: HTMLElement | undefined;
   let trainEl: HTMLElement | undefined;
-  let evalError: string | undefined;
 
-  function persist(): void {
-    host.persist({ payload: payload && { ...payload, values, defaults: [...defaults] }, error, values });
-  }
-
-  function compute(): void {
-    if (!payload) return;
-    try {
-      ev = evaluate(payload.program, values);
-      check = gradientCheck(ev, 2e6);
-      evalError = undefined;
-    } catch (e) {
-      ev = undefined;
-      evalError = (e as Error).message;
-    }
-  }
-
-  const ctx = (): ViewContext => ({
-    payload: payload!,
-    ev: ev!,
-    check,
-    values,
-    defaults,
-    settings: payload!.settings,
-    selected,
-    setValues(next) {
-      values = { ...values, ...next };
-      for (const k of Object.keys(next)) defaults.delete(k);
-      if (payload?.debug) payload = { ...payload, debug: markTyped(payload.debug, Object.keys(next)) };
-      compute();
-      persist();
-      host.post({ type: 'valuesChanged', values });
-      repaintValues();
-    },
-    select(id) {
-      selected = id;
-      graph?.select(id, true);
-    },
-    highlight: (range) => host.post({ type: 'highlight', range }),
-    reveal: (range) => host.post({ type: 'reveal', range }),
-    post: (m) => host.post(m),
+  store.subscribe((change, s) => {
+    if (change === 'selection') return graph?.select(s.selected, true);
+    host.persist(store.persisted());
+    if (change === 'values') repaintValues();
+    else render();
   });
+
+  const ctx = (): ViewContext => {
+    const { payload, ev, check, values, defaults, selected } = store.get();
+    return {
+      payload: payload!,
+      ev: ev!,
+      check,
+      values,
+      defaults,
+      settings: payload!.settings,
+      selected,
+      setValues(next) {
+        store.setValues(next);
+        host.post({ type: 'valuesChanged', values: store.get().values });
+      },
+      select: (id) => store.select(id),
+      highlight: (range) => host.post({ type: 'highlight', range }),
+      reveal: (range) => host.post({ type: 'reveal', range }),
+      post: (m) => host.post(m),
+    };
+  };
 
   function dropGraph(): void {
     graph?.dispose();
@@ -112,6 +64,7 @@ export function createApp(root: HTMLElement, host: AppHost): App {
   }
 
   function render(): void {
+    const { payload, error, ev, evalError, stale, selected } = store.get();
     // Keep the focused value field focused across the repaint (typing Enter in the inputs table).
     const editing = (document.activeElement as HTMLElement | null)
       ?.closest?.('[data-edit-input]')
@@ -163,6 +116,7 @@ export function createApp(root: HTMLElement, host: AppHost): App {
    * field keeps its focus); fall back to a full render when the structure changed.
    */
   function repaintValues(): void {
+    const { payload, ev, error, evalError } = store.get();
     const header = root.querySelector('header.header');
     if (!payload || !ev || error || evalError || !graph || !inputsView || !diagnosticsEl || !trainEl || !header)
       return render();
@@ -179,6 +133,7 @@ export function createApp(root: HTMLElement, host: AppHost): App {
   }
 
   function renderHeader(): HTMLElement {
+    const { payload, ev, stale, defaults } = store.get();
     const t = payload!.program.target;
     const value = ev ? short(ev.value, payload!.settings.precision) : '…';
     const header = h('header', { class: 'header' }, [
@@ -251,6 +206,7 @@ export function createApp(root: HTMLElement, host: AppHost): App {
 
   /** Answer a probe once the graph is drawn (big graphs lay out in slices), at most ~10 s later. */
   function probe(requestId: number, attempts = 200): void {
+    const { stale } = store.get();
     if (graph && graph.probe().laidOut === false && attempts > 0) {
       setTimeout(() => probe(requestId, attempts - 1), 50);
       return;
@@ -279,64 +235,7 @@ export function createApp(root: HTMLElement, host: AppHost): App {
   }
 
   return {
-    handle(msg) {
-      switch (msg.type) {
-        case 'show':
-          payload = msg.payload;
-          error = undefined;
-          values = { ...msg.payload.values };
-          defaults = new Set(msg.payload.defaults);
-          stale = false;
-          selected = null;
-          compute();
-          persist();
-          render();
-          return;
-        case 'error':
-          error = msg.error;
-          payload = undefined;
-          ev = undefined;
-          stale = false;
-          persist();
-          render();
-          return;
-        case 'stale':
-          stale = msg.stale;
-          render();
-          return;
-        case 'selectNode':
-          selected = msg.nodeId;
-          graph?.select(selected, true);
-          return;
-        case 'settings':
-          if (payload) {
-            payload = { ...payload, settings: msg.settings };
-            persist();
-            render();
-          }
-          return;
-        case 'probe':
-          probe(msg.requestId);
-          return;
-        case 'debug':
-          if (payload) {
-            payload = { ...payload, debug: msg.info ?? undefined };
-            persist();
-            render();
-          }
-          return;
-        case 'command':
-          graph?.command(msg.command, msg.args ?? {});
-          return;
-      }
-    },
-    restore(state) {
-      payload = state.payload;
-      error = state.error;
-      values = state.values ?? payload?.values ?? {};
-      defaults = new Set(payload?.defaults ?? []);
-      compute();
-      render();
-    },
+    probe,
+    command: (command, args) => graph?.command(command, args),
   };
 }

@@ -2,6 +2,7 @@
 import type { Section } from './types';
 import { enginesSection } from './engines';
 import { panelSection } from './panel';
+import { programsSection } from './programs';
 import runLayout, { title as layoutTitle } from './layout';
 
 /** The graph view's pure part (folding, layout, repaint numbers); prints its own PASS/MISS table. */
@@ -14,4 +15,4 @@ const layoutSection: Section = {
   },
 };
 
-export const SECTIONS: readonly Section[] = [enginesSection, panelSection, layoutSection];
+export const SECTIONS: readonly Section[] = [enginesSection, panelSection, layoutSection, programsSection];

@@ -5,8 +5,9 @@
  * (the file's expression cannot be differentiated), 2 usage error.
  */
 import { readFileSync } from 'node:fs';
+import { parseArgs as parseArgv } from 'node:util';
 import { parseTarget } from '../parse';
-import { evaluate, gradientCheck, isGradientLensError, toDot, toReport, toTable } from '../core';
+import { evaluate, gradientCheck, isGradientLensError, sourceOf, toDot, toReport, toTable } from '../core';
 import { runTraining, trainingReport, trainingTable } from '../core/train';
 
 const USAGE = `Usage: gradient-lens FILE (--name DECL | --line N) [options]
@@ -16,11 +17,15 @@ gradient of that value with respect to every named input (reverse-mode autodiff,
 against central differences). Nothing in FILE is executed.
 
 Target (one of):
-  --name DECL            the declaration \`const DECL = ...\`
+  --name DECL            the declaration \`const DECL = ...\`, or a function (its
+                         parameters become free inputs)
   --line N               the declaration, return or expression on line N (1-based)
 Options:
   --set NAME=NUMBER      value for an input (repeatable); required for free inputs
-                         (parameters, let/var); overrides a const's value
+                         (function parameters, declare const); overrides the file's value.
+                         NAME is an access path: x, w[0], W[1][2], model.b, p.x
+  --set NAME=JSON        an array or object of numbers for a free parameter:
+                         --set w=[0.1,0.2] --set p={"x":1}
   --format table|json|dot  output format (default: table)
   --train STEPS          run gradient descent: u <- u - lr * dL/du, STEPS times
   --lr ETA               learning rate for --train (default 0.1)
@@ -37,96 +42,147 @@ interface Options {
   file: string;
   name?: string;
   line?: number;
-  set: Record<string, number>;
+  /** Input values by name: a Map, since names come from the user (`--set __proto__=4`). */
+  set: Map<string, number>;
   format: 'table' | 'json' | 'dot';
   train?: number;
   lr: number;
   params?: string[];
 }
 
+/**
+ * `--set w=[0.1,0.2]` / `--set p={"x":1}` / `--set x=3`: the numbers by access path
+ * (`w[0]`, `w[1]`, `p.x`, `x`), for arrays and objects of numbers given to free parameters.
+ */
+function setValues(name: string, text: string, arg: string): Array<[string, number]> {
+  const num = (t: string): number | undefined => {
+    if (t === 'NaN') return NaN;
+    const n = Number(t);
+    return t !== '' && !Number.isNaN(n) ? n : undefined;
+  };
+  if (text[0] !== '[' && text[0] !== '{') {
+    const n = num(text);
+    if (n === undefined) throw new UsageError(`--set needs NAME=NUMBER or NAME=JSON, got '${arg}'`);
+    return [[name, n]];
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--set ${name}: not valid JSON: ${text}`);
+  }
+  const out: Array<[string, number]> = [];
+  const stack: Array<[string, unknown]> = [[name, data]];
+  while (stack.length) {
+    const [path, v] = stack.pop()!;
+    if (typeof v === 'number') out.push([path, v]);
+    else if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push([`${path}[${i}]`, v[i]]);
+    else if (v && typeof v === 'object') {
+      const keys = Object.keys(v);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        if (!/^[A-Za-z_$][\w$]*$/.test(keys[i]))
+          throw new UsageError(`--set ${name}: field name '${keys[i]}' is not an identifier`);
+        stack.push([`${path}.${keys[i]}`, (v as Record<string, unknown>)[keys[i]]]);
+      }
+    } else
+      throw new UsageError(
+        `--set ${name}: only numbers, arrays and objects of numbers, got ${JSON.stringify(v)} at ${path}`,
+      );
+  }
+  return out;
+}
+
+/** The options node:util parseArgs reads; each value is checked below, in the order given. */
+const OPTIONS = {
+  name: { type: 'string' },
+  line: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  format: { type: 'string' },
+  train: { type: 'string' },
+  lr: { type: 'string' },
+  params: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 function parseArgs(argv: string[]): Options | 'help' {
-  const opts: Partial<Options> & { set: Record<string, number> } = { set: {}, format: 'table', lr: 0.1 };
+  let tokens;
+  try {
+    ({ tokens } = parseArgv({ args: argv, options: OPTIONS, allowPositionals: true, strict: true, tokens: true }));
+  } catch (e) {
+    // Unknown option, missing value ...: node's message names the option.
+    throw new UsageError((e as Error).message);
+  }
+  let name: string | undefined;
+  let line: number | undefined;
+  const set = new Map<string, number>();
+  let format: Options['format'] = 'table';
+  let train: number | undefined;
+  let lr: number | undefined;
+  let params: string[] | undefined;
   const files: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    // `--flag=value` and `--flag value` alike (for --set: `--set=NAME=NUMBER` or `--set NAME=NUMBER`).
-    const eqAt = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const [flag, inline] = eqAt > 0 ? [arg.slice(0, eqAt), arg.slice(eqAt + 1)] : [arg, undefined];
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '-h':
-      case '--help':
-        return 'help';
-      case '--name':
-        if (opts.name !== undefined) throw new UsageError('--name given twice');
-        opts.name = value();
+  for (const t of tokens) {
+    if (t.kind === 'positional') {
+      files.push(t.value);
+      continue;
+    }
+    if (t.kind !== 'option') continue;
+    if (t.name === 'help') return 'help';
+    const v = t.value ?? '';
+    switch (t.name) {
+      case 'name':
+        if (name !== undefined) throw new UsageError('--name given twice');
+        name = v;
         break;
-      case '--line': {
-        if (opts.line !== undefined) throw new UsageError('--line given twice');
-        const v = value();
+      case 'line':
+        if (line !== undefined) throw new UsageError('--line given twice');
         if (!/^[1-9]\d*$/.test(v)) throw new UsageError(`--line needs a positive integer, got '${v}'`);
-        opts.line = Number(v);
+        line = Number(v);
         break;
-      }
-      case '--set': {
-        const v = value();
+      case 'set': {
         const eq = v.indexOf('=');
-        const name = v.slice(0, eq).trim();
-        const num = Number(v.slice(eq + 1).trim());
-        if (eq <= 0 || v.slice(eq + 1).trim() === '' || (Number.isNaN(num) && v.slice(eq + 1).trim() !== 'NaN')) {
-          throw new UsageError(`--set needs NAME=NUMBER, got '${v}'`);
+        const key = v.slice(0, eq).trim();
+        const text = v.slice(eq + 1).trim();
+        if (eq <= 0 || text === '') throw new UsageError(`--set needs NAME=NUMBER or NAME=JSON, got '${v}'`);
+        for (const [path, num] of setValues(key, text, v)) {
+          if (set.has(path)) throw new UsageError(`--set ${path} given twice`);
+          set.set(path, num);
         }
-        if (Object.prototype.hasOwnProperty.call(opts.set, name)) throw new UsageError(`--set ${name} given twice`);
-        opts.set[name] = num;
         break;
       }
-      case '--format': {
-        const v = value();
+      case 'format':
         if (v !== 'table' && v !== 'json' && v !== 'dot')
           throw new UsageError(`--format must be table, json or dot, got '${v}'`);
-        opts.format = v;
+        format = v;
         break;
-      }
-      case '--train': {
-        const v = value();
+      case 'train': {
         const n = Number(v);
         if (!Number.isInteger(n) || n < 1) throw new UsageError(`--train needs a positive number of steps, got '${v}'`);
-        opts.train = n;
+        train = n;
         break;
       }
-      case '--lr': {
-        const v = value();
+      case 'lr': {
         const n = Number(v);
         if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--lr needs a positive number, got '${v}'`);
-        opts.lr = n;
+        lr = n;
         break;
       }
-      case '--params':
-        opts.params = value()
+      case 'params':
+        params = v
           .split(',')
-          .map((s) => s.trim())
+          .map((p) => p.trim())
           .filter(Boolean);
         break;
-      default:
-        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
-        files.push(arg);
     }
   }
   if (files.length !== 1)
     throw new UsageError(files.length === 0 ? 'missing FILE' : `one FILE expected, got ${files.join(' ')}`);
-  if ((opts.name === undefined) === (opts.line === undefined))
+  if ((name === undefined) === (line === undefined))
     throw new UsageError('give exactly one of --name DECL or --line N');
-  if (opts.format === 'dot' && opts.train) throw new UsageError('--train prints table or json, not dot');
-  if (!opts.train && (opts.params !== undefined || argv.some((a) => a === '--lr' || a.startsWith('--lr=')))) {
+  if (format === 'dot' && train) throw new UsageError('--train prints table or json, not dot');
+  if (!train && (params !== undefined || lr !== undefined))
     throw new UsageError('--lr and --params need --train STEPS');
-  }
-  if (opts.params !== undefined && opts.params.length === 0) throw new UsageError('--params needs at least one name');
-  return { ...opts, file: files[0] } as Options;
+  if (params !== undefined && params.length === 0) throw new UsageError('--params needs at least one name');
+  return { file: files[0], name, line, set, format, train, lr: lr ?? 0.1, params };
 }
 
 export interface CliIo {
@@ -159,25 +215,29 @@ export function main(argv: string[], io: CliIo = processIo): number {
   try {
     const program = parseTarget({ text, fileName: opts.file, name: opts.name, line: opts.line });
     const names = new Set(program.nodes.flatMap((n) => (n.kind === 'input' ? [n.name] : [])));
-    for (const name of Object.keys(opts.set)) {
-      if (!names.has(name)) {
+    // Free parameters of a function target take arrays / objects of any shape.
+    const params = sourceOf(program)?.params ?? [];
+    for (const name of opts.set.keys()) {
+      if (!names.has(name) && !params.includes(/^[^[.@]*/.exec(name)![0])) {
         io.err(
           `gradient-lens: --set ${name}: the expression has no input named '${name}' (inputs: ${[...names].join(', ') || 'none'})\n`,
         );
         return 2;
       }
     }
+    // Own data properties only (Object.fromEntries): `__proto__` is a name like any other.
+    const values = Object.fromEntries(opts.set);
     if (opts.train) {
       const unknown = (opts.params ?? []).filter((p) => !names.has(p));
       if (unknown.length) {
         io.err(`gradient-lens: --params: no input named ${unknown.join(', ')} (inputs: ${[...names].join(', ')})\n`);
         return 2;
       }
-      const run = runTraining(program, opts.set, { steps: opts.train, lr: opts.lr, params: opts.params });
+      const run = runTraining(program, values, { steps: opts.train, lr: opts.lr, params: opts.params });
       io.out(opts.format === 'json' ? JSON.stringify(trainingReport(run)) + '\n' : trainingTable(run));
       return 0;
     }
-    const ev = evaluate(program, opts.set);
+    const ev = evaluate(program, values);
     if (opts.format === 'json') io.out(JSON.stringify(toReport(ev, gradientCheck(ev))) + '\n');
     else if (opts.format === 'dot') io.out(toDot(ev));
     else io.out(toTable(ev, gradientCheck(ev)));

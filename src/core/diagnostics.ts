@@ -3,6 +3,8 @@
  * first appears, dead ReLUs, saturated sigmoid/tanh, ties in max/min, kinks at 0.
  * Each diagnostic points at one node and names it with its line:column.
  */
+import { plainNumber } from './format';
+import { isSigmoidName } from './program';
 import type { ExprNode, ExprProgram } from './expr';
 import { LEAF, chosenArgument, liveNodes, specOf, type Tape } from './tape';
 
@@ -12,7 +14,8 @@ export type DiagnosticCode =
   | 'dead-relu' // Math.max(0, x) with x < 0: no gradient reaches x
   | 'saturated' // sigmoid/tanh near 0/1 or ±1: the local gradient is nearly 0
   | 'tie' // max/min with several arguments equal to the result
-  | 'kink'; // a point where the derivative is undefined (abs at 0) and a convention is used
+  | 'kink' // a point where the derivative is undefined (abs at 0) and a convention is used
+  | 'piecewise-constant'; // Math.round/floor/ceil/trunc: derivative 0, no gradient flows through
 
 export interface Diagnostic {
   severity: 'error' | 'warning' | 'info';
@@ -22,12 +25,6 @@ export interface Diagnostic {
 }
 
 const SATURATION = 0.99;
-
-export function formatNumber(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
-  return Number.isInteger(x) ? String(x) : Number(x.toPrecision(6)).toString();
-}
 
 function at(node: ExprNode): string {
   return `${node.label} (${node.range.line}:${node.range.column})`;
@@ -51,7 +48,21 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
           severity: 'warning',
           code: 'non-finite',
           nodeId: i,
-          message: `Input ${at(nodes[i])} is ${formatNumber(value[i])}.`,
+          message: `Input ${at(nodes[i])} is ${plainNumber(value[i])}.`,
+        });
+        break;
+      }
+      // A constant computed by a call (Math.max() = -Infinity), not spelled as Infinity/NaN.
+      if (
+        !/^[-+]?\(?\s*(?:Infinity|NaN)\s*\)?$|^Number\.(?:NaN|POSITIVE_INFINITY|NEGATIVE_INFINITY)$/.test(
+          nodes[i].label,
+        )
+      ) {
+        out.push({
+          severity: 'warning',
+          code: 'non-finite',
+          nodeId: i,
+          message: `${plainNumber(value[i])} first appears at ${at(nodes[i])}.`,
         });
         break;
       }
@@ -61,12 +72,12 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
     for (let k = argStart[i]; k < argStart[i + 1]; k++) if (!Number.isFinite(value[args[k]])) finiteArgs = false;
     if (finiteArgs) {
       const argText = [];
-      for (let k = argStart[i]; k < argStart[i + 1]; k++) argText.push(formatNumber(value[args[k]]));
+      for (let k = argStart[i]; k < argStart[i + 1]; k++) argText.push(plainNumber(value[args[k]]));
       out.push({
         severity: 'warning',
         code: 'non-finite',
         nodeId: i,
-        message: `${formatNumber(value[i])} first appears at ${at(nodes[i])}: ${specOf(t, i)!.name}(${argText.join(', ')}).`,
+        message: `${plainNumber(value[i])} first appears at ${at(nodes[i])}: ${specOf(t, i)!.name}(${argText.join(', ')}).`,
       });
       break;
     }
@@ -84,8 +95,8 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
           code: 'non-finite-grad',
           nodeId: i,
           message:
-            `Gradient becomes ${formatNumber(contribution)} at ${at(nodes[i])}: upstream ` +
-            `${formatNumber(grad[i])} × local ${formatNumber(local[k])} for argument ${nodes[args[k]].label}.`,
+            `Gradient becomes ${plainNumber(contribution)} at ${at(nodes[i])}: upstream ` +
+            `${plainNumber(grad[i])} × local ${plainNumber(local[k])} for argument ${nodes[args[k]].label}.`,
         });
         break outer;
       }
@@ -93,7 +104,7 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
   }
 
   const sigmoidNodes = new Set<number>();
-  for (const f of program.frames) if (/sigm|logistic/i.test(f.fn)) sigmoidNodes.add(f.result);
+  for (const f of program.frames) if (isSigmoidName(f.fn)) sigmoidNodes.add(f.result);
 
   for (let i = 0; i < t.size; i++) {
     const spec = specOf(t, i);
@@ -113,7 +124,7 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
             code: 'dead-relu',
             nodeId: i,
             message:
-              `Dead ReLU at ${at(nodes[i])}: ${nodes[other].label} = ${formatNumber(value[other])} < 0, ` +
+              `Dead ReLU at ${at(nodes[i])}: ${nodes[other].label} = ${plainNumber(value[other])} < 0, ` +
               'so no gradient flows to it.',
           });
           continue;
@@ -127,7 +138,7 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
           nodeId: i,
           message:
             `${isRelu ? 'ReLU at its kink' : `Tie in ${spec.name}`} at ${at(nodes[i])}: ${which} all equal ` +
-            `${formatNumber(value[i])}; the whole gradient goes to the first (${nodes[args[chosen]].label}), ` +
+            `${plainNumber(value[i])}; the whole gradient goes to the first (${nodes[args[chosen]].label}), ` +
             'the others get 0.',
         });
       }
@@ -137,8 +148,19 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
         code: 'saturated',
         nodeId: i,
         message:
-          `Saturated tanh at ${at(nodes[i])}: tanh = ${formatNumber(value[i])}, local gradient ` +
-          `1 − tanh² = ${formatNumber(1 - value[i] * value[i])}.`,
+          `Saturated tanh at ${at(nodes[i])}: tanh = ${plainNumber(value[i])}, local gradient ` +
+          `1 − tanh² = ${plainNumber(1 - value[i] * value[i])}.`,
+      });
+    } else if (spec.name === 'round' || spec.name === 'floor' || spec.name === 'ceil' || spec.name === 'trunc') {
+      out.push({
+        severity: 'info',
+        code: 'piecewise-constant',
+        nodeId: i,
+        message:
+          `Math.${spec.name} at ${at(nodes[i])} is piecewise constant: its derivative is 0, ` +
+          'so no gradient flows through it (like torch.' +
+          spec.name +
+          ').',
       });
     } else if (spec.name === 'abs' && value[args[s]] === 0) {
       out.push({
@@ -160,8 +182,8 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
         code: 'saturated',
         nodeId: i,
         message:
-          `Saturated sigmoid at ${at(nodes[i])}: σ = ${formatNumber(y)}, local gradient ` +
-          `σ(1 − σ) = ${formatNumber(y * (1 - y))}.`,
+          `Saturated sigmoid at ${at(nodes[i])}: σ = ${plainNumber(y)}, local gradient ` +
+          `σ(1 − σ) = ${plainNumber(y * (1 - y))}.`,
       });
     }
   }

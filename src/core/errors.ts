@@ -9,7 +9,9 @@ export type ErrorCode =
   | 'recursion' // a helper function that calls itself (directly or not)
   | 'missing-input' // free inputs without a value
   | 'bad-value' // a value given for an input is not a number
-  | 'usage'; // wrong call of an API / CLI
+  | 'usage' // wrong call of an API / CLI
+  | 'runtime' // the program fails as JavaScript would (TypeError, use before declaration, throw, ...)
+  | 'budget'; // the run exceeds the step, tape-size or call-depth budget
 
 /**
  * The one error type of the product. `message` always names the construct and,

@@ -7,6 +7,7 @@ import type { ExprProgram, InputNode } from './expr';
 import { OP_CODE } from './ops';
 import { TapeBuilder, backward, forward, type Tape } from './tape';
 import { diagnose, type Diagnostic } from './diagnostics';
+import { interpret, type ProgramSource } from './interpret';
 
 export interface InputResult {
   name: string;
@@ -57,6 +58,8 @@ export function evaluate(
   values: Readonly<Record<string, number>> = {},
   options: EvaluateOptions = {},
 ): Evaluation {
+  const source = sourceOf(program);
+  if (source) program = retraceIfNeeded(program, source, values, options);
   const tape = compileProgram(program);
   const inputs: InputResult[] = [];
   const missing: InputNode[] = [];
@@ -106,6 +109,7 @@ export function evaluate(
 
 /** Re-run forward and backward after changing input values in place (the panel's live edit). */
 export function reevaluate(ev: Evaluation, values: Readonly<Record<string, number>>): Evaluation {
+  // ev.program is the program as traced for ev's values; evaluate re-traces when values change it.
   return evaluate(ev.program, { ...Object.fromEntries(ev.inputs.map((i) => [i.name, i.value])), ...values });
 }
 
@@ -152,3 +156,81 @@ export function relativeError(a: number, b: number): number {
 }
 
 const ABS_FLOOR = 1e-6;
+
+/** The IR a program was traced from (programs made by the interpreter), if any. */
+export function sourceOf(program: ExprProgram): ProgramSource | undefined {
+  return (program as ExprProgram & { source?: ProgramSource }).source;
+}
+
+/**
+ * Define-by-run: the graph was recorded for the traced input values. When the values to
+ * evaluate differ (or give a free parameter an array/object shape), the program is run again
+ * on them, since loops and branches may take another course.
+ */
+function retraceIfNeeded(
+  program: ExprProgram,
+  source: ProgramSource,
+  values: Readonly<Record<string, number>>,
+  options: EvaluateOptions,
+): ExprProgram {
+  // Null-prototype records: input names like `__proto__` or `constructor` are plain keys.
+  const effective: Record<string, number> = Object.create(null) as Record<string, number>;
+  let differs = false;
+  const names = new Set<string>();
+  for (const node of program.nodes) {
+    if (node.kind !== 'input') continue;
+    names.add(node.name);
+    let v: number | undefined;
+    if (Object.prototype.hasOwnProperty.call(values, node.name)) v = values[node.name];
+    else if (!node.free && node.value !== undefined) v = node.value;
+    else if (options.defaultForFree) v = options.defaultForFree(node);
+    if (v === undefined) continue; // reported as missing below
+    effective[node.name] = v;
+    if (!Object.is(v, source.traced[node.name])) differs = true;
+  }
+  // Keys that shape a free parameter (w[0], p.x) or name an input the trace did not reach.
+  const params = source.params ?? [];
+  for (const k of Object.keys(values)) {
+    if (names.has(k)) continue;
+    const base = /^[^[.@]*/.exec(k)![0];
+    if (params.includes(base) || Object.prototype.hasOwnProperty.call(source.traced, k) === false) {
+      if (params.includes(base)) {
+        effective[k] = values[k];
+        differs = true;
+      }
+    }
+  }
+  if (!differs) return program;
+  const all: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const k of Object.keys(values)) all[k] = values[k];
+  for (const k of Object.keys(effective)) all[k] = effective[k];
+  const next = interpret(source.ir, source.target, { ...source.budgets, values: all });
+  // The same graph for the new values (the usual case: no branch or loop changed course): keep
+  // the program object, so that views keyed on it only repaint numbers.
+  return sameStructure(program, next) ? program : next;
+}
+
+/** Same nodes (kinds, ops, arguments, constants, names), frames and loops. */
+export function sameStructure(a: ExprProgram, b: ExprProgram): boolean {
+  if (a.nodes.length !== b.nodes.length || a.root !== b.root || a.frames.length !== b.frames.length) return false;
+  for (let i = 0; i < a.nodes.length; i++) {
+    const x = a.nodes[i];
+    const y = b.nodes[i];
+    if (x.kind !== y.kind || x.range.start !== y.range.start || x.name !== y.name) return false;
+    if (x.kind === 'op') {
+      const yo = y as typeof x;
+      if (x.op !== yo.op || x.args.length !== yo.args.length) return false;
+      for (let k = 0; k < x.args.length; k++) if (x.args[k] !== yo.args[k]) return false;
+    } else if (x.kind === 'const') {
+      if (!Object.is(x.value, (y as typeof x).value)) return false;
+    }
+  }
+  for (let f = 0; f < a.frames.length; f++) {
+    if (a.frames[f].result !== b.frames[f].result || a.frames[f].parent !== b.frames[f].parent) return false;
+  }
+  const la = a.loops ?? [];
+  const lb = b.loops ?? [];
+  if (la.length !== lb.length) return false;
+  for (let l = 0; l < la.length; l++) if (la[l].iterations !== lb[l].iterations) return false;
+  return true;
+}

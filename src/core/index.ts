@@ -6,3 +6,7 @@ export * from './tape';
 export * from './evaluate';
 export * from './diagnostics';
 export * from './report';
+export * from './program';
+export * from './format';
+export * from './ir';
+export { interpret, DEFAULT_BUDGETS, type Budgets, type InterpretOptions, type ProgramSource } from './interpret';

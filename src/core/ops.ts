@@ -48,6 +48,11 @@ export type OpName =
   | 'tanh'
   | 'max'
   | 'min'
+  | 'round'
+  | 'floor'
+  | 'ceil'
+  | 'trunc'
+  | 'atan2'
   | 'lt'
   | 'le'
   | 'gt'
@@ -211,6 +216,20 @@ const SPECS: OpSpec[] = [
   unary('sinh', 'sinh', 'nonlinear', Math.sinh, (a) => Math.cosh(a), 'cosh(a)'),
   unary('cosh', 'cosh', 'nonlinear', Math.cosh, (a) => Math.sinh(a), 'sinh(a)'),
   unary('tanh', 'tanh', 'nonlinear', Math.tanh, (_a, out) => 1 - out * out, '1 − tanh²(a)'),
+  // Piecewise constant: derivative 0 everywhere it exists (like torch.round/floor/ceil/trunc).
+  unary('round', 'round', 'constant', Math.round, zero, '0'),
+  unary('floor', 'floor', 'constant', Math.floor, zero, '0'),
+  unary('ceil', 'ceil', 'constant', Math.ceil, zero, '0'),
+  unary('trunc', 'trunc', 'constant', Math.trunc, zero, '0'),
+  op(
+    'atan2',
+    'atan2',
+    2,
+    'nonlinear',
+    (a, b) => Math.atan2(a, b),
+    (i, a, b) => (i === 0 ? b / (a * a + b * b) : -a / (a * a + b * b)),
+    ['x/(x²+y²)', '−y/(x²+y²)'],
+  ),
   op('max', 'max', 'n', 'route', (a, b) => Math.max(a, b), zero, ['1 if chosen, else 0']),
   op('min', 'min', 'n', 'route', (a, b) => Math.min(a, b), zero, ['1 if chosen, else 0']),
   compare('lt', '<', (a, b) => a < b),
@@ -286,6 +305,11 @@ export const MATH_FUNCTIONS: Readonly<Record<string, OpName>> = {
   tanh: 'tanh',
   max: 'max',
   min: 'min',
+  round: 'round',
+  floor: 'floor',
+  ceil: 'ceil',
+  trunc: 'trunc',
+  atan2: 'atan2',
 };
 
 /** `Math.<NAME>` constants, which become constant nodes. */

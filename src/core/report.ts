@@ -4,19 +4,10 @@
  */
 import type { SourceRange } from './expr';
 import type { Evaluation, GradCheck } from './evaluate';
-import { formatNumber } from './diagnostics';
+import { jsonNumber, plainNumber, relErrorText, tableNumber, type JsonNumber } from './format';
+export { jsonNumber, tableNumber, type JsonNumber };
 import { LEAF, specOf } from './tape';
 import type { OpName } from './ops';
-
-/** JSON has no NaN/Infinity: they become the strings "NaN", "Infinity", "-Infinity". */
-export type JsonNumber = number | 'NaN' | 'Infinity' | '-Infinity';
-
-export function jsonNumber(x: number): JsonNumber {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return 'Infinity';
-  if (x === -Infinity) return '-Infinity';
-  return x;
-}
 
 export interface ReportNode {
   id: number;
@@ -105,11 +96,6 @@ export function toReport(ev: Evaluation, check?: GradCheck[]): Report {
   };
 }
 
-/** Ten significant digits, for tables that people check by hand (JSON keeps full precision). */
-export function tableNumber(x: number): string {
-  return Number.isFinite(x) ? String(Number(x.toPrecision(10))) : formatNumber(x);
-}
-
 /** The aligned text table: target value, then one row per input. */
 export function toTable(ev: Evaluation, check?: GradCheck[]): string {
   const name = ev.program.target.name ?? ev.program.target.text;
@@ -123,7 +109,7 @@ export function toTable(ev: Evaluation, check?: GradCheck[]): string {
       tableNumber(inp.value),
       tableNumber(inp.grad),
       c ? tableNumber(c.numeric) : '-',
-      c ? c.relError.toExponential(1) : '-',
+      c ? relErrorText(c.relError) : '-',
     ]);
   }
   const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
@@ -151,7 +137,7 @@ export function toDot(ev: Evaluation): string {
   for (let i = 0; i < tape.size; i++) {
     const n = program.nodes[i];
     const head = tape.op[i] === LEAF ? n.label : `${specOf(tape, i)!.symbol}${n.name ? `  ${n.name}` : ''}`;
-    const text = `${head}\nvalue ${formatNumber(tape.value[i])}\ngrad ${formatNumber(tape.grad[i])}`;
+    const text = `${head}\nvalue ${plainNumber(tape.value[i])}\ngrad ${plainNumber(tape.grad[i])}`;
     const style = i === ev.root ? ', style="rounded,bold"' : '';
     out.push(`  n${i} [label=${dotString(text)}${style}];`);
   }
@@ -159,7 +145,7 @@ export function toDot(ev: Evaluation): string {
     for (let k = tape.argStart[i]; k < tape.argStart[i + 1]; k++) {
       const c = tape.grad[i] * tape.local[k];
       out.push(
-        `  n${tape.args[k]} -> n${i} [label=${dotString(`local ${formatNumber(tape.local[k])}\ncontrib ${formatNumber(c)}`)}];`,
+        `  n${tape.args[k]} -> n${i} [label=${dotString(`local ${plainNumber(tape.local[k])}\ncontrib ${plainNumber(c)}`)}];`,
       );
     }
   }

@@ -4,9 +4,9 @@
  */
 import { GradientLensError } from './errors';
 import type { ExprProgram } from './expr';
-import { evaluate } from './evaluate';
+import { evaluate, sourceOf, type Evaluation } from './evaluate';
 import { backward, forward } from './tape';
-import { jsonNumber, tableNumber, type JsonNumber } from './report';
+import { jsonNumber, tableNumber, type JsonNumber } from './format';
 
 export interface TrainOptions {
   steps: number;
@@ -49,25 +49,40 @@ export function createTrainer(
   lr: number,
   params?: string[],
 ): Trainer {
-  const ev = evaluate(program, values); // throws on missing inputs
-  const { tape, root } = ev;
+  let ev: Evaluation = evaluate(program, values); // throws on missing inputs
   const chosen = [...new Set(params ?? defaultParams(ev.inputs.map((i) => i.name)))];
-  const nodeOf = new Map(ev.inputs.map((i) => [i.name, i.node]));
+  const names = new Set(ev.inputs.map((i) => i.name));
   for (const p of chosen) {
-    if (!nodeOf.has(p)) throw new GradientLensError('usage', `No input named '${p}' to train`);
+    if (!names.has(p)) throw new GradientLensError('usage', `No input named '${p}' to train`);
   }
-  const ids = chosen.map((p) => nodeOf.get(p)!);
+  // A program (loops, branches) is re-traced at every step: the graph may change with the values.
+  const retrace = sourceOf(program) !== undefined;
+  const nodeOf = () => new Map(ev.inputs.map((i) => [i.name, i.node]));
+  let ids = chosen.map((p) => nodeOf().get(p)!);
+  const current = (): Record<string, number> =>
+    Object.fromEntries(ev.inputs.map((i) => [i.name, ev.tape.value[i.node]]));
   return {
     params: chosen,
     get loss() {
-      return tape.value[root];
+      return ev.tape.value[ev.root];
     },
-    values: () => Object.fromEntries(ev.inputs.map((i) => [i.name, tape.value[i.node]])),
-    grads: () => Object.fromEntries(chosen.map((p, k) => [p, tape.grad[ids[k]]])),
+    values: current,
+    grads: () => Object.fromEntries(chosen.map((p, k) => [p, ev.tape.grad[ids[k]]])),
     step() {
       // grads are those of the current values (backward ran after the last forward);
       // read them all before writing any value
-      const g = ids.map((id) => tape.grad[id]);
+      const g = ids.map((id) => ev.tape.grad[id]);
+      if (retrace) {
+        const next = current();
+        chosen.forEach((p, k) => {
+          next[p] -= lr * g[k];
+        });
+        ev = evaluate(ev.program, next);
+        const m = nodeOf();
+        ids = chosen.map((p) => m.get(p)!);
+        return ev.tape.value[ev.root];
+      }
+      const { tape, root } = ev;
       ids.forEach((id, k) => {
         tape.value[id] -= lr * g[k];
       });
@@ -92,36 +107,91 @@ export interface TrainingRun {
   stoppedEarly?: string;
 }
 
+/**
+ * A training run as a DOM-free state machine: the CLI drives it to the end in one call, the
+ * panel in time slices (advanceTraining with `yieldNow`), continuing a run across clicks.
+ */
+export interface TrainingProgress {
+  params: string[];
+  lr: number;
+  /** losses[0] before any step, losses[k] after step k. */
+  losses: number[];
+  /** Per parameter, its value before any step and after each step. */
+  trajectories: Record<string, number[]>;
+  /** Every named input's value before the first step. */
+  initial: Record<string, number>;
+  /** Steps still to do. */
+  remaining: number;
+  /** The last step recorded in full: per parameter its value before, the gradient used, the value after. */
+  last?: { step: number; before: Record<string, number>; grad: Record<string, number>; after: Record<string, number> };
+  /** Set when the loss became NaN/Infinity: the run stopped at this step. */
+  diverged?: { step: number; loss: number };
+}
+
+export type TrainingStatus = 'running' | 'done' | 'diverged';
+
+/** A new run of `steps` steps from the trainer's current values. */
+export function startTraining(trainer: Trainer, lr: number, steps: number): TrainingProgress {
+  const initial = trainer.values();
+  return {
+    params: trainer.params,
+    lr,
+    losses: [trainer.loss],
+    trajectories: Object.fromEntries(trainer.params.map((p) => [p, [initial[p]]])),
+    initial,
+    remaining: steps,
+  };
+}
+
+/**
+ * Steps until the run is done, diverged, or `yieldNow()` says to pause (then the step just done
+ * is recorded in `last`, as is the run's final step).
+ */
+export function advanceTraining(
+  run: TrainingProgress,
+  trainer: Trainer,
+  yieldNow: () => boolean = () => false,
+): TrainingStatus {
+  while (run.remaining > 0) {
+    const lastOfSlice = run.remaining === 1 || yieldNow();
+    const before = lastOfSlice ? trainer.values() : undefined;
+    const grad = lastOfSlice ? trainer.grads() : undefined;
+    const loss = trainer.step();
+    run.remaining--;
+    run.losses.push(loss);
+    const now = trainer.values();
+    for (const p of run.params) run.trajectories[p].push(now[p]);
+    if (lastOfSlice) run.last = { step: run.losses.length - 1, before: before!, grad: grad!, after: now };
+    if (!Number.isFinite(loss)) {
+      run.remaining = 0;
+      run.diverged = { step: run.losses.length - 1, loss };
+      return 'diverged';
+    }
+    if (lastOfSlice) break;
+  }
+  return run.remaining === 0 ? 'done' : 'running';
+}
+
 export function runTraining(
   program: ExprProgram,
   values: Readonly<Record<string, number>>,
   opts: TrainOptions,
 ): TrainingRun {
   const trainer = createTrainer(program, values, opts.lr, opts.params);
-  const initial = trainer.values();
-  const losses = [trainer.loss];
-  const trajectories = Object.fromEntries(trainer.params.map((p) => [p, [initial[p]]]));
-  let stoppedEarly: string | undefined;
-  for (let s = 1; s <= opts.steps; s++) {
-    const loss = trainer.step();
-    losses.push(loss);
-    const now = trainer.values();
-    for (const p of trainer.params) trajectories[p].push(now[p]);
-    if (!Number.isFinite(loss)) {
-      stoppedEarly = `the loss became ${loss} at step ${s}; try a smaller learning rate`;
-      break;
-    }
-  }
+  const run = startTraining(trainer, opts.lr, opts.steps);
+  advanceTraining(run, trainer);
   const final = trainer.values();
   return {
     target: program.target.name ?? program.target.text,
     lr: opts.lr,
     params: trainer.params,
-    losses,
-    trajectories,
-    initial: pick(initial, trainer.params),
+    losses: run.losses,
+    trajectories: run.trajectories,
+    initial: pick(run.initial, trainer.params),
     final: pick(final, trainer.params),
-    stoppedEarly,
+    stoppedEarly: run.diverged
+      ? `the loss became ${run.diverged.loss} at step ${run.diverged.step}; try a smaller learning rate`
+      : undefined,
   };
 }
 

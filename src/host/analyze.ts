@@ -64,7 +64,8 @@ export function evaluateProgram(
   });
   return {
     document,
-    program,
+    // Programs are re-traced for the values: the evaluation's program is the one that ran.
+    program: evaluation.program,
     evaluation,
     values: Object.fromEntries(evaluation.inputs.map((i) => [i.name, i.value])),
     defaults,

@@ -12,6 +12,7 @@ import type * as vscodeApi from 'vscode';
 import type { ExprProgram, InputNode } from '../core/expr';
 import type { DocumentRef } from '../shared/protocol';
 import { loadParser } from './parser';
+import { literalText } from '../core/format';
 
 export interface ValueEdit {
   name: string;
@@ -43,9 +44,7 @@ export const LITERAL_DIGITS = 8;
  * Undefined for NaN/±Infinity (not numeric literals).
  */
 export function formatLiteral(x: number, digits = LITERAL_DIGITS): string | undefined {
-  if (!Number.isFinite(x)) return undefined;
-  const r = Number(x.toPrecision(digits));
-  return Object.is(r, -0) ? '0' : String(r);
+  return literalText(x, digits);
 }
 
 const NUMBER_RE =

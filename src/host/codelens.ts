@@ -5,8 +5,10 @@
  * (`const NAME = <arithmetic>`); afterwards from the parser's listTargets (cached per version).
  */
 import * as vscode from 'vscode';
+import { config } from './config';
 import type { InlineValues } from './inline';
-import { formatNumber, outputName, regexTargets } from './inlineText';
+import { significant } from '../core/format';
+import { outputName, regexTargets } from './inlineText';
 import { loadParser, parserLoaded } from './parser';
 
 const PARSED_LENS_LIMIT = 200_000;
@@ -30,16 +32,13 @@ export class GradientCodeLens implements vscode.CodeLensProvider, vscode.Disposa
     this.disposables = [
       this.emitter,
       inline.onDidChange(() => this.emitter.fire()),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('gradientLens.codeLens') || e.affectsConfiguration('gradientLens.inline'))
-          this.emitter.fire();
-      }),
+      config.onDidChange(() => this.emitter.fire(), 'codeLens', 'inline'),
       vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString())),
     ];
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    if (!vscode.workspace.getConfiguration('gradientLens.codeLens').get<boolean>('enabled', true)) return [];
+    if (!config.codeLensEnabled()) return [];
     const uri = doc.uri.toString();
     const lenses: vscode.CodeLens[] = [];
     let resultLine: number | undefined;
@@ -48,8 +47,8 @@ export class GradientCodeLens implements vscode.CodeLensProvider, vscode.Disposa
       const { analysis } = state;
       const t = analysis.program.target;
       resultLine = doc.positionAt(state.map(t.range.start)).line;
-      const precision = vscode.workspace.getConfiguration('gradientLens.inline').get<number>('precision', 4);
-      const value = `${outputName(analysis.program)} = ${formatNumber(analysis.evaluation.value, precision)}`;
+      const precision = config.inlinePrecision();
+      const value = `${outputName(analysis.program)} = ${significant(analysis.evaluation.value, precision)}`;
       const range = doc.lineAt(resultLine).range;
       lenses.push(
         state.stale

@@ -5,33 +5,30 @@
  * stackTrace/scopes/variables requests). Steps and new stops refresh the panel; continuing or
  * ending the session marks it stale, keeping the last numbers.
  *
- * Integration (src/extension.ts): `apply()` after every analysis the user asked for (Show
- * gradients, Refresh), `current` into the panel's payload, and the `refresh`/`stale` hooks.
+ * A source of values like the panel (docs/architecture.md): it follows the session's
+ * `onDidPresent` (every result shown in the panel), reads the frame, and hands the values to
+ * `session.setValues(values, 'debugger')`; the banner (`current`) goes to the panel through the
+ * hooks. It never imports a view.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DebugValuesInfo, InputSource } from '../shared/protocol';
-import { evaluateProgram, type Analysis, type AnalysisResult } from './analyze';
+import type { Analysis, AnalysisResult } from './analyze';
+import { config } from './config';
 import { DebugValuesError, frameLocation, readDebugValues, type PausedFrame, type WantedInput } from './debugValues';
 import { loadParser } from './parser';
+import type { Session } from './session';
 
 export interface DebugLinkHooks {
-  /** Re-run the panel's analysis (it calls apply() again with the new frame). */
-  refresh(): void;
-  /** The program continued or ended: show `info` (stale) and mark the inline values stale. */
-  stale(info: DebugValuesInfo): void;
-  /** The panel's current target document, if any. */
-  targetUri(): string | undefined;
-  defaultFreeValue(): number;
+  /** The panel is open: a step or a new stop refreshes it. */
+  panelVisible(): boolean;
+  /** Show `analysis` (the session's current one, with the debugger's values) and its banner. */
+  showInPanel(analysis: Analysis, info: DebugValuesInfo): void;
+  /** Only the banner changed (stale, or why the values are not from the debugger). */
+  postBanner(info: DebugValuesInfo | undefined): void;
+  /** The program continued or ended: the inline values keep their numbers, marked stale. */
+  markInlineStale(): void;
   log: vscode.LogOutputChannel;
-}
-
-export function debugSettings(): { enabled: boolean; maxArrayElements: number } {
-  const c = vscode.workspace.getConfiguration('gradientLens.debug');
-  return {
-    enabled: c.get<boolean>('useValues', true),
-    maxArrayElements: Math.max(1, Math.floor(c.get<number>('maxArrayElements', 1000))),
-  };
 }
 
 const samePath = (a: string, b: string) => {
@@ -56,69 +53,78 @@ export class DebugLink implements vscode.Disposable {
   private epoch = 0;
   /** The document `current` is about. */
   private currentUri?: string;
-  /** The result the last apply() returned: `current` describes it and nothing else. */
-  private returned?: AnalysisResult;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when `current` changes (the inline values provider listens). */
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly hooks: DebugLinkHooks) {
+  constructor(
+    private readonly session: Session,
+    private readonly hooks: DebugLinkHooks,
+  ) {
     this.subscriptions = [
       this.changed,
+      // Every result the panel shows: its values may come from the paused frame.
+      session.onDidPresent(({ doc, result, panel }) => {
+        if (panel) void this.apply(doc, result);
+      }),
       vscode.debug.onDidChangeActiveStackItem((item) => {
         if (item instanceof vscode.DebugStackFrame) {
           // A step, a new stop, or another frame picked in the call stack: refresh from it.
-          if (this.hooks.targetUri() && debugSettings().enabled) this.hooks.refresh();
+          if (this.session.target && this.hooks.panelVisible() && config.debugUseValues()) this.session.refresh();
         } else this.markStale();
       }),
       vscode.debug.onDidTerminateDebugSession(() => this.markStale()),
     ];
   }
 
-  /** What the panel should say about `result`'s values (undefined unless apply() produced it). */
-  infoFor(result: AnalysisResult): DebugValuesInfo | undefined {
-    return result === this.returned ? this.current : undefined;
+  /** Resolves once every read started so far is done (tests, and callers that want the numbers). */
+  settled(): Promise<void> {
+    return this.chain.then(() => undefined);
   }
 
   private markStale(): void {
     this.epoch++;
     if (!this.current || this.current.stale || !this.current.applied) return;
     this.current = { ...this.current, stale: true };
-    this.hooks.stale(this.current);
+    this.hooks.postBanner(this.current);
+    this.hooks.markInlineStale();
     this.changed.fire();
   }
 
   /**
-   * The analysis with its free inputs' values from the paused frame, when the debugger is paused
-   * in `doc`; the result unchanged otherwise. Sets `current` (what the panel says about it).
-   * Calls are serialized, so a late answer for an older stop never overwrites a newer one.
+   * When the debugger is paused in `doc`, gives the session the free inputs' values from the
+   * paused frame (`session.setValues(values, 'debugger')`) and the panel its banner; otherwise
+   * only says why not (or that the last numbers are stale). Sets `current`. Calls are serialized,
+   * so a late answer for an older stop never overwrites a newer one.
    */
-  apply(doc: vscode.TextDocument, result: AnalysisResult): Promise<AnalysisResult> {
-    const next = this.chain.then(async () => (this.returned = await this.applyNow(doc, result)));
-    this.chain = next.catch(() => undefined);
+  apply(doc: vscode.TextDocument, result: AnalysisResult): Promise<void> {
+    const next = this.chain.then(() => this.applyNow(doc, result));
+    this.chain = next.catch((e: unknown) => this.hooks.log.error('Debugger values failed', e));
     return next;
   }
 
-  private async applyNow(doc: vscode.TextDocument, result: AnalysisResult): Promise<AnalysisResult> {
+  /** Sets `current`, tells the panel (banner only) and the inline values provider. */
+  private banner(info: DebugValuesInfo | undefined): void {
+    this.current = info;
+    if (info) this.hooks.postBanner(info);
+    this.changed.fire();
+  }
+
+  private async applyNow(doc: vscode.TextDocument, result: AnalysisResult): Promise<void> {
     const item = vscode.debug.activeStackItem;
     const prev = this.current?.applied && this.currentUri === doc.uri.toString() ? this.current : undefined;
     const epoch = this.epoch;
     this.current = undefined;
     this.currentUri = doc.uri.toString();
     this.analysis = undefined;
-    if (!result.ok || !debugSettings().enabled) {
-      this.changed.fire();
-      return result;
-    }
+    if (!result.ok || !config.debugUseValues()) return this.banner(undefined);
     if (!(item instanceof vscode.DebugStackFrame)) {
       // Not paused (any more): the numbers carried over are the program's last ones; say so.
       // (Only for the same inputs: another target's numbers were never the program's.)
       const names = result.analysis.program.nodes.flatMap((n) => (n.kind === 'input' ? [n.name] : []));
       const same = prev && names.length === Object.keys(prev.sources).length && names.every((n) => n in prev.sources);
-      this.current = same ? { ...prev, stale: true } : undefined;
-      this.changed.fire();
-      return result;
+      return this.banner(same ? { ...prev, stale: true } : undefined);
     }
     const frame: PausedFrame = { session: item.session, threadId: item.threadId, frameId: item.frameId };
     const base: DebugValuesInfo = {
@@ -168,22 +174,18 @@ export class DebugLink implements vscode.Disposable {
       base.line = frameFile.line;
       base.frame = frameFile.name;
       if (!samePath(frameFile.path, doc.uri.fsPath)) {
-        this.current = {
+        return this.banner({
           ...base,
           message: `The debugger is paused in ${base.file}:${base.line} (frame ${base.frame}), not in this file: values are not from the program.`,
-        };
-        this.changed.fire();
-        return result;
+        });
       }
       if (doc.isDirty) {
-        this.current = {
+        return this.banner({
           ...base,
           message: `${path.basename(doc.fileName)} has unsaved changes, so its lines may not be the ones the paused program runs: values are not taken from the debugger. Save the file and restart the program.`,
-        };
-        this.changed.fire();
-        return result;
+        });
       }
-      const read = await readDebugValues(frame, wanted, { maxArrayElements: debugSettings().maxArrayElements });
+      const read = await readDebugValues(frame, wanted, { maxArrayElements: config.debugMaxArrayElements() });
 
       // The given values: the debugger's; else what the user typed (not a stale debugger value).
       const given: Record<string, number> = {};
@@ -198,8 +200,12 @@ export class DebugLink implements vscode.Disposable {
           sources[n.name] = 'user';
         }
       }
-      const next = evaluateProgram(program, analysis.document, given, this.hooks.defaultFreeValue());
-      for (const n of program.nodes) {
+      // A newer result (another Show gradients, a step) or values typed meanwhile: theirs win.
+      if (this.session.current !== analysis) return;
+      this.session.setValues(given, 'debugger');
+      const next = this.session.current;
+      if (!next) return;
+      for (const n of next.program.nodes) {
         if (n.kind !== 'input' || n.name in sources) continue;
         sources[n.name] = n.free ? 'default' : 'source';
       }
@@ -222,17 +228,15 @@ export class DebugLink implements vscode.Disposable {
       this.hooks.log.info(
         `Debugger values from ${base.file}:${base.line} (${base.frame}): ${Object.keys(read.values).length} read, ${Object.keys(read.notes).length} not usable`,
       );
+      this.hooks.showInPanel(next, this.current);
       this.changed.fire();
-      return { ok: true, analysis: next };
     } catch (e) {
       const message =
         e instanceof DebugValuesError
           ? e.message
           : `Could not read values from the debugger: ${e instanceof Error ? e.message : String(e)}`;
       this.hooks.log.warn(`Debugger values: ${message}`);
-      this.current = this.epoch !== epoch && prev ? { ...prev, stale: true } : { ...base, message };
-      this.changed.fire();
-      return result;
+      this.banner(this.epoch !== epoch && prev ? { ...prev, stale: true } : { ...base, message });
     }
   }
 

@@ -4,6 +4,8 @@
  * (one row per consumer gate: the fan-out lesson). Reads the analysis from InlineValues.
  */
 import * as vscode from 'vscode';
+import { topLevelFrameOf } from '../core/program';
+import { config } from './config';
 import type { InlineValues } from './inline';
 import { hoverMarkdown, hoverNode } from './inlineText';
 
@@ -13,7 +15,7 @@ export class GradientHover implements vscode.HoverProvider {
   constructor(private readonly inline: InlineValues) {}
 
   provideHover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
-    if (!vscode.workspace.getConfiguration('gradientLens.hover').get<boolean>('enabled', true)) return undefined;
+    if (!config.hoverEnabled()) return undefined;
     const state = this.inline.state(doc.uri.toString());
     if (!state) return undefined;
     const offset = state.unmap(doc.offsetAt(position));
@@ -43,10 +45,8 @@ export class GradientHover implements vscode.HoverProvider {
     const n = analysis.program.nodes[node];
     let range = wordRange;
     if (!word || n.name !== word.text) {
-      const r =
-        n.frame === undefined
-          ? n.range
-          : analysis.program.frames.find((f) => f.parent === -1 && f.result === node)?.range;
+      const call = n.frame === undefined ? undefined : topLevelFrameOf(analysis.program, node);
+      const r = n.frame === undefined ? n.range : call !== undefined ? analysis.program.frames[call].range : undefined;
       range = r ? new vscode.Range(doc.positionAt(state.map(r.start)), doc.positionAt(state.map(r.end))) : undefined;
     }
     return new vscode.Hover(md, range);

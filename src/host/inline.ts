@@ -7,6 +7,8 @@
  */
 import * as vscode from 'vscode';
 import type { Analysis } from './analyze';
+import { config, type InlineSettings } from './config';
+import type { Session } from './session';
 import {
   diffEdit,
   inlineLines,
@@ -17,30 +19,9 @@ import {
   unmapOffset,
   type InlineLine,
   type InlineSegment,
-  type InlineShow,
   type SegmentRole,
   type TextEdit,
 } from './inlineText';
-
-export interface InlineSettings {
-  show: InlineShow;
-  precision: number;
-  onEdit: 'stale' | 'recompute';
-  debounceMs: number;
-  clearOnPanelClose: boolean;
-}
-
-export function inlineSettings(): InlineSettings {
-  const c = vscode.workspace.getConfiguration('gradientLens.inline');
-  const show = c.get<string>('show', 'both');
-  return {
-    show: (['both', 'value', 'gradient', 'off'].includes(show) ? show : 'both') as InlineShow,
-    precision: Math.max(1, Math.min(17, Math.round(c.get<number>('precision', 4)))),
-    onEdit: c.get<string>('onEdit', 'stale') === 'recompute' ? 'recompute' : 'stale',
-    debounceMs: Math.max(0, c.get<number>('debounceMs', 500)),
-    clearOnPanelClose: c.get<boolean>('clearOnPanelClose', false),
-  };
-}
 
 /** What was rendered for a document (for tests: the extension API's inlineDecorations). */
 export interface InlineSnapshot {
@@ -53,6 +34,8 @@ export interface InlineSnapshot {
   editors: number;
   /** 1-based current line and the text shown at its end. */
   lines: Array<{ line: number; text: string }>;
+  /** 1-based lines left to VS Code's debug inline values (paused program): see `hideLines`. */
+  hidden?: number[];
 }
 
 /** The current analysis as the hover and CodeLens see it. */
@@ -86,9 +69,8 @@ export class InlineValues implements vscode.Disposable {
   private edits: TextEdit[] = [];
   private stale = false;
   private lines: InlineLine[] = [];
-  private timer?: NodeJS.Timeout;
   private snapshots = new Map<string, InlineSnapshot>();
-  private settings = inlineSettings();
+  private settings: InlineSettings = config.inlineSettings();
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when the analysis, its values or its staleness change (CodeLens refresh). */
   readonly onDidChange = this.changed.event;
@@ -99,27 +81,28 @@ export class InlineValues implements vscode.Disposable {
    * so `slots` is kept sorted by key and segment i of every line goes to slots[i].
    */
   private slots: vscode.TextEditorDecorationType[] = [];
+  /** Lines (0-based, of the document `uri`) another display shows now: no decoration there. */
+  private hiddenLines: (uri: string) => ReadonlySet<number> | undefined = () => undefined;
   private readonly disposables: vscode.Disposable[];
 
-  /** `recompute` re-runs the current target's analysis (onEdit = recompute) and calls show() or markStale(). */
-  constructor(private readonly recompute: () => void) {
+  /** Follows the session: fresh results, new values, edits (the session owns the recompute debounce). */
+  constructor(private readonly session: Session) {
     this.disposables = [
       this.changed,
       { dispose: () => this.slots.forEach((t) => t.dispose()) },
-      vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e)),
+      session.onDidPresent(({ doc, result }) => (result.ok ? this.show(result.analysis, doc) : this.markStale())),
+      session.onDidChangeValues((a) => this.update(a)),
+      session.onDidEdit(({ event, pending }) => this.documentChanged(event, pending)),
       vscode.window.onDidChangeVisibleTextEditors(() => this.apply()),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!e.affectsConfiguration('gradientLens.inline')) return;
-        this.settings = inlineSettings();
+      config.onDidChange(() => {
+        this.settings = config.inlineSettings();
         this.relayout();
-      }),
+      }, 'inline'),
     ];
   }
 
   /** A fresh analysis of `doc` (Show gradients, refresh, recompute). */
   show(analysis: Analysis, doc?: vscode.TextDocument): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
     const previousUri = this.analysis?.document.uri;
     this.analysis = analysis;
     this.edits = [];
@@ -145,6 +128,15 @@ export class InlineValues implements vscode.Disposable {
     this.relayout();
   }
 
+  /**
+   * Leave out the lines `hidden` returns (the debugger's inline values show the same numbers
+   * there while paused); `changed` fires when that set may have changed.
+   */
+  hideLines(hidden: (uri: string) => ReadonlySet<number> | undefined, changed: vscode.Event<void>): vscode.Disposable {
+    this.hiddenLines = hidden;
+    return changed(() => this.apply());
+  }
+
   /** The document changed and the numbers could not be recomputed (or onEdit = stale). */
   markStale(): void {
     if (!this.analysis || this.stale) return;
@@ -155,8 +147,7 @@ export class InlineValues implements vscode.Disposable {
 
   /** Removes every decoration (Clear gradients). */
   clear(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.session.cancelPending();
     const uri = this.analysis?.document.uri;
     this.analysis = undefined;
     this.lines = [];
@@ -206,7 +197,7 @@ export class InlineValues implements vscode.Disposable {
     this.changed.fire();
   }
 
-  private documentChanged(e: vscode.TextDocumentChangeEvent): void {
+  private documentChanged(e: vscode.TextDocumentChangeEvent, pending: boolean): void {
     const a = this.analysis;
     if (!a || e.document.uri.toString() !== a.document.uri || e.contentChanges.length === 0) return;
     if (this.text !== undefined) {
@@ -218,12 +209,7 @@ export class InlineValues implements vscode.Disposable {
       for (const c of changes)
         this.edits.push({ offset: c.rangeOffset, length: c.rangeLength, inserted: c.text.length });
     }
-    if (this.settings.onEdit === 'recompute') {
-      clearTimeout(this.timer);
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.recompute();
-      }, this.settings.debounceMs);
+    if (pending) {
       this.apply(); // follow the text meanwhile; not dimmed: fresh numbers are coming
       this.changed.fire();
       return;
@@ -249,15 +235,21 @@ export class InlineValues implements vscode.Disposable {
     const doc = this.document(uri);
     const editors = vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === uri);
     if (!doc) {
-      this.snapshots.set(uri, { uri, stale: this.stale, pending: this.timer !== undefined, editors: 0, lines: [] });
+      this.snapshots.set(uri, { uri, stale: this.stale, pending: this.session.pending, editors: 0, lines: [] });
       return;
     }
     const edits = this.edits;
     const merged = mergeByCurrentLine(this.lines, (anchor) => doc.positionAt(mapOffset(anchor, edits)).line);
     const perSlot: vscode.DecorationOptions[][] = [];
     const lines: InlineSnapshot['lines'] = [];
+    const hiddenSet = this.stale || edits.length > 0 ? undefined : this.hiddenLines(uri);
+    const hidden: number[] = [];
     for (const [line, segments] of [...merged].sort((x, y) => x[0] - y[0])) {
       if (segments.length === 0) continue;
+      if (hiddenSet?.has(line)) {
+        hidden.push(line + 1);
+        continue;
+      }
       const end = doc.lineAt(line).range.end;
       const range = new vscode.Range(end, end);
       const text = joinSegments(segments) + (this.stale ? STALE_SUFFIX : '');
@@ -284,9 +276,10 @@ export class InlineValues implements vscode.Disposable {
     this.snapshots.set(uri, {
       uri,
       stale: this.stale,
-      pending: this.timer !== undefined,
+      pending: this.session.pending,
       editors: editors.length,
       lines,
+      ...(hidden.length ? { hidden } : {}),
     });
   }
 
@@ -305,7 +298,6 @@ export class InlineValues implements vscode.Disposable {
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
     this.disposables.forEach((d) => d.dispose());
   }
 }

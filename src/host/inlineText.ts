@@ -8,6 +8,13 @@ import type { ExprNode, ExprProgram } from '../core/expr';
 import type { Evaluation } from '../core/evaluate';
 import { OP_LIST } from '../core/ops';
 import { LEAF } from '../core/tape';
+import {
+  callLocals as coreCallLocals,
+  chainTerms,
+  frameMembers,
+  topLevelFrameOf,
+  type ChainTerm,
+} from '../core/program';
 
 export type InlineShow = 'both' | 'value' | 'gradient' | 'off';
 
@@ -58,36 +65,10 @@ export const PART_SEPARATOR = '  ';
 export const STALE_SUFFIX = ' (stale)';
 const CALL_LABEL_MAX = 24;
 const EXPR_LABEL_MAX = 24;
-const MINUS = '\u2212';
 
-/** `precision` significant digits, trailing zeros dropped, '−' for minus, exponent outside [1e-4, 1e6). */
-export function formatNumber(x: number, precision = 4): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return '∞';
-  if (x === -Infinity) return `${MINUS}∞`;
-  if (x === 0) return '0';
-  const p = Math.max(1, Math.min(17, Math.round(precision)));
-  const abs = Math.abs(x);
-  let s: string;
-  const rounded = Number(abs.toPrecision(p));
-  if (rounded >= 1e-4 && rounded < 1e6) {
-    s = String(rounded);
-  } else {
-    const [mant, exp] = abs.toExponential(p - 1).split('e');
-    const m = mant.includes('.') ? mant.replace(/0+$/, '').replace(/\.$/, '') : mant;
-    s = `${m}e${exp.replace('+', '')}`;
-  }
-  s = s.replace(/-/g, MINUS);
-  return x < 0 ? MINUS + s : s;
-}
-
-/** Shortest round-trip text of the double (full precision), with '−'. */
-export function formatFull(x: number): string {
-  if (Object.is(x, -0)) return '0';
-  if (x === Infinity) return '∞';
-  if (x === -Infinity) return `${MINUS}∞`;
-  return String(x).replace(/-/g, MINUS);
-}
+/** The inline and hover number texts: the rules live in src/core/format.ts. */
+import { significant as formatNumber, fullMinus as formatFull } from '../core/format';
+export { formatNumber, formatFull };
 
 /** Collapse whitespace and cut to `max` characters with '…'. */
 export function shorten(text: string, max: number): string {
@@ -112,15 +93,6 @@ export function partial(out: string, label: string): string {
 /** Name used for the output in `∂out/∂x`. */
 export function outputName(program: ExprProgram): string {
   return program.target.name ?? 'out';
-}
-
-/** Top-level frame (parent -1) whose result is `node`, if any. */
-function topLevelFrameOf(program: ExprProgram, node: number): number | undefined {
-  for (let f = 0; f < program.frames.length; f++) {
-    const fr = program.frames[f];
-    if (fr.parent === -1 && fr.result === node) return f;
-  }
-  return undefined;
 }
 
 /**
@@ -436,64 +408,14 @@ function labelOf(ev: Evaluation, id: number, text?: string): string {
   return shorten(n.label, 40);
 }
 
-export interface ChainTerm {
-  /** Consumer gate node. */
-  gate: number;
-  /** Edge index in tape.args. */
-  edge: number;
-  upstream: number;
-  local: number;
-  contribution: number;
-}
+export { chainTerms, type ChainTerm };
 
-/** Every edge from `id` into a gate: upstream ∂out/∂gate × local ∂gate/∂id = contribution (they sum to ∂out/∂id). */
-export function chainTerms(ev: Pick<Evaluation, 'tape' | 'root'>, id: number): ChainTerm[] {
-  const { tape } = ev;
-  const terms: ChainTerm[] = [];
-  for (let g = id + 1; g < tape.size && g <= ev.root; g++) {
-    if (tape.op[g] === LEAF) continue;
-    for (let k = tape.argStart[g]; k < tape.argStart[g + 1]; k++) {
-      if (tape.args[k] !== id) continue;
-      const upstream = tape.grad[g];
-      const local = tape.local[k];
-      terms.push({ gate: g, edge: k, upstream, local, contribution: upstream * local });
-    }
-  }
-  return terms;
-}
-
-/**
- * Local derivatives of a whole inlined call (frame `f`): ∂result/∂input for every node outside
- * the call that its gates read (its arguments, and any outer constants it uses), by a backward
- * pass restricted to the call's own gates. E.g. σ(1 − σ) for sigmoid(a).
- */
+/** Local derivatives of the whole call `f` (src/core/program.ts callLocals), for the hover. */
 export function callLocals(
   ev: Pick<Evaluation, 'program' | 'tape'>,
   f: number,
 ): Array<{ node: number; local: number }> {
-  const { program, tape } = ev;
-  const inFrame = (id: number) => {
-    let fr = program.nodes[id].frame;
-    while (fr !== undefined && fr >= 0) {
-      if (fr === f) return true;
-      fr = program.frames[fr].parent;
-    }
-    return false;
-  };
-  const result = program.frames[f].result;
-  const outside = new Map<number, number>();
-  if (!inFrame(result)) return [{ node: result, local: 1 }];
-  const g = new Map<number, number>([[result, 1]]);
-  for (let i = result; i >= 0; i--) {
-    const gi = g.get(i);
-    if (gi === undefined || tape.op[i] === LEAF || !inFrame(i)) continue;
-    for (let k = tape.argStart[i]; k < tape.argStart[i + 1]; k++) {
-      const a = tape.args[k];
-      const target = inFrame(a) ? g : outside;
-      target.set(a, (target.get(a) ?? 0) + gi * tape.local[k]);
-    }
-  }
-  return [...outside].sort((x, y) => x[0] - y[0]).map(([node, local]) => ({ node, local }));
+  return coreCallLocals(ev.tape, ev.program.frames[f].result, frameMembers(ev.program, f));
 }
 
 /** Markdown for the hover of node `id`: full-precision value and gradient, chain-rule terms, local derivatives. */

@@ -15,14 +15,14 @@ import type {
   WebviewToHost,
 } from '../shared/protocol';
 import type { AnalysisResult } from './analyze';
-import { validateMessage } from './validate';
+import { config } from './config';
+import type { Session } from './session';
+import { parseWebviewToHost } from '../shared/protocol';
 import { decodeWire, encodeWire } from '../shared/wire';
 
 export const PANEL_VIEW_TYPE = 'gradientLens.panel';
 
 export interface PanelCallbacks {
-  refresh(): void;
-  valuesChanged(values: Record<string, number>): void;
   applyValues(values: Record<string, number>): void;
   highlight(doc: DocumentRef, range: SourceRange | null): void;
   reveal(doc: DocumentRef, range: SourceRange): void;
@@ -40,14 +40,26 @@ export class GradientPanel implements vscode.Disposable {
   payload?: ShowPayload;
   error?: PanelError;
   private readonly log: vscode.LogOutputChannel;
+  private readonly subscriptions: vscode.Disposable[];
+  private readonly settings: () => PanelSettings = config.panelSettings;
 
+  /** Shows what the session presents to the panel; tells the webview about edits and settings. */
   constructor(
     private readonly extensionUri: vscode.Uri,
+    private readonly session: Session,
     private readonly callbacks: PanelCallbacks,
-    private readonly settings: () => PanelSettings,
     log: vscode.LogOutputChannel,
   ) {
     this.log = log;
+    this.subscriptions = [
+      session.onDidPresent(({ result, panel }) => {
+        if (!panel) return;
+        this.show(result);
+        this.post({ type: 'stale', stale: false });
+      }),
+      session.onDidEdit(() => this.post({ type: 'stale', stale: true })),
+      config.onDidChange(() => this.post({ type: 'settings', settings: this.settings() })),
+    ];
   }
 
   get visible(): boolean {
@@ -168,7 +180,7 @@ export class GradientPanel implements vscode.Disposable {
   }
 
   private receive(raw: unknown): void {
-    const msg: WebviewToHost | undefined = validateMessage(decodeWire(raw));
+    const msg: WebviewToHost | undefined = parseWebviewToHost(decodeWire(raw));
     if (!msg) {
       this.log.warn('Ignored a malformed message from the gradient panel', raw);
       return;
@@ -193,10 +205,10 @@ export class GradientPanel implements vscode.Disposable {
         this.probes.delete(msg.requestId);
         return;
       case 'refresh':
-        return this.callbacks.refresh();
+        return this.session.refresh();
       case 'valuesChanged':
         if (this.payload) this.payload = { ...this.payload, values: msg.values };
-        return this.callbacks.valuesChanged(msg.values);
+        return this.session.setValues(msg.values, 'panel');
       case 'applyValues':
         return this.callbacks.applyValues(msg.values);
       case 'highlight':
@@ -265,6 +277,7 @@ export class GradientPanel implements vscode.Disposable {
 
   dispose(): void {
     this.panel?.dispose();
+    this.subscriptions.forEach((d) => d.dispose());
   }
 }
 

@@ -6,11 +6,13 @@
  * `GradientLensError` from this module, since `instanceof` against a copy of the class
  * bundled elsewhere would fail.
  */
-import { Project, ts } from 'ts-morph';
-import type { ExprNode, ExprProgram, InputNode, SourceRange } from '../core/expr';
+import { ts } from 'ts-morph';
+import type { ExprProgram, SourceRange } from '../core/expr';
 import { GradientLensError, isGradientLensError } from '../core/errors';
-import { Evaluator } from './evaluate';
-import { Scopes } from './scope';
+import type { IrProgram, IrTarget } from '../core/ir';
+import { interpret, probeTargets, type InterpretOptions } from '../core/interpret';
+import { lowerProgram } from './lower';
+import { isFunctionLike, Scopes } from './scope';
 import { candidateTargets, targetAtCursor, targetByLine, targetByName, targetOfSelection, type Target } from './target';
 import { abbreviate, SourceText, TARGET_TEXT_MAX } from './text';
 
@@ -43,40 +45,36 @@ export interface TargetInfo {
   text: string;
 }
 
-let project: Project | undefined;
-let lastPath: string | undefined;
-
-/** Parses `text` into the one reused in-memory project (created on first use). */
+/**
+ * Parses `text` with the TypeScript compiler directly (no ts-morph Project or wrapper objects:
+ * they cost most of the time on big files), with parent pointers.
+ */
 function load(text: string, fileName: string): SourceText {
-  if (!project) {
-    project = new Project({
-      useInMemoryFileSystem: true,
-      skipLoadingLibFiles: true,
-      skipFileDependencyResolution: true,
-      compilerOptions: { allowJs: true, noLib: true },
-    });
-  }
   const ext = /\.(tsx|ts|mts|cts|jsx|js|mjs|cjs)$/i.exec(fileName)?.[0].toLowerCase() ?? '.ts';
-  const path = `/gradient-lens/input${ext}`;
-  if (lastPath && lastPath !== path) {
-    const old = project.getSourceFile(lastPath);
-    if (old) project.removeSourceFile(old);
-  }
-  lastPath = path;
+  const kind =
+    ext === '.tsx'
+      ? ts.ScriptKind.TSX
+      : ext === '.jsx'
+        ? ts.ScriptKind.JSX
+        : ext === '.js' || ext === '.mjs' || ext === '.cjs'
+          ? ts.ScriptKind.JS
+          : ts.ScriptKind.TS;
   // A leading byte order mark (files read by the CLI may have one; VS Code's document text
-  // never has): parse the text without it, so offsets do not depend on whether the compiler
-  // strips it (it did on the first parse of a path only), and shift the offsets handed out
-  // by one (SourceText.base) so they refer to the caller's text.
+  // never has): parse the text without it and shift the offsets handed out by one
+  // (SourceText.base) so they refer to the caller's text.
   const base = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const sf = project.createSourceFile(path, base ? text.slice(1) : text, { overwrite: true });
-  return new SourceText(sf.compilerNode, fileName, base);
+  const sf = ts.createSourceFile(
+    `/gradient-lens/input${ext}`,
+    base ? text.slice(1) : text,
+    ts.ScriptTarget.Latest,
+    true,
+    kind,
+  );
+  return new SourceText(sf, fileName, base);
 }
 
-/** Drops the cached project (after a failure that may have left it half updated). */
-function resetProject(): void {
-  project = undefined;
-  lastPath = undefined;
-}
+/** Kept for the callers' recovery path: nothing is cached any more. */
+function resetProject(): void {}
 
 function isStackOverflow(e: unknown): boolean {
   return e instanceof RangeError && /call stack/i.test(e.message);
@@ -189,60 +187,77 @@ function findTarget(src: SourceText, req: ParseRequest): Target {
   return targetByLine(src, req.line!);
 }
 
-function evaluate(ev: Evaluator, src: SourceText, t: Target): number {
-  const err = src.syntaxErrorIn(src.start(t.expr), t.expr.end);
-  if (err) throw err;
-  return t.decl ? ev.evalDeclaration(t.decl) : ev.evalExpression(t.expr);
+/** Is `name` declared by the file where `at` is (so it is not the global of that name)? */
+function shadowedBy(scopes: Scopes): (name: string, at: ts.Node) => boolean {
+  return (name, at) => scopes.resolve(name, at) !== undefined;
 }
 
-/**
- * Input names are unique in a program: the core (and `--set NAME=…`, the panel) binds values
- * to inputs by name. When distinct declarations would give inputs the same name (a parameter
- * `x` and a `const x` outside its function, shadowing declarations, two arrays `w` in different
- * scopes, ...), the input declared first in the file keeps the plain name and each later one is
- * qualified with the position of its declaring identifier (its range): `x@4:12`, i.e.
- * name@line:column. '@' cannot occur in an identifier, so qualified names never collide with
- * plain ones, and they stay the same as long as the declarations do not move. The label
- * (display text shown at the declaration) stays the plain name.
- */
-function uniqueInputNames(nodes: ExprNode[]): void {
-  const byName = new Map<string, InputNode[]>();
-  for (const n of nodes) {
-    if (n.kind !== 'input') continue;
-    const g = byName.get(n.name);
-    if (g) g.push(n);
-    else byName.set(n.name, [n]);
+function functionLikeAncestor(n: ts.Node): ts.Node | undefined {
+  for (let p = n.parent; p; p = p.parent) if (isFunctionLike(p)) return p;
+  return undefined;
+}
+
+/** The IR and the IR target for a request. */
+export function lowerTarget(req: ParseRequest): { ir: IrProgram; target: IrTarget } {
+  const src = load(req.text, req.fileName ?? 'input.ts');
+  const t = findTarget(src, req);
+  if (t.expr) {
+    const err = src.syntaxErrorIn(src.start(t.expr), t.expr.end);
+    if (err) throw err;
+  } else if (t.fn) {
+    const err = src.syntaxErrorInNode(t.fn);
+    if (err) throw err;
   }
-  for (const [name, g] of byName) {
-    if (g.length < 2) continue;
-    g.sort((a, b) => a.range.start - b.range.start);
-    for (let i = 1; i < g.length; i++) {
-      const n = g[i];
-      n.name = `${name}@${n.range.line}:${n.range.column}`;
+  const scopes = new Scopes(src.sf);
+  const targets = new Set<ts.Node>();
+  if (t.expr && !t.fn) targets.add(t.expr);
+  const { program: ir, lowerer } = lowerProgram(src, targets, shadowedBy(scopes));
+  const textNode = t.expr ?? t.fn!;
+  const start = src.start(textNode);
+  let text = abbreviate(src.text, start, textNode.end, TARGET_TEXT_MAX);
+  if (!t.expr && t.fn) text = `${t.name ?? 'function'}(…)`;
+  const target: IrTarget = { text, range: src.rangeOf(start, textNode.end) };
+  if (t.name !== undefined) target.name = t.name;
+  if (t.fn) {
+    const fi = lowerer.functionIndex(t.fn);
+    if (fi === undefined) throw noTarget(src, t.fn);
+    // The outermost function around it is the one to call.
+    let outer: ts.Node = t.fn;
+    for (let f = functionLikeAncestor(t.fn); f; f = functionLikeAncestor(f)) outer = f;
+    target.fn = lowerer.functionIndex(outer) ?? fi;
+    if (outer !== t.fn) {
+      // A nested function: analyse the outermost one, its result.
+      target.fn = lowerer.functionIndex(outer)!;
     }
+    return { ir, target };
   }
+  const place = lowerer.tgtPlace.get(t.expr!);
+  if (!place) throw noTarget(src, t.expr!);
+  target.expr = true;
+  if (place.fn >= 0) target.fn = place.fn;
+  else target.stmt = place.stmt;
+  return { ir, target };
+}
+
+function noTarget(src: SourceText, n: ts.Node): GradientLensError {
+  const w = src.where(n);
+  return new GradientLensError(
+    'no-expression',
+    `No computed expression at ${w.line}:${w.column} in ${src.fileName}`,
+    w,
+  );
 }
 
 /** Builds the expression program of the target the request designates. Throws GradientLensError. */
-export function parseTarget(req: ParseRequest): ExprProgram {
+export function parseTarget(req: ParseRequest, options: InterpretOptions = {}): ExprProgram {
   const given = (req.selection ? 1 : 0) + (req.name !== undefined ? 1 : 0) + (req.line !== undefined ? 1 : 0);
   if (given !== 1) {
     throw new GradientLensError('usage', `parseTarget needs exactly one of selection, name or line (got ${given})`);
   }
   if (typeof req.text !== 'string') throw new GradientLensError('usage', 'parseTarget needs the file text');
+  let lowered: { ir: IrProgram; target: IrTarget };
   try {
-    const src = load(req.text, req.fileName ?? 'input.ts');
-    const t = findTarget(src, req);
-    const ev = new Evaluator(src, new Scopes(src.sf));
-    const root = evaluate(ev, src, t);
-    const start = src.start(t.expr);
-    const target: ExprProgram['target'] = {
-      text: abbreviate(src.text, start, t.expr.end, TARGET_TEXT_MAX),
-      range: src.rangeOf(start, t.expr.end),
-    };
-    if (t.name !== undefined) target.name = t.name;
-    uniqueInputNames(ev.nodes);
-    return { nodes: ev.nodes, root, frames: ev.frames, target };
+    lowered = lowerTarget(req);
   } catch (e) {
     if (isStackOverflow(e)) {
       resetProject();
@@ -250,34 +265,47 @@ export function parseTarget(req: ParseRequest): ExprProgram {
     }
     throw e;
   }
+  return interpret(lowered.ir, lowered.target, options);
 }
 
 /**
- * Every `const/let/var NAME = <arithmetic expression>` and `return <expr>` in the file that
- * parseTarget accepts (for CodeLens), plus helpers' result expressions. Never throws.
- * One evaluator is shared by all candidates, so the cost is linear in the file size.
+ * Every `const/let/var NAME = <expression>` with a numeric value, every `return <expr>` and every
+ * function in the file that parseTarget accepts (for CodeLens). Never throws. The file is lowered
+ * and its top level run once; declarations at top level are listed when they gave a number,
+ * returns and functions when the file lowers.
  */
 export function listTargets(text: string, fileName = 'input.ts'): TargetInfo[] {
   try {
     const src = load(text, fileName);
-    const ev = new Evaluator(src, new Scopes(src.sf));
-    const out: TargetInfo[] = [];
+    const cands: Target[] = [];
     const seen = new Set<ts.Node>();
     for (const t of candidateTargets(src)) {
-      if (seen.has(t.expr)) continue;
-      seen.add(t.expr);
-      try {
-        evaluate(ev, src, t);
-      } catch (e) {
-        if (isGradientLensError(e)) continue;
-        throw e;
-      }
+      const key = t.expr ?? t.fn!;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      cands.push(t);
+    }
+    const targets = new Set<ts.Node>();
+    for (const t of cands) if (t.expr) targets.add(t.expr);
+    const { program: ir, lowerer } = lowerProgram(src, targets, shadowedBy(new Scopes(src.sf)));
+    const hits = probeTargets(ir, { maxSteps: 5_000_000, maxNodes: 1_000_000 });
+    const out: TargetInfo[] = [];
+    for (const t of cands) {
+      if (t.expr) {
+        const place = lowerer.tgtPlace.get(t.expr);
+        if (!place) continue;
+        if (src.syntaxErrorIn(src.start(t.expr), t.expr.end)) continue;
+        if (place.fn < 0 && !hits.has(lowerer.tgts.get(t.expr)!)) continue;
+      } else if (!t.fn || src.syntaxErrorInNode(t.fn)) continue;
       const start = src.start(t.anchor);
       let end = t.anchor.end;
       while (end > start && src.text[end - 1] === ';') end--;
+      const textNode = t.expr ?? t.fn!;
       const info: TargetInfo = {
         range: src.rangeOf(start, end),
-        text: abbreviate(src.text, src.start(t.expr), t.expr.end, TARGET_TEXT_MAX),
+        text: t.expr
+          ? abbreviate(src.text, src.start(textNode), textNode.end, TARGET_TEXT_MAX)
+          : `${t.name ?? 'function'}(…)`,
       };
       if (t.name !== undefined) info.name = t.name;
       out.push(info);

@@ -9,7 +9,10 @@ import { SourceText } from './text';
 
 /** What to evaluate. */
 export interface Target {
-  expr: ts.Expression;
+  /** The expression whose value is the target (for a function target: its result expression, if it has one). */
+  expr?: ts.Expression;
+  /** Set for a function target: the function is called with its parameters as free inputs. */
+  fn?: FunctionLike;
   /** Set when the target is a variable's initializer (evaluated through the declaration). */
   decl?: ts.VariableDeclaration;
   /** Declaration (or function) name for target.name. */
@@ -62,8 +65,11 @@ function functionName(fn: FunctionLike): string | undefined {
 }
 
 function functionTarget(fn: FunctionLike, anchor: ts.Node): Target | undefined {
+  if (!fn.body) return undefined;
   const expr = functionResult(fn);
-  return expr ? { expr, name: functionName(fn), anchor } : undefined;
+  const t: Target = { fn, name: functionName(fn), anchor };
+  if (expr) t.expr = expr;
+  return t;
 }
 
 /** The target meant by a declaration-ish or statement node, if any. */
@@ -366,6 +372,9 @@ export function candidateTargets(src: SourceText): Target[] {
       }
     } else if (ts.isReturnStatement(n) && n.expression) {
       out.push({ expr: n.expression, anchor: n });
+    } else if (ts.isFunctionDeclaration(n) && n.body && n.name) {
+      const t = functionTarget(n, n);
+      if (t && !t.expr) out.push(t);
     }
     const cs = children(n);
     for (let i = cs.length - 1; i >= 0; i--) stack.push(cs[i]);

@@ -175,13 +175,36 @@ function scan(text: string, start: number, end: number, limit: number, dir: 1 | 
  * characters by replacing the middle with '…'. Only O(max) characters are ever copied.
  */
 export function abbreviate(text: string, start: number, end: number, max: number): string {
-  const whole = scan(text, start, end, max, 1);
-  if (whole.all) return whole.s;
+  // Fast path: collapse whitespace on bounded slices (the scan below is the definition).
+  const K = 4 * max + 8;
   const headLen = Math.ceil((max - 1) / 2);
   const tailLen = max - 1 - headLen;
-  const head = whole.s.slice(0, headLen).trimEnd();
-  const tail = scan(text, start, end, tailLen, -1).s;
-  return head + '…' + tail.trimStart();
+  if (end - start <= K) {
+    const full = collapse(text.slice(start, end)).trim();
+    if (full.length <= max) return full;
+    const tail = full.slice(full.length - tailLen);
+    return full.slice(0, headLen).trimEnd() + '…' + tail.trimStart();
+  }
+  const head = collapse(text.slice(start, start + K)).trimStart();
+  const tailSrc = collapse(text.slice(end - K, end)).trimEnd();
+  if (head.length > max && tailSrc.length > tailLen) {
+    return head.slice(0, headLen).trimEnd() + '…' + tailSrc.slice(tailSrc.length - tailLen).trimStart();
+  }
+  const whole = scan(text, start, end, max, 1);
+  if (whole.all) return whole.s;
+  const h = whole.s.slice(0, headLen).trimEnd();
+  const t = scan(text, start, end, tailLen, -1).s;
+  return h + '…' + t.trimStart();
+}
+
+/** The characters isSpace accepts, as runs. */
+const WS = /[ \t\n\r\v\f\u00a0\ufeff]+/g;
+/** Anything collapsing would change: a run of two blanks, or a blank other than a space. */
+const WS_CHANGE = /[\t\n\r\v\f\u00a0\ufeff]| {2}/;
+
+/** Whitespace runs → one space (a single regex test when there is nothing to collapse). */
+function collapse(s: string): string {
+  return WS_CHANGE.test(s) ? s.replace(WS, ' ') : s;
 }
 
 /** Construct names in words, for `Unsupported syntax: <words> ...`. */

@@ -137,6 +137,57 @@ describe('CLI', () => {
     assert.match(run(f, '--line', '2', '--set', 'a=1.5').out, /= 2\.25\n/);
   });
 
+  it('option names and values come from the user: --set __proto__=4 is an unknown input, not a prototype', () => {
+    const r = run(ex('simple.ts'), '--name', 'f', '--set', '__proto__=4');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /no input named '__proto__'/);
+    const c = run(ex('simple.ts'), '--name', 'f', '--set', 'constructor=4');
+    assert.equal(c.code, 2);
+    assert.match(c.err, /no input named 'constructor'/);
+    assert.equal(run(ex('simple.ts'), '--name', 'f', '--bogus').code, 2);
+    assert.equal(run(ex('simple.ts'), '--name').code, 2);
+    assert.equal(run(ex('simple.ts'), '--name', 'f', '--name', 'f').code, 2);
+    assert.equal(run(ex('simple.ts'), '--name', 'f', '--set', 'x=1', '--set', 'x=2').code, 2);
+    assert.equal(run(ex('simple.ts'), '--name', 'f', '--lr', '0.1').code, 2);
+    assert.equal(run(ex('simple.ts'), '-h').code, 0);
+  });
+
+  it('programs: loops over arrays, `--set` of input names like __proto__ and constructor', () => {
+    const f = tmpFile(
+      'const __proto__ = 1.5;\nconst constructor = 2;\nconst xs = [1, 2, 3];\nlet s = 0;\nfor (const x of xs) s += x * __proto__ * constructor;\nconst r = s;\n',
+    );
+    assert.match(run(f, '--name', 'r').out, /^r = 18\n/);
+    const set = run(f, '--name', 'r', '--set', '__proto__=4', '--set', 'constructor=1', '--format', 'json');
+    assert.equal(set.code, 0, set.err);
+    const rep = JSON.parse(set.out);
+    assert.equal(rep.target.value, 24);
+    assert.deepEqual(rep.inputs.map((i: { name: string; grad: number }) => [i.name, i.grad]).sort(), [
+      ['__proto__', 6],
+      ['constructor', 24],
+      ['s', 1],
+      ['xs[0]', 4],
+      ['xs[1]', 4],
+      ['xs[2]', 4],
+    ]);
+  });
+
+  it('a function target takes arrays and objects: --set w=[...] --set p={...}', () => {
+    const f = tmpFile(
+      'function loss(w: number[], p: { x: number }) {\n  let s = 0;\n  for (let i = 0; i < w.length; i++) s += (w[i] - p.x) ** 2;\n  return s / w.length;\n}\n',
+    );
+    const r = run(f, '--name', 'loss', '--set', 'w=[0.1,0.2,0.6,1]', '--set', 'p={"x":0.5}', '--format', 'json');
+    assert.equal(r.code, 0, r.err);
+    const rep = JSON.parse(r.out);
+    const w = [0.1, 0.2, 0.6, 1];
+    const x = 0.5;
+    assert.ok(Math.abs(rep.target.value - w.reduce((a, v) => a + (v - x) ** 2, 0) / 4) < 1e-15);
+    const g = Object.fromEntries(rep.inputs.map((i: { name: string; grad: number }) => [i.name, i.grad]));
+    assert.deepEqual(Object.keys(g).sort(), ['p.x', 'w[0]', 'w[1]', 'w[2]', 'w[3]']);
+    assert.ok(Math.abs(g['w[3]'] - (2 * (1 - x)) / 4) < 1e-15);
+    assert.equal(run(f, '--name', 'loss', '--set', 'w=[1,"a"]').code, 2);
+    assert.equal(run(f, '--name', 'loss', '--set', 'w=[1,').code, 2);
+  });
+
   it('runs as the package bin from dist/ (built)', function () {
     this.timeout(60_000);
     execFileSync('node', ['scripts/build.mjs'], { cwd: root });

@@ -266,6 +266,16 @@ describe('core: every op against central differences', () => {
       [1, 2, 3],
       [0, 2, 3],
     ],
+    // Piecewise constant (derivative 0 away from the jumps).
+    round: [[1.3], [-2.7]],
+    floor: [[1.3], [-2.7]],
+    ceil: [[1.3], [-2.7]],
+    trunc: [[1.3], [-2.7]],
+    atan2: [
+      [1, 2],
+      [-0.5, -3],
+      [2, -1],
+    ],
   };
   it('covers every op in the table', () => {
     assert.deepEqual(Object.keys(points).sort(), OP_LIST.map((o) => o.name).sort());

@@ -346,16 +346,20 @@ describe('parse: operators and literals', () => {
     );
   });
 
-  it('binary operators, comparisons and the conditional', () => {
-    const p = parse('const a = 3, b = 2;\nconst r = a > 0 ? a ** b % 5 - a / b : a <= b ? 0 : -a;', { name: 'r' });
-    const cond = op(p, p.root);
-    assert.equal(cond.op, 'cond');
-    assert.equal(cond.args.length, 3);
-    assert.equal(op(p, cond.args[0]).op, 'gt');
-    assert.equal(op(p, cond.args[1]).op, 'sub');
-    assert.equal(op(p, cond.args[2]).op, 'cond');
+  it('binary operators, comparisons and the conditional (define-by-run: only the branch taken is in the graph)', () => {
+    const text = 'const a = 3, b = 2;\nconst r = a > 0 ? a ** b % 5 - a / b : a <= b ? 0 : -a;';
+    const p = parse(text, { name: 'r' });
+    const root = op(p, p.root);
+    assert.equal(root.op, 'sub');
     const ops = new Set(p.nodes.filter((n) => n.kind === 'op').map((n) => (n as OpNode).op));
-    for (const o of ['pow', 'mod', 'div', 'le', 'neg']) assert.ok(ops.has(o as OpNode['op']), o);
+    for (const o of ['pow', 'mod', 'div']) assert.ok(ops.has(o as OpNode['op']), o);
+    for (const o of ['cond', 'gt', 'le', 'neg']) assert.ok(!ops.has(o as OpNode['op']), o);
+    const a = 3,
+      b = 2;
+    assert.equal(evaluate(p).value, a > 0 ? (a ** b % 5) - a / b : a <= b ? 0 : -a);
+    // The other branch when the inputs change: re-traced.
+    assert.equal(evaluate(p, { a: -1 }).value, -1 <= b ? 0 : 1);
+    assert.equal(evaluate(p, { a: -3, b: -4 }).value, 3);
   });
 
   it('Math functions with their arities; max()/min() without arguments are constants', () => {
@@ -408,23 +412,37 @@ describe('parse: names', () => {
     assert.equal(p.nodes[0].name, 'w');
   });
 
-  it('free inputs: let/var (with suggested value), parameters, declare const, destructuring, imports', () => {
+  it('top-level let/var numbers are named inputs; declare const is free; unseen imports and undefined are refused', () => {
     const text = [
       "import { m } from './m';",
       'let s = 3;',
       'var t = -1.5;',
-      'let u: number;',
       'declare const d: number;',
-      'const { e } = { e: 1 };',
-      'const r = s + t + u + d + e + m;',
+      'const r = s + t + d;',
     ].join('\n');
     const p = parse(text, { name: 'r' });
-    assert.equal(inputs(p).length, 6);
-    for (const n of inputs(p)) assert.equal(n.free, true, n.name);
-    assert.equal(input(p, 's').node.suggested, 3);
-    assert.equal(input(p, 't').node.suggested, -1.5);
-    assert.equal(input(p, 'u').node.suggested, undefined);
+    assert.deepEqual(
+      inputs(p).map((n) => [n.name, n.value, n.free]),
+      [
+        ['s', 3, false],
+        ['t', -1.5, false],
+        ['d', undefined, true],
+      ],
+    );
     assert.equal(input(p, 's').node.range.line, 2);
+    assert.equal(evaluate(p, { d: 2 }).value, 3 - 1.5 + 2);
+    fails(
+      text.replace('s + t + d', 's + m'),
+      { name: 'r' },
+      'unsupported',
+      /'m' is imported from '\.\/m'.*declare it in this file/,
+    );
+    fails(
+      'let u: number;\nconst r = u + 1;',
+      { name: 'r' },
+      'unsupported',
+      /Undefined is used as an operand of '\+' in "u \+ 1" at 2:11/,
+    );
   });
 
   it('inner declarations shadow outer ones', () => {
@@ -464,21 +482,18 @@ describe('parse: const arrays', () => {
     assert.equal(p.nodes.filter((n) => n.name === 'w[0]').length, 1);
   });
 
-  it('rejects non-literal indices, non-const arrays and indices out of range', () => {
+  it('computed indices and let arrays work; out-of-range reads and arrays as targets are refused', () => {
+    const p = parse('const w = [1, 2];\nconst i = 1;\nconst r = w[i] * 3;', { name: 'r' });
+    assert.equal(evaluate(p).value, 6);
+    assert.equal(evaluate(p, { i: 0 }).value, 3);
+    assert.equal(evaluate(parse('let w = [1, 2];\nconst r = w[0];', { name: 'r' })).value, 1);
     fails(
-      'const w = [1, 2];\nconst i = 0;\nconst r = w[i];',
+      'const w = [1, 2];\nconst r = w[2] * 2;',
       { name: 'r' },
       'unsupported',
-      /non-literal index "w\[i\]" at 3:11/,
+      /Undefined is used as an operand of '\*' in "w\[2\] \* 2" at 2:11: JavaScript would compute NaN. Check array bounds/,
     );
-    fails('let w = [1, 2];\nconst r = w[0];', { name: 'r' }, 'unsupported', /not a const array literal.*at 2:11/);
-    fails(
-      'const w = [1, 2];\nconst r = w[2];',
-      { name: 'r' },
-      'unsupported',
-      /Index 2 out of range: 'w' has 2 elements.*at 2:11/,
-    );
-    fails('const w = [[1], [2]];\nconst r = w[1];', { name: 'r' }, 'unsupported', /array 'w\[1\]' used as a number/);
+    fails('const w = [[1], [2]];\nconst r = w[1];', { name: 'r' }, 'no-expression', /is an array, not a number/);
   });
 });
 
@@ -563,72 +578,84 @@ describe('parse: helper functions', () => {
     for (const i of [1, 2]) assert.equal(op(p, p.frames[i].result).args[0], a);
   });
 
-  it('rejects wrong argument counts and unsupported bodies', () => {
-    fails(
-      'function f(a: number) { return a; }\nconst r = f(1, 2);',
-      { name: 'r' },
-      'unsupported',
-      /'f' expects 1, got 2 in "f\(1, 2\)" at 2:11/,
-    );
+  it('refuses missing required arguments; extra arguments, let and early return work as in JavaScript', () => {
+    assert.equal(evaluate(parse('function f(a: number) { return a; }\nconst r = f(1, 2);', { name: 'r' })).value, 1);
     fails(
       'function f(a: number, b = 1) { return a; }\nconst r = f();',
       { name: 'r' },
       'unsupported',
-      /expects 1 to 2, got 0/,
+      /'f' expects 1 to 2, got 0 \(missing 'a'\) in "f\(\)" at 2:11/,
     );
-    fails(
-      'function f(a: number) { let c = a; return c; }\nconst r = f(1);',
-      { name: 'r' },
-      'unsupported',
-      /only `const` declarations.*at 1:25/,
+    assert.equal(
+      evaluate(parse('function f(a: number) { let c = a; c *= 3; return c; }\nconst r = f(2);', { name: 'r' })).value,
+      6,
     );
-    fails(
-      'function f(a: number) { if (a) return 1; return 2; }\nconst r = f(1);',
-      { name: 'r' },
-      'unsupported',
-      /at 1:25/,
-    );
+    const q = parse('function f(a: number) { if (a > 0) return a; return -2 * a; }\nconst x = 1;\nconst r = f(x);', {
+      name: 'r',
+    });
+    assert.equal(evaluate(q).value, 1);
+    assert.equal(evaluate(q, { x: -3 }).value, 6);
+    assert.equal(evaluate(q, { x: -3 }).inputs[0].grad, -2);
   });
 });
 
 describe('parse: errors', () => {
   const cases: Array<[string, string, ErrorCode, RegExp]> = [
-    ['a string', 'const r = 1 + "abc";', 'unsupported', /^Unsupported syntax: string literal "abc" at 1:15$/],
-    ['new', 'const r = 1 + new Foo();', 'unsupported', /'new' expression "new Foo\(\)" at 1:15/],
-    ['an assignment', 'let q = 1;\nconst r = (q = 2) * 3;', 'unsupported', /assignment "q = 2" at 2:12/],
     [
-      'a compound assignment',
-      'let q = 1;\nconst r = (q += 2) * 3;',
-      'unsupported',
-      /compound assignment '\+=' "q \+= 2" at 2:12/,
+      'a string target',
+      'const r = 1 + "abc";',
+      'no-expression',
+      /^The target "1 \+ "abc"" at 1:11 is a string, not a number/,
     ],
-    ['++', 'let q = 1;\nconst r = q++ * 2;', 'unsupported', /postfix increment '\+\+' "q\+\+" at 2:11/],
-    ['a template literal', 'const r = `a${1}` + 1;', 'unsupported', /template literal `a\$\{1\}` at 1:11/],
-    ['a property access', 'const o = { v: 1 };\nconst r = o.v * 2;', 'unsupported', /property access "o\.v" at 2:11/],
-    ['&&', 'const a = 1;\nconst r = a && 2;', 'unsupported', /logical operator '&&' "a && 2" at 2:11/],
+    [
+      'a string in arithmetic',
+      'const r = 2 * "abc";',
+      'unsupported',
+      /^A string is used as an operand of '\*' in "2 \* "abc"" at 1:15: strings are never converted/,
+    ],
+    ['new of an unknown class', 'const r = 1 + new Foo();', 'unknown-name', /Unknown name 'Foo' at 1:19/],
+    [
+      'new Date',
+      'const r = new Date();',
+      'unsupported',
+      /'new Date' "new Date\(\)" at 1:11: the clock is not available/,
+    ],
+    ['a template literal', 'const r = `a${1}` + 1;', 'no-expression', /is a string, not a number/],
     ['a bitwise operator', 'const r = 1 | 2;', 'unsupported', /bitwise operator '\|' "1 \| 2" at 1:11/],
-    ['!', 'const r = !1;', 'unsupported', /logical not '!' "!1" at 1:11/],
+    ['!', 'const r = !1;', 'no-expression', /"!1" at 1:11 is a boolean, not a number/],
+    ['a boolean in arithmetic', 'const r = (1 < 2) * 3;', 'unsupported', /A boolean is used .* write `cond \? 1 : 0`/],
     [
       'an array used as a number',
       'const r = [1, 2];\nconst s = r * 2;',
       'unsupported',
-      /array 'r' used as a number: "r" at 2:11/,
+      /An array is used as an operand of '\*' in "r \* 2" at 2:11/,
     ],
     [
       'a function used as a value',
       'function f() { return 1; }\nconst s = f * 2;',
       'unsupported',
-      /function 'f' used as a value: "f" at 2:11/,
+      /A function is used as an operand of '\*' in "f \* 2" at 2:11/,
     ],
-    ['this', 'const r = this * 2;', 'unsupported', /'this' "this" at 1:11/],
-    ['an unknown call', 'const r = foo(1) + 2;', 'unknown-call', /Unknown function 'foo' in call "foo\(1\)" at 1:11/],
-    ['an unknown method call', 'const r = console.log(1);', 'unknown-call', /'console\.log'.*at 1:11/],
     [
-      'an unknown Math function',
-      'const r = Math.hypot(1, 2);',
-      'unknown-call',
-      /Unknown function 'Math\.hypot'.*at 1:11/,
+      'this at top level',
+      'const r = this * 2;',
+      'unsupported',
+      /Undefined is used as an operand of '\*' in "this \* 2" at 1:11/,
     ],
+    ['an unknown function', 'const r = foo(1) + 2;', 'unknown-name', /Unknown name 'foo' at 1:11/],
+    [
+      'calling a number',
+      'const k = 2;\nconst r = k(1) + 2;',
+      'unknown-call',
+      /"k\(1\)" at 2:11 calls a number, not a function/,
+    ],
+    ['console.log as a target', 'const r = console.log(1);', 'no-expression', /is undefined, not a number/],
+    ['an unsupported Math function', 'const r = Math.clz32(1, 2);', 'unsupported', /Math\.clz32.*at 1:11/],
+    ['Math.random', 'const r = Math.random();', 'unsupported', /Math\.random at 1:11: randomness is not available/],
+    ['eval', 'const r = eval("1");', 'unsupported', /call of 'eval' "eval\("1"\)" at 1:11/],
+    ['dynamic import', 'const r = import("./m");', 'unsupported', /dynamic 'import\(\)'/],
+    ['a generator', 'function* g() { yield 1; }\nconst r = 1;', 'unsupported', /generator function.*at 1:1/],
+    ['async', 'async function g() { return 1; }\nconst r = 1;', 'unsupported', /async function.*at 1:1/],
     ['an unknown name', 'const a = 1;\nconst r = a *\n  foo;', 'unknown-name', /^Unknown name 'foo' at 3:3$/],
   ];
   for (const [what, text, code, re] of cases) {
@@ -648,39 +675,54 @@ describe('parse: errors', () => {
   it('long construct text is abbreviated in messages', () => {
     const long = '"' + 'x'.repeat(500) + '"';
     try {
-      parseTarget({ text: `const r = ${long};`, name: 'r' });
+      parseTarget({ text: `const r = 2 * ${long};`, name: 'r' });
       assert.fail('no error');
     } catch (e) {
       assert.ok(isGradientLensError(e));
-      assert.ok(e.message.length < 120, e.message);
+      assert.ok(e.message.length < 160, e.message);
       assert.match(e.message, /…/);
     }
   });
 
-  it('a cycle names the chain', () => {
+  it('use before declaration throws as in JavaScript (temporal dead zone)', () => {
     fails(
       'const a = b + 1;\nconst b = a * 2;',
       { name: 'a' },
-      'cycle',
-      /^Cycle between declarations: a → b → a \(at 1:7\)$/,
+      'runtime',
+      /^'b' is used before its declaration at 1:11/,
     );
-    fails('const a = 1;\nconst s = c;\nconst c = c * a;', { name: 's' }, 'cycle', /c → c \(at 3:7\)/);
-    fails('const k = f(1);\nfunction f(a: number) { return a * k; }', { name: 'k' }, 'cycle', /k → f\(\) → k/);
+    fails('const t = q * 2;\nconst q = 5;', { name: 't' }, 'runtime', /'q' is used before its declaration at 1:11/);
+    fails(
+      'const a = 1;\nconst s = c;\nconst c = c * a;',
+      { name: 's' },
+      'runtime',
+      /'c' is used before its declaration at 2:11/,
+    );
+    fails(
+      'const k = f(1);\nfunction f(a: number) { return a * k; }',
+      { name: 'k' },
+      'runtime',
+      /'k' is used before its declaration at 2:36/,
+    );
   });
 
-  it('recursion names the chain', () => {
-    fails(
-      'function f(n: number): number { return n * f(n - 1); }\nconst r = f(3);',
-      { name: 'r' },
-      'recursion',
-      /^Recursive call: f → f in "f\(n - 1\)" at 1:44$/,
-    );
-    fails(
-      'function f(n: number): number { return g(n) + 1; }\nfunction g(n: number): number { return f(n) * 2; }\nconst r = f(3);',
-      { name: 'r' },
-      'recursion',
-      /^Recursive call: f → g → f in "f\(n\)" at 2:40$/,
-    );
+  it('recursion runs; endless recursion hits the call-depth budget naming the call', () => {
+    const fact = 'function f(n: number): number { return n <= 1 ? 1 : n * f(n - 1); }\nconst x = 4;\nconst r = f(x);';
+    const p = parse(fact, { name: 'r' });
+    assert.equal(evaluate(p).value, 24);
+    assert.equal(evaluate(p, { x: 5 }).value, 120);
+    let caught: unknown;
+    try {
+      parseTarget(
+        { text: 'function f(n: number): number { return n * f(n - 1); }\nconst r = f(3);', name: 'r' },
+        { maxDepth: 200 },
+      );
+    } catch (e) {
+      caught = e;
+    }
+    assert.ok(isGradientLensError(caught));
+    assert.equal(caught.code, 'budget');
+    assert.match(caught.message, /Call depth exceeds 200 in the call of 'f' at 1:44/);
   });
 
   it('nothing to differentiate → no-expression with position', () => {
@@ -814,24 +856,25 @@ describe('parse: inputs with the same name', () => {
       inputs(p)
         .map((n) => [n.name, n.value])
         .sort(),
+      // Issue 10: only numbers bound by top-level declarations are inputs; the function's own
+      // `a` and `w` are constants (and never confused with the top-level ones).
       [
         ['a', 1],
-        ['a@4:9', 2],
         ['w[0]', 3],
-        ['w[0]@5:14', 4],
       ],
     );
     assert.equal(evaluate(p).value, 1 + (2 * 1 + 4) + 3);
   });
 
-  it("a helper's literal const is one input shared by all its calls", () => {
+  it("a helper's literal const is a constant (issue 10: literals outside top-level declarations)", () => {
     const text = 'function g(t: number) {\n  const k = 2;\n  return k * t;\n}\nconst r = g(1) + g(3);';
     const p = parse(text, { name: 'r' });
-    assert.equal(input(p, 'k').node.value, 2);
+    assert.equal(
+      inputs(p).find((n) => n.name === 'k'),
+      undefined,
+    );
     assert.equal(p.frames.length, 2);
-    const ev = evaluate(p, { k: 5 });
-    assert.equal(ev.value, 20);
-    assert.equal(ev.inputs.find((i) => i.name === 'k')?.grad, 4);
+    assert.equal(evaluate(p).value, 8);
   });
 });
 
@@ -873,12 +916,20 @@ describe('parse: helper arguments', () => {
     assert.equal(evaluate(q).value, 5);
   });
 
-  it('a missing optional parameter without a default is an error naming it', () => {
+  it('a missing optional parameter is undefined, as in JavaScript: refused where it is used as a number', () => {
     fails(
       'function f(x: number, y?: number) { return x + y! }\nconst z = f(1);',
       { name: 'z' },
       'unsupported',
-      /missing 'y', an optional parameter without a default value/,
+      /Undefined is used as an operand of '\+' in "x \+ y!" at 1:48/,
+    );
+    assert.equal(
+      evaluate(
+        parse('function f(x: number, y?: number) { return y === undefined ? x : x + y }\nconst z = f(1);', {
+          name: 'z',
+        }),
+      ).value,
+      1,
     );
     assert.equal(
       evaluate(parse('function f(x: number, y?: number) { return x + y! }\nconst z = f(1, 2);', { name: 'z' })).value,
@@ -897,20 +948,41 @@ describe('parse: nesting too deep for the TypeScript parser', () => {
     ['5,000 parentheses', 'const y = ' + '('.repeat(5000) + '1' + ')'.repeat(5000) + ';'],
     ['a 20,000-term x ** x ** …', 'const x = 1;\nconst y = ' + Array(20000).fill('x').join(' ** ') + ';'],
   ];
+  /**
+   * Whether TypeScript's recursive parser overflows at this depth depends on V8's frame sizes,
+   * which vary with what ran before (JIT state): either a clear 'unsupported' at the target, or
+   * the right value (every program here is 1). Never a wrong number, never a crash.
+   */
+  const unsupportedOrRight = (text: string, req: Omit<ParseRequest, 'text'>, re: RegExp) => {
+    let program;
+    try {
+      program = parseTarget({ text, ...req });
+    } catch (e) {
+      assert.ok(isGradientLensError(e), `expected GradientLensError, got ${String(e)}`);
+      assert.equal(e.code, 'unsupported', `code (message: ${e.message})`);
+      assert.match(e.message, re);
+      return true;
+    }
+    assert.equal(evaluate(program).value, 1);
+    return false;
+  };
   for (const [what, text] of deep) {
-    it(`${what}: 'unsupported' at the target, and the next call works`, function () {
+    it(`${what}: 'unsupported' at the target (or the right value), and the next call works`, function () {
       this.timeout(20000);
       const line = text.split('\n').length;
-      fails(text, { name: 'y' }, 'unsupported', new RegExp(`^Expression nested too deeply to parse .* at ${line}:7$`));
-      fails(text, { line }, 'unsupported', new RegExp(`nested too deeply .* at ${line}:1$`));
+      const overflowed = unsupportedOrRight(
+        text,
+        { name: 'y' },
+        new RegExp(`^Expression nested too deeply to parse .* at ${line}:7$`),
+      );
+      unsupportedOrRight(text, { line }, new RegExp(`nested too deeply .* at ${line}:1$`));
       const pos = text.indexOf('y =');
-      fails(
+      unsupportedOrRight(
         text,
         { selection: { start: pos, end: pos } },
-        'unsupported',
         new RegExp(`nested too deeply .* at ${line}:7$`),
       );
-      assert.deepEqual(listTargets(text), []);
+      if (overflowed) assert.deepEqual(listTargets(text), []);
       assert.equal(evaluate(parse('const a = 2;\nconst y = a * 3;', { name: 'y' })).value, 6);
       assert.equal(listTargets('const a = 2;\nconst y = a * 3;').length, 1);
     });
@@ -967,6 +1039,7 @@ describe('parse: comments around selections and cursors', () => {
 
 describe('parse: a leading byte order mark', () => {
   const TEXT = '\ufeffconst x = 1;\nconst y = 2 * x + q;\nconst v = x * 3;';
+  // (v follows the failing declaration of y: y's names stay poisoned, v does not need them.)
 
   it('gives the same positions on every call; offsets refer to the text passed, columns skip the BOM', () => {
     for (let i = 0; i < 3; i++) {

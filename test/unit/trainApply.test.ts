@@ -62,9 +62,14 @@ describe('apply to source: edits', () => {
     );
   });
 
-  it('free inputs (parameters, let) are reported, not written; unknown names ignored; equal values unchanged', () => {
+  it('a top-level let is a named input and is written', () => {
+    const text = 'let k = 2;\nconst f = k * 3;';
+    assert.equal(apply(text, 'f', { k: 5 }).text, 'let k = 5;\nconst f = k * 3;');
+  });
+
+  it('free inputs (declare const, parameters) are reported, not written; unknown names ignored; equal values unchanged', () => {
     const text =
-      'let k = 2;\nconst a = 0.5;\nconst b = 3;\nfunction g(x: number) { return x * a * k * b; }\nconst f = g(4);';
+      'declare const k: number;\nconst a = 0.5;\nconst b = 3;\nfunction g(x: number) { return x * a * k * b; }\nconst f = g(4);';
     const r = apply(text, 'f', { a: 0.75, k: 5, b: 3, nope: 1 });
     assert.equal(r.text, text.replace('const a = 0.5', 'const a = 0.75'));
     assert.deepEqual(

@@ -391,7 +391,13 @@ function relaxLayer(
   placeInOrder(L, desired, cy, sep, scratch);
 }
 
-function countCrossingsCsr(layers: Int32Array[], adj: Adjacency, pos: Float64Array, tree: Int32Array): number {
+/** Edge crossings between adjacent columns (inversions of the targets' positions, counted with a Fenwick tree). */
+function countCrossingsCsr(
+  layers: Int32Array[],
+  adj: Pick<Adjacency, 'downStart' | 'downList'>,
+  pos: Float64Array,
+  tree: Int32Array,
+): number {
   let total = 0;
   const targets: number[] = [];
   for (let r = 0; r + 1 < layers.length; r++) {
@@ -452,28 +458,19 @@ export function placeInOrder(
   for (let b = 0; b <= top; b++) for (let c = 0; c < cnt[b]; c++, i++) out[L[i]] = val[b] + off[i];
 }
 
-/** Edge crossings between adjacent columns (inversions counted with a Fenwick tree). */
+/**
+ * Edge crossings between adjacent columns, from plain arrays: builds the compressed adjacency
+ * the layout uses and counts with the layout's own counter (countCrossingsCsr).
+ */
 export function countCrossings(layers: number[][], down: number[][], pos: ArrayLike<number>): number {
-  let total = 0;
-  for (let r = 0; r + 1 < layers.length; r++) {
-    const pairs: number[] = [];
-    const L = layers[r];
-    const size = layers[r + 1].length;
-    for (const v of L) {
-      const targets = down[v].map((u) => pos[u]).sort((a, b) => a - b);
-      for (const t of targets) pairs.push(t);
-    }
-    // pairs are already sorted by source position (L is in order); count inversions of targets.
-    const tree = new Int32Array(size + 1);
-    let seen = 0;
-    for (const t of pairs) {
-      // number of earlier targets > t
-      let le = 0;
-      for (let i = t + 1; i > 0; i -= i & -i) le += tree[i];
-      total += seen - le;
-      for (let i = t + 1; i <= size; i += i & -i) tree[i]++;
-      seen++;
-    }
-  }
-  return total;
+  const downStart = new Int32Array(down.length + 1);
+  down.forEach((d, v) => (downStart[v + 1] = downStart[v] + d.length));
+  const downList = Int32Array.from(down.flat());
+  const maxColumn = Math.max(0, ...layers.map((L) => L.length));
+  return countCrossingsCsr(
+    layers.map((L) => Int32Array.from(L)),
+    { downStart, downList },
+    Float64Array.from(pos),
+    new Int32Array(maxColumn + 1),
+  );
 }

@@ -16,6 +16,7 @@
  * (values, gradients, local derivatives of folded gates) come from `edgeNumbers` so editing
  * an input never rebuilds the structure or the layout.
  */
+import { callLocals, isSigmoidName } from '../../src/core/program';
 import type { ExprProgram } from '../../src/core/expr';
 import { OPS, type GateRole } from '../../src/core/ops';
 import type { Tape } from '../../src/core/tape';
@@ -123,7 +124,7 @@ export function nodeWidth(header: string, precision: number): number {
 
 /** Display symbol of a folded helper: σ for sigmoid/logistic, tanh, relu ... else the name. */
 export function foldSymbol(fn: string): string {
-  if (/sigm|logistic/i.test(fn)) return 'σ';
+  if (isSigmoidName(fn)) return 'σ';
   return fn;
 }
 
@@ -426,26 +427,12 @@ export function edgeNumbers(g: DisplayGraph, tape: Tape): EdgeNumbers {
 function foldedLocals(g: DisplayGraph, tape: Tape, f: number, out: Map<number, number>, toIndex: number): void {
   out.set(-1 - toIndex, 1);
   const fr = g.frames[f];
-  const seed = new Map<number, number>();
-  seed.set(fr.result, 1);
-  const { argStart, args, local } = tape;
-  const isMember = new Set<number>(fr.members);
-  for (let idx = fr.members.length - 1; idx >= 0; idx--) {
-    const i = fr.members[idx];
-    const up = seed.get(i);
-    if (up === undefined) continue;
-    for (let k = argStart[i]; k < argStart[i + 1]; k++) {
-      const a = args[k];
-      seed.set(a, (seed.get(a) ?? 0) + up * local[k]);
-    }
-  }
   // Sum per display input (several outside nodes may map to the same drawn unit).
   const perFrom = new Map<number, number>();
-  for (const a of fr.inputs) {
-    if (isMember.has(a)) continue;
-    const from = g.byTapeId[a];
+  for (const { node, local } of callLocals(tape, fr.result, fr.members)) {
+    const from = g.byTapeId[node];
     if (from < 0) continue;
-    perFrom.set(from, (perFrom.get(from) ?? 0) + (seed.get(a) ?? 0));
+    perFrom.set(from, (perFrom.get(from) ?? 0) + local);
   }
   for (const ei of g.inEdges[toIndex]) out.set(ei, perFrom.get(g.edges[ei].from) ?? 0);
 }
@@ -454,7 +441,7 @@ function foldedLocals(g: DisplayGraph, tape: Tape, f: number, out: Map<number, n
 export function edgeFormula(g: DisplayGraph, program: ExprProgram, e: DEdge): string {
   const to = g.nodes[e.to];
   if (to.kind === 'folded') {
-    if (/sigm|logistic/i.test(to.fn ?? '')) return 'σ(1−σ)';
+    if (isSigmoidName(to.fn)) return 'σ(1−σ)';
     const from = g.nodes[e.from];
     return `∂${to.fn}/∂${from.label}`;
   }

@@ -3,6 +3,7 @@
  * order, and for each one the chain rule with its numbers, the gate's role in words and how
  * the gradients of its inputs add up at fan-out.
  */
+import { isSigmoidName } from '../../src/core/program';
 import type { ExprProgram } from '../../src/core/expr';
 import type { Tape } from '../../src/core/tape';
 import { short } from '../format';
@@ -64,7 +65,7 @@ export function roleText(node: DNode): string {
     case 'constant':
       return `${s} is piecewise constant: no gradient flows through it`;
     case 'folded':
-      return /sigm|logistic/i.test(node.fn ?? '')
+      return isSigmoidName(node.fn)
         ? `${node.fn}(…) is folded into one σ gate: its local gradient is σ(1−σ)`
         : `${node.fn}(…) is folded into one gate: its local gradient is that of the whole call`;
     default:

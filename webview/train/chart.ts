@@ -110,13 +110,4 @@ export function linePath(
   return parts.join('');
 }
 
-/** Compact tick label: 0.25, 1e-3, 12k. */
-export function tickLabel(x: number): string {
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  if (a >= 1e-3 && a < 1e4) return String(Number(x.toPrecision(3))).replace('-', '−');
-  if (a >= 1e4 && a < 1e7 && Number.isInteger(x)) return `${Number((x / 1000).toPrecision(3))}k`.replace('-', '−');
-  const e = Math.round(Math.log10(a));
-  if (Math.abs(a - 10 ** e) < 1e-9 * a) return `${x < 0 ? '−' : ''}1e${e}`.replace('e-', 'e−');
-  return x.toExponential(1).replace('-', '−');
-}
+export { tickLabel } from '../../src/core/format';

@@ -94,11 +94,3 @@ export function debugProbe(root: HTMLElement): Record<string, unknown> {
   }
   return { debugBanner: banner.textContent ?? '', debugState: banner.dataset.debug ?? '', inputSources: sources };
 }
-
-/** After the user typed values into the inputs table: those inputs are "typed", not "debugger". */
-export function markTyped(info: DebugValuesInfo, names: readonly string[]): DebugValuesInfo {
-  if (!info.applied) return info;
-  const sources = { ...info.sources };
-  for (const n of names) if (n in sources) sources[n] = 'user';
-  return { ...info, sources };
-}

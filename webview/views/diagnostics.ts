@@ -1,5 +1,5 @@
 /** The diagnostics list: NaN/Infinity origins, dead ReLUs, saturation, ties, kinks. */
-import type { ViewContext } from '../app';
+import type { ViewContext } from '../state';
 import { h } from './dom';
 
 export function renderDiagnostics(c: ViewContext): HTMLElement {

@@ -4,17 +4,16 @@
  * program and fold state; `update` repaints numbers in place (no re-layout) when only
  * input values change. Layout runs in time slices so big graphs never freeze the panel.
  */
-import type { ViewContext } from '../app';
+import type { ViewContext } from '../state';
 import type { Diagnostic } from '../../src/core/diagnostics';
 import type { ExportFormat } from '../../src/shared/protocol';
-import { full, short } from '../format';
+import { short } from '../format';
 import { button, progressRing } from '../toolkit';
 import { h } from './dom';
 import {
   buildDisplay,
   analyzeFrames,
   edgeNumbers,
-  edgeFormula,
   type DisplayGraph,
   type EdgeNumbers,
   type FrameInfo,
@@ -25,6 +24,8 @@ import { createZoom, LOD_TEXT_K, READABLE_K, type ZoomController } from '../grap
 import { buildSteps, gateOrder, stateAt, type Step } from '../graph/stepper';
 import { createStepper, type StepperView } from './stepper';
 import { exportGraph, renderExportButtons, serializeSvg } from './export';
+import { createTooltip, edgeTooltip, nodeTooltip } from './graphTooltip';
+import { neighbour, wireGraph, wireZoomKeys, type GraphActions } from './graphInteraction';
 
 export interface GraphView {
   element: HTMLElement;
@@ -87,7 +88,6 @@ export function renderGraph(initial: ViewContext): GraphView {
 
   // ---- DOM skeleton ----
   const viewport = h('div', { class: 'graph-viewport', tabindex: -1 });
-  const tooltip = h('div', { class: 'graph-tooltip', role: 'tooltip', hidden: true });
   const summary = h('div', { class: 'graph-summary', role: 'status', hidden: true });
   const zoomBar = h('div', { class: 'zoom', role: 'group', 'aria-label': 'Zoom' }, [
     button('−', () => zoom?.zoomBy(1 / 1.25), { title: 'Zoom out (−)', attrs: { 'data-action': 'zoom-out' } }),
@@ -113,7 +113,8 @@ export function renderGraph(initial: ViewContext): GraphView {
     legend,
     stepper.textElement,
   ]);
-  viewport.append(tooltip);
+  const tooltip = createTooltip(viewport);
+  viewport.append(tooltip.element);
 
   // ---- structure ----
   function structure(): void {
@@ -324,91 +325,47 @@ export function renderGraph(initial: ViewContext): GraphView {
     );
   }
 
-  // ---- interaction ----
-  function indexOf(target: EventTarget | null): number {
-    const g = (target as Element | null)?.closest?.('.gnode') as SVGGElement | null;
-    return g ? Number(g.dataset.index) : -1;
-  }
   /** The source a node stands for: a folded helper call is its call site, not the helper's body. */
   function rangeOf(index: number) {
     const d = display.nodes[index];
     return d.frame !== undefined ? program.frames[d.frame].range : program.nodes[d.id].range;
   }
 
-  function wire(r: GraphRenderer): void {
-    const svg = r.svg;
-    svg.addEventListener('pointerdown', () => {
+  // ---- interaction (webview/views/graphInteraction.ts) ----
+  const actions: GraphActions = {
+    zoom: () => zoom,
+    pointerDown: () => {
       pointerAt = performance.now();
-      tooltip.hidden = true;
-    });
-    svg.addEventListener('pointerover', (e) => {
-      if (zoom?.panning()) return; // no hover work while dragging
-      const i = indexOf(e.target);
-      if (i >= 0) {
-        c.highlight(rangeOf(i));
-        showTooltip(e as PointerEvent, nodeTooltip(i));
-        return;
-      }
-      const eg = (e.target as Element).closest?.('.gedge') as SVGGElement | null;
-      if (eg) showTooltip(e as PointerEvent, edgeTooltip(Number(eg.dataset.edge)));
-    });
-    svg.addEventListener('pointermove', (e) => {
+      tooltip.hide();
+    },
+    hoverNode: (i, e) => {
+      c.highlight(rangeOf(i));
+      tooltip.show(e, nodeTooltip(display, program, c.ev, i));
+    },
+    hoverEdge: (ei, e) => tooltip.show(e, edgeTooltip(display, program, c.ev, nums, ei)),
+    move: (e) => {
       if (tooltip.hidden) return;
-      if (zoom?.panning()) {
-        tooltip.hidden = true;
-        return;
-      }
-      placeTooltip(e);
-    });
-    svg.addEventListener('pointerout', (e) => {
-      const i = indexOf(e.target);
-      const to = indexOf((e as PointerEvent).relatedTarget);
-      if (i >= 0 && to !== i) c.highlight(selectedIndex >= 0 ? rangeOf(selectedIndex) : null);
-      const eg = (e.target as Element).closest?.('.gedge, .gnode');
-      const next = ((e as PointerEvent).relatedTarget as Element | null)?.closest?.('.gedge, .gnode');
-      if (eg && eg !== next) tooltip.hidden = true;
-    });
-    svg.addEventListener('click', (e) => {
-      if (zoom?.dragged()) return;
-      const t = e.target as Element;
-      const fold = t.closest?.('[data-fold]');
-      if (fold) {
-        toggleFrame(Number(fold.getAttribute('data-fold')));
-        return;
-      }
-      const exp = t.closest?.('[data-expand]');
-      if (exp) {
-        toggleFrame(Number(exp.getAttribute('data-expand')));
-        return;
-      }
-      const i = indexOf(t);
-      if (i < 0) return;
-      activate(i);
-    });
-    svg.addEventListener('dblclick', (e) => {
-      const i = indexOf(e.target);
-      if (i >= 0) expandOrFocus(i);
-    });
-    svg.addEventListener('focusin', (e) => {
-      const i = indexOf(e.target);
-      if (i >= 0 && i !== selectedIndex) {
-        // Keyboard focus (Tab, arrows, or a script) brings the node into view at a readable
-        // scale; a click already points at a visible node.
-        const byPointer = performance.now() - pointerAt < 600;
-        selectIndex(i, !byPointer, byPointer ? undefined : READABLE_K);
-        c.highlight(rangeOf(i));
-      }
-    });
-    svg.addEventListener('keydown', (e) => {
-      const fold = (e.target as Element).closest?.('[data-fold]');
-      if (fold && (e.key === 'Enter' || e.key === ' ')) {
-        e.preventDefault();
-        toggleFrame(Number(fold.getAttribute('data-fold')));
-        return;
-      }
-      onNodeKey(e as KeyboardEvent);
-    });
-  }
+      if (zoom?.panning()) tooltip.hide();
+      else tooltip.place(e);
+    },
+    leaveNode: () => c.highlight(selectedIndex >= 0 ? rangeOf(selectedIndex) : null),
+    leaveItem: () => tooltip.hide(),
+    toggleFrame: (f) => toggleFrame(f),
+    activate: (i) => activate(i),
+    expandOrFocus: (i) => expandOrFocus(i),
+    focusIn: (i) => {
+      if (i === selectedIndex) return;
+      // Keyboard focus (Tab, arrows, or a script) brings the node into view at a readable
+      // scale; a click already points at a visible node.
+      const byPointer = performance.now() - pointerAt < 600;
+      selectIndex(i, !byPointer, byPointer ? undefined : READABLE_K);
+      c.highlight(rangeOf(i));
+    },
+    neighbour: (i, key) => neighbour(display, layout, i, key),
+    focusNode: (i) => focusNode(i),
+    clearHighlight: () => c.highlight(null),
+  };
+  const wire = (r: GraphRenderer) => wireGraph(r.svg, actions);
 
   function activate(i: number): void {
     selectIndex(i, false);
@@ -435,61 +392,6 @@ export function renderGraph(initial: ViewContext): GraphView {
     structure();
   }
 
-  function onNodeKey(e: KeyboardEvent): void {
-    const i = indexOf(e.target);
-    if (i < 0) return;
-    let next: number;
-    const sameRank = (dir: number) => {
-      if (!layout) return -1;
-      let best = -1;
-      let bestDy = Infinity;
-      for (let j = 0; j < display.nodes.length; j++) {
-        if (layout.rank[j] !== layout.rank[i] || j === i) continue;
-        const dy = (layout.y[j] - layout.y[i]) * dir;
-        if (dy > 0 && dy < bestDy) {
-          bestDy = dy;
-          best = j;
-        }
-      }
-      return best;
-    };
-    switch (e.key) {
-      case 'ArrowLeft':
-        next = display.inEdges[i].length ? display.edges[display.inEdges[i][0]].from : -1;
-        break;
-      case 'ArrowRight':
-        next = display.outEdges[i].length ? display.edges[display.outEdges[i][0]].to : -1;
-        break;
-      case 'ArrowUp':
-        next = sameRank(-1);
-        break;
-      case 'ArrowDown':
-        next = sameRank(1);
-        break;
-      case 'Home':
-        next = display.root;
-        break;
-      case 'Enter':
-        activate(i);
-        e.preventDefault();
-        return;
-      case ' ':
-      case 'e':
-      case 'E':
-        expandOrFocus(i);
-        e.preventDefault();
-        return;
-      case 'Escape':
-        c.highlight(null);
-        return;
-      default:
-        return;
-    }
-    e.preventDefault();
-    e.stopPropagation();
-    if (next >= 0) focusNode(next);
-  }
-
   function focusNode(i: number): void {
     if (!renderer) return;
     selectIndex(i, true, READABLE_K);
@@ -497,65 +399,7 @@ export function renderGraph(initial: ViewContext): GraphView {
   }
 
   // Zoom keys on the whole view (nodes stop arrow keys above).
-  element.addEventListener('keydown', (e) => {
-    const t = e.target as HTMLElement;
-    if (t.closest?.('vscode-text-field, input, textarea')) return;
-    if (e.key === '+' || e.key === '=') zoom?.zoomBy(1.25);
-    else if (e.key === '-' || e.key === '_') zoom?.zoomBy(1 / 1.25);
-    else if (e.key === '0') zoom?.fit();
-    else if (e.shiftKey && e.key.startsWith('Arrow')) {
-      const d = 60;
-      zoom?.panBy(
-        e.key === 'ArrowLeft' ? -d : e.key === 'ArrowRight' ? d : 0,
-        e.key === 'ArrowUp' ? -d : e.key === 'ArrowDown' ? d : 0,
-      );
-    } else return;
-    e.preventDefault();
-  });
-
-  function nodeTooltip(i: number): string {
-    const d = display.nodes[i];
-    const node = program.nodes[d.id];
-    const t = c.ev.tape;
-    const lines = [
-      `${d.label}${d.kind === 'folded' ? ` = ${d.fn}(…)` : node.kind === 'op' && node.label !== d.label ? ` = ${node.label}` : ''}  (${node.range.line}:${node.range.column})`,
-      `value    ${full(t.value[d.id])}`,
-      `gradient ${full(t.grad[d.id])}`,
-    ];
-    if (d.kind === 'folded') lines.push('folded helper call: click ⊕ (or press E) to expand');
-    if (d.kind === 'stub') lines.push('subgraph not drawn: double-click (or press E) to show it');
-    for (const g of c.ev.diagnostics) if (display.byTapeId[g.nodeId] === i) lines.push(`${g.severity}: ${g.message}`);
-    return lines.join('\n');
-  }
-
-  function edgeTooltip(ei: number): string {
-    const e = display.edges[ei];
-    const from = display.nodes[e.from];
-    const to = display.nodes[e.to];
-    const up = c.ev.tape.grad[to.id];
-    const formula = edgeFormula(display, program, e);
-    return [
-      `${from.label} → ${to.header}`,
-      `contribution to grad(${from.label}) = upstream × local`,
-      `= ${full(up)} × ${full(nums.local[ei])}${formula ? `   [local = ${formula}]` : ''}`,
-      `= ${full(nums.contribution[ei])}`,
-    ].join('\n');
-  }
-
-  function showTooltip(e: PointerEvent, text: string): void {
-    tooltip.textContent = text;
-    tooltip.hidden = false;
-    placeTooltip(e);
-  }
-  function placeTooltip(e: PointerEvent | MouseEvent): void {
-    const r = viewport.getBoundingClientRect();
-    const x = e.clientX - r.left + 14;
-    const y = e.clientY - r.top + 14;
-    const w = tooltip.offsetWidth;
-    const hgt = tooltip.offsetHeight;
-    tooltip.style.left = `${Math.max(4, Math.min(x, r.width - w - 4))}px`;
-    tooltip.style.top = `${y + hgt > r.height ? Math.max(4, y - hgt - 24) : y}px`;
-  }
+  wireZoomKeys(element, () => zoom);
 
   function selectIndex(i: number, scroll: boolean, minK?: number): void {
     selectedIndex = i;

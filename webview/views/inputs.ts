@@ -14,10 +14,11 @@
  * full re-render of the same program (app.render), so the field being edited is rendered
  * again (synchronously) and keeps its focus.
  */
-import type { ViewContext } from '../app';
+import type { ViewContext } from '../state';
 import { badge, button, dataGrid, textField } from '../toolkit';
 import { sourceBadge } from './debugBanner';
 import { full, parseNumber, short } from '../format';
+import { relErrorText } from '../../src/core/format';
 import { h } from './dom';
 import { gradSign, gradStyle } from '../graph/color';
 import type { GradCheck } from '../../src/core';
@@ -37,7 +38,7 @@ const SLICE_MS = 12;
 const COLUMNS = ['input', 'value', 'gradient', 'numeric', 'rel. error'];
 const GRID_ATTRS = { 'grid-template-columns': '0.9fr 1.3fr 1fr 1fr 0.9fr', class: 'inputs-grid' };
 
-const relErrText = (k: GradCheck | undefined) => (k ? (k.relError === 0 ? '0' : k.relError.toExponential(1)) : '—');
+const relErrText = (k: GradCheck | undefined) => (k ? (k.relError === 0 ? '0' : relErrorText(k.relError)) : '—');
 const checkClass = (k: GradCheck | undefined) =>
   `num ${k && k.relError > 1e-5 && Math.abs(k.analytic - k.numeric) > 1e-7 ? 'bad-check' : 'good-check'}`;
 const ariaLabel = (name: string, value: number, grad: number, isDefault: boolean) =>

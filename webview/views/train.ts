@@ -9,27 +9,25 @@
  * by document and target, and each render re-creates the section from it.
  */
 import type { ExprProgram } from '../../src/core/expr';
-import { createTrainer, isDataName, type Trainer } from '../../src/core/train';
-import type { HostToWebview } from '../../src/shared/protocol';
-import type { ViewContext } from '../app';
+import {
+  advanceTraining,
+  createTrainer,
+  isDataName,
+  startTraining,
+  type Trainer,
+  type TrainingProgress,
+} from '../../src/core/train';
+import type { ViewContext } from '../state';
 import { button, checkbox, dropdown, setDisabled, textField } from '../toolkit';
 import { full, parseNumber, short } from '../format';
+import { percentChange } from '../../src/core/format';
 import { extent, linearScale, linePath, logTicks, niceTicks, tickLabel } from '../train/chart';
 import { h, svg } from './dom';
 
 type Status = 'idle' | 'running' | 'done' | 'stopped' | 'diverged';
 
-interface Run {
-  params: string[];
-  lr: number;
-  /** losses[k] after k steps of this run. */
-  losses: number[];
-  traj: Record<string, number[]>;
-  initial: Record<string, number>;
-  /** Steps still to do in the current Run click. */
-  target: number;
-  /** The last step applied: per parameter its value before, the gradient used, the value after. */
-  last?: { step: number; before: Record<string, number>; grad: Record<string, number>; after: Record<string, number> };
+/** The core's training state machine (`remaining`: steps still to do in the current Run click), plus its trainer. */
+interface Run extends TrainingProgress {
   trainer?: Trainer;
   program: ExprProgram;
 }
@@ -53,7 +51,6 @@ interface TrainState {
 
 const states = new Map<string, TrainState>();
 let latest: { c: ViewContext; state: TrainState; repaint: () => void } | undefined;
-let listening = false;
 
 const MAX_STEPS = 1_000_000;
 const SLICE_MS = 14;
@@ -90,25 +87,20 @@ function chosenParams(c: ViewContext, s: TrainState): string[] {
   return chosen;
 }
 
-function listen(): void {
-  if (listening) return;
-  listening = true;
-  window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
-    const msg = event.data;
-    if (!msg || msg.type !== 'command' || !latest) return;
-    const { c, state } = latest;
-    if (msg.command === 'stopTraining') stop(state, 'stopped');
-    if (msg.command === 'train') {
-      const a = msg.args ?? {};
-      if (typeof a.lr === 'number') state.lrText = String(a.lr);
-      if (typeof a.steps === 'number') state.stepsText = String(a.steps);
-      if (Array.isArray(a.params)) {
-        const want = new Set(a.params.map(String));
-        for (const n of inputNames(c)) state.trained.set(n, want.has(n));
-      }
-      start(c, state);
+/** The router's entry for the host's `train` and `stopTraining` commands (tests, automation). */
+export function trainCommand(command: 'train' | 'stopTraining', args: Record<string, unknown>): void {
+  if (!latest) return;
+  const { c, state } = latest;
+  if (command === 'stopTraining') stop(state, 'stopped');
+  if (command === 'train') {
+    if (typeof args.lr === 'number') state.lrText = String(args.lr);
+    if (typeof args.steps === 'number') state.stepsText = String(args.steps);
+    if (Array.isArray(args.params)) {
+      const want = new Set(args.params.map(String));
+      for (const n of inputNames(c)) state.trained.set(n, want.has(n));
     }
-  });
+    start(c, state);
+  }
 }
 
 function stop(s: TrainState, status: Status, message?: string): void {
@@ -126,7 +118,7 @@ function finish(s: TrainState): void {
   if (!run || !latest || latest.state !== s) return;
   const values: Record<string, number> = {};
   for (const p of run.params) {
-    const t = run.traj[p];
+    const t = run.trajectories[p];
     values[p] = t[t.length - 1];
   }
   run.trainer = undefined;
@@ -156,23 +148,14 @@ function start(c: ViewContext, s: TrainState): void {
     prev.program === c.payload.program &&
     prev.lr === lr &&
     prev.params.join() === params.join() &&
-    params.every((p) => prev.traj[p][prev.traj[p].length - 1] === values[p]) &&
+    params.every((p) => prev.trajectories[p][prev.trajectories[p].length - 1] === values[p]) &&
     s.status !== 'diverged';
   if (!s.origin) s.origin = { ...values };
   if (continues) {
     prev.trainer = trainer;
-    prev.target = steps;
+    prev.remaining = steps;
   } else {
-    s.run = {
-      params,
-      lr,
-      losses: [trainer.loss],
-      traj: Object.fromEntries(params.map((p) => [p, [values[p]]])),
-      initial: { ...values },
-      target: steps,
-      trainer,
-      program: c.payload.program,
-    };
+    s.run = { ...startTraining(trainer, lr, steps), trainer, program: c.payload.program };
   }
   if (!s.selected || !params.includes(s.selected)) s.selected = params[0];
   s.status = 'running';
@@ -192,35 +175,16 @@ function tick(s: TrainState): void {
   s.timer = undefined;
   const run = s.run;
   if (!run || !run.trainer || s.status !== 'running') return;
-  const trainer = run.trainer;
   const deadline = performance.now() + SLICE_MS;
-  let diverged: string | undefined;
-  while (run.target > 0) {
-    const lastOfSlice = run.target === 1 || performance.now() >= deadline;
-    const before = lastOfSlice ? trainer.values() : undefined;
-    const grad = lastOfSlice ? trainer.grads() : undefined;
-    const loss = trainer.step();
-    run.target--;
-    run.losses.push(loss);
-    const now = trainer.values();
-    for (const p of run.params) run.traj[p].push(now[p]);
-    if (lastOfSlice) {
-      run.last = { step: run.losses.length - 1, before: before!, grad: grad!, after: now };
-    }
-    if (!Number.isFinite(loss)) {
-      diverged = `The loss became ${loss} at step ${run.losses.length - 1}: η is too large. Reset and try a smaller η.`;
-      break;
-    }
-    if (lastOfSlice) break;
-  }
-  if (diverged) {
-    run.target = 0;
+  const status = advanceTraining(run, run.trainer, () => performance.now() >= deadline);
+  if (status === 'diverged') {
+    const { loss, step } = run.diverged!;
     s.status = 'diverged';
-    s.message = diverged;
+    s.message = `The loss became ${loss} at step ${step}: η is too large. Reset and try a smaller η.`;
     finish(s);
     return;
   }
-  if (run.target === 0) {
+  if (status === 'done') {
     s.status = 'done';
     finish(s);
     return;
@@ -232,7 +196,6 @@ function tick(s: TrainState): void {
 // ---- rendering --------------------------------------------------------------------------
 
 export function renderTrain(c: ViewContext): HTMLElement {
-  listen();
   const s = stateFor(c);
   if (s.run && s.run.program !== c.payload.program && s.status === 'running') {
     // the program changed under a run (refresh): stop it
@@ -369,14 +332,9 @@ function statusText(
     ` step ${steps}: `,
     h('span', { class: 'num', 'data-train': 'loss', title: full(loss) }, [`${target} = ${short(loss, p)}`]),
     h('span', { class: 'muted' }, [
-      ` (was ${short(first, p)} at step 0${first > 0 && Number.isFinite(loss) ? `, ${changeText(first, loss)}` : ''})`,
+      ` (was ${short(first, p)} at step 0${first > 0 && Number.isFinite(loss) ? `, ${percentChange(first, loss)}` : ''})`,
     ]),
   ]);
-}
-
-function changeText(a: number, b: number): string {
-  const r = (a - b) / a;
-  return r >= 0 ? `−${(r * 100).toPrecision(3)}%` : `+${(-r * 100).toPrecision(3)}%`;
 }
 
 /** Big graphs (thousands of inputs): list this many checkboxes / dropdown entries, not all of them. */
@@ -639,7 +597,7 @@ const SH = 36;
 function renderTrajectories(s: TrainState, run: Run, p: number, repaint: () => void): HTMLElement {
   const LIMIT = 60;
   const cards = run.params.slice(0, LIMIT).map((name) => {
-    const t = run.traj[name];
+    const t = run.trajectories[name];
     const [lo, hi] = extent(t, 0.1);
     const x = linearScale(0, Math.max(1, t.length - 1), 2, SW - 2);
     const y = linearScale(lo, hi, SH - 3, 3);
@@ -707,7 +665,7 @@ function applyToSource(c: ViewContext, s: TrainState): void {
   if (!run || s.status === 'running') return;
   const values: Record<string, number> = {};
   for (const p of run.params) {
-    const t = run.traj[p];
+    const t = run.trajectories[p];
     values[p] = t[t.length - 1];
   }
   const freeNames = new Set(c.ev.inputs.filter((i) => i.free).map((i) => i.name));

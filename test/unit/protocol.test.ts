@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { validateMessage } from '../../src/host/validate';
+import { parseWebviewToHost as validateMessage } from '../../src/shared/protocol';
 
 describe('host: messages from the webview are validated', () => {
   it('accepts input values keyed by any identifier, indexed or qualified', () => {

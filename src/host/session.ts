@@ -1,0 +1,245 @@
+/**
+ * The analysis session: the one owner of what Gradient Lens is looking at.
+ *
+ * It holds the analysed target (document, selection, declaration name), the current analysis
+ * and the last good one, the input values with where each came from, the staleness after
+ * edits, the one edit debounce, and re-targeting after lines move. It never imports a view:
+ * the panel, inline values, hover and CodeLens subscribe to its events and ask it.
+ *
+ * Extension points (the program interpreter and the debugger plug in here):
+ * - `analyze` turns text + where into an analysis (default: src/host/analyze.ts);
+ * - `evaluate` re-evaluates an analysis with new values; it may return a different program
+ *   (a re-traced one whose shape depends on the values), the views follow;
+ * - `setValues(values, source)` tags every value with its source (`panel`, `debugger`, ...).
+ */
+import * as vscode from 'vscode';
+import type { ShowPayload } from '../shared/protocol';
+import {
+  analyze as analyzeText,
+  documentRef,
+  evaluateProgram,
+  type Analysis,
+  type AnalysisResult,
+  type AnalyzeRequest,
+} from './analyze';
+import { config } from './config';
+
+/** Where an input's value came from. */
+export type ValueSource = 'source' | 'default' | 'panel' | 'debugger' | (string & {});
+
+export interface SessionTarget {
+  uri: string;
+  /** The declaration's name, used to find it again when edits above moved it. */
+  name?: string;
+  selection: { start: number; end: number };
+}
+
+/** A fresh result for the target. `panel`: show it in the panel (opening it), not only inline. */
+export interface Presented {
+  doc: vscode.TextDocument;
+  result: AnalysisResult;
+  panel: boolean;
+}
+
+/** The target document changed. `pending`: a recompute is scheduled (numbers are not stale yet). */
+export interface Edited {
+  event: vscode.TextDocumentChangeEvent;
+  pending: boolean;
+}
+
+/** What the session needs to know about the views, without importing them. */
+export interface SessionViews {
+  panelVisible(): boolean;
+  /** Inline values are shown for this document (a recompute on edit is wanted). */
+  inlineShowing(uri: string): boolean;
+}
+
+export interface SessionDeps {
+  views: SessionViews;
+  analyze?: (req: AnalyzeRequest) => AnalysisResult;
+  evaluate?: (analysis: Analysis, values: Record<string, number>, defaultFreeValue: number) => Analysis;
+}
+
+export class Session implements vscode.Disposable {
+  /** The analysis the panel shows (undefined after an error in the panel or when it closed). */
+  current?: Analysis;
+  /** The last analysis that succeeded: values typed by the user survive a transient error. */
+  private lastGood?: Analysis;
+  target?: SessionTarget;
+  private sources = new Map<string, ValueSource>();
+  private timer?: NodeJS.Timeout;
+  private readonly analyzeFn: (req: AnalyzeRequest) => AnalysisResult;
+  private readonly evaluateFn: NonNullable<SessionDeps['evaluate']>;
+
+  private readonly presented = new vscode.EventEmitter<Presented>();
+  private readonly valuesChanged = new vscode.EventEmitter<Analysis>();
+  private readonly edited = new vscode.EventEmitter<Edited>();
+  /** A fresh analysis or error for the target (Show gradients, refresh, recompute after an edit). */
+  readonly onDidPresent = this.presented.event;
+  /** New input values for the current analysis (from the panel, the debugger...). */
+  readonly onDidChangeValues = this.valuesChanged.event;
+  /** The target document was edited: the numbers shown are now stale (or about to be recomputed). */
+  readonly onDidEdit = this.edited.event;
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(private readonly deps: SessionDeps) {
+    this.analyzeFn = deps.analyze ?? analyzeText;
+    this.evaluateFn = deps.evaluate ?? ((a, values, dflt) => evaluateProgram(a.program, a.document, values, dflt));
+    this.disposables = [
+      this.presented,
+      this.valuesChanged,
+      this.edited,
+      vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e)),
+      { dispose: () => clearTimeout(this.timer) },
+    ];
+  }
+
+  /** Analyse `where` in `doc` and show it in the panel (Show gradients, the CodeLens). */
+  show(doc: vscode.TextDocument, selection: { start: number; end: number }): void {
+    this.present(doc, this.run(doc, { selection }), true);
+  }
+
+  /** Recompute the target from its document as it is now and show it in the panel. */
+  refresh(): void {
+    const r = this.reanalyze();
+    if (r) this.present(r.doc, r.result, true);
+  }
+
+  /** New values for the current analysis's inputs. */
+  setValues(values: Record<string, number>, source: ValueSource = 'panel'): void {
+    const a = this.current;
+    if (!a) return;
+    for (const name of Object.keys(values)) if (a.values[name] !== values[name]) this.sources.set(name, source);
+    this.current = this.lastGood = this.evaluateFn(a, values, config.defaultFreeInputValue());
+    this.valuesChanged.fire(this.current);
+  }
+
+  /** Where each input's value of the current analysis came from. */
+  valueSources(): Record<string, ValueSource> {
+    const a = this.current;
+    if (!a) return {};
+    const defaults = new Set(a.defaults);
+    return Object.fromEntries(
+      a.program.nodes.flatMap((n) =>
+        n.kind === 'input'
+          ? [[n.name, defaults.has(n.name) ? 'default' : (this.sources.get(n.name) ?? (n.free ? 'panel' : 'source'))]]
+          : [],
+      ),
+    );
+  }
+
+  /** The panel closed: it shows nothing any more. */
+  panelClosed(): void {
+    this.current = undefined;
+  }
+
+  /** VS Code restored the panel after a reload: take over its target and values, then recompute. */
+  restore(payload: ShowPayload): void {
+    const t = payload.program.target;
+    this.target = { uri: payload.document.uri, name: t.name, selection: { start: t.range.start, end: t.range.end } };
+    try {
+      this.current = this.lastGood = evaluateProgram(
+        payload.program,
+        payload.document,
+        payload.values,
+        config.defaultFreeInputValue(),
+      );
+    } catch {
+      this.current = undefined;
+    }
+  }
+
+  private present(doc: vscode.TextDocument, result: AnalysisResult, panel: boolean): void {
+    if (result.ok) {
+      const t = result.analysis.program.target;
+      this.target = { uri: doc.uri.toString(), name: t.name, selection: { start: t.range.start, end: t.range.end } };
+    } else if (panel) {
+      this.current = undefined; // the panel shows the error now
+    }
+    this.presented.fire({ doc, result, panel });
+  }
+
+  private run(doc: vscode.TextDocument, where: AnalyzeRequest['where']): AnalysisResult {
+    // Carry over only what the user typed for free inputs: a const's value comes from the source,
+    // so a refresh after editing `const x = 3` (by hand or by Apply to source) shows the new value.
+    // The last good analysis, not the current one: a transient syntax error while typing (recompute,
+    // autoRefresh) must not reset the values the user typed.
+    const sameDoc = this.lastGood && this.lastGood.document.uri === doc.uri.toString();
+    if (!sameDoc) this.sources.clear();
+    const result = this.analyzeFn({
+      text: doc.getText(),
+      document: documentRef(doc),
+      where,
+      values: sameDoc ? freeValues(this.lastGood!) : undefined,
+      defaultFreeValue: config.defaultFreeInputValue(),
+    });
+    if (result.ok) this.current = this.lastGood = result.analysis;
+    return result;
+  }
+
+  private reanalyze(): { doc: vscode.TextDocument; result: AnalysisResult } | undefined {
+    const target = this.target;
+    if (!target) return undefined;
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.uri);
+    if (!doc) return undefined;
+    // Re-target by the last range; when edits above moved the declaration, by its name.
+    let result = this.run(doc, { selection: target.selection });
+    if (target.name && (!result.ok || result.analysis.program.target.name !== target.name)) {
+      // The declaration's own result wins, its error included (a syntax error typed into it must
+      // show, not a still-valid piece of it); only a name that no longer exists keeps the first.
+      const byName = this.run(doc, { name: target.name });
+      if (byName.ok || byName.error.code !== 'no-expression') result = byName;
+    }
+    return { doc, result };
+  }
+
+  /** The one edit debounce: autoRefresh (open panel) and inline onEdit = recompute share it. */
+  private documentChanged(e: vscode.TextDocumentChangeEvent): void {
+    const uri = e.document.uri.toString();
+    if (!this.target || uri !== this.target.uri || e.contentChanges.length === 0) return;
+    const panelAuto = this.deps.views.panelVisible() && config.autoRefresh();
+    const inlineRecompute = this.deps.views.inlineShowing(uri) && config.inlineOnEdit() === 'recompute';
+    if (panelAuto || inlineRecompute) {
+      const delay = Math.min(
+        panelAuto ? config.autoRefreshDelay() : Infinity,
+        inlineRecompute ? config.inlineDebounceMs() : Infinity,
+      );
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.recomputeAfterEdit(panelAuto);
+      }, delay);
+    }
+    this.edited.fire({ event: e, pending: inlineRecompute });
+  }
+
+  /** A recompute is scheduled. */
+  get pending(): boolean {
+    return this.timer !== undefined;
+  }
+
+  private recomputeAfterEdit(panelAuto: boolean): void {
+    const r = this.reanalyze();
+    if (!r) return;
+    // An error while typing goes to the panel only with autoRefresh; inline values keep their
+    // numbers, marked stale.
+    this.present(r.doc, r.result, this.deps.views.panelVisible() && (r.result.ok || panelAuto));
+  }
+
+  /** Cancels a scheduled recompute (Clear gradients). */
+  cancelPending(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+  }
+}
+
+/** The values of free inputs (parameters, let/var): the ones a refresh must keep. */
+function freeValues(analysis: Analysis): Record<string, number> {
+  const free = new Set(analysis.program.nodes.flatMap((n) => (n.kind === 'input' && n.free ? [n.name] : [])));
+  const defaults = new Set(analysis.defaults);
+  return Object.fromEntries(Object.entries(analysis.values).filter(([name]) => free.has(name) && !defaults.has(name)));
+}

@@ -1,0 +1,176 @@
+/**
+ * Silent wrong answers found in issue 10: each must now give the right number or a clear refusal.
+ * Expected numbers are what JavaScript computes (checked here by running the same text as plain
+ * JS where it runs at all).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main';
+import { evaluate } from '../../src/core/evaluate';
+import { isGradientLensError, parseTarget } from '../../src/parse/index';
+import { runJs, stripTypes } from './plainjs';
+
+const gated = it;
+
+function run(text: string, name: string, values: Record<string, number> = {}) {
+  return evaluate(parseTarget({ text, name }), values);
+}
+
+function grads(ev: ReturnType<typeof run>): Record<string, number> {
+  return Object.fromEntries(ev.inputs.map((i) => [i.name, i.grad]));
+}
+
+function cli(text: string, ...args: string[]): { code: number; out: string; err: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'gl-regress-'));
+  const file = join(dir, 'input.ts');
+  writeFileSync(file, text);
+  let out = '';
+  let err = '';
+  const code = main([file, ...args], { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+describe('regressions: silent wrong answers of issue 10', () => {
+  const letS = 'const a0 = 2;\nlet s = 0;\ns = s + a0;\nconst target = s * 3;\n';
+
+  it('the `let s` snippet is what JavaScript says: 6 (plain-JS oracle)', () => {
+    assert.equal(runJs(letS, 'target'), 6);
+  });
+
+  gated('`let s = 0; s = s + a0; const target = s * 3` gives 6 and ∂target/∂a0 = 3 (not 0)', () => {
+    const ev = run(letS, 'target');
+    assert.equal(ev.value, 6);
+    const g = grads(ev);
+    assert.equal(g.a0, 3);
+    // `let s = 0` is a number bound by a top-level declaration: an input whose start value
+    // flows through `s = s + a0` into the target, so its gradient is 3 as well.
+    assert.deepEqual(Object.keys(g).sort(), ['a0', 's']);
+    assert.equal(g.s, 3);
+    // The panel evaluates with a default for free inputs: `s` is not free (the file gives 0).
+    const panel = evaluate(parseTarget({ text: letS, name: 'target' }), {}, { defaultForFree: () => 1 });
+    assert.equal(panel.value, 6);
+    assert.ok(panel.inputs.every((i) => i.source === 'source'));
+  });
+
+  gated('the same with `+=`, `++` and a loop: JavaScript order of statements, every time', () => {
+    const text = 'const a0 = 2;\nlet s = 0;\nfor (let i = 0; i < 3; i++) s += a0 * i;\ns++;\nconst target = s * s;\n';
+    const js = runJs(text, 'target') as number; // s = 0 + 0 + 2 + 4 + 1 = 7
+    assert.equal(js, 49);
+    const ev = run(text, 'target');
+    assert.equal(ev.value, js);
+    assert.equal(grads(ev).a0, 2 * 7 * (0 + 1 + 2));
+  });
+
+  gated('`const NaN = 3; const y = NaN;` uses the file’s own NaN: 3, like `NaN * 2` gives 6', () => {
+    const text = 'const NaN = 3;\nconst y = NaN;\nconst z = NaN * 2;\n';
+    // JavaScript agrees (in a function body, as in a module, the file's NaN shadows the global one)
+    assert.deepEqual(runJs(text, '[y, z]'), [3, 6]);
+    const y = run(text, 'y');
+    assert.equal(y.value, 3);
+    assert.deepEqual(grads(y), { NaN: 1 });
+    const z = run(text, 'z');
+    assert.equal(z.value, 6);
+    assert.deepEqual(grads(z), { NaN: 2 });
+  });
+
+  gated('`const t = q * 2; const q = 5;` is refused (use before declaration), not 10', () => {
+    const text = 'const t = q * 2;\nconst q = 5;\n';
+    assert.throws(
+      () => runJs(stripTypes(text), 't'),
+      (e: unknown) => e instanceof ReferenceError,
+    );
+    let caught: unknown;
+    try {
+      run(text, 't');
+    } catch (e) {
+      caught = e;
+    }
+    assert.ok(isGradientLensError(caught), `expected a GradientLensError, got ${String(caught)}`);
+    assert.match(caught.message, /\bq\b/, 'the message names q');
+    assert.equal(caught.line, 1, 'it points at the use on line 1');
+  });
+
+  gated('`Math.max()` (-Infinity) comes with a diagnostic, like every other non-finite result', () => {
+    const ev = run('const y = Math.max();\n', 'y');
+    assert.equal(ev.value, -Infinity);
+    assert.ok(ev.diagnostics.length > 0, 'no diagnostic for Math.max() = -Infinity');
+    assert.ok(
+      ev.diagnostics.some((d) => /Infinity|max/i.test(d.message)),
+      ev.diagnostics.map((d) => d.message).join('; '),
+    );
+  });
+
+  gated('`Math.min()` (+Infinity) comes with a diagnostic too', () => {
+    const ev = run('const y = Math.min();\n', 'y');
+    assert.equal(ev.value, Infinity);
+    assert.ok(ev.diagnostics.length > 0, 'no diagnostic for Math.min() = Infinity');
+  });
+
+  gated('CLI `--set __proto__=4` on `const __proto__ = 1.5; const y = __proto__ * 2;` gives 8', () => {
+    const { code, out, err } = cli(
+      'const __proto__ = 1.5;\nconst y = __proto__ * 2;\n',
+      '--name',
+      'y',
+      '--set',
+      '__proto__=4',
+      '--format',
+      'json',
+    );
+    assert.equal(code, 0, err);
+    const report = JSON.parse(out);
+    assert.equal(report.target.value, 8);
+    assert.deepEqual(
+      report.inputs.map((i: { name: string; value: number; grad: number }) => [i.name, i.value, i.grad]),
+      [['__proto__', 4, 2]],
+    );
+  });
+
+  gated('literals inside functions are constants, not inputs (issue 10: "Literals elsewhere are constants")', () => {
+    const text =
+      'function f(x: number) {\n  const lr = 0.05;\n  const arr = [x, 2];\n  const o = { a: 0.5 };\n  return x * lr + arr[1] + o.a;\n}\n' +
+      'const x0 = 1.5;\nconst y = f(x0);\n';
+    assert.equal(runJs(stripTypes(text), 'y'), 1.5 * 0.05 + 2 + 0.5);
+    const ev = run(text, 'y');
+    assert.equal(ev.value, 1.5 * 0.05 + 2 + 0.5);
+    assert.deepEqual(grads(ev), { x0: 0.05 });
+  });
+
+  gated('an object built with `new` can be passed straight to a function', () => {
+    const text =
+      'class V {\n  data: number;\n  constructor(d: number) {\n    this.data = d;\n  }\n}\n' +
+      'const a0 = 2;\nconst f = (v: V) => v.data * 3;\nconst y = f(new V(a0));\n';
+    assert.equal(runJs(stripTypes(text), 'y'), 6);
+    const ev = run(text, 'y');
+    assert.equal(ev.value, 6);
+    assert.deepEqual(grads(ev), { a0: 3 });
+  });
+
+  for (const name of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+    it(`CLI --set ${name}=4 (an Object.prototype name) sets that input: 8`, () => {
+      const { code, out, err } = cli(
+        `const ${name} = 1.5;\nconst y = ${name} * 2;\n`,
+        '--name',
+        'y',
+        '--set',
+        `${name}=4`,
+        '--format',
+        'json',
+      );
+      assert.equal(code, 0, err);
+      const report = JSON.parse(out);
+      assert.equal(report.target.value, 8);
+      assert.deepEqual(
+        report.inputs.map((i: { name: string; value: number }) => [i.name, i.value]),
+        [[name, 4]],
+      );
+    });
+  }
+
+  it('evaluate() with an input named __proto__ given as an own property uses it', () => {
+    const values = JSON.parse('{"__proto__": 4}') as Record<string, number>; // an own property, as JSON.parse makes it
+    const ev = run('const __proto__ = 1.5;\nconst y = __proto__ * 2;\n', 'y', values);
+    assert.equal(ev.value, 8);
+  });
+});
