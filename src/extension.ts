@@ -51,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
       panelVisible: (): boolean => panel.visible,
       inlineShowing: (uri): boolean => inline.state(uri) !== undefined,
     },
+    seeds: (uri) => debug.seeds(uri),
   });
   const panel = new GradientPanel(
     context.extensionUri,

@@ -32,7 +32,11 @@ export interface AnalyzeRequest {
 
 export function analyze(req: AnalyzeRequest): AnalysisResult {
   try {
-    const program = loadParser().parseTarget({ text: req.text, fileName: req.document.fileName, ...req.where });
+    // The given values also shape function parameters (`w[0]` makes `w` an array) as the trace runs.
+    const program = loadParser().parseTarget(
+      { text: req.text, fileName: req.document.fileName, ...req.where },
+      req.values ? { values: req.values } : {},
+    );
     return { ok: true, analysis: evaluateProgram(program, req.document, req.values ?? {}, req.defaultFreeValue) };
   } catch (e) {
     if (isGradientLensError(e)) {

@@ -15,7 +15,15 @@ import * as vscode from 'vscode';
 import type { DebugValuesInfo, InputSource } from '../shared/protocol';
 import type { Analysis, AnalysisResult } from './analyze';
 import { config } from './config';
-import { DebugValuesError, frameLocation, readDebugValues, type PausedFrame, type WantedInput } from './debugValues';
+import {
+  DebugValuesError,
+  frameLocation,
+  parseAccessPath,
+  readDebugValues,
+  readFrameArrays,
+  type PausedFrame,
+  type WantedInput,
+} from './debugValues';
 import { loadParser } from './parser';
 import type { Session } from './session';
 
@@ -51,6 +59,8 @@ export class DebugLink implements vscode.Disposable {
   private chain: Promise<unknown> = Promise.resolve();
   /** Bumped when the program continues or ends: a read that started before is stale. */
   private epoch = 0;
+  /** The arrays of the stop last read (shapeFromFrame). */
+  private seedsAt?: { key: string; uri: string; values: Record<string, number> };
   /** The document `current` is about. */
   private currentUri?: string;
   private readonly changed = new vscode.EventEmitter<void>();
@@ -111,6 +121,46 @@ export class DebugLink implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /**
+   * The paused frame's arrays (parameters and locals) by access path, for the session's `seeds`:
+   * the interpreter shapes an array parameter from them (`w[0]`, `w[1]` make `w` an array of 2).
+   * Read once per stop; when the result needs them (an error, or a free input that is an array
+   * at the stop) the last Show gradients runs again with them (once per stop). True when it did.
+   */
+  private async shapeFromFrame(
+    doc: vscode.TextDocument,
+    result: AnalysisResult,
+    item: vscode.DebugStackFrame,
+  ): Promise<boolean> {
+    const frame: PausedFrame = { session: item.session, threadId: item.threadId, frameId: item.frameId };
+    const uri = doc.uri.toString();
+    const key = `${item.session.id}:${item.threadId}:${item.frameId}`;
+    if (this.seedsAt?.key === key && this.seedsAt.uri === uri) return false;
+    let values: Record<string, number>;
+    try {
+      const where = await frameLocation(frame);
+      if (!samePath(where.path, doc.uri.fsPath) || doc.isDirty) return false;
+      values = (await readFrameArrays(frame, { maxArrayElements: config.debugMaxArrayElements() })).values;
+    } catch (e) {
+      this.hooks.log.warn(`Debugger values: could not read the frame's arrays: ${String(e)}`);
+      return false;
+    }
+    this.seedsAt = { key, uri, values };
+    const roots = new Set(Object.keys(values).map((k) => parseAccessPath(k)?.root));
+    const needs =
+      !result.ok || result.analysis.program.nodes.some((n) => n.kind === 'input' && n.free && roots.has(n.name));
+    return needs && Object.keys(values).length > 0 && this.session.rerun();
+  }
+
+  /** Seeds for the session's analysis of `uri` (see shapeFromFrame), while paused at that stop. */
+  seeds(uri: string): Record<string, number> | undefined {
+    const item = vscode.debug.activeStackItem;
+    const at = this.seedsAt;
+    if (!at || at.uri !== uri || !(item instanceof vscode.DebugStackFrame) || !config.debugUseValues())
+      return undefined;
+    return at.key === `${item.session.id}:${item.threadId}:${item.frameId}` ? at.values : undefined;
+  }
+
   private async applyNow(doc: vscode.TextDocument, result: AnalysisResult): Promise<void> {
     const item = vscode.debug.activeStackItem;
     const prev = this.current?.applied && this.currentUri === doc.uri.toString() ? this.current : undefined;
@@ -118,7 +168,9 @@ export class DebugLink implements vscode.Disposable {
     this.current = undefined;
     this.currentUri = doc.uri.toString();
     this.analysis = undefined;
-    if (!result.ok || !config.debugUseValues()) return this.banner(undefined);
+    if (!config.debugUseValues()) return this.banner(undefined);
+    if (item instanceof vscode.DebugStackFrame && (await this.shapeFromFrame(doc, result, item))) return;
+    if (!result.ok) return this.banner(undefined);
     if (!(item instanceof vscode.DebugStackFrame)) {
       // Not paused (any more): the numbers carried over are the program's last ones; say so.
       // (Only for the same inputs: another target's numbers were never the program's.)

@@ -558,3 +558,29 @@ function arrayLength(value: string): number | undefined {
   const m = /^Array\((\d+)\)/.exec(value);
   return m ? Number(m[1]) : undefined;
 }
+
+/**
+ * Every array of numbers among the innermost scope's variables of the paused frame (its
+ * parameters and locals), by access path (`w[0]`, `xs[3]`): the shapes the program interpreter
+ * gives array parameters. Through {@link readArray}: scopes/variables requests only, capped.
+ */
+export async function readFrameArrays(
+  frame: PausedFrame,
+  options: DebugValuesOptions,
+): Promise<{ values: Record<string, number>; requests: AllowedRequest[] }> {
+  const requests: AllowedRequest[] = [];
+  const reader = new FrameReader(frame.session, requests, Math.max(1, Math.floor(options.pageSize ?? 100)));
+  await reader.loadScopes(frame.frameId);
+  const values: Record<string, number> = {};
+  const local = reader.scopes[0];
+  if (!local) return { values, requests };
+  for (const v of (await reader.all(local.variablesReference)).values()) {
+    if (v.presentationHint?.lazy || isProxy(v) || v.variablesReference <= 0) continue;
+    if (arrayLength(v.value) === undefined) continue;
+    if (!parseAccessPath(v.name)) continue;
+    const r = await readArray(frame, { name: v.name }, options);
+    requests.push(...r.requests);
+    Object.assign(values, r.values);
+  }
+  return { values, requests };
+}

@@ -209,6 +209,14 @@ describe('Debugging: gradients at a breakpoint (js-debug in the real VS Code)', 
       texts.some((t) => t.startsWith('13: ') && /∂/.test(t)),
       `no gradient inline value on the return line: ${JSON.stringify(texts)}`,
     );
+    // One display per line: while paused, the lines VS Code's inline values cover get no decoration of ours.
+    const covered = texts.map((t) => Number(t.split(':')[0]));
+    const dec = await waitFor('our decorations to leave the debugger’s lines', () => {
+      const snap = api.inlineDecorations(doc.uri.toString());
+      return snap && snap.hidden?.includes(13) ? snap : undefined;
+    });
+    assert.deepEqual([...(dec.hidden ?? [])].sort(), [...covered].sort());
+    for (const l of dec.lines) assert.ok(!covered.includes(l.line), `line ${l.line} is shown twice`);
 
     // Continue to the next stop in loss: the panel refreshes from the new frame.
     await vscode.commands.executeCommand('workbench.action.debug.continue');
@@ -233,6 +241,13 @@ describe('Debugging: gradients at a breakpoint (js-debug in the real VS Code)', 
     const kept = Object.fromEntries(stale.inputs.map((i) => [i.name, i.value]));
     assert.deepEqual(kept, { w0: second.w0, w1: second.w1, x: second.x, t: second.t });
     assert.equal(api.inlineDecorations(doc.uri.toString())?.stale, true, 'the inline values are not marked stale');
+    // No longer paused: our decorations are back on those lines (stale), VS Code shows none.
+    const after = api.inlineDecorations(doc.uri.toString())!;
+    assert.equal(after.hidden, undefined);
+    assert.ok(
+      after.lines.some((l) => l.line === 13),
+      `the return line has no decoration after the end: ${JSON.stringify(after.lines)}`,
+    );
   });
 
   it('step over refreshes: in step, x and t are undefined until their lines ran (a note), then come from the frame', async () => {
@@ -388,21 +403,19 @@ describe('Debugging: gradients at a breakpoint (js-debug in the real VS Code)', 
     assert.match(moved.message!, /The debugger is paused in other\.js:2 \(frame helper\), not in this file/);
   });
 
-  it('the array version (batchLoss) once the interpreter lands: w[0], xs[i] from the frame', async function () {
+  it('the array version (batchLoss): w[0], xs[i] from the frame (read with readArray), by access path', async () => {
     const program = example('train-step.js');
     const line = lineOf(program, 'let s = 0;');
     breakpoint(program, line);
     await launch(program);
     await pausedAt(program, line);
     await showGradientsAt(program, 'return s / xs.length;');
-    await waitFor('an analysis or an error', () => api.current().report ?? api.current().error);
-    const { error } = api.current();
-    if (error) {
-      // Today's parser refuses loops and arrays in parameters; the program interpreter (branch
-      // `programs`) will analyse this. The lead enables this test by removing this skip.
-      assert.match(error.message, /Unsupported|array|loop|for/i);
-      this.skip();
-    }
+    // The plain-JS parameters have no shape until the frame's arrays give them one.
+    const d = await waitFor('w[0], xs[3] from the debugger', () => {
+      const x = api.current().debug;
+      return x?.applied && x.sources['w[0]'] === 'debugger' && x.sources['xs[3]'] === 'debugger' ? x : undefined;
+    });
+    assert.equal(api.current().error, undefined);
     const xs = [0.5, -1.25, 2, 3.5];
     const ts = [1.7, -0.9, 4.1, 6.8];
     const w = [0.3, -0.2];
@@ -415,10 +428,31 @@ describe('Debugging: gradients at a breakpoint (js-debug in the real VS Code)', 
       gw0 += (2 * e * x) / xs.length;
       gw1 += (2 * e) / xs.length;
     });
-    const probe = await api.probePanel();
+    const probe = await panelShows(
+      { 'w[0]': w[0], 'w[1]': w[1], 'xs[0]': xs[0], 'xs[3]': xs[3], 'ts[2]': ts[2] },
+      'the arrays in the panel',
+    );
     const grads = Object.fromEntries(probe.inputs.map((i) => [i.name, i.grad]));
+    for (let i = 0; i < 4; i++) {
+      close(values[`xs[${i}]`], xs[i]);
+      close(values[`ts[${i}]`], ts[i]);
+      const e = w[0] * xs[i] + w[1] - ts[i];
+      close(grads[`xs[${i}]`], (2 * e * w[0]) / xs.length, 1e-9);
+      close(grads[`ts[${i}]`], (-2 * e) / xs.length, 1e-9);
+    }
     close(values['w[0]'], w[0]);
+    close(values['w[1]'], w[1]);
     close(grads['w[0]'], gw0, 1e-9);
     close(grads['w[1]'], gw1, 1e-9);
+    close(
+      Number(api.current().report!.target.value),
+      xs.reduce((a, x, i) => a + (w[0] * x + w[1] - ts[i]) ** 2, 0) / 4,
+    );
+    assert.deepEqual(
+      Object.keys(d.sources)
+        .filter((k) => d.sources[k] === 'debugger')
+        .sort(),
+      ['ts[0]', 'ts[1]', 'ts[2]', 'ts[3]', 'w[0]', 'w[1]', 'xs[0]', 'xs[1]', 'xs[2]', 'xs[3]'],
+    );
   });
 });
