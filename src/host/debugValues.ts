@@ -553,9 +553,10 @@ export async function readArray(
   return out;
 }
 
-/** `Array(3) [1, 2, 3]` (js-debug's preview) → 3. */
+/** `Array(3) [1, 2, 3]` or `(3) [1, 2, 3]` → 3. */
 function arrayLength(value: string): number | undefined {
-  const m = /^Array\((\d+)\)/.exec(value);
+  // js-debug previews arrays as `(3) [1, 2, 3]`; others as `Array(3) [...]`.
+  const m = /^(?:Array)?\((\d+)\)(?: \[|$)/.exec(value);
   return m ? Number(m[1]) : undefined;
 }
 
@@ -576,8 +577,8 @@ export async function readFrameArrays(
   if (!local) return { values, requests };
   for (const v of (await reader.all(local.variablesReference)).values()) {
     if (v.presentationHint?.lazy || isProxy(v) || v.variablesReference <= 0) continue;
-    if (arrayLength(v.value) === undefined) continue;
-    if (!parseAccessPath(v.name)) continue;
+    if (arrayLength(v.value) === undefined && v.indexedVariables === undefined) continue;
+    if (!parseAccessPath(v.name) || v.name === 'this' || v.name === 'arguments') continue;
     const r = await readArray(frame, { name: v.name }, options);
     requests.push(...r.requests);
     Object.assign(values, r.values);
