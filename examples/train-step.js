@@ -6,7 +6,7 @@
 //      Show gradients: the inputs come from the paused program, and the panel says so.
 //   4. Step or continue to the next breakpoint: the panel refreshes from the new frame.
 
-/** Squared error of one example: works with Gradient Lens today (scalar parameters). */
+/** Squared error of one example (scalar parameters). */
 function loss(w0, w1, x, t) {
   const y = w0 * x + w1;
   const e = y - t;
@@ -14,8 +14,8 @@ function loss(w0, w1, x, t) {
 }
 
 /**
- * The mean squared error over a batch, with arrays as parameters. Gradient Lens analyses it
- * once its program interpreter (loops, arrays) is in; the debugger gives it `w[0]`, `xs[2]`, ...
+ * The mean squared error over a batch, with arrays as parameters: paused in here, the debugger
+ * gives Gradient Lens their elements by access path (`w[0]`, `xs[2]`, ...).
  */
 function batchLoss(w, xs, ts) {
   let s = 0;
