@@ -10,6 +10,7 @@ import {
   parseAccessPath,
   parseDapNumber,
   readArray,
+  readFrameArrays,
   readDebugValues,
   shortFrameName,
   sourcePath,
@@ -407,6 +408,30 @@ describe('debugValues: reading a paused frame from a fake adapter', () => {
         [4, 1],
       ],
     );
+  });
+});
+
+describe('debugValues: the paused frame’s arrays (shapes for array parameters)', () => {
+  it('readFrameArrays reads every array of the innermost scope by access path (js-debug and Array(n) previews), nothing else', async () => {
+    const f = fake([
+      {
+        name: 'Local',
+        vars: {
+          w: { value: '(2) [0.3, -0.2]', array: ['0.3', '-0.2'] },
+          xs: arr(['0.5', '-1.25', '2', '3.5']),
+          s: '0',
+          o: { value: 'Object', children: { a: '1' } },
+          g: { value: '(...)', lazy: true },
+          this: { value: '(1) [1]', array: ['1'] },
+        },
+      },
+      { name: 'Closure', vars: { outer: arr(['9']) } },
+      { name: 'Global', expensive: true, vars: { big: arr(['1']) } },
+    ]);
+    const r = await readFrameArrays(f, { maxArrayElements: 3 });
+    assert.deepEqual(r.values, { 'w[0]': 0.3, 'w[1]': -0.2, 'xs[0]': 0.5, 'xs[1]': -1.25, 'xs[2]': 2 });
+    assert.deepEqual(f.session.gettersExpanded, []);
+    onlyReads(f.session);
   });
 });
 
