@@ -88,11 +88,6 @@ export class DebugLink implements vscode.Disposable {
     ];
   }
 
-  /** Resolves once every read started so far is done (tests, and callers that want the numbers). */
-  settled(): Promise<void> {
-    return this.chain.then(() => undefined);
-  }
-
   private markStale(): void {
     this.epoch++;
     if (!this.current || this.current.stale || !this.current.applied) return;
