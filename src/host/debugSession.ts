@@ -60,7 +60,7 @@ export class DebugLink implements vscode.Disposable {
   /** Bumped when the program continues or ends: a read that started before is stale. */
   private epoch = 0;
   /** The arrays of the stop last read (shapeFromFrame). */
-  private seedsAt?: { key: string; uri: string; values: Record<string, number> };
+  private seedsAt?: { key: string; uri: string; values: Record<string, number>; rerun: Set<string> };
   /** The document `current` is about. */
   private currentUri?: string;
   private readonly changed = new vscode.EventEmitter<void>();
@@ -130,21 +130,27 @@ export class DebugLink implements vscode.Disposable {
     const frame: PausedFrame = { session: item.session, threadId: item.threadId, frameId: item.frameId };
     const uri = doc.uri.toString();
     const key = `${item.session.id}:${item.threadId}:${item.frameId}`;
-    if (this.seedsAt?.key === key && this.seedsAt.uri === uri) return false;
-    let values: Record<string, number>;
-    try {
-      const where = await frameLocation(frame);
-      if (!samePath(where.path, doc.uri.fsPath) || doc.isDirty) return false;
-      values = (await readFrameArrays(frame, { maxArrayElements: config.debugMaxArrayElements() })).values;
-    } catch (e) {
-      this.hooks.log.warn(`Debugger values: could not read the frame's arrays: ${String(e)}`);
-      return false;
+    if (this.seedsAt?.key !== key || this.seedsAt.uri !== uri) {
+      let values: Record<string, number>;
+      try {
+        const where = await frameLocation(frame);
+        if (!samePath(where.path, doc.uri.fsPath) || doc.isDirty) return false;
+        values = (await readFrameArrays(frame, { maxArrayElements: config.debugMaxArrayElements() })).values;
+      } catch (e) {
+        this.hooks.log.warn(`Debugger values: could not read the frame's arrays: ${String(e)}`);
+        return false;
+      }
+      this.seedsAt = { key, uri, values, rerun: new Set() };
     }
-    this.seedsAt = { key, uri, values };
+    const { values, rerun } = this.seedsAt;
     const roots = new Set(Object.keys(values).map((k) => parseAccessPath(k)?.root));
     const needs =
       !result.ok || result.analysis.program.nodes.some((n) => n.kind === 'input' && n.free && roots.has(n.name));
-    return needs && Object.keys(values).length > 0 && this.session.rerun();
+    // Once per stop and request: a result that stays an error with the seeds is shown as it is.
+    const attempt = `${doc.version}|${result.ok ? result.analysis.program.target.text : result.error.message}`;
+    if (!needs || Object.keys(values).length === 0 || rerun.has(attempt)) return false;
+    rerun.add(attempt);
+    return this.session.rerun();
   }
 
   /** Seeds for the session's analysis of `uri` (see shapeFromFrame), while paused at that stop. */

@@ -250,7 +250,7 @@ describe('Debugging: gradients at a breakpoint (js-debug in the real VS Code)', 
     );
   });
 
-  it('step over refreshes: in step, the parameters w, xs, ts, lr come from the frame by access path; each step reads them again', async () => {
+  it('step over refreshes: in step, the parameters w, xs, ts come from the frame by access path; each step reads them again', async () => {
     // With the program interpreter, a target inside `step` traces `step` from its parameters:
     // the locals w0, w1, x, t follow from w, xs, ts (they are not inputs any more).
     const program = example('train-step.js');
@@ -265,13 +265,13 @@ describe('Debugging: gradients at a breakpoint (js-debug in the real VS Code)', 
         ? x
         : undefined;
     });
-    assert.equal(d.sources.lr, 'debugger');
-    assert.equal(d.sources['ts[2]'], 'debugger');
+    // The target in the loop is traced through its last pass (i = 3): w, xs[3], ts[3] are its inputs.
+    assert.equal(d.sources['ts[3]'], 'debugger');
     assert.deepEqual(d.notes, {});
     let values = api.current().values!;
-    assert.equal(values.lr, 0.05);
     assert.equal(values['w[0]'], 0.3);
-    assert.equal(values['xs[1]'], -1.25);
+    assert.equal(values['w[1]'], -0.2);
+    assert.equal(values['xs[3]'], 3.5);
     assert.equal(values['ts[3]'], 6.8);
     const probe = await api.probePanel();
     assert.match(String(probe.extra.debugBanner), new RegExp(`train-step\\.js:${line}, frame step`));
@@ -286,7 +286,7 @@ describe('Debugging: gradients at a breakpoint (js-debug in the real VS Code)', 
     assert.equal(d.sources['w[1]'], 'debugger');
     values = api.current().values!;
     assert.equal(values['w[1]'], -0.2);
-    assert.equal(values['xs[2]'], 2);
+    assert.equal(values['xs[3]'], 3.5);
   });
 
   it('nothing runs in the debuggee: getters and toString() with side effects in the paused scope stay uncalled', async () => {
