@@ -561,8 +561,8 @@ function arrayLength(value: string): number | undefined {
 }
 
 /**
- * Every array of numbers among the innermost scope's variables of the paused frame (its
- * parameters and locals), by access path (`w[0]`, `xs[3]`): the shapes the program interpreter
+ * Every array of numbers among the paused function's variables (its blocks' and its Local
+ * scope's: parameters and locals; innermost wins), by access path (`w[0]`, `xs[3]`): the shapes the program interpreter
  * gives array parameters. Through {@link readArray}: scopes/variables requests only, capped.
  */
 export async function readFrameArrays(
@@ -573,9 +573,19 @@ export async function readFrameArrays(
   const reader = new FrameReader(frame.session, requests, Math.max(1, Math.floor(options.pageSize ?? 100)));
   await reader.loadScopes(frame.frameId);
   const values: Record<string, number> = {};
-  const local = reader.scopes[0];
-  if (!local) return { values, requests };
-  for (const v of (await reader.all(local.variablesReference)).values()) {
+  // The paused function's own scopes: its blocks (innermost first) down to its Local scope
+  // (js-debug: `Block`, ..., `Local: step`); not closures, modules or globals.
+  const end = reader.scopes.findIndex((sc) => /^Local\b/.test(sc.name));
+  const own = reader.scopes.slice(0, end >= 0 ? end + 1 : 1);
+  const seen = new Set<string>();
+  const vars: DapVariable[] = [];
+  for (const sc of own)
+    for (const v of (await reader.all(sc.variablesReference)).values())
+      if (!seen.has(v.name)) {
+        seen.add(v.name);
+        vars.push(v);
+      }
+  for (const v of vars) {
     if (v.presentationHint?.lazy || isProxy(v) || v.variablesReference <= 0) continue;
     if (arrayLength(v.value) === undefined && v.indexedVariables === undefined) continue;
     if (!parseAccessPath(v.name) || v.name === 'this' || v.name === 'arguments') continue;

@@ -412,11 +412,13 @@ describe('debugValues: reading a paused frame from a fake adapter', () => {
 });
 
 describe('debugValues: the paused frame’s arrays (shapes for array parameters)', () => {
-  it('readFrameArrays reads every array of the innermost scope by access path (js-debug and Array(n) previews), nothing else', async () => {
+  it('readFrameArrays reads every array of the paused function’s blocks and Local scope by access path (js-debug and Array(n) previews), nothing else', async () => {
     const f = fake([
+      { name: 'Block', vars: { grad: arr(['7']), s: '1' } },
       {
-        name: 'Local',
+        name: 'Local: step',
         vars: {
+          grad: arr(['8']),
           w: { value: '(2) [0.3, -0.2]', array: ['0.3', '-0.2'] },
           xs: arr(['0.5', '-1.25', '2', '3.5']),
           s: '0',
@@ -429,7 +431,14 @@ describe('debugValues: the paused frame’s arrays (shapes for array parameters)
       { name: 'Global', expensive: true, vars: { big: arr(['1']) } },
     ]);
     const r = await readFrameArrays(f, { maxArrayElements: 3 });
-    assert.deepEqual(r.values, { 'w[0]': 0.3, 'w[1]': -0.2, 'xs[0]': 0.5, 'xs[1]': -1.25, 'xs[2]': 2 });
+    assert.deepEqual(r.values, {
+      'grad[0]': 7,
+      'w[0]': 0.3,
+      'w[1]': -0.2,
+      'xs[0]': 0.5,
+      'xs[1]': -1.25,
+      'xs[2]': 2,
+    });
     assert.deepEqual(f.session.gettersExpanded, []);
     onlyReads(f.session);
   });
