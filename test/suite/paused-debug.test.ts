@@ -275,7 +275,7 @@ describe('Debugging: gradients at a breakpoint (js-debug in the real VS Code)', 
     assert.equal(values['ts[3]'], 6.8);
     const probe = await api.probePanel();
     assert.match(String(probe.extra.debugBanner), new RegExp(`train-step\\.js:${line}, frame step`));
-    assert.equal((probe.extra.inputSources as Record<string, string>)['xs[0]'], 'debugger');
+    assert.equal((probe.extra.inputSources as Record<string, string>)['xs[3]'], 'debugger');
 
     await vscode.commands.executeCommand('workbench.action.debug.stepOver');
     await pausedAt(program, line + 1);
@@ -396,6 +396,8 @@ describe('Debugging: gradients at a breakpoint (js-debug in the real VS Code)', 
     );
     const line = lineOf(program, 'void x;');
     breakpoint(program, line);
+    // Set before the start, so it is bound when the program reaches helper after loss.
+    breakpoint(other, 2);
     await launch(runner);
     await pausedAt(program, line);
     await showGradientsAt(program, 'const out = w * x + s;');
@@ -413,7 +415,6 @@ describe('Debugging: gradients at a breakpoint (js-debug in the real VS Code)', 
     assert.match(String(probe.extra.debugBanner), /is a string/);
 
     // The next stop is in helper (another file): the panel's file is not where the program is paused.
-    breakpoint(other, 2);
     await vscode.commands.executeCommand('workbench.action.debug.continue');
     await pausedAt(other, 2);
     const moved = await waitFor('the not-applied message', () => {
