@@ -6,7 +6,13 @@
 import * as vscode from 'vscode';
 import type { Report } from './core/report';
 import { toReport } from './core/report';
-import { parsePersistedState, type CommandMessage, type PanelError, type PanelProbe } from './shared/protocol';
+import {
+  parsePersistedState,
+  type CommandMessage,
+  type DebugValuesInfo,
+  type PanelError,
+  type PanelProbe,
+} from './shared/protocol';
 import { decodeWire } from './shared/wire';
 import { Session } from './host/session';
 import { EditorLink, nodeAtOffset } from './host/editorLink';
@@ -16,13 +22,15 @@ import { InlineValues, type InlineSnapshot } from './host/inline';
 import { GradientHover } from './host/hover';
 import { GradientCodeLens, OPEN_PANEL_COMMAND, SHOW_AT_COMMAND } from './host/codelens';
 import * as commands from './host/commands';
+import { DebugLink } from './host/debugSession';
+import { DebugInlineValues } from './host/debugInline';
 
 export const SUPPORTED_LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
 
 /** What `activate` returns: used by the extension-host tests and by other extensions. */
 export interface GradientLensApi {
   /** The analysis the panel shows, as the CLI's JSON report (or the error). */
-  current(): { report?: Report; error?: PanelError; values?: Record<string, number> };
+  current(): { report?: Report; error?: PanelError; values?: Record<string, number>; debug?: DebugValuesInfo };
   /** Ask the panel what it rendered, read from its DOM. */
   probePanel(): Promise<PanelProbe>;
   /** Send a command to the panel (step, play, reset, export ...). */
@@ -43,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
       panelVisible: (): boolean => panel.visible,
       inlineShowing: (uri): boolean => inline.state(uri) !== undefined,
     },
+    seeds: (uri) => debug.seeds(uri),
   });
   const panel = new GradientPanel(
     context.extensionUri,
@@ -63,6 +72,15 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
   // editors; decorating a 20,000-line editor that is about to be hidden swamps the workbench.
   const inline = new InlineValues(session);
   const lenses = new GradientCodeLens(inline);
+  // Values from a paused debug session: another source of values (src/host/debugSession.ts).
+  const debug = new DebugLink(session, {
+    panelVisible: () => panel.visible,
+    showInPanel: (analysis, info) => panel.show({ ok: true, analysis }, { debug: info }),
+    postBanner: (info) => panel.post({ type: 'debug', info: info ?? null }),
+    markInlineStale: () => inline.markStale(),
+    log,
+  });
+  const debugInline = new DebugInlineValues(debug, () => session.current);
 
   const serializer: vscode.WebviewPanelSerializer<unknown> = {
     async deserializeWebviewPanel(webviewPanel, saved) {
@@ -84,6 +102,9 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     panel,
     inline,
     lenses,
+    debug,
+    inline.hideLines((uri) => debugInline.coveredLines(uri), debug.onDidChange),
+    vscode.languages.registerInlineValuesProvider(SUPPORTED_LANGUAGES, debugInline),
     session.onDidPresent((p) => commands.reportPresented(p, log)),
     register('gradientLens.showGradients', () => commands.showGradients(session)),
     register('gradientLens.refresh', () => commands.refresh(session)),
@@ -110,6 +131,7 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
       report: session.current ? toReport(session.current.evaluation) : undefined,
       error: panel.error,
       values: session.current?.values,
+      debug: debug.current,
     }),
     probePanel: () => panel.probe(),
     postToPanel: (message) => panel.post(message),

@@ -14,6 +14,7 @@ import type { GraphView } from './views/graph';
 import { renderVectorOrGraph } from './vector/view';
 import { renderDiagnostics } from './views/diagnostics';
 import { renderTrain } from './views/train';
+import { debugProbe, renderDebugBanner } from './views/debugBanner';
 import type { AppHost, PanelStore, ViewContext } from './state';
 
 export type { AppHost, ViewContext } from './state';
@@ -164,6 +165,8 @@ export function createApp(root: HTMLElement, host: AppHost, store: PanelStore): 
         ]),
       );
     }
+    const debugBanner = renderDebugBanner(payload!.debug);
+    if (debugBanner) header.append(debugBanner);
     if (defaults.size > 0) {
       header.append(
         h('div', { class: 'defaults-note', role: 'note' }, [
@@ -229,7 +232,7 @@ export function createApp(root: HTMLElement, host: AppHost, store: PanelStore): 
       stale,
       nodes,
       inputs,
-      extra: graph?.probe() ?? {},
+      extra: { ...(graph?.probe() ?? {}), ...debugProbe(root) },
     };
     host.post({ type: 'probeResult', requestId, result });
   }

@@ -58,6 +58,8 @@ function route(msg: HostToWebview): void {
       return store.select(msg.nodeId);
     case 'settings':
       return store.setSettings(msg.settings);
+    case 'debug':
+      return store.setDebug(msg.info);
     case 'probe':
       return app.probe(msg.requestId);
     case 'command':

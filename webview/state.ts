@@ -4,7 +4,14 @@
  * their context from here, never from app.ts (which imports the views).
  */
 import { evaluate, gradientCheck, type Evaluation, type GradCheck, type SourceRange } from '../src/core';
-import type { PanelError, PanelSettings, PersistedState, ShowPayload, WebviewToHost } from '../src/shared/protocol';
+import type {
+  DebugValuesInfo,
+  PanelError,
+  PanelSettings,
+  PersistedState,
+  ShowPayload,
+  WebviewToHost,
+} from '../src/shared/protocol';
 
 export interface AppHost {
   post(message: WebviewToHost): void;
@@ -58,6 +65,8 @@ export interface PanelStore {
   showError(error: PanelError): void;
   setStale(stale: boolean): void;
   setSettings(settings: PanelSettings): void;
+  /** Where the values came from in a paused program (the debugger banner), or no banner (null). */
+  setDebug(info: DebugValuesInfo | null): void;
   /** New values for some inputs (no longer defaults): re-evaluates. */
   setValues(values: Record<string, number>): void;
   select(nodeId: number | null): void;
@@ -122,10 +131,18 @@ export function createPanelStore(): PanelStore {
       s = { ...s, payload: { ...s.payload, settings } };
       emit('all');
     },
+    setDebug(info) {
+      if (!s.payload) return;
+      s = { ...s, payload: { ...s.payload, debug: info ?? undefined } };
+      emit('all');
+    },
     setValues(next) {
       const defaults = new Set(s.defaults);
       for (const k of Object.keys(next)) defaults.delete(k);
       s = { ...s, values: { ...s.values, ...next }, defaults };
+      // Typed over a value from the debugger: that input is "typed" now.
+      const debug = s.payload?.debug;
+      if (debug) s = { ...s, payload: { ...s.payload!, debug: markTyped(debug, Object.keys(next)) } };
       const retraced = compute();
       emit(retraced ? 'all' : 'values');
     },
@@ -151,4 +168,12 @@ export function createPanelStore(): PanelStore {
       values: s.values,
     }),
   };
+}
+
+/** After the user typed values over the debugger's: those inputs are "typed", not "debugger". */
+export function markTyped(info: DebugValuesInfo, names: readonly string[]): DebugValuesInfo {
+  if (!info.applied) return info;
+  const sources = { ...info.sources };
+  for (const n of names) if (n in sources) sources[n] = 'user';
+  return { ...info, sources };
 }

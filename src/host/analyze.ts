@@ -35,9 +35,10 @@ export interface AnalyzeRequest {
 
 export function analyze(req: AnalyzeRequest): AnalysisResult {
   try {
+    // The given values also shape function parameters (`w[0]` makes `w` an array) as the trace runs.
     const program = loadParser().parseTarget(
       { text: req.text, fileName: req.document.fileName, ...req.where },
-      req.budgets ?? {},
+      { ...(req.budgets ?? {}), ...(req.values ? { values: req.values } : {}) },
     );
     return { ok: true, analysis: evaluateProgram(program, req.document, req.values ?? {}, req.defaultFreeValue) };
   } catch (e) {

@@ -65,6 +65,18 @@ export const config = {
   }),
   hoverEnabled: () => bool('hover.enabled', true),
   codeLensEnabled: () => bool('codeLens.enabled', true),
+  /** Take free inputs' values from a paused debug session in the analysed file. */
+  debugUseValues: () => bool('debug.useValues', true),
+  /** At most this many elements of each array are read from a paused program. */
+  debugMaxArrayElements: () => num('debug.maxArrayElements', 1000, 1, Infinity, true),
+  /**
+   * VS Code's own `debug.inlineValues` (not ours): whether it shows inline values of a paused
+   * program, so our debug inline values provider's gradients appear (`auto`: with a provider, yes).
+   */
+  debugInlineValuesShown: (): boolean => {
+    const v = vscode.workspace.getConfiguration('debug').get<unknown>('inlineValues');
+    return v !== false && v !== 'off';
+  },
 
   /** What the webview needs (sent with every `show` and on change). */
   panelSettings: (): PanelSettings => ({

@@ -34,6 +34,8 @@ export interface InlineSnapshot {
   editors: number;
   /** 1-based current line and the text shown at its end. */
   lines: Array<{ line: number; text: string }>;
+  /** 1-based lines left to VS Code's debug inline values (paused program): see `hideLines`. */
+  hidden?: number[];
 }
 
 /** The current analysis as the hover and CodeLens see it. */
@@ -79,6 +81,8 @@ export class InlineValues implements vscode.Disposable {
    * so `slots` is kept sorted by key and segment i of every line goes to slots[i].
    */
   private slots: vscode.TextEditorDecorationType[] = [];
+  /** Lines (0-based, of the document `uri`) another display shows now: no decoration there. */
+  private hiddenLines: (uri: string) => ReadonlySet<number> | undefined = () => undefined;
   private readonly disposables: vscode.Disposable[];
 
   /** Follows the session: fresh results, new values, edits (the session owns the recompute debounce). */
@@ -122,6 +126,15 @@ export class InlineValues implements vscode.Disposable {
     }
     this.analysis = analysis;
     this.relayout();
+  }
+
+  /**
+   * Leave out the lines `hidden` returns (the debugger's inline values show the same numbers
+   * there while paused); `changed` fires when that set may have changed.
+   */
+  hideLines(hidden: (uri: string) => ReadonlySet<number> | undefined, changed: vscode.Event<void>): vscode.Disposable {
+    this.hiddenLines = hidden;
+    return changed(() => this.apply());
   }
 
   /** The document changed and the numbers could not be recomputed (or onEdit = stale). */
@@ -229,8 +242,14 @@ export class InlineValues implements vscode.Disposable {
     const merged = mergeByCurrentLine(this.lines, (anchor) => doc.positionAt(mapOffset(anchor, edits)).line);
     const perSlot: vscode.DecorationOptions[][] = [];
     const lines: InlineSnapshot['lines'] = [];
+    const hiddenSet = this.stale || edits.length > 0 ? undefined : this.hiddenLines(uri);
+    const hidden: number[] = [];
     for (const [line, segments] of [...merged].sort((x, y) => x[0] - y[0])) {
       if (segments.length === 0) continue;
+      if (hiddenSet?.has(line)) {
+        hidden.push(line + 1);
+        continue;
+      }
       const end = doc.lineAt(line).range.end;
       const range = new vscode.Range(end, end);
       const text = joinSegments(segments) + (this.stale ? STALE_SUFFIX : '');
@@ -260,6 +279,7 @@ export class InlineValues implements vscode.Disposable {
       pending: this.session.pending,
       editors: editors.length,
       lines,
+      ...(hidden.length ? { hidden } : {}),
     });
   }
 

@@ -67,7 +67,7 @@ export class GradientPanel implements vscode.Disposable {
   }
 
   /** Show an analysis (or its error) in the panel, creating it beside the editor if needed. */
-  show(result: AnalysisResult): void {
+  show(result: AnalysisResult, extra: Pick<ShowPayload, 'debug'> = {}): void {
     this.ensurePanel();
     this.document = result.ok ? result.analysis.document : result.document;
     if (result.ok) {
@@ -79,6 +79,7 @@ export class GradientPanel implements vscode.Disposable {
         defaults: analysis.defaults,
         document: analysis.document,
         settings: this.settings(),
+        ...(extra.debug ? { debug: extra.debug } : {}),
       };
       this.post({ type: 'show', payload: this.payload });
     } else {
@@ -93,6 +94,7 @@ export class GradientPanel implements vscode.Disposable {
   }
 
   post(message: HostToWebview): void {
+    if (message.type === 'debug' && this.payload) this.payload = { ...this.payload, debug: message.info ?? undefined };
     if (!this.panel) return;
     if (!this.ready) {
       this.queue.push(message);

@@ -58,6 +58,11 @@ export interface SessionDeps {
   views: SessionViews;
   analyze?: (req: AnalyzeRequest) => AnalysisResult;
   evaluate?: (analysis: Analysis, values: Record<string, number>, defaultFreeValue: number) => Analysis;
+  /**
+   * Values that shape a document's function parameters before the user gave any (`w[0]` makes
+   * the parameter `w` an array): the paused debugger's arrays. Below the values carried over.
+   */
+  seeds?: (uri: string) => Record<string, number> | undefined;
 }
 
 export class Session implements vscode.Disposable {
@@ -67,6 +72,8 @@ export class Session implements vscode.Disposable {
   private lastGood?: Analysis;
   target?: SessionTarget;
   private sources = new Map<string, ValueSource>();
+  /** The last `show` request: `rerun` repeats it (its result may have been an error). */
+  private lastShow?: { uri: string; selection: { start: number; end: number } };
   private timer?: NodeJS.Timeout;
   private readonly analyzeFn: (req: AnalyzeRequest) => AnalysisResult;
   private readonly evaluateFn: NonNullable<SessionDeps['evaluate']>;
@@ -96,7 +103,17 @@ export class Session implements vscode.Disposable {
 
   /** Analyse `where` in `doc` and show it in the panel (Show gradients, the CodeLens). */
   show(doc: vscode.TextDocument, selection: { start: number; end: number }): void {
+    this.lastShow = { uri: doc.uri.toString(), selection };
     this.present(doc, this.run(doc, { selection }), true);
+  }
+
+  /** Repeat the last `show` (new seeds may make it succeed); false when its document is gone. */
+  rerun(): boolean {
+    const last = this.lastShow;
+    const doc = last && vscode.workspace.textDocuments.find((d) => d.uri.toString() === last.uri);
+    if (!last || !doc) return false;
+    this.show(doc, last.selection);
+    return true;
   }
 
   /** Recompute the target from its document as it is now and show it in the panel. */
@@ -166,11 +183,13 @@ export class Session implements vscode.Disposable {
     // autoRefresh) must not reset the values the user typed.
     const sameDoc = this.lastGood && this.lastGood.document.uri === doc.uri.toString();
     if (!sameDoc) this.sources.clear();
+    const seeds = this.deps.seeds?.(doc.uri.toString());
+    const kept = sameDoc ? freeValues(this.lastGood!) : undefined;
     const result = this.analyzeFn({
       text: doc.getText(),
       document: documentRef(doc),
       where,
-      values: sameDoc ? freeValues(this.lastGood!) : undefined,
+      values: seeds ? { ...seeds, ...kept } : kept,
       defaultFreeValue: config.defaultFreeInputValue(),
       budgets: config.budgets(),
     });

@@ -19,6 +19,7 @@ import { abbreviate, SourceText, TARGET_TEXT_MAX } from './text';
 export type { ExprProgram, ExprNode, ConstNode, InputNode, OpNode, CallFrame, SourceRange } from '../core/expr';
 export type { ErrorCode } from '../core/errors';
 export { GradientLensError, isGradientLensError };
+export { declarationScopes, type DeclarationScope } from './declarationScope';
 
 export interface ParseRequest {
   /** Full file text (unsaved editor contents). */

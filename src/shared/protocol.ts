@@ -87,6 +87,40 @@ const PanelErrorSchema = v.object({
   end: v.optional(v.number()),
 });
 
+/** Where an input's value came from (the debugger's banner and the inputs table's badges). */
+const INPUT_SOURCES = ['debugger', 'source', 'user', 'default'] as const;
+/** Input name → T (a custom check for the same reason as ValuesSchema: `v.record` drops `constructor`). */
+const byInputName = <T>(ok: (x: unknown) => x is T, what: string) =>
+  v.custom<Record<string, T>>(
+    (x) => isObj(x) && Object.keys(x).length <= 100_000 && Object.values(x).every(ok),
+    `${what} by input name`,
+  );
+const isString = (x: unknown): x is string => typeof x === 'string';
+const isInputSource = (x: unknown): x is (typeof INPUT_SOURCES)[number] =>
+  (INPUT_SOURCES as readonly unknown[]).includes(x);
+
+/** The paused program the values were read from (or why they were not): src/host/debugSession.ts. */
+const DebugValuesInfoSchema = v.object({
+  /** Values were taken from the frame (false: `message` says why not). */
+  applied: v.boolean(),
+  /** File name (no folder), 1-based line, and the frame's function name. */
+  file: v.string(),
+  line: v.number(),
+  frame: v.string(),
+  session: v.string(),
+  /** The program continued or ended since: the numbers are the last ones it held. */
+  stale: v.boolean(),
+  /** Input name → where its value came from. */
+  sources: byInputName(isInputSource, 'value sources'),
+  /** Input name → why the debugger's value was not used (not a number, undefined, ...). */
+  notes: byInputName(isString, 'notes'),
+  /** Input name → remarks on values that were used (shadowing). */
+  remarks: byInputName(isString, 'remarks'),
+  /** Arrays the element cap cut short. */
+  truncated: v.array(v.object({ path: v.string(), length: v.number(), read: v.number() })),
+  message: v.optional(v.string()),
+});
+
 /** What the panel shows: one expression from one document. */
 const ShowPayloadSchema = v.object({
   program: ProgramSchema,
@@ -96,6 +130,8 @@ const ShowPayloadSchema = v.object({
   defaults: v.array(v.string()),
   document: DocumentRefSchema,
   settings: PanelSettingsSchema,
+  /** Set when the values came from a paused debug session. */
+  debug: v.optional(DebugValuesInfoSchema),
 });
 
 /** What the webview rendered, read back from its DOM's data attributes. */
@@ -145,6 +181,8 @@ const HostToWebviewSchema = v.variant('type', [
   /** Host-initiated actions (from commands or tests). */
   CommandSchema,
   v.object({ type: v.literal('settings'), settings: PanelSettingsSchema }),
+  /** The debugger banner changed (the program continued: stale), or went away (null). */
+  v.object({ type: v.literal('debug'), info: v.nullable(DebugValuesInfoSchema) }),
 ]);
 
 // ---- webview → host -------------------------------------------------------------------
@@ -193,6 +231,8 @@ export type DocumentRef = v.InferOutput<typeof DocumentRefSchema>;
 export type PanelSettings = v.InferOutput<typeof PanelSettingsSchema>;
 export type PanelError = v.InferOutput<typeof PanelErrorSchema>;
 export type ShowPayload = v.InferOutput<typeof ShowPayloadSchema>;
+export type InputSource = (typeof INPUT_SOURCES)[number];
+export type DebugValuesInfo = v.InferOutput<typeof DebugValuesInfoSchema>;
 export type PanelProbe = v.InferOutput<typeof PanelProbeSchema>;
 export type ExportFormat = v.InferOutput<typeof ExportFormatSchema>;
 export type CommandMessage = v.InferOutput<typeof CommandSchema>;

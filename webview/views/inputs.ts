@@ -16,6 +16,7 @@
  */
 import type { ViewContext } from '../state';
 import { badge, button, dataGrid, textField } from '../toolkit';
+import { sourceBadge } from './debugBanner';
 import { full, parseNumber, short } from '../format';
 import { relErrorText } from '../../src/core/format';
 import { h } from './dom';
@@ -108,6 +109,7 @@ export function renderInputs(initial: ViewContext): InputsView {
       isDefault
         ? badge('default', { class: 'default-badge', title: 'No value in the source: a default. Type a value.' })
         : undefined,
+      sourceBadge(c.payload.debug, inp.name),
     ]);
     return {
       cells: [
