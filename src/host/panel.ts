@@ -3,7 +3,8 @@
  * message queue before `ready`, validation of incoming messages, and restoring after reload.
  */
 import * as vscode from 'vscode';
-import type { SourceRange } from '../core/expr';
+import type { ExprProgram, SourceRange } from '../core/expr';
+import { sourceOf } from '../core/evaluate';
 import type {
   DocumentRef,
   HostToWebview,
@@ -73,8 +74,10 @@ export class GradientPanel implements vscode.Disposable {
     if (result.ok) {
       const { analysis } = result;
       this.error = undefined;
+      const hostEvaluates = !postable(sourceOf(analysis.program));
       this.payload = {
-        program: analysis.program,
+        program: hostEvaluates ? withoutSource(analysis.program) : analysis.program,
+        ...(hostEvaluates ? { hostEvaluates } : {}),
         values: analysis.values,
         defaults: analysis.defaults,
         document: analysis.document,
@@ -206,9 +209,17 @@ export class GradientPanel implements vscode.Disposable {
         return;
       case 'refresh':
         return this.session.refresh();
-      case 'valuesChanged':
+      case 'valuesChanged': {
         if (this.payload) this.payload = { ...this.payload, values: msg.values };
-        return this.session.setValues(msg.values, 'panel');
+        const before = this.session.current?.program;
+        this.session.setValues(msg.values, 'panel');
+        // A program the webview cannot re-run (hostEvaluates) was re-run here; the webview evaluated
+        // its recorded graph, which is right only if the run recorded the same graph (evaluate keeps
+        // the program object then). Otherwise the panel shows the new run.
+        const after = this.session.current;
+        if (this.payload?.hostEvaluates && after && after.program !== before) this.show({ ok: true, analysis: after });
+        return;
+      }
       case 'applyValues':
         return this.callbacks.applyValues(msg.values);
       case 'highlight':
@@ -287,4 +298,25 @@ function makeNonce(): string {
   const bytes = new Uint8Array(24);
   globalThis.crypto.getRandomValues(bytes);
   return Buffer.from(bytes).toString('base64').replace(/[+/=]/g, '');
+}
+
+/**
+ * Can this program source be posted to the webview? JSON and structured clone recurse once per
+ * nesting level of the IR, so a 20,000-term expression's IR overflows them.
+ */
+function postable(source: unknown): boolean {
+  if (source === undefined) return true;
+  try {
+    JSON.stringify(source);
+    return true;
+  } catch (e) {
+    if (e instanceof RangeError) return false;
+    throw e;
+  }
+}
+
+function withoutSource(program: ExprProgram): ExprProgram {
+  const copy = { ...program } as ExprProgram & { source?: unknown };
+  delete copy.source;
+  return copy;
 }

@@ -132,6 +132,12 @@ const ShowPayloadSchema = v.object({
   settings: PanelSettingsSchema,
   /** Set when the values came from a paused debug session. */
   debug: v.optional(DebugValuesInfoSchema),
+  /**
+   * The program's source (its IR) is nested too deeply to post (JSON and structured clone recurse):
+   * the webview evaluates the recorded graph and the host re-runs the program on every edit,
+   * answering with a new `show` when the run records another graph (a loop bound, a branch).
+   */
+  hostEvaluates: v.optional(v.boolean()),
 });
 
 /** What the webview rendered, read back from its DOM's data attributes. */

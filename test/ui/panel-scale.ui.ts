@@ -25,6 +25,9 @@ writeFileSync(join(workspace, 'huge.ts'), bigFile('huge', 5000)); // ~20,000 nod
 export const options: DriverOptions = { theme: 'dark', width: 1500, height: 950, workspace };
 
 async function show(d: VSCodeDriver, file: string, name: string) {
+  // Open the file in the editors' group, not in the panel's (after an edit in the panel, the panel's
+  // group is the active one and the explorer would open the file there, on top of the panel).
+  await d.runCommand('View: Focus First Editor Group');
   await d.openFile(file);
   const text = (await import('node:fs')).readFileSync(join(workspace, file), 'utf8').split('\n');
   await d.goTo(text.findIndex((l) => l.startsWith(`const ${name} `)) + 1, 7);
