@@ -5,6 +5,9 @@
 import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { type DriverOptions, type VSCodeDriver, sleep } from './driver';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../vscode/codeServer';
 
 export const options: DriverOptions = { theme: 'dark', width: 1500, height: 950 };
 
@@ -72,7 +75,9 @@ export default async function show(d: VSCodeDriver): Promise<void> {
   });
   await d.contextMenu('Show gradients');
   const message = await (await d.webviewLocator('.error-message')).textContent();
-  assert.match(message ?? '', /Unknown name 'foo' at 10:15/);
+  // The typed line follows the file's last line (simple.ts ends with `export {};` since the examples are modules).
+  const typedLine = readFileSync(join(repoRoot(), 'examples', 'simple.ts'), 'utf8').split('\n').length + 1;
+  assert.match(message ?? '', new RegExp(`Unknown name 'foo' at ${typedLine}:15`));
   const toast = d.page.locator('.notifications-toasts .notification-list-item', { hasText: "Unknown name 'foo'" });
   await toast.waitFor({ state: 'visible', timeout: 10_000 });
   assert.ok(await toast.locator('.monaco-button', { hasText: 'Reveal' }).count(), 'the notification offers Reveal');
