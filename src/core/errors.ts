@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'bad-value' // a value given for an input is not a number
   | 'usage' // wrong call of an API / CLI
   | 'runtime' // the program fails as JavaScript would (TypeError, use before declaration, throw, ...)
-  | 'budget'; // the run exceeds the step, tape-size or call-depth budget
+  | 'budget' // the run exceeds the step, tape-size or call-depth budget
+  | 'cancelled'; // the user (or a newer request) stopped a run in slices (parseTargetAsync)
 
 /**
  * The one error type of the product. `message` always names the construct and,

@@ -121,3 +121,15 @@ export function percentChange(a: number, b: number): string {
   const r = (a - b) / a;
   return r >= 0 ? `−${(r * 100).toPrecision(3)}%` : `+${(-r * 100).toPrecision(3)}%`;
 }
+
+/** A count in a few characters for progress text: 950, 12.3k, 3.2M, 1.05G. */
+export function compactCount(n: number): string {
+  const units = ['', 'k', 'M', 'G', 'T'];
+  let v = n;
+  let i = 0;
+  while (Math.abs(v) >= 999.5 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return i === 0 ? String(Math.round(v)) : `${Number(v.toPrecision(3))}${units[i]}`;
+}

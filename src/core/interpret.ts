@@ -40,7 +40,10 @@ export interface Budgets {
   maxNodes?: number;
   /** Depth of user function calls. Default 10,000. */
   maxDepth?: number;
-  /** Wall-clock milliseconds for one run. Default 5,000 (the editor passes its own, ~1 s). */
+  /**
+   * Milliseconds of running for one run. Default 5,000 (the editor passes its own, ~1 s). A run in
+   * slices (interpretSlices) counts the time its slices run, not the waits between them.
+   */
   maxMillis?: number;
 }
 
@@ -297,6 +300,11 @@ export class Interp {
   vals: Value[] = [];
   private steps = 0;
   private deadline = 0;
+  /** The current slice ends at this Date.now() (interpretSlices); the one-go entry points never pause. */
+  sliceEnd = Infinity;
+  private readonly startedAt = Date.now();
+  private pausedMillis = 0;
+  private pausedAtStep = -1;
   /** Count of writes to existing variables, properties and arrays (to know a failed statement changed nothing). */
   mutations = 0;
   private depth = 0;
@@ -679,6 +687,28 @@ export class Interp {
 
   /** Runs the program for `target` (the target's value is kept, no ExprProgram is built). */
   runOnly(target: IrTarget): void {
+    const run = this.runSlices(target);
+    while (!run.next().done); // sliceEnd is Infinity here: never pauses
+  }
+
+  /** `run` in slices: pauses (yields) when the step that passes `sliceEnd` comes; resumable. */
+  *runSliced(target: IrTarget): Generator<void, ExprProgram> {
+    yield* this.runSlices(target);
+    return this.finish(target);
+  }
+
+  /** Run time so far (ms, waits between slices not counted), steps and tape nodes. */
+  progress(): { millis: number; steps: number; nodes: number } {
+    return { millis: Date.now() - this.startedAt - this.pausedMillis, steps: this.steps, nodes: this.n };
+  }
+
+  /** A pause between slices ends: its time does not count against the time budget. */
+  resumeAfter(pausedMillis: number): void {
+    this.deadline += pausedMillis;
+    this.pausedMillis += pausedMillis;
+  }
+
+  private *runSlices(target: IrTarget): Generator<void, void> {
     const topEnv = new Env(this.global);
     this.declareScope(topEnv, this.ir);
     if (this.ir.vars) for (const v of this.ir.vars) if (!topEnv.has(v)) topEnv.set(v, undefined);
@@ -690,7 +720,7 @@ export class Interp {
       if (!st) continue;
       const before = this.mutations;
       try {
-        this.exec(st, topEnv);
+        yield* this.exec(st, topEnv);
       } catch (e) {
         // A declaration before the target that fails without having changed anything (an unknown
         // name, a call of something unsupported, ...): its names stay poisoned (using them gives
@@ -726,21 +756,22 @@ export class Interp {
         );
       }
       this.targetValue = TDZ;
-      this.entryCall(fun, topEnv);
+      yield* this.entryCall(fun, topEnv);
       const ret = this.vals.pop() as Value;
       if (!target.expr) this.targetValue = ret;
     }
   }
 
-  private exec(st: Stmt, env: Env): void {
+  private *exec(st: Stmt, env: Env): Generator<void, void> {
     this.tasks.push(new Task(T.Eval, st, env));
-    this.loop();
+    while (!this.loop()) yield;
   }
 
   // =========================================================================================
   // The machine
 
-  private loop(): void {
+  /** Runs tasks until none is left (true) or the slice ends (false: resumable, nothing lost). */
+  private loop(): boolean {
     const tasks = this.tasks;
     const vals = this.vals;
     const maxSteps = this.budgets.maxSteps;
@@ -749,6 +780,10 @@ export class Interp {
         const site = (tasks[tasks.length - 1].n as SiteNode) ?? { r: ZERO_RANGE };
         if (this.steps > maxSteps) throw this.budgetError('step', `${maxSteps} steps`, site);
         if (Date.now() > this.deadline) throw this.budgetError('time', `${this.budgets.maxMillis} ms`, site);
+        if (Date.now() >= this.sliceEnd && this.pausedAtStep !== this.steps) {
+          this.pausedAtStep = this.steps--; // counted again, and not paused at, when the run resumes
+          return false;
+        }
       }
       const t = tasks.pop()!;
       switch (t.t) {
@@ -777,7 +812,7 @@ export class Interp {
           vals.pop();
           break;
         case T.Stop:
-          return;
+          return true;
         case T.SetProp: {
           const v = vals.pop();
           this.setProp(t.a as Value, t.b as string | number, v, t.n as SiteNode);
@@ -793,6 +828,7 @@ export class Interp {
           break;
       }
     }
+    return true;
   }
 
   private push(n: Expr | Stmt, env: Env): void {
@@ -2447,14 +2483,14 @@ export class Interp {
     vals.push(v);
   }
 
-  private entryCall(fun: Fun, env: Env): void {
+  private *entryCall(fun: Fun, env: Env): Generator<void, void> {
     const fn = fun.fn;
     const args: Value[] = [];
     fn.params.forEach((p, i) => {
       args.push(this.freeParam(p, i));
     });
     this.callUser(fun, undefined, args, { r: fn.r, t: fn.name }, false, true);
-    this.loop();
+    while (!this.loop()) yield;
     void env;
   }
 
@@ -3809,12 +3845,48 @@ export interface TraceResult {
 
 /** Interprets `ir` for `target` with the given input values; returns the traced program. */
 export function interpret(ir: IrProgram, target: IrTarget, options: InterpretOptions = {}): ExprProgram {
+  const run = interpretSlices(ir, target, options);
+  for (;;) {
+    const r = run.next(); // without a slice length: one go, never pauses
+    if (r.done) return r.value;
+  }
+}
+
+/** How far a run in slices is: run time (ms, pauses not counted), interpreter steps, tape nodes. */
+export interface RunProgress {
+  millis: number;
+  steps: number;
+  nodes: number;
+}
+
+/**
+ * `interpret` in slices of about `sliceMillis` of running each: yields the progress after each
+ * slice, and goes on when resumed (`next()`); the result is the same program as `interpret`'s.
+ * The time between slices does not count against the time budget. Stop a run by not resuming
+ * it (or `return()`).
+ */
+export function* interpretSlices(
+  ir: IrProgram,
+  target: IrTarget,
+  options: InterpretOptions = {},
+  sliceMillis = Infinity,
+): Generator<RunProgress, ExprProgram, void> {
   let noPlain: Set<string> | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     const it = new Interp(ir, options);
     if (noPlain) it.noPlain = noPlain;
     try {
-      const p = it.run(target);
+      const run = it.runSliced(target);
+      let r: IteratorResult<void, ExprProgram>;
+      for (;;) {
+        it.sliceEnd = Date.now() + sliceMillis;
+        r = run.next();
+        if (r.done) break;
+        const pausedAt = Date.now();
+        yield it.progress();
+        it.resumeAfter(Date.now() - pausedAt);
+      }
+      const p = r.value;
       const src = (p as ExprProgram & { source?: ProgramSource }).source!;
       const budgets: Budgets = {};
       if (options.maxSteps !== undefined) budgets.maxSteps = options.maxSteps;

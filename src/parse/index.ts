@@ -10,7 +10,8 @@ import { ts } from 'ts-morph';
 import type { ExprProgram, SourceRange } from '../core/expr';
 import { GradientLensError, isGradientLensError } from '../core/errors';
 import type { IrProgram, IrTarget } from '../core/ir';
-import { interpret, probeTargets, type InterpretOptions } from '../core/interpret';
+import { compactCount } from '../core/format';
+import { interpret, interpretSlices, probeTargets, type InterpretOptions, type RunProgress } from '../core/interpret';
 import { lowerProgram } from './lower';
 import { isFunctionLike, Scopes } from './scope';
 import { candidateTargets, targetAtCursor, targetByLine, targetByName, targetOfSelection, type Target } from './target';
@@ -18,6 +19,7 @@ import { abbreviate, SourceText, TARGET_TEXT_MAX } from './text';
 
 export type { ExprProgram, ExprNode, ConstNode, InputNode, OpNode, CallFrame, SourceRange } from '../core/expr';
 export type { ErrorCode } from '../core/errors';
+export type { RunProgress } from '../core/interpret';
 export { GradientLensError, isGradientLensError };
 export { declarationScopes, type DeclarationScope } from './declarationScope';
 
@@ -250,6 +252,69 @@ function noTarget(src: SourceText, n: ts.Node): GradientLensError {
 
 /** Builds the expression program of the target the request designates. Throws GradientLensError. */
 export function parseTarget(req: ParseRequest, options: InterpretOptions = {}): ExprProgram {
+  const lowered = lowerRequest(req);
+  return interpret(lowered.ir, lowered.target, options);
+}
+
+/** What a run in slices is computing: the target's name, text and 1-based line. */
+export interface RunTarget {
+  name?: string;
+  text: string;
+  line: number;
+}
+
+export interface RunControl {
+  /** Asked between slices: true ends the run with GradientLensError('cancelled'). */
+  isCancelled?: () => boolean;
+  /** Aborting it ends the run like `isCancelled`. */
+  signal?: AbortSignal;
+  /** After each slice: what runs and how far it is (run time, steps, tape nodes). */
+  onProgress?: (target: RunTarget, progress: RunProgress) => void;
+  /** Milliseconds of running per slice before the event loop gets its turn. Default 40. */
+  sliceMillis?: number;
+}
+
+/**
+ * parseTarget without blocking the event loop for long: lowers the file (in one go), then
+ * interprets it in slices of `sliceMillis`, yielding to the event loop (setImmediate) between
+ * them; the program is the same as parseTarget's. The time budget (`maxMillis`) counts the
+ * slices' running time, not the waits. A cancelled run rejects with GradientLensError
+ * ('cancelled') whose message starts with "Cancelled:".
+ */
+export async function parseTargetAsync(
+  req: ParseRequest,
+  options: InterpretOptions = {},
+  control: RunControl = {},
+): Promise<ExprProgram> {
+  const cancelled = () => control.isCancelled?.() === true || control.signal?.aborted === true;
+  const lowered = lowerRequest(req);
+  const t = lowered.target;
+  const what: RunTarget = { text: t.text, line: t.range.line, ...(t.name !== undefined ? { name: t.name } : {}) };
+  const run = interpretSlices(lowered.ir, t, options, control.sliceMillis ?? 40);
+  for (;;) {
+    const r = run.next();
+    if (r.done) return r.value;
+    control.onProgress?.(what, r.value);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (cancelled()) {
+      run.return(undefined as never);
+      const p = r.value;
+      throw new GradientLensError(
+        'cancelled',
+        `Cancelled: the run of ${what.name ?? `"${what.text}"`} (line ${what.line}) was stopped after ` +
+          `${(p.millis / 1000).toFixed(1)} s (${compactCount(p.steps)} steps)`,
+        where(t.range),
+      );
+    }
+  }
+}
+
+function where(r: SourceRange): { line: number; column: number; start: number; end: number } {
+  return { line: r.line, column: r.column, start: r.start, end: r.end };
+}
+
+/** Checks the request and lowers its file: the IR and the IR target. */
+function lowerRequest(req: ParseRequest): { ir: IrProgram; target: IrTarget } {
   const given = (req.selection ? 1 : 0) + (req.name !== undefined ? 1 : 0) + (req.line !== undefined ? 1 : 0);
   if (given !== 1) {
     throw new GradientLensError('usage', `parseTarget needs exactly one of selection, name or line (got ${given})`);
@@ -265,7 +330,7 @@ export function parseTarget(req: ParseRequest, options: InterpretOptions = {}): 
     }
     throw e;
   }
-  return interpret(lowered.ir, lowered.target, options);
+  return lowered;
 }
 
 /**
