@@ -4,44 +4,21 @@
  * in src/host/commands.ts, settings in src/host/config.ts. docs/architecture.md has the map.
  */
 import * as vscode from 'vscode';
-import type { Report } from './core/report';
-import { toReport } from './core/report';
-import {
-  parsePersistedState,
-  type CommandMessage,
-  type DebugValuesInfo,
-  type PanelError,
-  type PanelProbe,
-} from './shared/protocol';
-import { decodeWire } from './shared/wire';
 import { Session } from './host/session';
-import { EditorLink, nodeAtOffset } from './host/editorLink';
+import { EditorLink, cursorSelectsNode } from './host/editorLink';
 import { GradientPanel, PANEL_VIEW_TYPE } from './host/panel';
-import { parserLoaded } from './host/parser';
-import { InlineValues, type InlineSnapshot } from './host/inline';
+import { InlineValues } from './host/inline';
 import { GradientHover } from './host/hover';
-import { GradientCodeLens, OPEN_PANEL_COMMAND, SHOW_AT_COMMAND } from './host/codelens';
+import { GradientCodeLens } from './host/codelens';
 import * as commands from './host/commands';
 import { DebugLink } from './host/debugSession';
 import { DebugInlineValues } from './host/debugInline';
+import { showRunProgress } from './host/runProgress';
+import { createApi, type GradientLensApi } from './host/api';
 
 export const SUPPORTED_LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
 
-/** What `activate` returns: used by the extension-host tests and by other extensions. */
-export interface GradientLensApi {
-  /** The analysis the panel shows, as the CLI's JSON report (or the error). */
-  current(): { report?: Report; error?: PanelError; values?: Record<string, number>; debug?: DebugValuesInfo };
-  /** Ask the panel what it rendered, read from its DOM. */
-  probePanel(): Promise<PanelProbe>;
-  /** Send a command to the panel (step, play, reset, export ...). */
-  postToPanel(message: CommandMessage): void;
-  panelVisible(): boolean;
-  parserLoaded(): boolean;
-  /** The source range the panel asked the editor to highlight. */
-  highlighted(): { uri: string; range: { start: number; end: number } } | undefined;
-  /** The inline values rendered at line ends of the analysed document (or of `uri`), with staleness. */
-  inlineDecorations(uri?: string): InlineSnapshot | undefined;
-}
+export type { GradientLensApi };
 
 export function activate(context: vscode.ExtensionContext): GradientLensApi {
   const log = vscode.window.createOutputChannel('Gradient Lens', { log: true });
@@ -82,19 +59,7 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
   });
   const debugInline = new DebugInlineValues(debug, () => session.current);
 
-  const serializer: vscode.WebviewPanelSerializer<unknown> = {
-    async deserializeWebviewPanel(webviewPanel, saved) {
-      const state = parsePersistedState(decodeWire(saved));
-      panel.restore(webviewPanel, state);
-      if (!state?.payload) return;
-      session.restore(state.payload);
-      // Recompute from the document as it is now (it may have changed while the window was
-      // closed); this also brings the inline values back. Untitled documents may never reopen.
-      context.subscriptions.push(commands.refreshWhenOpen(session, state.payload.document.uri));
-    },
-  };
-
-  const register = vscode.commands.registerCommand;
+  const track = (d: vscode.Disposable) => context.subscriptions.push(d);
   context.subscriptions.push(
     log,
     link,
@@ -105,41 +70,15 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     debug,
     inline.hideLines((uri) => debugInline.coveredLines(uri), debug.onDidChange),
     vscode.languages.registerInlineValuesProvider(SUPPORTED_LANGUAGES, debugInline),
-    session.onDidPresent((p) => commands.reportPresented(p, log)),
-    register('gradientLens.showGradients', () => commands.showGradients(session)),
-    register('gradientLens.refresh', () => commands.refresh(session)),
-    register('gradientLens.clearGradients', () => commands.clearGradients(inline)),
-    register(SHOW_AT_COMMAND, (uri: string, start: number, end: number) =>
-      commands.showGradientsAt(session, uri, start, end),
-    ),
-    register(OPEN_PANEL_COMMAND, () => commands.openPanel(session, panel)),
+    ...commands.registerCommands(session, panel, inline, log),
+    showRunProgress(session),
     vscode.languages.registerHoverProvider(SUPPORTED_LANGUAGES, new GradientHover(inline)),
     vscode.languages.registerCodeLensProvider(SUPPORTED_LANGUAGES, lenses),
-    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, serializer),
-    // The editor's cursor selects the node under it in the panel.
-    vscode.window.onDidChangeTextEditorSelection((e) => {
-      const a = session.current;
-      if (!a || e.textEditor.document.uri.toString() !== a.document.uri) return;
-      if (e.textEditor.document.version !== a.document.version) return;
-      const offset = e.textEditor.document.offsetAt(e.selections[0].active);
-      panel.post({ type: 'selectNode', nodeId: nodeAtOffset(a.program, offset) });
-    }),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, commands.panelSerializer(session, panel, track)),
+    cursorSelectsNode(session, (nodeId) => panel.post({ type: 'selectNode', nodeId })),
   );
 
-  return {
-    current: () => ({
-      report: session.current ? toReport(session.current.evaluation) : undefined,
-      error: panel.error,
-      values: session.current?.values,
-      debug: debug.current,
-    }),
-    probePanel: () => panel.probe(),
-    postToPanel: (message) => panel.post(message),
-    panelVisible: () => panel.visible,
-    parserLoaded,
-    highlighted: () => link.highlighted,
-    inlineDecorations: (uri) => inline.snapshot(uri),
-  };
+  return createApi({ session, panel, link, inline, debug });
 }
 
 export function deactivate(): void {

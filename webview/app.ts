@@ -67,13 +67,15 @@ export function createApp(root: HTMLElement, host: AppHost, store: PanelStore): 
   }
 
   function render(): void {
-    const { payload, error, ev, evalError, stale, selected } = store.get();
+    const { payload, error, ev, evalError, stale, selected, notice } = store.get();
     // Keep the focused value field focused across the repaint (typing Enter in the inputs table).
     const editing = (document.activeElement as HTMLElement | null)
       ?.closest?.('[data-edit-input]')
       ?.getAttribute('data-edit-input');
     root.replaceChildren();
     root.classList.toggle('stale', stale);
+    // A note about the last run (it was cancelled): what the panel showed before stays below it.
+    if (notice) root.append(h('div', { class: 'run-notice', role: 'status' }, [notice]));
     if (error) {
       dropGraph();
       root.append(renderError(error));
@@ -229,6 +231,7 @@ export function createApp(root: HTMLElement, host: AppHost, store: PanelStore): 
     const result: PanelProbe = {
       title: root.querySelector('.target-name')?.textContent ?? '',
       error: root.querySelector('.error-message')?.textContent ?? undefined,
+      notice: root.querySelector('.run-notice')?.textContent ?? undefined,
       stale,
       nodes,
       inputs,

@@ -54,6 +54,8 @@ function route(msg: HostToWebview): void {
       return store.showError(msg.error);
     case 'stale':
       return store.setStale(msg.stale);
+    case 'notice':
+      return store.setNotice(msg.notice);
     case 'selectNode':
       return store.select(msg.nodeId);
     case 'settings':

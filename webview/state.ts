@@ -49,6 +49,8 @@ export interface PanelState {
   evalError?: string;
   stale: boolean;
   selected: number | null;
+  /** A note about the last run (a cancelled run), shown above what the panel shows. */
+  notice?: string;
 }
 
 /**
@@ -64,6 +66,7 @@ export interface PanelStore {
   show(payload: ShowPayload): void;
   showError(error: PanelError): void;
   setStale(stale: boolean): void;
+  setNotice(notice: string | null): void;
   setSettings(settings: PanelSettings): void;
   /** Where the values came from in a paused program (the debugger banner), or no banner (null). */
   setDebug(info: DebugValuesInfo | null): void;
@@ -113,12 +116,17 @@ export function createPanelStore(): PanelStore {
         defaults: new Set(payload.defaults),
         stale: false,
         selected: null,
+        notice: undefined,
       };
       compute();
       emit('all');
     },
     showError(error) {
-      s = { ...s, error, payload: undefined, ev: undefined, stale: false };
+      s = { ...s, error, payload: undefined, ev: undefined, stale: false, notice: undefined };
+      emit('all');
+    },
+    setNotice(notice) {
+      s = { ...s, notice: notice ?? undefined };
       emit('all');
     },
     setStale(stale) {

@@ -458,6 +458,11 @@ export interface IrClass {
 
 export interface IrProgram extends Scope {
   body: Stmt[];
+  /**
+   * How deeply the IR nests (its syntax nodes' nesting, as lowered; objects of the IR nest about
+   * as deeply): code that walks the IR recursively (JSON, structured clone) asks it first.
+   */
+  depth?: number;
   vars?: string[];
   functions: IrFunction[];
   classes: IrClass[];

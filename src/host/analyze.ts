@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import { evaluate, isGradientLensError, type Evaluation, type ExprProgram, type InputNode } from '../core';
 import type { Budgets } from '../core/interpret';
 import type { DocumentRef, PanelError } from '../shared/protocol';
+import type { RunControl } from '../parse';
 import { loadParser } from './parser';
 
 export interface Analysis {
@@ -33,12 +34,17 @@ export interface AnalyzeRequest {
   budgets?: Budgets;
 }
 
-export function analyze(req: AnalyzeRequest): AnalysisResult {
+/**
+ * Analyses in slices (parseTargetAsync): the extension host stays responsive while the program
+ * runs; `control` reports progress and stops the run (then the error's code is `cancelled`).
+ */
+export async function analyze(req: AnalyzeRequest, control: RunControl = {}): Promise<AnalysisResult> {
   try {
     // The given values also shape function parameters (`w[0]` makes `w` an array) as the trace runs.
-    const program = loadParser().parseTarget(
+    const program = await loadParser().parseTargetAsync(
       { text: req.text, fileName: req.document.fileName, ...req.where },
       { ...(req.budgets ?? {}), ...(req.values ? { values: req.values } : {}) },
+      control,
     );
     return { ok: true, analysis: evaluateProgram(program, req.document, req.values ?? {}, req.defaultFreeValue) };
   } catch (e) {

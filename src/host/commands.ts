@@ -1,14 +1,63 @@
 /**
- * The commands, one small named function each. They ask the session; the views follow its events.
+ * The commands, one small named function each, and their registration. They ask the session; the
+ * views follow its events. A command that analyses settles when the result is shown (the
+ * extension-host tests await it).
  */
 import * as vscode from 'vscode';
-import type { Presented, Session } from './session';
+import type { Cancelled, Presented, Session } from './session';
 import type { GradientPanel } from './panel';
 import type { InlineValues } from './inline';
 import { applyValuesToSource } from './applyValues';
+import { OPEN_PANEL_COMMAND, SHOW_AT_COMMAND } from './codelens';
+import { parsePersistedState } from '../shared/protocol';
+import { decodeWire } from '../shared/wire';
+
+export const CANCEL_RUN_COMMAND = 'gradientLens.cancelRun';
+
+/** Registers every command, and logs (and pops up) what the session presents or cancels. */
+export function registerCommands(
+  session: Session,
+  panel: GradientPanel,
+  inline: InlineValues,
+  log: vscode.LogOutputChannel,
+): vscode.Disposable[] {
+  const register = vscode.commands.registerCommand;
+  return [
+    session.onDidPresent((p) => reportPresented(p, log)),
+    session.onDidCancel((c) => reportCancelled(c, log)),
+    register('gradientLens.showGradients', () => showGradients(session)),
+    register('gradientLens.refresh', () => refresh(session)),
+    register('gradientLens.clearGradients', () => clearGradients(inline)),
+    register(SHOW_AT_COMMAND, (uri: string, start: number, end: number) => showGradientsAt(session, uri, start, end)),
+    register(OPEN_PANEL_COMMAND, () => openPanel(session, panel)),
+    register(CANCEL_RUN_COMMAND, () => cancelRun(session)),
+  ];
+}
+
+/**
+ * VS Code restored the panel after a reload: the panel takes its webview back, the session its
+ * target and values, and the target is recomputed once its document is open.
+ */
+export function panelSerializer(
+  session: Session,
+  panel: GradientPanel,
+  track: (d: vscode.Disposable) => void,
+): vscode.WebviewPanelSerializer<unknown> {
+  return {
+    async deserializeWebviewPanel(webviewPanel, saved) {
+      const state = parsePersistedState(decodeWire(saved));
+      panel.restore(webviewPanel, state);
+      if (!state?.payload) return;
+      session.restore(state.payload);
+      // Recompute from the document as it is now (it may have changed while the window was
+      // closed); this also brings the inline values back. Untitled documents may never reopen.
+      track(refreshWhenOpen(session, state.payload.document.uri));
+    },
+  };
+}
 
 /** gradientLens.showGradients: analyse the active editor's selection. */
-export function showGradients(session: Session, editor = vscode.window.activeTextEditor): void {
+export async function showGradients(session: Session, editor = vscode.window.activeTextEditor): Promise<void> {
   if (!editor) {
     void vscode.window.showInformationMessage(
       'Gradient Lens: open a TypeScript or JavaScript file and select an expression.',
@@ -16,18 +65,23 @@ export function showGradients(session: Session, editor = vscode.window.activeTex
     return;
   }
   const doc = editor.document;
-  session.show(doc, { start: doc.offsetAt(editor.selection.start), end: doc.offsetAt(editor.selection.end) });
+  await session.show(doc, { start: doc.offsetAt(editor.selection.start), end: doc.offsetAt(editor.selection.end) });
 }
 
 /** gradientLens.showGradientsAt (CodeLens): analyse a range of a document. */
 export async function showGradientsAt(session: Session, uri: string, start: number, end: number): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
-  session.show(doc, { start, end });
+  await session.show(doc, { start, end });
 }
 
 /** gradientLens.refresh: recompute the target from its document as it is now. */
-export function refresh(session: Session): void {
-  session.refresh();
+export function refresh(session: Session): Promise<void> {
+  return session.refresh();
+}
+
+/** gradientLens.cancelRun: stop the running analysis (the last numbers stay). False: none ran. */
+export function cancelRun(session: Session): boolean {
+  return session.cancelRun();
 }
 
 /** gradientLens.clearGradients: remove the inline values (the panel stays). */
@@ -36,9 +90,9 @@ export function clearGradients(inline: InlineValues): void {
 }
 
 /** gradientLens.openPanel (CodeLens on the result): reveal the panel, or bring it back. */
-export function openPanel(session: Session, panel: GradientPanel): void {
+export async function openPanel(session: Session, panel: GradientPanel): Promise<void> {
   if (panel.visible) panel.reveal();
-  else session.refresh();
+  else await session.refresh();
 }
 
 /** Train → Apply to source: one undoable edit of the const literals, then refresh the panel. */
@@ -47,7 +101,7 @@ export function applyValues(session: Session, values: Record<string, number>, lo
   if (!analysis) return;
   applyValuesToSource(vscode, analysis, values, log)
     .then((written) => {
-      if (Object.keys(written).length > 0) session.refresh();
+      if (Object.keys(written).length > 0) return session.refresh();
     })
     .catch((e: unknown) => {
       log.error('Apply to source failed', e);
@@ -83,16 +137,22 @@ export function reportPresented({ doc, result, panel }: Presented, log: vscode.L
     });
 }
 
+/** A cancelled run: logged; without the panel (inline values only), said in the status bar. */
+export function reportCancelled({ message, panel }: Cancelled, log: vscode.LogOutputChannel): void {
+  log.info(`Show gradients: ${message}`);
+  if (!panel) vscode.window.setStatusBarMessage(`Gradient Lens: ${message}`, 8000);
+}
+
 /** Once `uri` is open (now or later), refresh: a restored panel recomputes from the current text. */
 export function refreshWhenOpen(session: Session, uri: string): vscode.Disposable {
   if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri)) {
-    session.refresh();
+    void session.refresh();
     return new vscode.Disposable(() => undefined);
   }
   const sub = vscode.workspace.onDidOpenTextDocument((d) => {
     if (d.uri.toString() !== uri) return;
     sub.dispose();
-    session.refresh();
+    void session.refresh();
   });
   return sub;
 }

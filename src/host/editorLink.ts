@@ -2,7 +2,9 @@
 import * as vscode from 'vscode';
 import type { SourceRange } from '../core/expr';
 import type { DocumentRef } from '../shared/protocol';
-export { nodeAtOffset } from './nodeAt';
+import { nodeAtOffset } from './nodeAt';
+import type { Session } from './session';
+export { nodeAtOffset };
 
 export class EditorLink implements vscode.Disposable {
   private readonly highlightType = vscode.window.createTextEditorDecorationType({
@@ -44,4 +46,14 @@ export class EditorLink implements vscode.Disposable {
 
 export function toVsRange(doc: vscode.TextDocument, range: SourceRange): vscode.Range {
   return new vscode.Range(doc.positionAt(range.start), doc.positionAt(range.end));
+}
+
+/** The editor's cursor selects the node under it in the panel (`select`). */
+export function cursorSelectsNode(session: Session, select: (nodeId: number | null) => void): vscode.Disposable {
+  return vscode.window.onDidChangeTextEditorSelection((e) => {
+    const a = session.current;
+    if (!a || e.textEditor.document.uri.toString() !== a.document.uri) return;
+    if (e.textEditor.document.version !== a.document.version) return;
+    select(nodeAtOffset(a.program, e.textEditor.document.offsetAt(e.selections[0].active)));
+  });
 }

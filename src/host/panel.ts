@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { ExprProgram, SourceRange } from '../core/expr';
 import { sourceOf } from '../core/evaluate';
+import type { ProgramSource } from '../core/interpret';
 import type {
   DocumentRef,
   HostToWebview,
@@ -40,6 +41,8 @@ export class GradientPanel implements vscode.Disposable {
   document?: DocumentRef;
   payload?: ShowPayload;
   error?: PanelError;
+  /** The note above what the panel shows (a cancelled run), until the next show or error. */
+  notice?: string;
   private readonly log: vscode.LogOutputChannel;
   private readonly subscriptions: vscode.Disposable[];
   private readonly settings: () => PanelSettings = config.panelSettings;
@@ -59,6 +62,10 @@ export class GradientPanel implements vscode.Disposable {
         this.post({ type: 'stale', stale: false });
       }),
       session.onDidEdit(() => this.post({ type: 'stale', stale: true })),
+      // A cancelled run: the panel keeps its numbers (or its error) and says so.
+      session.onDidCancel(({ message, panel }) => {
+        if (panel || this.visible) this.showNotice(message);
+      }),
       config.onDidChange(() => this.post({ type: 'settings', settings: this.settings() })),
     ];
   }
@@ -70,6 +77,7 @@ export class GradientPanel implements vscode.Disposable {
   /** Show an analysis (or its error) in the panel, creating it beside the editor if needed. */
   show(result: AnalysisResult, extra: Pick<ShowPayload, 'debug'> = {}): void {
     this.ensurePanel();
+    this.notice = undefined;
     this.document = result.ok ? result.analysis.document : result.document;
     if (result.ok) {
       const { analysis } = result;
@@ -93,6 +101,14 @@ export class GradientPanel implements vscode.Disposable {
     this.panel!.title = `Gradients: ${result.ok ? (result.analysis.program.target.name ?? 'expression') : 'error'}`;
     // Keep an existing panel in its group: revealing it "Beside" the now active editor would
     // move it to another group, and a moved webview reloads.
+    this.panel!.reveal(this.panel!.viewColumn ?? vscode.ViewColumn.Beside, true);
+  }
+
+  /** A note above what the panel shows, which stays ("Cancelled: …"); opens the panel if needed. */
+  showNotice(notice: string): void {
+    this.ensurePanel();
+    this.notice = notice;
+    this.post({ type: 'notice', notice });
     this.panel!.reveal(this.panel!.viewColumn ?? vscode.ViewColumn.Beside, true);
   }
 
@@ -193,14 +209,16 @@ export class GradientPanel implements vscode.Disposable {
         // Every `ready` is a fresh document (first load, a reload after the panel moved between
         // groups, or a restore): send what the panel must show, then anything queued after it.
         this.ready = true;
-        const queued = this.queue.filter((m) => m.type !== 'show' && m.type !== 'error');
+        const queued = this.queue.filter((m) => m.type !== 'show' && m.type !== 'error' && m.type !== 'notice');
         this.queue = [];
         const current: HostToWebview | undefined = this.payload
           ? { type: 'show', payload: { ...this.payload, settings: this.settings() } }
           : this.error
             ? { type: 'error', error: this.error, document: this.document }
             : undefined;
-        for (const m of current ? [current, ...queued] : queued) void this.panel?.webview.postMessage(encodeWire(m));
+        const notice: HostToWebview[] = this.notice ? [{ type: 'notice', notice: this.notice }] : [];
+        for (const m of [...(current ? [current] : []), ...notice, ...queued])
+          void this.panel?.webview.postMessage(encodeWire(m));
         return;
       }
       case 'probeResult':
@@ -208,7 +226,7 @@ export class GradientPanel implements vscode.Disposable {
         this.probes.delete(msg.requestId);
         return;
       case 'refresh':
-        return this.session.refresh();
+        return void this.session.refresh();
       case 'valuesChanged': {
         if (this.payload) this.payload = { ...this.payload, values: msg.values };
         const before = this.session.current?.program;
@@ -301,18 +319,15 @@ function makeNonce(): string {
 }
 
 /**
- * Can this program source be posted to the webview? JSON and structured clone recurse once per
- * nesting level of the IR, so a 20,000-term expression's IR overflows them.
+ * Beyond this nesting of the IR, the program's source is not posted. JSON and structured clone
+ * recurse once per nesting level: in Node, structured clone of an IR fails from about 2,000
+ * levels (a 2,000-term sum) and JSON from about 5,000; the webview's side clones it again.
  */
-function postable(source: unknown): boolean {
-  if (source === undefined) return true;
-  try {
-    JSON.stringify(source);
-    return true;
-  } catch (e) {
-    if (e instanceof RangeError) return false;
-    throw e;
-  }
+export const MAX_POSTED_IR_DEPTH = 1000;
+
+/** Can this program source be posted to the webview? The lowering recorded how deeply its IR nests. */
+function postable(source: ProgramSource | undefined): boolean {
+  return source === undefined || (source.ir.depth ?? 0) <= MAX_POSTED_IR_DEPTH;
 }
 
 function withoutSource(program: ExprProgram): ExprProgram {

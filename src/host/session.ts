@@ -11,6 +11,10 @@
  * - `evaluate` re-evaluates an analysis with new values; it may return a different program
  *   (a re-traced one whose shape depends on the values), the views follow;
  * - `setValues(values, source)` tags every value with its source (`panel`, `debugger`, ...).
+ *
+ * Runs: every analysis runs the program in slices (src/host/run.ts); one run at a time, a newer
+ * request (Show gradients, a refresh, a recompute after an edit) supersedes the running one, and
+ * `cancelRun` stops it: the views keep the last numbers and get `onDidCancel`'s notice.
  */
 import * as vscode from 'vscode';
 import type { ShowPayload } from '../shared/protocol';
@@ -23,6 +27,7 @@ import {
   type AnalyzeRequest,
 } from './analyze';
 import { config } from './config';
+import { ActiveRun } from './run';
 
 /** Where an input's value came from. */
 export type ValueSource = 'source' | 'default' | 'panel' | 'debugger' | (string & {});
@@ -47,6 +52,14 @@ export interface Edited {
   pending: boolean;
 }
 
+/** A run the user cancelled: the last numbers stay; `panel`: the run was for the panel. */
+export interface Cancelled {
+  doc: vscode.TextDocument;
+  /** "Cancelled: the run of loss (line 12) was stopped after 3.2 s (3.2M steps)" */
+  message: string;
+  panel: boolean;
+}
+
 /** What the session needs to know about the views, without importing them. */
 export interface SessionViews {
   panelVisible(): boolean;
@@ -56,7 +69,7 @@ export interface SessionViews {
 
 export interface SessionDeps {
   views: SessionViews;
-  analyze?: (req: AnalyzeRequest) => AnalysisResult;
+  analyze?: (req: AnalyzeRequest, run: ActiveRun) => Promise<AnalysisResult>;
   evaluate?: (analysis: Analysis, values: Record<string, number>, defaultFreeValue: number) => Analysis;
   /**
    * Values that shape a document's function parameters before the user gave any (`w[0]` makes
@@ -75,7 +88,9 @@ export class Session implements vscode.Disposable {
   /** The last `show` request: `rerun` repeats it (its result may have been an error). */
   private lastShow?: { uri: string; selection: { start: number; end: number } };
   private timer?: NodeJS.Timeout;
-  private readonly analyzeFn: (req: AnalyzeRequest) => AnalysisResult;
+  private readonly analyzeFn: NonNullable<SessionDeps['analyze']>;
+  /** The run in progress, if any. */
+  private active?: ActiveRun;
   private readonly evaluateFn: NonNullable<SessionDeps['evaluate']>;
 
   private readonly presented = new vscode.EventEmitter<Presented>();
@@ -87,6 +102,12 @@ export class Session implements vscode.Disposable {
   readonly onDidChangeValues = this.valuesChanged.event;
   /** The target document was edited: the numbers shown are now stale (or about to be recomputed). */
   readonly onDidEdit = this.edited.event;
+  private readonly runStarted = new vscode.EventEmitter<ActiveRun>();
+  private readonly cancelled = new vscode.EventEmitter<Cancelled>();
+  /** A run of the program starts (its progress, its end: see ActiveRun). */
+  readonly onDidStartRun = this.runStarted.event;
+  /** The user cancelled a run: nothing new to show, the last numbers stay. */
+  readonly onDidCancel = this.cancelled.event;
   private readonly disposables: vscode.Disposable[];
 
   constructor(private readonly deps: SessionDeps) {
@@ -96,15 +117,21 @@ export class Session implements vscode.Disposable {
       this.presented,
       this.valuesChanged,
       this.edited,
+      this.runStarted,
+      this.cancelled,
       vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e)),
       { dispose: () => clearTimeout(this.timer) },
+      { dispose: () => this.active?.supersede() },
     ];
   }
 
-  /** Analyse `where` in `doc` and show it in the panel (Show gradients, the CodeLens). */
-  show(doc: vscode.TextDocument, selection: { start: number; end: number }): void {
+  /** Analyse `where` in `doc` and show it in the panel (Show gradients, the CodeLens). Settles when shown. */
+  show(doc: vscode.TextDocument, selection: { start: number; end: number }): Promise<void> {
     this.lastShow = { uri: doc.uri.toString(), selection };
-    this.present(doc, this.run(doc, { selection }), true);
+    return this.job(doc, 'Show gradients', async (run) => {
+      const result = await this.run(doc, { selection }, run);
+      return result && { result, panel: true };
+    });
   }
 
   /** Repeat the last `show` (new seeds may make it succeed); false when its document is gone. */
@@ -112,14 +139,30 @@ export class Session implements vscode.Disposable {
     const last = this.lastShow;
     const doc = last && vscode.workspace.textDocuments.find((d) => d.uri.toString() === last.uri);
     if (!last || !doc) return false;
-    this.show(doc, last.selection);
+    void this.show(doc, last.selection);
     return true;
   }
 
-  /** Recompute the target from its document as it is now and show it in the panel. */
-  refresh(): void {
-    const r = this.reanalyze();
-    if (r) this.present(r.doc, r.result, true);
+  /** Recompute the target from its document as it is now and show it in the panel. Settles when shown. */
+  refresh(): Promise<void> {
+    const doc = this.targetDocument();
+    if (!doc) return Promise.resolve();
+    return this.job(doc, 'Refresh', async (run) => {
+      const result = await this.reanalyze(doc, run);
+      return result && { result, panel: true };
+    });
+  }
+
+  /** The run in progress, if any. */
+  get running(): ActiveRun | undefined {
+    return this.active;
+  }
+
+  /** The user stops the running analysis (the progress notification's Cancel, a command). */
+  cancelRun(): boolean {
+    if (!this.active || this.active.state !== 'running') return false;
+    this.active.cancel();
+    return true;
   }
 
   /** New values for the current analysis's inputs. */
@@ -176,7 +219,39 @@ export class Session implements vscode.Disposable {
     this.presented.fire({ doc, result, panel });
   }
 
-  private run(doc: vscode.TextDocument, where: AnalyzeRequest['where']): AnalysisResult {
+  /**
+   * Runs `work` as the one active run (superseding the one before) and presents its result:
+   * nothing when a newer request superseded it, the cancel notice when the user cancelled it.
+   */
+  private async job(
+    doc: vscode.TextDocument,
+    request: string,
+    work: (run: ActiveRun) => Promise<{ result: AnalysisResult; panel: boolean } | undefined>,
+  ): Promise<void> {
+    this.active?.supersede();
+    const run = new ActiveRun(request, doc.uri.toString());
+    this.active = run;
+    this.runStarted.fire(run);
+    try {
+      const out = await work(run);
+      if (!out || run.state === 'superseded') return;
+      const { result, panel } = out;
+      if (!result.ok && result.error.code === 'cancelled') {
+        this.cancelled.fire({ doc, message: result.error.message, panel });
+        return;
+      }
+      this.present(doc, result, panel);
+    } finally {
+      if (this.active === run) this.active = undefined;
+      run.end();
+    }
+  }
+
+  private async run(
+    doc: vscode.TextDocument,
+    where: AnalyzeRequest['where'],
+    active: ActiveRun,
+  ): Promise<AnalysisResult | undefined> {
     // Carry over only what the user typed for free inputs: a const's value comes from the source,
     // so a refresh after editing `const x = 3` (by hand or by Apply to source) shows the new value.
     // The last good analysis, not the current one: a transient syntax error while typing (recompute,
@@ -185,34 +260,47 @@ export class Session implements vscode.Disposable {
     if (!sameDoc) this.sources.clear();
     const seeds = this.deps.seeds?.(doc.uri.toString());
     const kept = sameDoc ? freeValues(this.lastGood!) : undefined;
-    const result = this.analyzeFn({
-      text: doc.getText(),
-      document: documentRef(doc),
-      where,
-      values: seeds ? { ...seeds, ...kept } : kept,
-      defaultFreeValue: config.defaultFreeInputValue(),
-      budgets: config.budgets(),
-    });
+    const result = await this.analyzeFn(
+      {
+        text: doc.getText(),
+        document: documentRef(doc),
+        where,
+        values: seeds ? { ...seeds, ...kept } : kept,
+        defaultFreeValue: config.defaultFreeInputValue(),
+        budgets: config.budgets(),
+      },
+      active,
+    );
+    // A newer request took over while this one ran: its result is not wanted any more.
+    if (active.state === 'superseded') return undefined;
     if (result.ok) this.current = this.lastGood = result.analysis;
     return result;
   }
 
-  private reanalyze(): { doc: vscode.TextDocument; result: AnalysisResult } | undefined {
+  private targetDocument(): vscode.TextDocument | undefined {
+    const target = this.target;
+    return target && vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.uri);
+  }
+
+  private async reanalyze(doc: vscode.TextDocument, active: ActiveRun): Promise<AnalysisResult | undefined> {
     const target = this.target;
     if (!target) return undefined;
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.uri);
-    if (!doc) return undefined;
     // Re-target by the last range; when edits above moved the declaration, by its name.
-    let result = this.run(doc, { selection: target.selection });
-    // A budget error (an endless loop) would only repeat by name, and take as long again.
-    const retry = result.ok ? result.analysis.program.target.name !== target.name : result.error.code !== 'budget';
+    let result = await this.run(doc, { selection: target.selection }, active);
+    if (!result) return undefined;
+    // A budget error (an endless loop) would only repeat by name, and take as long again; a
+    // cancelled run stays cancelled.
+    const retry = result.ok
+      ? result.analysis.program.target.name !== target.name
+      : result.error.code !== 'budget' && result.error.code !== 'cancelled';
     if (target.name && retry) {
       // The declaration's own result wins, its error included (a syntax error typed into it must
       // show, not a still-valid piece of it); only a name that no longer exists keeps the first.
-      const byName = this.run(doc, { name: target.name });
+      const byName = await this.run(doc, { name: target.name }, active);
+      if (!byName) return undefined;
       if (byName.ok || byName.error.code !== 'no-expression') result = byName;
     }
-    return { doc, result };
+    return result;
   }
 
   /** The one edit debounce: autoRefresh (open panel) and inline onEdit = recompute share it. */
@@ -229,7 +317,7 @@ export class Session implements vscode.Disposable {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => {
         this.timer = undefined;
-        this.recomputeAfterEdit(panelAuto);
+        void this.recomputeAfterEdit(panelAuto);
       }, delay);
     }
     this.edited.fire({ event: e, pending: inlineRecompute });
@@ -240,12 +328,15 @@ export class Session implements vscode.Disposable {
     return this.timer !== undefined;
   }
 
-  private recomputeAfterEdit(panelAuto: boolean): void {
-    const r = this.reanalyze();
-    if (!r) return;
-    // An error while typing goes to the panel only with autoRefresh; inline values keep their
-    // numbers, marked stale.
-    this.present(r.doc, r.result, this.deps.views.panelVisible() && (r.result.ok || panelAuto));
+  private recomputeAfterEdit(panelAuto: boolean): Promise<void> {
+    const doc = this.targetDocument();
+    if (!doc) return Promise.resolve();
+    return this.job(doc, 'Recompute', async (run) => {
+      const result = await this.reanalyze(doc, run);
+      // An error while typing goes to the panel only with autoRefresh; inline values keep their
+      // numbers, marked stale.
+      return result && { result, panel: this.deps.views.panelVisible() && (result.ok || panelAuto) };
+    });
   }
 
   /** Cancels a scheduled recompute (Clear gradients). */

@@ -56,6 +56,8 @@ interface Task {
   ctx: Ctx;
   /** Skip the target check (the target wrapper was already made for this node). */
   inTarget?: boolean;
+  /** Nesting level of the node's IR (1 = a top-level statement): see IrProgram.depth. */
+  level: number;
 }
 
 /** Modifiers of a node (the compiler's raw field). */
@@ -170,6 +172,9 @@ export class Lowerer {
   readonly classes: IrClass[] = [];
   private readonly fnIndex = new Map<ts.Node, number>();
   private readonly tasks: Task[] = [];
+  /** The level of the task being lowered, and the deepest so far (IrProgram.depth). */
+  private level = 0;
+  private maxLevel = 0;
   /** Inputs declared (for unique naming): the NumExpr nodes that are named inputs. */
   readonly inputs: NumExpr[] = [];
   targetStmt = -1;
@@ -217,7 +222,7 @@ export class Lowerer {
   }
 
   private push(n: ts.Node, role: Role, set: Setter, ctx: Ctx): void {
-    this.tasks.push({ n, role, set, ctx });
+    this.tasks.push({ n, role, set, ctx, level: this.level + 1 });
   }
 
   /** Scope of a statement list: lexical names, consts, hoisted function declarations. */
@@ -287,6 +292,7 @@ export class Lowerer {
     }
     this.run();
     prog.body = body;
+    prog.depth = this.maxLevel;
     if (vars.size) prog.vars = [...vars];
     // A `for (let ...)` whose body makes closures gets fresh bindings per iteration.
     const fr = this.fnRanges;
@@ -305,6 +311,8 @@ export class Lowerer {
     const tasks = this.tasks;
     while (tasks.length) {
       const t = tasks.pop()!;
+      this.level = t.level;
+      if (t.level > this.maxLevel) this.maxLevel = t.level;
       if (!t.inTarget && this.targets.has(t.n)) {
         this.targetFound = true;
         this.targetStmt = t.ctx.top;

@@ -144,6 +144,8 @@ const ShowPayloadSchema = v.object({
 const PanelProbeSchema = v.object({
   title: v.string(),
   error: v.optional(v.string()),
+  /** The run notice shown above the numbers ("Cancelled: …"), if any. */
+  notice: v.optional(v.string()),
   stale: v.boolean(),
   nodes: v.array(
     v.object({ id: v.number(), label: v.string(), value: anyNumber, grad: anyNumber, ariaLabel: v.string() }),
@@ -180,6 +182,11 @@ const HostToWebviewSchema = v.variant('type', [
   v.object({ type: v.literal('error'), error: PanelErrorSchema, document: v.optional(DocumentRefSchema) }),
   /** The source changed since the panel was computed. */
   v.object({ type: v.literal('stale'), stale: v.boolean() }),
+  /**
+   * A note about the last run above what the panel shows, which stays (a cancelled run: "Cancelled:
+   * …"), or none (null). The next `show` or `error` clears it.
+   */
+  v.object({ type: v.literal('notice'), notice: v.nullable(v.pipe(v.string(), v.maxLength(1000))) }),
   /** The editor's cursor moved onto a node's source range (or off every node: null). */
   v.object({ type: v.literal('selectNode'), nodeId: v.nullable(index) }),
   /** The host asks the webview to describe what it rendered (tests and accessibility checks). */
