@@ -776,7 +776,8 @@ export class Interp {
     const vals = this.vals;
     const maxSteps = this.budgets.maxSteps;
     while (tasks.length > 0) {
-      if ((++this.steps & 0xffff) === 0) {
+      // Budgets and the slice's end are checked every 4,096 steps (a few ms at most).
+      if ((++this.steps & 0xfff) === 0) {
         const site = (tasks[tasks.length - 1].n as SiteNode) ?? { r: ZERO_RANGE };
         if (this.steps > maxSteps) throw this.budgetError('step', `${maxSteps} steps`, site);
         if (Date.now() > this.deadline) throw this.budgetError('time', `${this.budgets.maxMillis} ms`, site);

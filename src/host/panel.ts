@@ -64,7 +64,8 @@ export class GradientPanel implements vscode.Disposable {
       session.onDidEdit(() => this.post({ type: 'stale', stale: true })),
       // A cancelled run: the panel keeps its numbers (or its error) and says so.
       session.onDidCancel(({ message, panel }) => {
-        if (panel || this.visible) this.showNotice(message);
+        if (!panel && !this.visible) return;
+        this.showNotice(this.payload ? `${message}; the numbers below are from the last run that finished.` : `${message}.`);
       }),
       config.onDidChange(() => this.post({ type: 'settings', settings: this.settings() })),
     ];

@@ -58,8 +58,9 @@ export class ActiveRun {
   /** "running loss (line 12)… 3.2M steps, 2.1 s" */
   describe(): string {
     const t = this.target;
-    const what = t ? `${t.name ?? `"${t.text}"`} (line ${t.line})` : this.request;
+    if (!t) return `${this.request}: reading the program…`;
     const p = this.progress;
+    const what = `${t.name ?? `"${t.text}"`} (line ${t.line})`;
     return `running ${what}… ${compactCount(p.steps)} steps, ${(p.millis / 1000).toFixed(1)} s`;
   }
 }
