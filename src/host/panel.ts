@@ -56,16 +56,20 @@ export class GradientPanel implements vscode.Disposable {
   ) {
     this.log = log;
     this.subscriptions = [
-      session.onDidPresent(({ result, panel }) => {
+      session.onDidPresent(({ doc, result, panel }) => {
         if (!panel) return;
         this.show(result);
-        this.post({ type: 'stale', stale: false });
+        // A run in slices may end after the text changed: its numbers are stale already.
+        const ran = result.ok ? result.analysis.document : result.document;
+        this.post({ type: 'stale', stale: ran.version !== doc.version });
       }),
       session.onDidEdit(() => this.post({ type: 'stale', stale: true })),
       // A cancelled run: the panel keeps its numbers (or its error) and says so.
       session.onDidCancel(({ message, panel }) => {
         if (!panel && !this.visible) return;
-        this.showNotice(this.payload ? `${message}; the numbers below are from the last run that finished.` : `${message}.`);
+        this.showNotice(
+          this.payload ? `${message}; the numbers below are from the last run that finished.` : `${message}.`,
+        );
       }),
       config.onDidChange(() => this.post({ type: 'settings', settings: this.settings() })),
     ];

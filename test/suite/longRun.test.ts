@@ -75,11 +75,15 @@ describe('long runs: progress and cancel', function () {
       return r && r.progressShown && r.steps > 0 ? r : undefined;
     });
     assert.match(run.what, /^running f \(line 7\)… [\d.]+[kMG]? steps, \d+\.\d s$/);
-    // The extension host answers while the program runs: a round trip through the panel.
-    const p0 = Date.now();
+    // The extension host (where this test runs) gets its turn while the program runs: 20 timers
+    // of 10 ms fire on time, give or take the slices (a few ms each; more on a loaded machine).
+    const s0 = Date.now();
+    for (let k = 0; k < 20; k++) await sleep(10);
+    assert.ok(Date.now() - s0 < 20 * 10 + 4000, `20 timers of 10 ms took ${Date.now() - s0} ms`);
+    // And a round trip through the panel answers while the run goes on.
     const probe = await api.probePanel();
-    assert.ok(Date.now() - p0 < 3000, `the panel answered after ${Date.now() - p0} ms`);
     assert.equal(probe.title, 'g');
+    assert.ok(api.running(), 'the run goes on');
     const later = await until('more steps', () => {
       const r = api.running();
       return r && r.steps > run.steps ? r : undefined;

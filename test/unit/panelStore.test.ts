@@ -51,6 +51,23 @@ describe('webview store', () => {
     assert.equal(store.get().stale, false);
   });
 
+  it('a run notice (a cancelled run) keeps what is shown; the next show or error clears it', () => {
+    const store = createPanelStore();
+    store.show(payload());
+    const before = store.get().ev;
+    store.setNotice('Cancelled: the run of f (line 3) was stopped after 2.0 s (1M steps)');
+    assert.match(store.get().notice!, /^Cancelled:/);
+    assert.equal(store.get().ev, before, 'the numbers stay');
+    store.show(payload());
+    assert.equal(store.get().notice, undefined);
+    store.setNotice('Cancelled: again');
+    store.showError({ message: 'bad', code: 'x' });
+    assert.equal(store.get().notice, undefined);
+    store.setNotice('Cancelled: over an error');
+    store.setNotice(null);
+    assert.equal(store.get().notice, undefined);
+  });
+
   it('restore keeps the persisted values', () => {
     const store = createPanelStore();
     store.restore({ payload: payload(), values: { a: -1, b: 3 } });
