@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseWebviewToHost as validateMessage } from '../../src/shared/protocol';
+import { parseHostToWebview, parseWebviewToHost as validateMessage } from '../../src/shared/protocol';
 
 describe('host: messages from the webview are validated', () => {
   it('accepts input values keyed by any identifier, indexed or qualified', () => {
@@ -27,5 +27,17 @@ describe('host: messages from the webview are validated', () => {
     ]) {
       assert.equal(validateMessage(bad), undefined, JSON.stringify(bad));
     }
+  });
+});
+
+describe('host → webview: the run notice', () => {
+  it('a notice is a string (at most 1000 characters) or null', () => {
+    assert.deepEqual(parseHostToWebview({ type: 'notice', notice: 'Cancelled: x' }), {
+      type: 'notice',
+      notice: 'Cancelled: x',
+    });
+    assert.deepEqual(parseHostToWebview({ type: 'notice', notice: null }), { type: 'notice', notice: null });
+    assert.equal(parseHostToWebview({ type: 'notice', notice: 3 }), undefined);
+    assert.equal(parseHostToWebview({ type: 'notice', notice: 'x'.repeat(1001) }), undefined);
   });
 });
