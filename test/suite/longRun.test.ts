@@ -38,7 +38,9 @@ async function showAt(doc: vscode.TextDocument, needle: string): Promise<void> {
 }
 
 // g = a·a before an endless loop (top-level statements run in order: g's run stops before it).
-const TEXT = 'const a = 3;\nconst g = a * a;\nlet i = 0;\nwhile (i >= 0) {\n  i++;\n}\nconst f = i * 2;\n';
+// The loop records no graph nodes (its condition is no number), so the tape does not grow while
+// the test waits: the run is interpreter steps only.
+const TEXT = 'const a = 3;\nconst g = a * a;\nlet i = 0;\nwhile (true) {\n  i;\n}\nconst f = i * 2;\n';
 
 describe('long runs: progress and cancel', function () {
   this.timeout(120_000);
@@ -80,9 +82,6 @@ describe('long runs: progress and cancel', function () {
     const s0 = Date.now();
     for (let k = 0; k < 20; k++) await sleep(10);
     assert.ok(Date.now() - s0 < 20 * 10 + 4000, `20 timers of 10 ms took ${Date.now() - s0} ms`);
-    // And a round trip through the panel answers while the run goes on.
-    const probe = await api.probePanel();
-    assert.equal(probe.title, 'g');
     assert.ok(api.running(), 'the run goes on');
     const later = await until('more steps', () => {
       const r = api.running();
@@ -147,7 +146,7 @@ describe('long runs: progress and cancel', function () {
     const { error, notice } = api.current();
     assert.equal(notice, undefined);
     assert.ok(error, 'no error reported');
-    assert.match(error.message, /exceeds the (time|step) budget .* loop "while \(i >= 0\)" at 4:1/);
+    assert.match(error.message, /exceeds the (time|step) budget .* loop "while \(true\)" at 4:1/);
     assert.ok(ms < 4000, `took ${ms} ms`);
     assert.equal(api.running(), undefined);
   });
