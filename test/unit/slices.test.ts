@@ -301,3 +301,48 @@ const g = f(0.001, 2);
     ]);
   });
 });
+
+/** The deepest nesting of objects and arrays in `root`, walked with an explicit stack (the oracle). */
+function nesting(root: unknown): number {
+  let max = 0;
+  const seen = new Set<object>();
+  const stack: Array<[unknown, number]> = [[root, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null || seen.has(v)) continue;
+    seen.add(v);
+    if (d > max) max = d;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push([x, d + 1]);
+  }
+  return max;
+}
+
+describe('the IR records its nesting depth (the panel posts an IR only when shallow enough)', () => {
+  it('follows the real nesting of the IR objects, within a small factor', () => {
+    const sum = (n: number) =>
+      `const x = 1;\nconst f = ${Array.from({ length: n }, (_, i) => (i % 2 ? 'x' : String(i))).join(' + ')};\n`;
+    const cases = [
+      { text: sum(3), name: 'f' },
+      { text: sum(300), name: 'f' },
+      { text: sum(1500), name: 'f' },
+      { text: MSE, name: 'mse' },
+      {
+        text:
+          'function g(a: number): number {\n' +
+          'if (a > 0) {'.repeat(200) +
+          ' a = a * 2; ' +
+          '}'.repeat(200) +
+          '\nreturn a; }\nconst y = g(1);\n',
+        name: 'y',
+      },
+    ];
+    for (const c of cases) {
+      const { ir } = lowerTarget(c);
+      const real = nesting(ir);
+      assert.ok(typeof ir.depth === 'number' && ir.depth > 0, `${c.name}: depth ${ir.depth}`);
+      assert.ok(real >= ir.depth && real <= 4 * ir.depth + 16, `${c.name}: recorded ${ir.depth}, real ${real}`);
+    }
+    assert.ok(lowerTarget(cases[2]).ir.depth! >= 1500);
+    assert.ok(lowerTarget(cases[0]).ir.depth! < 10);
+  });
+});
