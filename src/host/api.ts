@@ -21,7 +21,7 @@ export interface GradientLensApi {
   /** The run of the program in progress (Show gradients, refresh, recompute), if any. */
   running(): { what: string; steps: number; millis: number; progressShown: boolean } | undefined;
   /** Ask the panel what it rendered, read from its DOM. */
-  probePanel(): Promise<PanelProbe>;
+  probePanel(timeoutMs?: number): Promise<PanelProbe>;
   /** Send a command to the panel (step, play, reset, export ...). */
   postToPanel(message: CommandMessage): void;
   panelVisible(): boolean;
@@ -57,7 +57,7 @@ export function createApi({
       const run = session.running;
       return run && { what: run.describe(), ...run.progress, progressShown: run.progressShown };
     },
-    probePanel: () => panel.probe(),
+    probePanel: (timeoutMs) => panel.probe(timeoutMs),
     postToPanel: (message) => panel.post(message),
     panelVisible: () => panel.visible,
     parserLoaded,

@@ -100,10 +100,15 @@ describe('long runs: progress and cancel', function () {
       /^Cancelled: the run of f \(line 7\) was stopped after \d+\.\d s \([\d.]+[kMG]? steps\)/,
     );
     assert.equal(Number(cur.report?.target.value), 9, 'the last numbers stay');
-    const after = await until('the notice in the panel', async () => {
-      const p = await api.probePanel();
-      return p.notice ? p : undefined;
-    });
+    // (A probe may go unanswered while the webview reloads on a loaded machine: ask again.)
+    const after = await until(
+      'the notice in the panel',
+      async () => {
+        const p = await api.probePanel(5000).catch(() => undefined);
+        return p?.notice ? p : undefined;
+      },
+      60_000,
+    );
     assert.equal(after.notice, cur.notice);
     assert.equal(after.error, undefined);
     assert.equal(after.title, 'g');
@@ -113,10 +118,14 @@ describe('long runs: progress and cancel', function () {
     await showAt(doc, 'a * a');
     assert.equal(api.current().notice, undefined);
     assert.equal(Number(api.current().report?.target.value), 9);
-    const fresh = await until('the panel without the notice', async () => {
-      const p = await api.probePanel();
-      return p.notice === undefined && p.title === 'g' ? p : undefined;
-    });
+    const fresh = await until(
+      'the panel without the notice',
+      async () => {
+        const p = await api.probePanel(5000).catch(() => undefined);
+        return p && p.notice === undefined && p.title === 'g' ? p : undefined;
+      },
+      60_000,
+    );
     assert.equal(fresh.inputs.find((i) => i.name === 'a')?.grad, 6);
     assert.equal(await vscode.commands.executeCommand('gradientLens.cancelRun'), false, 'nothing runs');
   });
