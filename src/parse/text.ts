@@ -137,6 +137,32 @@ export class SourceText {
   }
 }
 
+/**
+ * Sets `parent` on every node under `root`, as `ts.createSourceFile(..., setParentNodes: true)`
+ * does (JSDoc nodes included: their parent is the node they document), in one iterative pass
+ * with one callback (TypeScript's pass gathers each node's children into a new array first).
+ * test/unit/tsParserOnly.test.ts checks it against TypeScript's own pass.
+ */
+export function setParents(root: ts.Node): void {
+  const stack: ts.Node[] = [root];
+  let parent: ts.Node = root;
+  const visit = (child: ts.Node): void => {
+    (child as { parent: ts.Node }).parent = parent;
+    stack.push(child);
+    const docs = (child as { jsDoc?: ts.Node[] }).jsDoc;
+    if (docs) {
+      for (const doc of docs) {
+        (doc as { parent: ts.Node }).parent = child;
+        stack.push(doc);
+      }
+    }
+  };
+  while (stack.length) {
+    parent = stack.pop()!;
+    ts.forEachChild(parent, visit);
+  }
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12 || c === 0xa0 || c === 0xfeff;
 }
@@ -184,6 +210,16 @@ export function abbreviate(text: string, start: number, end: number, max: number
     if (full.length <= max) return full;
     const tail = full.slice(full.length - tailLen);
     return full.slice(0, headLen).trimEnd() + '…' + tail.trimStart();
+  }
+  // Most long nodes (every sum in a 20,000-term sum has a label): a short window at each end
+  // already holds enough characters. Collapsing a prefix (suffix) of the text gives a prefix
+  // (suffix) of the collapsed text, so this is what the longer windows below would give.
+  const k1 = max + 16;
+  const head1 = collapse(text.slice(start, start + k1)).trimStart();
+  if (head1.length > max) {
+    const tail1 = collapse(text.slice(end - k1, end)).trimEnd();
+    if (tail1.length > tailLen)
+      return head1.slice(0, headLen).trimEnd() + '…' + tail1.slice(tail1.length - tailLen).trimStart();
   }
   const head = collapse(text.slice(start, start + K)).trimStart();
   const tailSrc = collapse(text.slice(end - K, end)).trimEnd();

@@ -3,13 +3,15 @@
  * against the full compiler (ts-morph's `ts`, what these unit tests run on): on every source file
  * of this repository, TypeScript's own lib .d.ts files and a set of odd inputs (syntax errors,
  * JSX, JSDoc, unicode, BOM, ...), both give the same tree (kind, pos, start, end, flags, text,
- * node classes, parent pointers) and the same parse diagnostics.
+ * node classes, parent pointers) and the same parse diagnostics. The parents are set by
+ * src/parse's setParents (as src/parse does), TypeScript's own pass sets them in the full one.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ts } from 'ts-morph';
+import { setParents } from '../../src/parse/text';
 
 const root = resolve(__dirname, '../..');
 type Ts = typeof ts;
@@ -38,7 +40,10 @@ const ODD: Array<[string, string]> = [
     'types.ts',
     'type A<T> = T extends (infer U)[] ? U : never;\nenum E { a = 1, b }\nabstract class C<T> implements I { #p = 1; static { } declare x: number; constructor(private readonly y?: T) { super(); } }\n@dec() class D {}\nnamespace N.M { export const q = 1 as const satisfies number; }\n',
   ],
-  ['async.ts', 'async function* g() { for await (const x of y) yield* x; await using r = z; }\nlabel: for (;;) break label;\n'],
+  [
+    'async.ts',
+    'async function* g() { for await (const x of y) yield* x; await using r = z; }\nlabel: for (;;) break label;\n',
+  ],
   ['sum.ts', `const s = ${Array.from({ length: 5000 }, (_, i) => `x${i % 5}`).join(' + ')};\n`],
   ['deep.ts', `const d = ${'('.repeat(300)}1${')'.repeat(300)};\n`],
 ];
@@ -64,6 +69,7 @@ describe('the parser-only TypeScript of the bundles (scripts/ts-parser-only.mjs)
     assert.equal(cut.version, ts.version);
   });
 
+  let jsDocs = 0;
   function compare(fileName: string, text: string): number {
     const kind = fileName.endsWith('x')
       ? ts.ScriptKind.TSX
@@ -71,7 +77,8 @@ describe('the parser-only TypeScript of the bundles (scripts/ts-parser-only.mjs)
         ? ts.ScriptKind.JS
         : ts.ScriptKind.TS;
     const a = ts.createSourceFile('/x/' + fileName, text, ts.ScriptTarget.Latest, true, kind);
-    const b = cut.createSourceFile('/x/' + fileName, text, cut.ScriptTarget.Latest, true, kind);
+    const b = cut.createSourceFile('/x/' + fileName, text, cut.ScriptTarget.Latest, false, kind);
+    setParents(b);
     type D = { parseDiagnostics: ts.DiagnosticWithLocation[] };
     const diags = (sf: ts.SourceFile, t: Ts) =>
       (sf as unknown as D).parseDiagnostics.map(
@@ -97,6 +104,15 @@ describe('the parser-only TypeScript of the bundles (scripts/ts-parser-only.mjs)
       const cy: ts.Node[] = [];
       ts.forEachChild(x, (c) => void cx.push(c));
       cut.forEachChild(y, (c) => void cy.push(c));
+      // JSDoc comments: children whose parent is the node they document.
+      const jx = (x as { jsDoc?: ts.Node[] }).jsDoc ?? [];
+      const jy = (y as { jsDoc?: ts.Node[] }).jsDoc ?? [];
+      assert.equal(jy.length, jx.length, `${where}: JSDoc`);
+      jsDocs += jx.length;
+      if (parent === undefined || !ts.isJSDoc(parent)) {
+        cx.push(...jx);
+        cy.push(...jy);
+      }
       assert.equal(cy.length, cx.length, `${where}: children`);
       for (let i = cx.length - 1; i >= 0; i--) stack.push([cx[i], cy[i], y]);
     }
@@ -116,5 +132,6 @@ describe('the parser-only TypeScript of the bundles (scripts/ts-parser-only.mjs)
     let nodes = 0;
     for (const f of all) nodes += compare(f.slice(f.lastIndexOf('/') + 1), readFileSync(f, 'utf8'));
     assert.ok(all.length > 100 && nodes > 100_000, `${all.length} files, ${nodes} nodes`);
+    assert.ok(jsDocs > 1000, `${jsDocs} JSDoc comments`);
   });
 });
