@@ -90,10 +90,15 @@ export function tsParserOnly(names = usedNames(), { log = console.warn } = {}) {
     log(`ts-parser-only: bundling the full TypeScript compiler (${e.message})`);
     return FULL_SHIM;
   }
-  mkdirSync(dir, { recursive: true });
-  const tmp = `${out}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, out);
+  try {
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${out}.${process.pid}.tmp`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, out); // atomic: builds running at the same time each write their own file
+  } catch (e) {
+    log(`ts-parser-only: bundling the full TypeScript compiler (cannot write ${rel}: ${e.message})`);
+    return FULL_SHIM;
+  }
   return rel;
 }
 

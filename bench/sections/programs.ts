@@ -15,7 +15,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lowerTarget, parseTarget } from '../../src/parse/index';
 import { traceTape } from '../../src/core/interpret';
@@ -169,7 +169,10 @@ export const programsSection: Section = {
       walls.push(performance.now() - s);
     }
     const wall = median(walls);
-    log(`CLI on a 20,000-term sum: ${walls.map((w) => fmt(w, 0)).join(', ')} ms wall (median ${fmt(wall, 0)})`);
+    log(
+      `CLI on a 20,000-term sum: ${walls.map((w) => fmt(w, 0)).join(', ')} ms wall (median ${fmt(wall, 0)}; ` +
+        `load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores)`,
+    );
     checks.push({
       name: 'CLI on a 20,000-term sum',
       measured: `${fmt(wall, 0)} ms`,
