@@ -1,7 +1,11 @@
-/** src/parse/text.ts: abbreviate (node labels, target text, messages) against its definition. */
+/**
+ * src/parse/text.ts: abbreviate (node labels, target text, messages) against its definition, and
+ * source ranges against TypeScript's line and character of a position.
+ */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { abbreviate } from '../../src/parse/text';
+import { ts } from 'ts-morph';
+import { abbreviate, SourceText } from '../../src/parse/text';
 
 /** The definition: whitespace runs → one space, trimmed, the middle replaced by '…' beyond `max`. */
 function reference(text: string, start: number, end: number, max: number): string {
@@ -40,5 +44,32 @@ describe('abbreviate', () => {
     const label = abbreviate(text, 10, text.length - 1, 48);
     assert.equal(label, reference(text, 10, text.length - 1, 48));
     assert.equal(label, 'x0 + x1 + x2 + x3 + x4 +…x0 + x1 + x2 + x3 + x4');
+  });
+});
+
+describe('SourceText.rangeOf', () => {
+  it("gives TypeScript's line and character for every offset, whatever the line breaks", () => {
+    const piece = fc.constantFrom('a', 'bc', ' ', '\n', '\r\n', '\r', '\u2028', '\u2029', '\n\n', '// x\n');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), fc.constantFrom(0, 1), (pieces, bom) => {
+        const text = pieces.join('');
+        const sf = ts.createSourceFile('/a.ts', text, ts.ScriptTarget.Latest, false);
+        const src = new SourceText(sf, 'a.ts', bom);
+        for (let s = 0; s <= text.length; s++) {
+          const e = Math.min(text.length, s + 3);
+          const a = sf.getLineAndCharacterOfPosition(s);
+          const b = sf.getLineAndCharacterOfPosition(e);
+          assert.deepEqual(src.rangeOf(s, e), {
+            start: s + bom,
+            end: e + bom,
+            line: a.line + 1,
+            column: a.character + 1,
+            endLine: b.line + 1,
+            endColumn: b.character + 1,
+          });
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
