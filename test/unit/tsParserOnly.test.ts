@@ -5,12 +5,17 @@
  * JSX, JSDoc, unicode, BOM, ...), both give the same tree (kind, pos, start, end, flags, text,
  * node classes, parent pointers) and the same parse diagnostics. The parents are set by
  * src/parse's setParents (as src/parse does), TypeScript's own pass sets them in the full one.
+ * And src/parse bundled with the cut (as in dist/parser.js and dist/cli.js) gives the same targets,
+ * programs and errors as src/parse on the full compiler, on the examples and the corpus.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import * as esbuild from 'esbuild';
 import { ts } from 'ts-morph';
+import * as parse from '../../src/parse/index';
 import { setParents } from '../../src/parse/text';
 
 const root = resolve(__dirname, '../..');
@@ -51,6 +56,7 @@ const ODD: Array<[string, string]> = [
 describe('the parser-only TypeScript of the bundles (scripts/ts-parser-only.mjs)', function () {
   this.timeout(600_000);
   let cut: Ts;
+  let cutPath: string;
 
   before(() => {
     const out = execFileSync(
@@ -61,6 +67,7 @@ describe('the parser-only TypeScript of the bundles (scripts/ts-parser-only.mjs)
     const path = out.split('\n').pop()!;
     assert.notEqual(path, './scripts/ts-morph-compiler-only.cjs', `the cut was not made: ${out}`);
     const abs = join(root, path);
+    cutPath = abs;
     // A fraction of the full compiler's size.
     const full = readFileSync(join(dirname(require.resolve('@ts-morph/common/package.json')), 'dist/typescript.js'));
     assert.ok(statSync(abs).size < full.length / 3, `${path}: ${statSync(abs).size} bytes`);
@@ -133,5 +140,47 @@ describe('the parser-only TypeScript of the bundles (scripts/ts-parser-only.mjs)
     for (const f of all) nodes += compare(f.slice(f.lastIndexOf('/') + 1), readFileSync(f, 'utf8'));
     assert.ok(all.length > 100 && nodes > 100_000, `${all.length} files, ${nodes} nodes`);
     assert.ok(jsDocs > 1000, `${jsDocs} JSDoc comments`);
+  });
+
+  it('src/parse bundled with it (as dist/parser.js is) answers like src/parse on the full compiler', () => {
+    const outfile = join(mkdtempSync(join(tmpdir(), 'gl-parser-')), 'parser.js');
+    esbuild.buildSync({
+      entryPoints: [join(root, 'src/parse/index.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      logLevel: 'warning',
+      alias: { 'ts-morph': cutPath },
+    });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const bundled = require(outfile) as typeof parse;
+    const show = (f: () => unknown) => {
+      try {
+        return JSON.stringify(f(), (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+      } catch (e) {
+        return `error: ${(e as Error).message}`;
+      }
+    };
+    const sources = [...files(join(root, 'examples'), []), ...files(join(root, 'test/corpus'), [])];
+    let answers = 0;
+    for (const file of sources) {
+      const text = readFileSync(file, 'utf8');
+      const asks: Array<(m: typeof parse) => unknown> = [(m) => m.listTargets(text, file)];
+      for (let line = 1; line <= text.split('\n').length; line += 3)
+        asks.push((m) => m.parseTarget({ text, fileName: file, line }));
+      for (let at = 0; at < text.length; at += 113)
+        asks.push((m) => m.parseTarget({ text, fileName: file, selection: { start: at, end: at } }));
+      for (const ask of asks) {
+        const expected = show(() => ask(parse));
+        assert.equal(
+          show(() => ask(bundled)),
+          expected,
+          file,
+        );
+        if (!expected.startsWith('error')) answers++;
+      }
+    }
+    assert.ok(sources.length > 40 && answers > 250, `${sources.length} files, ${answers} answers`);
   });
 });
