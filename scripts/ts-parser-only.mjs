@@ -16,6 +16,8 @@
 //    node classes (NodeObject, IdentifierObject, SourceFileObject, ...: the objects createSourceFile
 //    returns stay exactly those of the full TypeScript, with `getStart()`, identifier `.text` ...;
 //    symbols, types and signatures, which only the checker makes, keep the compiler's defaults).
+// Of the 2,000 diagnostic messages (`var Diagnostics = {...}`), only those the kept code names
+// (`Diagnostics.Name`, its only use) are kept.
 // Names are over-approximated (a property or local with a top-level name keeps that name too), so
 // nothing reachable is dropped. The cut is checked against the full compiler by
 // test/unit/tsParserOnly.test.ts (same trees and parse diagnostics on every source file here).
@@ -242,7 +244,51 @@ export function cut(source, names, ts) {
     `// (TypeScript ${ts.version}): the ${kept.length} of ${stmts.length} top-level statements the parser needs.`,
     '"use strict";',
   ];
-  for (const i of kept) parts.push(i === allocator ? allocatorText : body.slice(stmts[i].getFullStart(), stmts[i].end));
+  const messages = diagnosticMessages(ts, sf, kept, wanted);
+  for (const i of kept) {
+    if (i === allocator) parts.push(allocatorText);
+    else if (i === messages?.index) parts.push(messages.text);
+    else parts.push(body.slice(stmts[i].getFullStart(), stmts[i].end));
+  }
   parts.push('exports.ts = {', ...wanted.map((n) => `  get ${n}() { return ${exportsOf.get(n)}; },`), '};', '');
   return parts.join('\n');
+}
+
+/**
+ * `var Diagnostics = { Name: diag(...), ... }` (2,000 messages, a third of what is left) with only
+ * the messages the kept statements name: {index, text}, or undefined (kept whole) unless every
+ * other mention of `Diagnostics` in them is a read `Diagnostics.Name`.
+ */
+function diagnosticMessages(ts, sf, kept, wanted) {
+  if (wanted.includes('Diagnostics')) return undefined;
+  const stmts = sf.statements;
+  const index = kept.find((i) => {
+    const s = stmts[i];
+    return ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => d.name.text === 'Diagnostics');
+  });
+  if (index === undefined) return undefined;
+  const decl = stmts[index].declarationList.declarations;
+  const init = decl[0].initializer;
+  if (decl.length !== 1 || !init || !ts.isObjectLiteralExpression(init)) return undefined;
+  const named = new Set();
+  for (const i of kept) {
+    if (i === index) continue;
+    const stack = [[stmts[i], undefined]];
+    while (stack.length) {
+      const [n, p] = stack.pop();
+      if (ts.isIdentifier(n) && n.text === 'Diagnostics') {
+        if (!p || !ts.isPropertyAccessExpression(p) || p.expression !== n || !ts.isIdentifier(p.name)) return undefined;
+        named.add(p.name.text);
+        continue;
+      }
+      ts.forEachChild(n, (c) => {
+        stack.push([c, n]);
+      });
+    }
+  }
+  if (!init.properties.every((p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name))) return undefined;
+  const props = init.properties.filter((p) => named.has(p.name.text));
+  if (props.length !== named.size) return undefined; // a name with no message: keep them all
+  const text = `\nvar Diagnostics = {\n${props.map((p) => `  ${p.getText(sf)},\n`).join('')}};`;
+  return { index, text };
 }
