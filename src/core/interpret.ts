@@ -274,6 +274,9 @@ export class Interp {
   private siteIx = new Int32Array(this.cap);
   private sites: SiteNode[] = [];
   private siteIds = new Map<SiteNode, number>();
+  /** Per node: 1 when its value steered the run (see `steer`); the highest such node. */
+  private steered = new Uint8Array(this.cap);
+  private steeredMax = -1;
   /** Input nodes: raw name and input range, value origin. */
   private inputIx = new Int32Array(this.cap);
   private inputInfos: Array<{
@@ -359,6 +362,9 @@ export class Interp {
     this.siteIx = g32(this.siteIx);
     this.inputIx = g32(this.inputIx);
     this.nameIx = g32(this.nameIx);
+    const st = new Uint8Array(cap);
+    st.set(this.steered);
+    this.steered = st;
     this.cap = cap;
   }
 
@@ -1210,12 +1216,15 @@ export class Interp {
 
   // ---- values ----
 
-  /** Number nodes whose values steered the run (branches, indices, lengths): their inputs stay in the program. */
-  readonly ctl: number[] = [];
+  /** Marks number node `v` as having steered the run (a branch, an index, a length): its inputs stay in the program. */
+  steer(v: number): void {
+    this.steered[v] = 1;
+    if (v > this.steeredMax) this.steeredMax = v;
+  }
 
   truthy(v: Value): boolean {
     if (typeof v === 'number') {
-      this.ctl.push(v);
+      this.steer(v);
       const x = this.value[v];
       return x !== 0 && x === x;
     }
@@ -1236,7 +1245,7 @@ export class Interp {
 
   toStr(v: Value, site: SiteNode): string {
     if (typeof v === 'number') {
-      this.ctl.push(v);
+      this.steer(v);
       return String(this.value[v]);
     }
     if (typeof v === 'string') return v;
@@ -1248,7 +1257,7 @@ export class Interp {
 
   key(v: Value, site: SiteNode): string | number {
     if (typeof v === 'number') {
-      this.ctl.push(v);
+      this.steer(v);
       return this.value[v];
     }
     if (typeof v === 'string') return v;
@@ -1259,7 +1268,8 @@ export class Interp {
   strictEq(a: Value, b: Value): boolean {
     if (typeof a === 'number') {
       if (typeof b !== 'number') return false;
-      this.ctl.push(a, b);
+      this.steer(a);
+      this.steer(b);
       return this.value[a] === this.value[b];
     }
     return a === b;
@@ -1304,7 +1314,8 @@ export class Interp {
         let x: number | string;
         let y: number | string;
         if (typeof a === 'number' && typeof b === 'number') {
-          this.ctl.push(a, b);
+          this.steer(a);
+          this.steer(b);
           x = this.value[a];
           y = this.value[b];
         } else if (typeof a === 'string' && typeof b === 'string') {
@@ -2571,7 +2582,7 @@ export class Interp {
       switch (st.kind) {
         case 'map':
         case 'from':
-          st.out!.push(r);
+          st.out![i] = r; // in order: i is the array's length or within its presized length
           break;
         case 'filter':
           if (this.truthy(r)) st.out!.push(el);
@@ -2842,7 +2853,8 @@ export class Interp {
     // Renumber in post-order from the root (arguments left to right): the order in which the
     // expression reads, and topological.
     const newId = new Int32Array(root + 1).fill(-1);
-    let order: number[] = [];
+    let order = new Int32Array(root + 1);
+    let count = 0;
     {
       const stack = [root];
       const next = [argStart[root]];
@@ -2860,8 +2872,8 @@ export class Interp {
             next.push(argStart[a]);
           }
         } else {
-          newId[i] = order.length;
-          order.push(i);
+          newId[i] = count;
+          order[count++] = i;
           stack.pop();
           next.pop();
         }
@@ -2869,13 +2881,9 @@ export class Interp {
     }
     // Inputs that steered the run without reaching the target (a loop bound, an index): kept as
     // inputs (gradient 0), so that changing them re-traces.
-    if (this.ctl.length) {
-      const mark = new Uint8Array(this.n);
-      let hi = -1;
-      for (const c of this.ctl) {
-        mark[c] = 1;
-        if (c > hi) hi = c;
-      }
+    if (this.steeredMax >= 0) {
+      const hi = this.steeredMax;
+      const mark = this.steered.slice(0, hi + 1);
       const extra: number[] = [];
       for (let i = hi; i >= 0; i--) {
         if (!mark[i]) continue;
@@ -2888,22 +2896,26 @@ export class Interp {
       if (extra.length) {
         extra.reverse();
         const shift = extra.length;
-        for (let k = 0; k < order.length; k++) newId[order[k]] += shift;
+        for (let k = 0; k < count; k++) newId[order[k]] += shift;
         extra.forEach((id, k) => {
           if (id <= root) newId[id] = k;
           else extraIds.set(id, k);
         });
-        order = extra.concat(order);
+        const all = new Int32Array(shift + count);
+        all.set(extra);
+        all.set(order.subarray(0, count), shift);
+        order = all;
+        count += shift;
       }
     }
     // The nodes, and the same graph as a tape (what compileProgram would build from the nodes,
     // kept so that evaluate copies it instead of rebuilding it). Objects are made with all their
     // fields at once where possible (one allocation of the final size: a program of a million
     // nodes holds a million of them).
-    const nodes: ExprNode[] = [];
-    const tape = new TapeBuilder(order.length, order.length * 2);
+    const nodes: ExprNode[] = new Array<ExprNode>(count);
+    const tape = new TapeBuilder(count, count * 2);
     const inputs: Array<{ node: InputNode; raw: string; id: number }> = [];
-    for (let j = 0; j < order.length; j++) {
+    for (let j = 0; j < count; j++) {
       const i = order[j];
       const site = this.sites[this.siteIx[i]];
       let node: ExprNode;
@@ -2952,7 +2964,7 @@ export class Interp {
           node.iteration = this.iterOf[i];
         }
       }
-      nodes.push(node);
+      nodes[j] = node;
     }
     for (const fr of frames) {
       fr.parent = mapFrame(fr.parent);
@@ -3213,6 +3225,11 @@ function compileSimple(n: Expr, depth = 0): Compiled | null {
   }
 }
 
+/** An array for n results written in order (presized when not huge: budgets stop a run long before). */
+function presized(n: number): Value[] {
+  return n <= 1 << 20 ? new Array<Value>(n) : [];
+}
+
 /** The numbers among the first `n` values, in an array of exactly their count. */
 function numbersOf(vs: Value[], n: number): number[] {
   const m = Math.min(n, vs.length);
@@ -3440,7 +3457,7 @@ function makeMath(): Obj {
 
 const ARRAY_CTOR = fn('Array', (it, _t, args, site) => {
   if (args.length === 1 && typeof args[0] === 'number') {
-    it.ctl.push(args[0]);
+    it.steer(args[0]);
     const n = it.value[args[0]];
     if (!Number.isInteger(n) || n < 0 || n > 1e8)
       throw it.error('runtime', `Invalid array length ${n} at ${pos(site.r)}`, site.r);
@@ -3472,7 +3489,7 @@ function hof(kind: string): Builtin {
       kind,
       arr,
       fn: f,
-      out: kind === 'map' || kind === 'filter' || kind === 'flatMap' ? [] : undefined,
+      out: kind === 'map' ? presized(arr.length) : kind === 'filter' || kind === 'flatMap' ? [] : undefined,
       acc: kind === 'reduce' ? args[1] : undefined,
       hasAcc: kind === 'reduce' && args.length >= 2,
       n: arr.length,
@@ -3489,7 +3506,7 @@ function hof(kind: string): Builtin {
 function intArg(it: Interp, v: Value, site: SiteNode, dflt: number): number {
   if (v === undefined) return dflt;
   const id = it.num(v, site, 'an index');
-  it.ctl.push(id);
+  it.steer(id);
   const x = it.value[id];
   return Math.trunc(x);
 }
@@ -3727,7 +3744,7 @@ function makeGlobals(it: Interp): Env {
         const len = src.props.get('length');
         if (typeof len !== 'number')
           throw i2.error('unsupported', `Array.from needs an array or {length: n} at ${pos(site.r)}`, site.r);
-        i2.ctl.push(len);
+        i2.steer(len);
         n = i2.value[len];
         if (!Number.isInteger(n) || n < 0 || n > 1e8)
           throw i2.error('runtime', `Invalid array length ${n} at ${pos(site.r)}`, site.r);
@@ -3744,7 +3761,7 @@ function makeGlobals(it: Interp): Env {
         kind: 'from',
         arr,
         fn: f,
-        out: [],
+        out: presized(n),
         acc: undefined,
         hasAcc: false,
         n,
