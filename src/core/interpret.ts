@@ -264,7 +264,7 @@ function where(r: SourceRange): { line: number; column: number; start: number; e
 export class Interp {
   // ---- tape under construction ----
   /** The tape (op, arguments, forward values); the per-node facts below are parallel arrays. */
-  private readonly tb = new TapeBuilder(1024, 2048);
+  private tb = new TapeBuilder(1024, 2048);
   /** Capacity of the parallel arrays. */
   private cap = 1024;
   private frameOf = new Int32Array(this.cap);
@@ -334,6 +334,21 @@ export class Interp {
     this.deadline = Date.now() + this.budgets.maxMillis;
     this.given = options.values ?? {};
     this.global = makeGlobals(this);
+    // A program run before (a re-trace, the editor's re-run after an edit) records about as
+    // many nodes again: start at that size instead of doubling up to it.
+    const hint = (ir as IrProgram & { [SIZE_HINT]?: [number, number] })[SIZE_HINT];
+    if (hint && hint[0] > this.cap) {
+      const cap = Math.min(hint[0], this.budgets.maxNodes + 1);
+      this.tb = new TapeBuilder(cap, hint[1]);
+      this.cap = cap;
+      this.frameOf = new Int32Array(cap);
+      this.loopOf = new Int32Array(cap);
+      this.iterOf = new Int32Array(cap);
+      this.siteIx = new Int32Array(cap);
+      this.inputIx = new Int32Array(cap);
+      this.nameIx = new Int32Array(cap);
+      this.steered = new Uint8Array(cap);
+    }
   }
 
   // =========================================================================================
@@ -724,6 +739,10 @@ export class Interp {
       const ret = this.vals.pop() as Value;
       if (!target.expr) this.targetValue = ret;
     }
+    const holder = this.ir as IrProgram & { [SIZE_HINT]?: [number, number] };
+    if (!holder[SIZE_HINT]) Object.defineProperty(holder, SIZE_HINT, { value: [0, 0], enumerable: false });
+    holder[SIZE_HINT]![0] = this.tb.n;
+    holder[SIZE_HINT]![1] = this.tb.e;
   }
 
   private exec(st: Stmt, env: Env): void {
@@ -2814,7 +2833,7 @@ export class Interp {
   rawTape(target: IrTarget): { tape: Tape; root: number } {
     const root = this.targetValue;
     if (typeof root !== 'number') throw this.finishError(target);
-    return { root, tape: this.tb.build() };
+    return { root, tape: this.tb.take() };
   }
 
   private finishError(target: IrTarget): GradientLensError {
@@ -2913,7 +2932,12 @@ export class Interp {
     // fields at once where possible (one allocation of the final size: a program of a million
     // nodes holds a million of them).
     const nodes: ExprNode[] = new Array<ExprNode>(count);
-    const tape = new TapeBuilder(count, count * 2);
+    let edges = 0;
+    for (let j = 0; j < count; j++) {
+      const i = order[j];
+      if (op[i] !== LEAF && this.inputIx[i] === 0) edges += argStart[i + 1] - argStart[i];
+    }
+    const tape = new TapeBuilder(count, edges);
     const inputs: Array<{ node: InputNode; raw: string; id: number }> = [];
     for (let j = 0; j < count; j++) {
       const i = order[j];
@@ -3027,7 +3051,7 @@ export class Interp {
       loops: this.loops,
     };
     (program as ExprProgram & { source?: ProgramSource }).source = { ir: this.ir, target, traced };
-    rememberCompiled(program, tape.build());
+    rememberCompiled(program, tape.take());
     return program;
   }
 }
@@ -3044,6 +3068,8 @@ export class Interp {
 
 const COMPILED: unique symbol = Symbol('compiled');
 const PARAM_NAMES: unique symbol = Symbol('paramNames');
+/** On an IrProgram: [nodes, edges] of its last complete run (a capacity hint). */
+const SIZE_HINT: unique symbol = Symbol('sizeHint');
 const BODY: unique symbol = Symbol('body');
 const CONSTS: unique symbol = Symbol('consts');
 type Compiled = (it: Interp, env: Env) => Value;

@@ -119,6 +119,33 @@ export class TapeBuilder {
     this.args = grow(this.args, cap, Int32Array);
   }
 
+  /**
+   * The tape, taking the builder's arrays where they are exactly full instead of copying them
+   * (a builder made with the exact capacities copies nothing); the builder is empty afterwards.
+   */
+  take(): Tape {
+    const n = this.n;
+    const e = this.e;
+    const fit = <T extends Int8Array | Int32Array | Float64Array>(a: T, len: number): T =>
+      a.length === len ? a : (a.slice(0, len) as T);
+    const t: Tape = {
+      size: n,
+      op: fit(this.op, n),
+      argStart: fit(this.argStart, n + 1),
+      args: fit(this.args, e),
+      value: fit(this.value, n),
+      grad: new Float64Array(n),
+      local: new Float64Array(e),
+    };
+    this.op = new Int8Array(1);
+    this.argStart = new Int32Array(2);
+    this.args = new Int32Array(1);
+    this.value = new Float64Array(1);
+    this.n = 0;
+    this.e = 0;
+    return t;
+  }
+
   /** The tape: the arrays copied to their exact sizes, gradients and local derivatives zero. */
   build(): Tape {
     const n = this.n;
@@ -347,17 +374,13 @@ export function rememberCompiled(program: object, tape: Tape): void {
   COMPILED.set(program, tape);
 }
 
-/** A fresh copy of the tape remembered for `program` (values as built, zero gradients), if any. */
-export function compiledCopy(program: object, size: number): Tape | undefined {
+/**
+ * The tape remembered for `program` (values as built, zero gradients), handed over once: the
+ * caller owns it, and later calls get undefined (compile the nodes again).
+ */
+export function takeCompiled(program: object, size: number): Tape | undefined {
   const t = COMPILED.get(program);
-  if (t === undefined || t.size !== size) return undefined;
-  return {
-    size: t.size,
-    op: t.op.slice(),
-    argStart: t.argStart.slice(),
-    args: t.args.slice(),
-    value: t.value.slice(),
-    grad: new Float64Array(t.size),
-    local: new Float64Array(t.args.length),
-  };
+  if (t === undefined) return undefined;
+  COMPILED.delete(program);
+  return t.size === size ? t : undefined;
 }
