@@ -2993,7 +2993,10 @@ export class Interp {
     for (const fr of frames) {
       fr.parent = mapFrame(fr.parent);
       fr.result = newId[fr.result];
-      fr.args = fr.args.filter((a) => a <= root && keep[a]).map((a) => newId[a]);
+      const fa = fr.args; // the frame's own array (numbersOf): renumbered in place
+      let w = 0;
+      for (let k = 0; k < fa.length; k++) if (fa[k] <= root && keep[fa[k]]) fa[w++] = newId[fa[k]];
+      fa.length = w;
     }
     // Unique input names: the first declared (by position) keeps the plain name.
     const byName = new Map<string, typeof inputs>();
