@@ -3264,6 +3264,15 @@ function numbersOf(vs: Value[], n: number): number[] {
   const m = Math.min(n, vs.length);
   let count = 0;
   for (let i = 0; i < m; i++) if (typeof vs[i] === 'number') count++;
+  // Literals of the right length are the cheapest arrays to make (one or two numbers: the usual case).
+  if (count === 0) return [];
+  if (count === 1) {
+    for (let i = 0; i < m; i++) {
+      const v = vs[i];
+      if (typeof v === 'number') return [v];
+    }
+  }
+  if (count === 2 && m === 2) return [vs[0] as number, vs[1] as number];
   const out = new Array<number>(count);
   for (let i = 0, j = 0; i < m; i++) {
     const v = vs[i];
