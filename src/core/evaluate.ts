@@ -5,7 +5,7 @@
 import { GradientLensError } from './errors';
 import type { ExprProgram, InputNode } from './expr';
 import { OP_CODE } from './ops';
-import { TapeBuilder, backward, forward, type Tape } from './tape';
+import { TapeBuilder, backward, forward, takeCompiled, type Tape } from './tape';
 import { diagnose, type Diagnostic } from './diagnostics';
 import { interpret, type ProgramSource } from './interpret';
 
@@ -40,12 +40,16 @@ export interface EvaluateOptions {
 
 /** A fresh tape for a program (each evaluation owns its arrays). */
 export function compileProgram(program: ExprProgram): Tape {
-  const b = new TapeBuilder(program.nodes.length, program.nodes.length * 2);
+  const made = takeCompiled(program, program.nodes.length);
+  if (made) return made;
+  let edges = 0;
+  for (const node of program.nodes) if (node.kind === 'op') edges += node.args.length;
+  const b = new TapeBuilder(program.nodes.length, edges);
   for (const node of program.nodes) {
     if (node.kind === 'op') b.gate(OP_CODE[node.op], node.args);
     else b.leaf(node.kind === 'const' ? node.value : (node.value ?? NaN));
   }
-  return b.build();
+  return b.take();
 }
 
 /**
