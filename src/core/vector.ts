@@ -96,9 +96,33 @@ export interface VectorGraph {
   interior: number[][];
 }
 
-/** True when the program has arrays or loops: the vector view is the default for it. */
+/**
+ * The loops the target's graph went through: those some node was computed in, and their enclosing
+ * loops. `program.loops` lists every loop that ran, also loops elsewhere in the file (a top-level
+ * `for` that fills a table the target never reads).
+ */
+export function graphLoops(program: ExprProgram): Set<number> {
+  const loops = program.loops ?? [];
+  const used = new Set<number>();
+  for (const node of program.nodes) {
+    let l = node.loop ?? -1;
+    // Walk out to the enclosing loops; stop at one already seen (its parents are in) or after
+    // loops.length steps (a malformed parent chain).
+    for (let guard = loops.length; l >= 0 && l < loops.length && !used.has(l) && guard > 0; guard--) {
+      used.add(l);
+      l = loops[l].parent;
+    }
+  }
+  return used;
+}
+
+/**
+ * True when the target's graph has arrays or loops: the vector view is the default for it. Arrays
+ * are recorded only when all their elements are in the graph; loops count only when some node of
+ * the graph was computed in them.
+ */
 export function hasVectorStructure(program: ExprProgram): boolean {
-  return (program.arrays?.length ?? 0) > 0 || (program.loops?.length ?? 0) > 0;
+  return (program.arrays?.length ?? 0) > 0 || graphLoops(program).size > 0;
 }
 
 const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -1003,9 +1027,10 @@ export function iterationContributions(
 /** Loops worth a minibatch slider: more than one iteration, outermost first. */
 export function sampleLoops(program: ExprProgram): number[] {
   const loops = program.loops ?? [];
+  const used = graphLoops(program);
   return loops
     .map((l, i) => ({ l, i }))
-    .filter(({ l }) => l.iterations > 1)
+    .filter(({ l, i }) => l.iterations > 1 && used.has(i))
     .sort((a, b) => (a.l.parent < 0 ? 0 : 1) - (b.l.parent < 0 ? 0 : 1) || a.i - b.i)
     .map(({ i }) => i);
 }
