@@ -27,6 +27,8 @@ import {
 import { captioned, renderMatrix } from './matrix';
 
 type Mode = 'vector' | 'scalar';
+/** The smallest scale the canvas is shrunk to in a narrow panel (below it the box scrolls). */
+const MIN_FIT = 0.7;
 type Selection = { kind: 'edge'; id: number } | { kind: 'group'; id: number } | undefined;
 
 /** The panel's graph slot: the vector view for programs with arrays/loops, else the scalar graph. */
@@ -71,8 +73,8 @@ function createVectorHost(initial: ViewContext): GraphView {
     if (mode === 'vector') {
       inner?.dispose();
       inner = undefined;
-      vector ??= createVectorView(c, (node) => setMode('scalar', node));
-      vector.update(c);
+      if (vector) vector.update(c);
+      else vector = createVectorView(c, (node) => setMode('scalar', node));
       content.append(vector.element);
       vector.relayout();
     } else {
@@ -137,6 +139,11 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
   const expanded = new Set<number>();
   const timings: Record<string, number> = {};
   let resizeObserver: ResizeObserver | undefined;
+  // What the next drawn frame completes: the first show (from the show message's arrival) or an
+  // input edit (from setValues), for `showMs` / `editMs` in data-timings (test/ui/vector-scale).
+  let pending: { kind: 'showMs' | 'editMs'; at: number } | undefined =
+    c.timing?.shownAt !== undefined ? { kind: 'showMs', at: c.timing.shownAt } : undefined;
+  let lastEditAt = c.timing?.editAt;
 
   const canvas = h('div', { class: 'vgraph' });
   const edgesSvg = svg('svg', { class: 'vedges', 'aria-hidden': 'true' }) as SVGSVGElement;
@@ -159,7 +166,7 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
     ]),
     sampleBar,
   ]);
-  const element = h('div', { class: 'vview' }, [
+  const element = h('div', { class: 'vview', 'data-scalar-nodes': program.nodes.length }, [
     toolbar,
     graphBox,
     stepText,
@@ -343,6 +350,39 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
   function drawEdges(): void {
     const m = model;
     if (!m || !element.isConnected) return;
+    const t0 = performance.now();
+    fitWidth();
+    drawEdgePaths(m);
+    timings.edgesMs = performance.now() - t0;
+    const done = pending;
+    pending = undefined;
+    if (done) {
+      // The frame after this one starts once this one is painted: that is when the user sees it.
+      requestAnimationFrame(() => {
+        timings[done.kind] = performance.now() - done.at;
+        if (c.timing?.evaluateMs !== undefined) timings.evaluateMs = c.timing.evaluateMs;
+        timings.frames = (timings.frames ?? 0) + 1;
+        element.dataset.timings = JSON.stringify(timings);
+      });
+    }
+    element.dataset.timings = JSON.stringify(timings);
+  }
+
+  /**
+   * A panel narrower than the arrays: shrink the canvas (CSS zoom, so layout and the edges'
+   * getBoundingClientRect agree) to the box's width, down to MIN_FIT (numbers stay readable);
+   * narrower than that, the box scrolls.
+   */
+  function fitWidth(): void {
+    canvas.style.removeProperty('zoom');
+    const natural = canvas.offsetWidth;
+    const available = graphBox.clientWidth - 2;
+    const k = natural > available && available > 0 ? Math.max(MIN_FIT, available / natural) : 1;
+    if (k < 1) canvas.style.setProperty('zoom', k.toFixed(3));
+    graphBox.dataset.zoom = k.toFixed(3);
+  }
+
+  function drawEdgePaths(m: VectorModel): void {
     const box = graphBox.getBoundingClientRect();
     edgesSvg.setAttribute('width', String(graphBox.scrollWidth));
     edgesSvg.setAttribute('height', String(graphBox.scrollHeight));
@@ -727,6 +767,11 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
 
   function update(next: ViewContext): void {
     c = next;
+    const editAt = next.timing?.editAt;
+    if (editAt !== undefined && editAt !== lastEditAt) {
+      lastEditAt = editAt;
+      pending = { kind: 'editMs', at: editAt };
+    }
     rebuild();
   }
 
