@@ -268,7 +268,8 @@ export function loopSeries(program: ExprProgram, id: number): number[] {
  * How compact an item is written (a long line runs past the editor's edge; the hover of the
  * shortened text has the full one):
  * 0 `w11 = 0.1  ∂loss/∂w11 = −0.01298`; 1 the same with at most 3 digits; 2 `w11 = 0.1  ∂ −0.013`;
- * 3 `0.1  ∂ −0.013` (value and gradient only, 2 digits); 4 `∂ −0.013` (the gradient only).
+ * 3 `0.1  ∂ −0.013` (value and gradient only, 2 digits; an input, whose value the code on that line
+ * shows: `∂w11 = −0.013`); 4 `∂ −0.013` (the gradient only).
  * Arrays: 0 `h 3 = [0.9, 0, 0.6]  ∂f/∂h = [0.6, −1.1, 0.4]` (3 digits); 1 two digits;
  * 2 `h 3 = [0.9, 0, …]  ∂ [0.6, −1.1, …]`; 3 `[0.9, …]  ∂ [0.6, …]`; 4 `∂ [0.6, …]`.
  */
@@ -283,7 +284,9 @@ export function itemSegments(item: InlineItem, out: string, opts: InlineOptions,
   const both = opts.show === 'both';
   // ∂f/∂f = 1 says nothing new: compact forms of the target show its value only.
   const trivial = item.kind === 'target' && item.grad === 1;
-  const withValue = (both || opts.show === 'value') && !(both && level >= 4 && !trivial);
+  // An input's value is written in the code on that line: compact forms give its gradient, named.
+  const input = item.kind === 'input' && both && level === 3;
+  const withValue = (both || opts.show === 'value') && !(both && level >= 4 && !trivial) && !input;
   const withGrad = (both || opts.show === 'gradient') && !(both && level >= 2 && trivial);
   if (withValue) {
     const v = formatNumber(item.value, p);
@@ -291,7 +294,11 @@ export function itemSegments(item: InlineItem, out: string, opts: InlineOptions,
   }
   if (withGrad) {
     const g = trivial ? '1' : formatNumber(item.grad, p);
-    const text = level >= 2 && (both || level >= 3) ? `∂ ${g}` : `${partial(out, item.label)} = ${g}`;
+    const text = input
+      ? `∂${item.label} = ${g}`
+      : level >= 2 && (both || level >= 3)
+        ? `∂ ${g}`
+        : `${partial(out, item.label)} = ${g}`;
     segs.push({ text, role, itemStart: segs.length === 0 });
   }
   return segs;

@@ -144,6 +144,9 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
   let pending: { kind: 'showMs' | 'editMs'; at: number } | undefined =
     c.timing?.shownAt !== undefined ? { kind: 'showMs', at: c.timing.shownAt } : undefined;
   let lastEditAt = c.timing?.editAt;
+  /** The canvas's structure changed (cards added, expanded, a sample's figures): fit its width again. */
+  let fitPending = true;
+  let fittedWidth = -1;
 
   const canvas = h('div', { class: 'vgraph' });
   const edgesSvg = svg('svg', { class: 'vedges', 'aria-hidden': 'true' }) as SVGSVGElement;
@@ -283,6 +286,7 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
       () => {
         if (expanded.has(id)) expanded.delete(id);
         else expanded.add(id);
+        fitPending = true;
         renderCards();
         relayout();
       },
@@ -351,7 +355,10 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
     const m = model;
     if (!m || !element.isConnected) return;
     const t0 = performance.now();
-    fitWidth();
+    // Fitting forces two layouts of the whole canvas: only when its structure or the box's width changed
+    // (an input edit repaints numbers and keeps the scale).
+    if (fitPending || graphBox.clientWidth !== fittedWidth) fitWidth();
+    fitPending = false;
     drawEdgePaths(m);
     timings.edgesMs = performance.now() - t0;
     const done = pending;
@@ -379,6 +386,7 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
     const available = graphBox.clientWidth - 2;
     const k = natural > available && available > 0 ? Math.max(MIN_FIT, available / natural) : 1;
     if (k < 1) canvas.style.setProperty('zoom', k.toFixed(3));
+    fittedWidth = graphBox.clientWidth;
     graphBox.dataset.zoom = k.toFixed(3);
   }
 
@@ -717,6 +725,7 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
 
   function setSample(k: number): void {
     sample = k;
+    fitPending = true;
     renderSamples();
     renderCards();
     renderDetail();
