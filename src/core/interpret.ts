@@ -68,6 +68,12 @@ export interface ProgramSource {
   traced: Record<string, number>;
   /** Names of the free parameters of a function target (their keys shape arrays/objects). */
   params?: string[];
+  /**
+   * Inputs whose values steered the run (a branch, a loop bound, an index, a number turned into
+   * text: every read of a number's value off the tape records it in `ctl`). Changing only other
+   * inputs cannot change the run's course, so the program need not be traced again for them.
+   */
+  steering?: string[];
   budgets?: Budgets;
 }
 
@@ -1463,6 +1469,7 @@ export class Interp {
         return;
       }
       if (key === 'length' && typeof v === 'number') {
+        this.ctl.push(v);
         o.length = this.value[v];
         return;
       }
@@ -2837,6 +2844,8 @@ export class Interp {
     }
     // Inputs that steered the run without reaching the target (a loop bound, an index): kept as
     // inputs (gradient 0), so that changing them re-traces.
+    /** Tape ids of inputs that steered the run (reach a ctl node): only their changes can change its course. */
+    const steeringIds = new Set<number>();
     if (this.ctl.length) {
       const mark = new Uint8Array(this.n);
       let hi = -1;
@@ -2848,6 +2857,7 @@ export class Interp {
       for (let i = hi; i >= 0; i--) {
         if (!mark[i]) continue;
         if (op[i] === LEAF) {
+          if (this.inputIx[i] !== 0) steeringIds.add(i);
           if (this.inputIx[i] !== 0 && (i > root || newId[i] === -1)) extra.push(i);
           continue;
         }
@@ -2919,6 +2929,7 @@ export class Interp {
       }
     }
     if (conflicts.length) throw new RetraceNeeded(conflicts);
+    const steering = inputs.filter((x) => steeringIds.has(x.id)).map((x) => x.node.name);
     // Arrays of numbers, as they are now.
     const arrays: ArrayGroup[] = [];
     const rows = new Set<Value[]>();
@@ -2953,7 +2964,7 @@ export class Interp {
       arrays: groups,
       loops: this.loops,
     };
-    (program as ExprProgram & { source?: ProgramSource }).source = { ir: this.ir, target, traced };
+    (program as ExprProgram & { source?: ProgramSource }).source = { ir: this.ir, target, traced, steering };
     return program;
   }
 }
@@ -3482,8 +3493,10 @@ const ARRAY_METHODS: Record<string, Builtin> = {
     const x = args[0];
     for (const y of a) {
       if (it.strictEq(y, x)) return true;
-      if (typeof x === 'number' && typeof y === 'number' && Number.isNaN(it.value[x]) && Number.isNaN(it.value[y]))
-        return true;
+      if (typeof x === 'number' && typeof y === 'number') {
+        it.ctl.push(x, y);
+        if (Number.isNaN(it.value[x]) && Number.isNaN(it.value[y])) return true;
+      }
     }
     return false;
   }),
@@ -3556,13 +3569,21 @@ const STRING_METHODS: Record<string, Builtin> = {
 };
 
 const NUMBER_METHODS: Record<string, Builtin> = {
-  toFixed: fn('toFixed', (it, t, args, site) => it.value[t as number].toFixed(intArg(it, args[0], site, 0))),
-  toPrecision: fn('toPrecision', (it, t, args, site) =>
-    args[0] === undefined
+  // A number turned into text leaves the tape: it steers what follows (ctl).
+  toFixed: fn('toFixed', (it, t, args, site) => {
+    it.ctl.push(t as number);
+    return it.value[t as number].toFixed(intArg(it, args[0], site, 0));
+  }),
+  toPrecision: fn('toPrecision', (it, t, args, site) => {
+    it.ctl.push(t as number);
+    return args[0] === undefined
       ? String(it.value[t as number])
-      : it.value[t as number].toPrecision(intArg(it, args[0], site, 1)),
-  ),
-  toString: fn('toString', (it, t) => String(it.value[t as number])),
+      : it.value[t as number].toPrecision(intArg(it, args[0], site, 1));
+  }),
+  toString: fn('toString', (it, t) => {
+    it.ctl.push(t as number);
+    return String(it.value[t as number]);
+  }),
 };
 
 const FUNCTION_METHODS: Record<string, Builtin> = {
@@ -3610,7 +3631,11 @@ function makeGlobals(it: Interp): Env {
   g.set('Math', mathNs);
   const num = new ConstNamespace('Number', NUMBER_CONSTANTS);
   const numPred = (name: string, f: (x: number) => boolean) =>
-    fn(`Number.${name}`, (it2, _t, args) => typeof args[0] === 'number' && f(it2.value[args[0]]));
+    fn(`Number.${name}`, (it2, _t, args) => {
+      if (typeof args[0] !== 'number') return false;
+      it2.ctl.push(args[0]);
+      return f(it2.value[args[0]]);
+    });
   num.props.set('isFinite', numPred('isFinite', Number.isFinite));
   num.props.set('isNaN', numPred('isNaN', Number.isNaN));
   num.props.set('isInteger', numPred('isInteger', Number.isInteger));
@@ -3618,11 +3643,19 @@ function makeGlobals(it: Interp): Env {
   g.set('Number', num);
   g.set(
     'isFinite',
-    fn('isFinite', (it2, _t, args, site) => Number.isFinite(it2.value[it2.num(args[0], site)])),
+    fn('isFinite', (it2, _t, args, site) => {
+      const id = it2.num(args[0], site);
+      it2.ctl.push(id);
+      return Number.isFinite(it2.value[id]);
+    }),
   );
   g.set(
     'isNaN',
-    fn('isNaN', (it2, _t, args, site) => Number.isNaN(it2.value[it2.num(args[0], site)])),
+    fn('isNaN', (it2, _t, args, site) => {
+      const id = it2.num(args[0], site);
+      it2.ctl.push(id);
+      return Number.isNaN(it2.value[id]);
+    }),
   );
   const arrayNs = new Obj(undefined);
   arrayNs.props.set(
