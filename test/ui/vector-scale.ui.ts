@@ -62,8 +62,10 @@ function mlpFile(net: Net): string {
     '',
     'let loss = 0;',
     'for (let s = 0; s < X.length; s++) {',
-    '  const h1 = dense(W1, X[s], b1).map(relu);',
-    '  const h2 = dense(W2, h1, b2).map(relu);',
+    '  const z1 = dense(W1, X[s], b1);',
+    '  const h1 = z1.map(relu);',
+    '  const z2 = dense(W2, h1, b2);',
+    '  const h2 = z2.map(relu);',
     '  const y = dense(W3, h2, b3);',
     '  const d = y[0] - T[s];',
     '  loss += d * d;',
@@ -178,7 +180,7 @@ export default async function vectorScale(d: VSCodeDriver): Promise<void> {
       `model ${shown.modelMs.toFixed(0)}, cards ${shown.renderMs.toFixed(0)}, edges ${shown.edgesMs.toFixed(0)} ms) (target ≤ 1,000 ms)`,
   );
   assert.ok(nodes > 15_000, `${nodes} nodes`);
-  for (const g of ['W1 16×4', 'W2 16×16', 'W3 1×16', 'h1 32×16', 'h2 32×16', 'd 32']) {
+  for (const g of ['W1 16×4', 'W2 16×16', 'W3 1×16', 'z1 32×16', 'h1 32×16', 'z2 32×16', 'h2 32×16', 'd 32']) {
     assert.ok(groups.includes(g), `no ${g} in ${groups.join(', ')}`);
   }
   const panel = JSON.parse((await frame.locator('#app').getAttribute('data-timings')) ?? '{}') as Timings;
