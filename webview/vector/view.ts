@@ -24,7 +24,7 @@ import {
   transpose,
   type VectorModel,
 } from './model';
-import { captioned, renderMatrix } from './matrix';
+import { captioned, renderMatrix, updateMatrix, type MatrixOptions } from './matrix';
 
 type Mode = 'vector' | 'scalar';
 /** The smallest scale the canvas is shrunk to in a narrow panel (below it the box scrolls). */
@@ -182,23 +182,40 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
   const precision = () => c.settings.precision;
   const group = (id: number): VectorGroup => model!.graph.groups[id];
 
-  function rebuild(): void {
+  function rebuild(numbersOnly = false): void {
     const t0 = performance.now();
     model = buildVectorModel(program, c.ev.tape, model?.graph);
     timings.modelMs = performance.now() - t0;
     const t1 = performance.now();
-    renderSamples();
-    renderCards();
-    renderEdgeList();
+    // New numbers on the same cards (an input edit): repaint the cells in place. Expanded scalars
+    // and a sample's figure (shown only when its share is non-zero) are rebuilt.
+    if (numbersOnly && expanded.size === 0 && sample < 0 && cardMatrices.length > 0) {
+      for (const cm of cardMatrices) {
+        const { values, options } = cm.numbers();
+        updateMatrix(cm.table, values, cm.shape, options);
+      }
+    } else {
+      renderSamples();
+      renderCards();
+      renderEdgeList();
+    }
     renderDetail();
     timings.renderMs = performance.now() - t1;
     element.dataset.timings = JSON.stringify(timings);
     relayout();
   }
 
+  /** The cards' value and gradient tables and how to get their current numbers (for in-place repaints). */
+  let cardMatrices: Array<{
+    table: HTMLElement;
+    shape: readonly number[];
+    numbers(): { values: ArrayLike<number>; options: MatrixOptions };
+  }> = [];
+
   // ---- cards ----
   function renderCards(): void {
     const m = model!;
+    cardMatrices = [];
     canvas.replaceChildren(
       ...m.columns.map((col) =>
         h(
@@ -226,16 +243,15 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
       for (let i = 0; i < per; i++) marked.add(sample * per + i);
     }
     const p = precision();
-    const figures = [
-      captioned(
-        'value',
-        renderMatrix(m.values[id], g.shape, { kind: 'value', precision: p, label: g.label, dim, marked }),
-      ),
-      captioned(
-        `∂L/∂${g.label}`,
-        renderMatrix(m.grads[id], g.shape, { kind: 'grad', precision: p, label: `∂L/∂${g.label}`, dim, marked }),
-      ),
-    ];
+    const valueOptions: MatrixOptions = { kind: 'value', precision: p, label: g.label, dim, marked };
+    const gradOptions: MatrixOptions = { kind: 'grad', precision: p, label: `∂L/∂${g.label}`, dim, marked };
+    const valueTable = renderMatrix(m.values[id], g.shape, valueOptions);
+    const gradTable = renderMatrix(m.grads[id], g.shape, gradOptions);
+    cardMatrices.push(
+      { table: valueTable, shape: g.shape, numbers: () => ({ values: model!.values[id], options: valueOptions }) },
+      { table: gradTable, shape: g.shape, numbers: () => ({ values: model!.grads[id], options: gradOptions }) },
+    );
+    const figures = [captioned('value', valueTable), captioned(`∂L/∂${g.label}`, gradTable)];
     if (sample >= 0 && g.kind !== 'iterations') {
       const it = m.iterations(id);
       if (it && it.perIteration[sample]?.some((v) => v !== 0)) {
@@ -775,13 +791,15 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
   }
 
   function update(next: ViewContext): void {
+    const sameSettings = next.settings.precision === c.settings.precision;
     c = next;
     const editAt = next.timing?.editAt;
-    if (editAt !== undefined && editAt !== lastEditAt) {
+    const edit = editAt !== undefined && editAt !== lastEditAt;
+    if (edit) {
       lastEditAt = editAt;
       pending = { kind: 'editMs', at: editAt };
     }
-    rebuild();
+    rebuild(edit && sameSettings);
   }
 
   rebuild();
