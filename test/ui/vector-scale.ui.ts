@@ -228,8 +228,8 @@ export default async function vectorScale(d: VSCodeDriver): Promise<void> {
   await d.screenshot('vector-scale-mlp-edited');
 
   // Show gradients again (warm: the parser is loaded, the panel exists): a new vector view.
+  // (The editor's cursor is still on `const mse`: no click, which the panel's hover can intercept.)
   await d.runCommand('View: Focus First Editor Group');
-  await d.goTo(lines.findIndex((l) => l.startsWith('const mse ')) + 1, 7);
   const t1 = Date.now();
   await d.runCommand('Gradient Lens: Show gradients');
   const again = await waitFor(
