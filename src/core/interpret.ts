@@ -68,6 +68,12 @@ export interface ProgramSource {
   traced: Record<string, number>;
   /** Names of the free parameters of a function target (their keys shape arrays/objects). */
   params?: string[];
+  /**
+   * Inputs whose values steered the run (a branch, a loop bound, an index, a number turned into
+   * text: every read of a number's value off the tape records it in `steer`). Changing only other
+   * inputs cannot change the run's course, so the program need not be traced again for them.
+   */
+  steering?: string[];
   budgets?: Budgets;
 }
 
@@ -1481,6 +1487,7 @@ export class Interp {
         return;
       }
       if (key === 'length' && typeof v === 'number') {
+        this.steer(v);
         o.length = this.value[v];
         return;
       }
@@ -2900,6 +2907,8 @@ export class Interp {
     }
     // Inputs that steered the run without reaching the target (a loop bound, an index): kept as
     // inputs (gradient 0), so that changing them re-traces.
+    /** Tape ids of inputs that steered the run (reach a steering node): only their changes can change its course. */
+    const steeringIds = new Set<number>();
     if (this.steeredMax >= 0) {
       const hi = this.steeredMax;
       const mark = this.steered.slice(0, hi + 1);
@@ -2907,6 +2916,7 @@ export class Interp {
       for (let i = hi; i >= 0; i--) {
         if (!mark[i]) continue;
         if (op[i] === LEAF) {
+          if (this.inputIx[i] !== 0) steeringIds.add(i);
           if (this.inputIx[i] !== 0 && (i > root || newId[i] === -1)) extra.push(i);
           continue;
         }
@@ -3019,6 +3029,7 @@ export class Interp {
       }
     }
     if (conflicts.length) throw new RetraceNeeded(conflicts);
+    const steering = inputs.filter((x) => steeringIds.has(x.id)).map((x) => x.node.name);
     // Arrays of numbers, as they are now.
     const arrays: ArrayGroup[] = [];
     const rows = new Set<Value[]>();
@@ -3053,7 +3064,7 @@ export class Interp {
       arrays: groups,
       loops: this.loops,
     };
-    (program as ExprProgram & { source?: ProgramSource }).source = { ir: this.ir, target, traced };
+    (program as ExprProgram & { source?: ProgramSource }).source = { ir: this.ir, target, traced, steering };
     rememberCompiled(program, tape.take());
     return program;
   }
@@ -3613,8 +3624,11 @@ const ARRAY_METHODS: Record<string, Builtin> = {
     const x = args[0];
     for (const y of a) {
       if (it.strictEq(y, x)) return true;
-      if (typeof x === 'number' && typeof y === 'number' && Number.isNaN(it.value[x]) && Number.isNaN(it.value[y]))
-        return true;
+      if (typeof x === 'number' && typeof y === 'number') {
+        it.steer(x);
+        it.steer(y);
+        if (Number.isNaN(it.value[x]) && Number.isNaN(it.value[y])) return true;
+      }
     }
     return false;
   }),
@@ -3687,13 +3701,21 @@ const STRING_METHODS: Record<string, Builtin> = {
 };
 
 const NUMBER_METHODS: Record<string, Builtin> = {
-  toFixed: fn('toFixed', (it, t, args, site) => it.value[t as number].toFixed(intArg(it, args[0], site, 0))),
-  toPrecision: fn('toPrecision', (it, t, args, site) =>
-    args[0] === undefined
+  // A number turned into text leaves the tape: it steers what follows (steer).
+  toFixed: fn('toFixed', (it, t, args, site) => {
+    it.steer(t as number);
+    return it.value[t as number].toFixed(intArg(it, args[0], site, 0));
+  }),
+  toPrecision: fn('toPrecision', (it, t, args, site) => {
+    it.steer(t as number);
+    return args[0] === undefined
       ? String(it.value[t as number])
-      : it.value[t as number].toPrecision(intArg(it, args[0], site, 1)),
-  ),
-  toString: fn('toString', (it, t) => String(it.value[t as number])),
+      : it.value[t as number].toPrecision(intArg(it, args[0], site, 1));
+  }),
+  toString: fn('toString', (it, t) => {
+    it.steer(t as number);
+    return String(it.value[t as number]);
+  }),
 };
 
 const FUNCTION_METHODS: Record<string, Builtin> = {
@@ -3741,7 +3763,11 @@ function makeGlobals(it: Interp): Env {
   g.set('Math', mathNs);
   const num = new ConstNamespace('Number', NUMBER_CONSTANTS);
   const numPred = (name: string, f: (x: number) => boolean) =>
-    fn(`Number.${name}`, (it2, _t, args) => typeof args[0] === 'number' && f(it2.value[args[0]]));
+    fn(`Number.${name}`, (it2, _t, args) => {
+      if (typeof args[0] !== 'number') return false;
+      it2.steer(args[0]);
+      return f(it2.value[args[0]]);
+    });
   num.props.set('isFinite', numPred('isFinite', Number.isFinite));
   num.props.set('isNaN', numPred('isNaN', Number.isNaN));
   num.props.set('isInteger', numPred('isInteger', Number.isInteger));
@@ -3749,11 +3775,19 @@ function makeGlobals(it: Interp): Env {
   g.set('Number', num);
   g.set(
     'isFinite',
-    fn('isFinite', (it2, _t, args, site) => Number.isFinite(it2.value[it2.num(args[0], site)])),
+    fn('isFinite', (it2, _t, args, site) => {
+      const id = it2.num(args[0], site);
+      it2.steer(id);
+      return Number.isFinite(it2.value[id]);
+    }),
   );
   g.set(
     'isNaN',
-    fn('isNaN', (it2, _t, args, site) => Number.isNaN(it2.value[it2.num(args[0], site)])),
+    fn('isNaN', (it2, _t, args, site) => {
+      const id = it2.num(args[0], site);
+      it2.steer(id);
+      return Number.isNaN(it2.value[id]);
+    }),
   );
   const arrayNs = new Obj(undefined);
   arrayNs.props.set(
