@@ -232,16 +232,16 @@ export function abbreviate(text: string, start: number, end: number, max: number
   // Most long nodes (every sum in a 20,000-term sum has a label): a short window at each end
   // already holds enough characters. Collapsing a prefix (suffix) of the text gives a prefix
   // (suffix) of the collapsed text, so this is what the longer windows below would give.
-  const k1 = max + 16;
+  const k1 = Math.min(max + 16, K); // inside [start, end): end - start > K here
   const head1 = collapse(text.slice(start, start + k1)).trimStart();
-  if (head1.length > max) {
+  if (head1.trimEnd().length > max) {
     const tail1 = collapse(text.slice(end - k1, end)).trimEnd();
     if (tail1.length > tailLen)
       return head1.slice(0, headLen).trimEnd() + '…' + tail1.slice(tail1.length - tailLen).trimStart();
   }
   const head = collapse(text.slice(start, start + K)).trimStart();
   const tailSrc = collapse(text.slice(end - K, end)).trimEnd();
-  if (head.length > max && tailSrc.length > tailLen) {
+  if (head.trimEnd().length > max && tailSrc.length > tailLen) {
     return head.slice(0, headLen).trimEnd() + '…' + tailSrc.slice(tailSrc.length - tailLen).trimStart();
   }
   const whole = scan(text, start, end, max, 1);

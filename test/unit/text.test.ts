@@ -39,6 +39,16 @@ describe('abbreviate', () => {
     );
   });
 
+  it('keeps a short collapsed text whole when a window at either end holds only blanks (found by the property)', () => {
+    for (const [pieces, s, e] of [
+      [[' + ', '  \n  ', 'a', '  \n  ', '\t', 'a', ' + '], 2, 15],
+      [['x1', '  \n  ', '  \n  ', ' + ', '  '], 3, 16],
+    ] as const) {
+      const text = pieces.join('');
+      assert.equal(abbreviate(text, s, e, 1), reference(text, s, e, 1));
+    }
+  });
+
   it('labels a 20,000-term sum by its two ends', () => {
     const text = 'const s = ' + Array.from({ length: 20_000 }, (_, i) => `x${i % 5}`).join(' + ') + ';';
     const label = abbreviate(text, 10, text.length - 1, 48);
