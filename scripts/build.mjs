@@ -1,13 +1,19 @@
 // One esbuild build for every bundle in dist/. `node scripts/build.mjs [--watch] [--minify]`
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, chmodSync, readdirSync } from 'node:fs';
+import { FULL_SHIM, tsParserOnly } from './ts-parser-only.mjs';
 
 const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify');
 mkdirSync('dist', { recursive: true });
 
-/** src/parse needs only ts-morph's `ts` (the compiler it ships): see scripts/ts-morph-compiler-only.cjs. */
-const compilerOnly = { alias: { 'ts-morph': './scripts/ts-morph-compiler-only.cjs' } };
+/**
+ * src/parse needs only ts-morph's `ts` (the compiler it ships), and of that only the parser: the
+ * bundles get the cut of it made by scripts/ts-parser-only.mjs (or the whole compiler,
+ * scripts/ts-morph-compiler-only.cjs, if the cut cannot be made, and in --watch mode, where
+ * src/parse may start using a part of the compiler the cut left out).
+ */
+const compilerOnly = { alias: { 'ts-morph': watch ? FULL_SHIM : tsParserOnly() } };
 const node = {
   bundle: true,
   platform: 'node',

@@ -41,8 +41,9 @@ export function createApp(root: HTMLElement, host: AppHost, store: PanelStore): 
   });
 
   const ctx = (): ViewContext => {
-    const { payload, ev, check, values, defaults, selected } = store.get();
+    const { payload, ev, check, values, defaults, selected, timing } = store.get();
     return {
+      timing,
       payload: payload!,
       ev: ev!,
       check,
@@ -101,9 +102,18 @@ export function createApp(root: HTMLElement, host: AppHost, store: PanelStore): 
       dropGraph();
       graph = renderVectorOrGraph(c);
     }
+    const t0 = performance.now();
     inputsView = renderInputs(c);
+    const t1 = performance.now();
     diagnosticsEl = renderDiagnostics(c);
+    const t2 = performance.now();
     trainEl = renderTrain(c);
+    // For the scale UI tests: where a full render's time goes besides the graph.
+    root.dataset.timings = JSON.stringify({
+      inputsMs: t1 - t0,
+      diagnosticsMs: t2 - t1,
+      trainMs: performance.now() - t2,
+    });
     root.append(
       h('div', { class: 'body' }, [
         graph.element,
@@ -126,15 +136,25 @@ export function createApp(root: HTMLElement, host: AppHost, store: PanelStore): 
     if (!payload || !ev || error || evalError || !graph || !inputsView || !diagnosticsEl || !trainEl || !header)
       return render();
     const c = ctx();
+    const t0 = performance.now();
     if (!graph.accepts(c) || !inputsView.update(c)) return render();
+    const t1 = performance.now();
     header.replaceWith(renderHeader());
     graph.update(c);
+    const t2 = performance.now();
     const diagnostics = renderDiagnostics(c);
     diagnosticsEl.replaceWith(diagnostics);
     diagnosticsEl = diagnostics;
+    const t3 = performance.now();
     const train = renderTrain(c);
     trainEl.replaceWith(train);
     trainEl = train;
+    root.dataset.timings = JSON.stringify({
+      inputsMs: t1 - t0,
+      graphMs: t2 - t1,
+      diagnosticsMs: t3 - t2,
+      trainMs: performance.now() - t3,
+    });
   }
 
   function renderHeader(): HTMLElement {

@@ -28,28 +28,49 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 registerToolkit();
 
+/**
+ * setState serializes the whole state as JSON on every call: ~0.1–0.3 s for a 20,000-node program.
+ * So it runs after the repaint (trailing, PERSIST_DELAY_MS after the last change), and programs
+ * above PERSIST_MAX_NODES are not kept (a reloaded webview asks the host, which sends its program).
+ */
+const PERSIST_DELAY_MS = 500;
+const PERSIST_MAX_NODES = 5000;
+let persistTimer: ReturnType<typeof setTimeout> | undefined;
+let toPersist: PersistedState | undefined;
+function flushPersist(): void {
+  if (persistTimer !== undefined) clearTimeout(persistTimer);
+  persistTimer = undefined;
+  const s = toPersist;
+  toPersist = undefined;
+  if (!s) return;
+  const big = (s.payload?.program.nodes.length ?? 0) > PERSIST_MAX_NODES;
+  // State is kept as JSON, which turns NaN and ±Infinity into null: the values are encoded like
+  // messages (decodeWire on restore); the program's own numbers are finite.
+  vscode.setState({
+    ...s,
+    payload: s.payload && !big ? { ...s.payload, values: encodeWire(s.payload.values) } : undefined,
+    values: encodeWire(s.values),
+  });
+}
+window.addEventListener('pagehide', flushPersist);
+
 const store = createPanelStore();
 const app = createApp(
   document.getElementById('app')!,
   {
     post: (m) => vscode.postMessage(encodeWire(m) as WebviewToHost),
-    // State is kept as JSON, which turns NaN and ±Infinity into null: the values are encoded like
-    // messages (decodeWire on restore). Only the values: encoding the whole program costs ~0.3 s
-    // per change at 20,000 nodes, and the program's own numbers are finite.
-    persist: (s: PersistedState) =>
-      vscode.setState({
-        ...s,
-        payload: s.payload && { ...s.payload, values: encodeWire(s.payload.values) },
-        values: encodeWire(s.values),
-      }),
+    persist: (s: PersistedState) => {
+      toPersist = s;
+      persistTimer ??= setTimeout(flushPersist, PERSIST_DELAY_MS);
+    },
   },
   store,
 );
 
-function route(msg: HostToWebview): void {
+function route(msg: HostToWebview, receivedAt: number): void {
   switch (msg.type) {
     case 'show':
-      return store.show(msg.payload);
+      return store.show(msg.payload, receivedAt);
     case 'error':
       return store.showError(msg.error);
     case 'stale':
@@ -71,13 +92,14 @@ function route(msg: HostToWebview): void {
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const receivedAt = performance.now();
   const msg = parseHostToWebview(decodeWire(event.data));
   if (!msg) {
     vscode.postMessage({ type: 'log', level: 'warn', message: 'webview: ignored a malformed message from the host' });
     return;
   }
   try {
-    route(msg);
+    route(msg, receivedAt);
   } catch (e) {
     vscode.postMessage({ type: 'log', level: 'error', message: `webview: ${(e as Error).stack ?? e}` });
   }

@@ -27,12 +27,24 @@ export interface ViewContext {
   defaults: Set<string>;
   settings: PanelSettings;
   selected: number | null;
+  /** When the current program or values arrived, for the views' timings (performance.now()). */
+  timing?: PanelTiming;
   /** Set new values for inputs: re-evaluates and repaints. */
   setValues(values: Record<string, number>): void;
   select(nodeId: number | null): void;
   highlight(range: SourceRange | null): void;
   reveal(range: SourceRange): void;
   post(message: WebviewToHost): void;
+}
+
+/** Timestamps (performance.now()) for the views' measurements (the scale UI tests read them). */
+export interface PanelTiming {
+  /** The host's `show` message arrived (before validation) or the state was restored. */
+  shownAt?: number;
+  /** The last input edit started (setValues). */
+  editAt?: number;
+  /** The last evaluation (re-trace, forward, backward, diagnostics), ms. */
+  evaluateMs?: number;
 }
 
 /** The panel's state; views read it through the ViewContext. */
@@ -51,6 +63,7 @@ export interface PanelState {
   selected: number | null;
   /** A note about the last run (a cancelled run), shown above what the panel shows. */
   notice?: string;
+  timing: PanelTiming;
 }
 
 /**
@@ -63,7 +76,8 @@ export interface PanelStore {
   get(): Readonly<PanelState>;
   /** `listener` runs after every change; returns the unsubscribe function. */
   subscribe(listener: (change: Change, state: Readonly<PanelState>) => void): () => void;
-  show(payload: ShowPayload): void;
+  /** A new program; `receivedAt` (performance.now()) is when its message arrived. */
+  show(payload: ShowPayload, receivedAt?: number): void;
   showError(error: PanelError): void;
   setStale(stale: boolean): void;
   setNotice(notice: string | null): void;
@@ -80,13 +94,14 @@ export interface PanelStore {
 
 /** The panel's store: every state change goes through it; the panel evaluates with the pure core. */
 export function createPanelStore(): PanelStore {
-  let s: PanelState = { values: {}, defaults: new Set(), stale: false, selected: null };
+  let s: PanelState = { values: {}, defaults: new Set(), stale: false, selected: null, timing: {} };
   const listeners = new Set<(change: Change, state: Readonly<PanelState>) => void>();
   const emit = (change: Change) => listeners.forEach((l) => l(change, s));
 
   /** Evaluates with the current values; true when a program re-traced for them has another graph. */
   function compute(): boolean {
     if (!s.payload) return false;
+    const t0 = performance.now();
     try {
       const ev = evaluate(s.payload.program, s.values);
       // A program re-traced for new values may have another graph (a loop bound, a branch taken);
@@ -94,6 +109,7 @@ export function createPanelStore(): PanelStore {
       const retraced = ev.program !== s.payload.program;
       const payload = retraced ? { ...s.payload, program: ev.program } : s.payload;
       s = { ...s, payload, ev, check: gradientCheck(ev, 2e6), evalError: undefined };
+      s.timing = { ...s.timing, evaluateMs: performance.now() - t0 };
       return retraced;
     } catch (e) {
       s = { ...s, ev: undefined, evalError: (e as Error).message };
@@ -107,9 +123,10 @@ export function createPanelStore(): PanelStore {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    show(payload) {
+    show(payload, receivedAt = performance.now()) {
       s = {
         ...s,
+        timing: { shownAt: receivedAt },
         payload,
         error: undefined,
         values: { ...payload.values },
@@ -145,6 +162,7 @@ export function createPanelStore(): PanelStore {
       emit('all');
     },
     setValues(next) {
+      s = { ...s, timing: { ...s.timing, editAt: performance.now() } };
       const defaults = new Set(s.defaults);
       for (const k of Object.keys(next)) defaults.delete(k);
       s = { ...s, values: { ...s.values, ...next }, defaults };
@@ -162,6 +180,7 @@ export function createPanelStore(): PanelStore {
       const payload = state.payload;
       s = {
         ...s,
+        timing: { shownAt: performance.now() },
         payload,
         error: state.error,
         values: state.values ?? payload?.values ?? {},

@@ -5,7 +5,7 @@
 import { GradientLensError } from './errors';
 import type { ExprProgram, InputNode } from './expr';
 import { OP_CODE } from './ops';
-import { TapeBuilder, backward, forward, type Tape } from './tape';
+import { TapeBuilder, backward, forward, takeCompiled, type Tape } from './tape';
 import { diagnose, type Diagnostic } from './diagnostics';
 import { interpret, type ProgramSource } from './interpret';
 
@@ -40,12 +40,16 @@ export interface EvaluateOptions {
 
 /** A fresh tape for a program (each evaluation owns its arrays). */
 export function compileProgram(program: ExprProgram): Tape {
-  const b = new TapeBuilder(program.nodes.length, program.nodes.length * 2);
+  const made = takeCompiled(program, program.nodes.length);
+  if (made) return made;
+  let edges = 0;
+  for (const node of program.nodes) if (node.kind === 'op') edges += node.args.length;
+  const b = new TapeBuilder(program.nodes.length, edges);
   for (const node of program.nodes) {
     if (node.kind === 'op') b.gate(OP_CODE[node.op], node.args);
     else b.leaf(node.kind === 'const' ? node.value : (node.value ?? NaN));
   }
-  return b.build();
+  return b.take();
 }
 
 /**
@@ -163,9 +167,11 @@ export function sourceOf(program: ExprProgram): ProgramSource | undefined {
 }
 
 /**
- * Define-by-run: the graph was recorded for the traced input values. When the values to
- * evaluate differ (or give a free parameter an array/object shape), the program is run again
- * on them, since loops and branches may take another course.
+ * Define-by-run: the graph was recorded for the traced input values. When the values of inputs
+ * that steered the run differ (or give a free parameter an array/object shape), the program is
+ * run again on them, since loops and branches may take another course; new values of other
+ * inputs only change the numbers on the same graph (the interpreter records every value that
+ * leaves the tape: ProgramSource.steering).
  */
 function retraceIfNeeded(
   program: ExprProgram,
@@ -176,6 +182,11 @@ function retraceIfNeeded(
   // Null-prototype records: input names like `__proto__` or `constructor` are plain keys.
   const effective: Record<string, number> = Object.create(null) as Record<string, number>;
   let differs = false;
+  // Only inputs that steered the run can change its course; others only change tape values. The
+  // elements of a free parameter (`w[0]` of `f(w)`) always count: the keys given shape it.
+  const steering = source.steering ? new Set(source.steering) : undefined;
+  const params = source.params ?? [];
+  const steers = (name: string) => !steering || steering.has(name) || params.includes(/^[^[.@]*/.exec(name)![0]);
   const names = new Set<string>();
   for (const node of program.nodes) {
     if (node.kind !== 'input') continue;
@@ -186,10 +197,9 @@ function retraceIfNeeded(
     else if (options.defaultForFree) v = options.defaultForFree(node);
     if (v === undefined) continue; // reported as missing below
     effective[node.name] = v;
-    if (!Object.is(v, source.traced[node.name])) differs = true;
+    if (!Object.is(v, source.traced[node.name]) && steers(node.name)) differs = true;
   }
   // Keys that shape a free parameter (w[0], p.x) or name an input the trace did not reach.
-  const params = source.params ?? [];
   for (const k of Object.keys(values)) {
     if (names.has(k)) continue;
     const base = /^[^[.@]*/.exec(k)![0];

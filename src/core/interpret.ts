@@ -28,7 +28,7 @@ import {
   type Stmt,
 } from './ir';
 import { MATH_CONSTANTS, OP_CODE, OP_LIST } from './ops';
-import type { Tape } from './tape';
+import { TapeBuilder, rememberCompiled, type Tape } from './tape';
 
 // ---------------------------------------------------------------------------------------------
 // Options and results
@@ -71,6 +71,12 @@ export interface ProgramSource {
   traced: Record<string, number>;
   /** Names of the free parameters of a function target (their keys shape arrays/objects). */
   params?: string[];
+  /**
+   * Inputs whose values steered the run (a branch, a loop bound, an index, a number turned into
+   * text: every read of a number's value off the tape records it in `steer`). Changing only other
+   * inputs cannot change the run's course, so the program need not be traced again for them.
+   */
+  steering?: string[];
   budgets?: Budgets;
 }
 
@@ -266,19 +272,20 @@ function where(r: SourceRange): { line: number; column: number; start: number; e
 
 export class Interp {
   // ---- tape under construction ----
+  /** The tape (op, arguments, forward values); the per-node facts below are parallel arrays. */
+  private tb = new TapeBuilder(1024, 2048);
+  /** Capacity of the parallel arrays. */
   private cap = 1024;
-  private ecap = 2048;
-  n = 0;
-  private e = 0;
-  op = new Int8Array(this.cap);
-  argStart = new Int32Array(this.cap + 1);
-  args = new Int32Array(this.ecap);
-  value = new Float64Array(this.cap);
   private frameOf = new Int32Array(this.cap);
   private loopOf = new Int32Array(this.cap);
   private iterOf = new Int32Array(this.cap);
-  /** Per node: the IR node that made it (label and range). */
-  private src: SiteNode[] = [];
+  /** Per node: index into `sites` of the IR node that made it (label and range). */
+  private siteIx = new Int32Array(this.cap);
+  private sites: SiteNode[] = [];
+  private siteIds = new Map<SiteNode, number>();
+  /** Per node: 1 when its value steered the run (see `steer`); the highest such node. */
+  private steered = new Uint8Array(this.cap);
+  private steeredMax = -1;
   /** Input nodes: raw name and input range, value origin. */
   private inputIx = new Int32Array(this.cap);
   private inputInfos: Array<{
@@ -341,83 +348,91 @@ export class Interp {
     this.deadline = Date.now() + this.budgets.maxMillis;
     this.given = options.values ?? {};
     this.global = makeGlobals(this);
+    // A program run before (a re-trace, the editor's re-run after an edit) records about as
+    // many nodes again: start at that size instead of doubling up to it.
+    const hint = (ir as IrProgram & { [SIZE_HINT]?: [number, number] })[SIZE_HINT];
+    if (hint && hint[0] > this.cap) {
+      const cap = Math.min(hint[0], this.budgets.maxNodes + 1);
+      this.tb = new TapeBuilder(cap, hint[1]);
+      this.cap = cap;
+      this.frameOf = new Int32Array(cap);
+      this.loopOf = new Int32Array(cap);
+      this.iterOf = new Int32Array(cap);
+      this.siteIx = new Int32Array(cap);
+      this.inputIx = new Int32Array(cap);
+      this.nameIx = new Int32Array(cap);
+      this.steered = new Uint8Array(cap);
+    }
   }
 
   // =========================================================================================
   // Tape
 
+  /** Nodes recorded so far. */
+  get n(): number {
+    return this.tb.n;
+  }
+
+  /** Forward values of the nodes recorded so far (the builder's array: re-read after adding nodes). */
+  get value(): Float64Array {
+    return this.tb.value;
+  }
+
   private grow(): void {
     const cap = this.cap * 2;
-    const g8 = (a: Int8Array) => {
-      const b = new Int8Array(cap);
+    const g32 = (a: Int32Array) => {
+      const b = new Int32Array(cap);
       b.set(a);
       return b;
     };
-    const g32 = (a: Int32Array, c = cap) => {
-      const b = new Int32Array(c);
-      b.set(a);
-      return b;
-    };
-    const g64 = (a: Float64Array) => {
-      const b = new Float64Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.op = g8(this.op);
-    this.argStart = g32(this.argStart, cap + 1);
-    this.value = g64(this.value);
     this.frameOf = g32(this.frameOf);
     this.loopOf = g32(this.loopOf);
     this.iterOf = g32(this.iterOf);
+    this.siteIx = g32(this.siteIx);
     this.inputIx = g32(this.inputIx);
     this.nameIx = g32(this.nameIx);
+    const st = new Uint8Array(cap);
+    st.set(this.steered);
+    this.steered = st;
     this.cap = cap;
   }
 
-  private growEdges(): void {
-    const b = new Int32Array(this.ecap * 2);
-    b.set(this.args);
-    this.args = b;
-    this.ecap *= 2;
-  }
-
-  private newNode(code: number, v: number, site: SiteNode): number {
-    const id = this.n;
+  /** Records the per-node facts of the node about to be added (checks the node budget first). */
+  private meta(site: SiteNode): void {
+    const id = this.tb.n;
     if (id === this.cap) this.grow();
     if (id >= this.budgets.maxNodes)
       throw this.budgetError('tape-size', `more than ${this.budgets.maxNodes} graph nodes`, site);
-    this.op[id] = code;
-    this.value[id] = v;
     this.frameOf[id] = this.curFrame;
     this.loopOf[id] = this.curLoop;
     this.iterOf[id] = this.curIter;
-    this.src[id] = site;
-    this.n = id + 1;
-    this.argStart[id + 1] = this.e;
-    return id;
+    let s = this.siteIds.get(site);
+    if (s === undefined) {
+      s = this.sites.length;
+      this.sites.push(site);
+      this.siteIds.set(site, s);
+    }
+    this.siteIx[id] = s;
   }
 
   constNode(v: number, site: SiteNode): number {
-    return this.newNode(LEAF, v, site);
+    this.meta(site);
+    return this.tb.node0(LEAF, v);
   }
 
   node1(code: number, a: number, v: number, site: SiteNode): number {
-    if (this.e + 1 > this.ecap) this.growEdges();
-    this.args[this.e++] = a;
-    return this.newNode(code, v, site);
+    this.meta(site);
+    return this.tb.node1(code, a, v);
   }
 
   node2(code: number, a: number, b: number, v: number, site: SiteNode): number {
-    if (this.e + 2 > this.ecap) this.growEdges();
-    this.args[this.e++] = a;
-    this.args[this.e++] = b;
-    return this.newNode(code, v, site);
+    this.meta(site);
+    return this.tb.node2(code, a, b, v);
   }
 
   nodeN(code: number, ids: number[], v: number, site: SiteNode): number {
-    while (this.e + ids.length > this.ecap) this.growEdges();
-    for (const a of ids) this.args[this.e++] = a;
-    return this.newNode(code, v, site);
+    this.meta(site);
+    return this.tb.nodeN(code, ids, v);
   }
 
   /** Applies op `code` (unary or binary) to node ids, computing the forward value. */
@@ -465,7 +480,7 @@ export class Interp {
       this.usedPlain.add(id);
     }
     if (v === undefined) v = sourceValue ?? suggested ?? 1;
-    const node = this.newNode(LEAF, v, site);
+    const node = this.constNode(v, site);
     const info: (typeof this.inputInfos)[number] = { raw, r, free: sourceValue === undefined };
     if (sourceValue !== undefined) info.srcValue = sourceValue;
     if (literal !== undefined) info.lit = literal;
@@ -760,6 +775,10 @@ export class Interp {
       const ret = this.vals.pop() as Value;
       if (!target.expr) this.targetValue = ret;
     }
+    const holder = this.ir as IrProgram & { [SIZE_HINT]?: [number, number] };
+    if (!holder[SIZE_HINT]) Object.defineProperty(holder, SIZE_HINT, { value: [0, 0], enumerable: false });
+    holder[SIZE_HINT]![0] = this.tb.n;
+    holder[SIZE_HINT]![1] = this.tb.e;
   }
 
   private *exec(st: Stmt, env: Env): Generator<void, void> {
@@ -1259,12 +1278,15 @@ export class Interp {
 
   // ---- values ----
 
-  /** Number nodes whose values steered the run (branches, indices, lengths): their inputs stay in the program. */
-  readonly ctl: number[] = [];
+  /** Marks number node `v` as having steered the run (a branch, an index, a length): its inputs stay in the program. */
+  steer(v: number): void {
+    this.steered[v] = 1;
+    if (v > this.steeredMax) this.steeredMax = v;
+  }
 
   truthy(v: Value): boolean {
     if (typeof v === 'number') {
-      this.ctl.push(v);
+      this.steer(v);
       const x = this.value[v];
       return x !== 0 && x === x;
     }
@@ -1285,7 +1307,7 @@ export class Interp {
 
   toStr(v: Value, site: SiteNode): string {
     if (typeof v === 'number') {
-      this.ctl.push(v);
+      this.steer(v);
       return String(this.value[v]);
     }
     if (typeof v === 'string') return v;
@@ -1297,7 +1319,7 @@ export class Interp {
 
   key(v: Value, site: SiteNode): string | number {
     if (typeof v === 'number') {
-      this.ctl.push(v);
+      this.steer(v);
       return this.value[v];
     }
     if (typeof v === 'string') return v;
@@ -1308,7 +1330,8 @@ export class Interp {
   strictEq(a: Value, b: Value): boolean {
     if (typeof a === 'number') {
       if (typeof b !== 'number') return false;
-      this.ctl.push(a, b);
+      this.steer(a);
+      this.steer(b);
       return this.value[a] === this.value[b];
     }
     return a === b;
@@ -1353,7 +1376,8 @@ export class Interp {
         let x: number | string;
         let y: number | string;
         if (typeof a === 'number' && typeof b === 'number') {
-          this.ctl.push(a, b);
+          this.steer(a);
+          this.steer(b);
           x = this.value[a];
           y = this.value[b];
         } else if (typeof a === 'string' && typeof b === 'string') {
@@ -1500,6 +1524,7 @@ export class Interp {
         return;
       }
       if (key === 'length' && typeof v === 'number') {
+        this.steer(v);
         o.length = this.value[v];
         return;
       }
@@ -2386,12 +2411,8 @@ export class Interp {
     let simple = !(fn as IrFunction & { paramProps?: string[] }).paramProps;
     for (const p of fn.params) if (p.p.k !== K.PId || p.d || p.rest) simple = false;
     if (simple) {
-      const fr = exit.s === 1 ? this.frames[this.curFrame] : undefined;
-      for (let i = 0; i < fn.params.length; i++) {
-        const v = args[i];
-        env.set((fn.params[i].p as { name: string }).name, v);
-        if (fr && typeof v === 'number') fr.args.push(v);
-      }
+      for (let i = 0; i < fn.params.length; i++) env.set((fn.params[i].p as { name: string }).name, args[i]);
+      if (exit.s === 1) this.frames[this.curFrame].args = numbersOf(args, fn.params.length);
       return;
     }
     const pt = new Task(T.Params, fn, env);
@@ -2624,7 +2645,7 @@ export class Interp {
       switch (st.kind) {
         case 'map':
         case 'from':
-          st.out!.push(r);
+          st.out![i] = r; // in order: i is the array's length or within its presized length
           break;
         case 'filter':
           if (this.truthy(r)) st.out!.push(el);
@@ -2680,7 +2701,68 @@ export class Interp {
     const args = st.kind === 'reduce' ? [st.acc, el, idx, st.arr] : [el, idx, st.arr];
     t.s = 1;
     this.tasks.push(t);
+    if (st.fn instanceof Fun && this.callInline(st.fn, args, st.site)) return;
     this.invoke(st.fn, st.thisArg, args, st.site, false);
+  }
+
+  /**
+   * Calls a user arrow function whose body is one expression that compiles (the usual `map` /
+   * `reduce` callback, `(x) => 2 * x + 1`) at once, without tasks: the same scope, call frame
+   * and result as callUser followed by its return. False, with nothing recorded that the
+   * program can reach, when it cannot: the task machine then makes the call.
+   */
+  private callInline(f: Fun, args: Value[], site: SiteNode): boolean {
+    const fn = f.fn;
+    const body = fn.expr;
+    if (!fn.arrow || body === undefined || fn.selfName !== undefined || fn.vars || fn.lex || fn.funs || fn.consts)
+      return false;
+    if ((body as CompiledHolder)[COMPILED] === null || (fn as IrFunction & { paramProps?: string[] }).paramProps)
+      return false;
+    const params = fn.params;
+    if (params.length > args.length || this.depth >= this.budgets.maxDepth) return false;
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i];
+      if (p.p.k !== K.PId || p.d || p.rest) return false;
+    }
+    // The scope: the parameters' names (one list per function, copied if a name is added).
+    const env = new Env(f.env);
+    const holder = fn as IrFunction & { [PARAM_NAMES]?: string[] };
+    let names = holder[PARAM_NAMES];
+    if (!names) {
+      names = params.map((p) => (p.p as { name: string }).name);
+      Object.defineProperty(holder, PARAM_NAMES, { value: names, enumerable: false });
+    }
+    env.names = names;
+    env.sharedNames = true;
+    env.vals = args.slice(0, params.length);
+    const fr: CallFrame = {
+      fn: fn.name,
+      parent: this.curFrame,
+      range: site.r,
+      args: numbersOf(args, params.length),
+      result: -1,
+    };
+    const frame = this.frames.length;
+    const saved = this.curFrame;
+    this.frames.push(fr);
+    this.curFrame = frame;
+    this.depth++;
+    let done: boolean;
+    try {
+      done = this.leaf(body, env);
+    } finally {
+      this.depth--;
+    }
+    if (!done) {
+      // Not compilable (now marked so): nodes it may have made before bailing are unreachable.
+      this.frames.length = frame;
+      this.curFrame = saved;
+      return false;
+    }
+    const v = this.vals[this.vals.length - 1];
+    if (typeof v === 'number') fr.result = v;
+    this.curFrame = saved;
+    return true;
   }
 
   private hofDone(st: HofState, v: Value): void {
@@ -2795,20 +2877,7 @@ export class Interp {
   rawTape(target: IrTarget): { tape: Tape; root: number } {
     const root = this.targetValue;
     if (typeof root !== 'number') throw this.finishError(target);
-    const n = this.n;
-    const e = this.argStart[n];
-    return {
-      root,
-      tape: {
-        size: n,
-        op: this.op.slice(0, n),
-        argStart: this.argStart.slice(0, n + 1),
-        args: this.args.slice(0, e),
-        value: this.value.slice(0, n),
-        grad: new Float64Array(n),
-        local: new Float64Array(e),
-      },
-    };
+    return { root, tape: this.tb.take() };
   }
 
   private finishError(target: IrTarget): GradientLensError {
@@ -2822,7 +2891,7 @@ export class Interp {
   }
 
   private build(root: number, target: IrTarget): ExprProgram {
-    const { op, argStart, args } = this;
+    const { op, argStart, args, value } = this.tb;
     const keep = new Uint8Array(this.n);
     keep[root] = 1;
     for (let i = root; i >= 0; i--) {
@@ -2847,7 +2916,8 @@ export class Interp {
     // Renumber in post-order from the root (arguments left to right): the order in which the
     // expression reads, and topological.
     const newId = new Int32Array(root + 1).fill(-1);
-    const order: number[] = [];
+    let order = new Int32Array(root + 1);
+    let count = 0;
     {
       const stack = [root];
       const next = [argStart[root]];
@@ -2865,8 +2935,8 @@ export class Interp {
             next.push(argStart[a]);
           }
         } else {
-          newId[i] = order.length;
-          order.push(i);
+          newId[i] = count;
+          order[count++] = i;
           stack.pop();
           next.pop();
         }
@@ -2874,17 +2944,16 @@ export class Interp {
     }
     // Inputs that steered the run without reaching the target (a loop bound, an index): kept as
     // inputs (gradient 0), so that changing them re-traces.
-    if (this.ctl.length) {
-      const mark = new Uint8Array(this.n);
-      let hi = -1;
-      for (const c of this.ctl) {
-        mark[c] = 1;
-        if (c > hi) hi = c;
-      }
+    /** Tape ids of inputs that steered the run (reach a steering node): only their changes can change its course. */
+    const steeringIds = new Set<number>();
+    if (this.steeredMax >= 0) {
+      const hi = this.steeredMax;
+      const mark = this.steered.slice(0, hi + 1);
       const extra: number[] = [];
       for (let i = hi; i >= 0; i--) {
         if (!mark[i]) continue;
         if (op[i] === LEAF) {
+          if (this.inputIx[i] !== 0) steeringIds.add(i);
           if (this.inputIx[i] !== 0 && (i > root || newId[i] === -1)) extra.push(i);
           continue;
         }
@@ -2893,20 +2962,39 @@ export class Interp {
       if (extra.length) {
         extra.reverse();
         const shift = extra.length;
-        for (let k = 0; k < order.length; k++) newId[order[k]] += shift;
+        for (let k = 0; k < count; k++) newId[order[k]] += shift;
         extra.forEach((id, k) => {
           if (id <= root) newId[id] = k;
           else extraIds.set(id, k);
         });
-        order.unshift(...extra);
+        const all = new Int32Array(shift + count);
+        all.set(extra);
+        all.set(order.subarray(0, count), shift);
+        order = all;
+        count += shift;
       }
     }
-    const nodes: ExprNode[] = [];
+    // The nodes, and the same graph as a tape (what compileProgram would build from the nodes,
+    // kept so that evaluate copies it instead of rebuilding it). Objects are made with all their
+    // fields at once where possible (one allocation of the final size: a program of a million
+    // nodes holds a million of them).
+    const nodes: ExprNode[] = new Array<ExprNode>(count);
+    let edges = 0;
+    for (let j = 0; j < count; j++) {
+      const i = order[j];
+      if (op[i] !== LEAF && this.inputIx[i] === 0) edges += argStart[i + 1] - argStart[i];
+    }
+    const tape = new TapeBuilder(count, edges);
     const inputs: Array<{ node: InputNode; raw: string; id: number }> = [];
-    for (const i of order) {
-      const site = this.src[i];
+    for (let j = 0; j < count; j++) {
+      const i = order[j];
+      const site = this.sites[this.siteIx[i]];
       let node: ExprNode;
       const info = this.inputIx[i] !== 0 ? this.inputInfos[this.inputIx[i] - 1] : undefined;
+      const name = this.nameIx[i] !== 0 ? this.nameList[this.nameIx[i] - 1] : undefined;
+      const fr = mapFrame(this.frameOf[i]);
+      const loop = this.loopOf[i];
+      const plain = name === undefined && fr < 0; // no optional field before loop/iteration
       if (info) {
         const inp: InputNode = { kind: 'input', name: info.raw, label: info.raw, range: info.r, free: info.free };
         if (!info.free) inp.value = info.srcValue;
@@ -2914,26 +3002,48 @@ export class Interp {
         if (info.suggested !== undefined) inp.suggested = info.suggested;
         node = inp;
         inputs.push({ node: inp, raw: info.raw, id: i });
+        tape.node0(LEAF, inp.value ?? NaN);
       } else if (op[i] === LEAF) {
-        node = { kind: 'const', value: this.value[i], label: site.t ?? String(this.value[i]), range: site.r };
+        const v = value[i];
+        const label = site.t ?? String(v);
+        if (plain && loop >= 0)
+          node = { kind: 'const', value: v, label, range: site.r, loop, iteration: this.iterOf[i] };
+        else node = { kind: 'const', value: v, label, range: site.r };
+        tape.node0(LEAF, v);
       } else {
-        const a: number[] = [];
-        for (let k = argStart[i]; k < argStart[i + 1]; k++) a.push(newId[args[k]]);
-        node = { kind: 'op', op: OP_LIST[op[i]].name, args: a, label: site.t ?? OP_LIST[op[i]].symbol, range: site.r };
+        const s = argStart[i];
+        const count = argStart[i + 1] - s;
+        let a: number[];
+        if (count === 2) a = [newId[args[s]], newId[args[s + 1]]];
+        else if (count === 1) a = [newId[args[s]]];
+        else {
+          a = new Array<number>(count);
+          for (let k = 0; k < count; k++) a[k] = newId[args[s + k]];
+        }
+        const spec = OP_LIST[op[i]];
+        const label = site.t ?? spec.symbol;
+        if (plain && loop >= 0)
+          node = { kind: 'op', op: spec.name, args: a, label, range: site.r, loop, iteration: this.iterOf[i] };
+        else node = { kind: 'op', op: spec.name, args: a, label, range: site.r };
+        tape.nodeN(op[i], a, 0);
       }
-      if (this.nameIx[i] !== 0) node.name = this.nameList[this.nameIx[i] - 1];
-      const fr = mapFrame(this.frameOf[i]);
-      if (fr >= 0) node.frame = fr;
-      if (this.loopOf[i] >= 0) {
-        node.loop = this.loopOf[i];
-        node.iteration = this.iterOf[i];
+      if (!(plain && node.loop !== undefined)) {
+        if (name !== undefined) node.name = name;
+        if (fr >= 0) node.frame = fr;
+        if (loop >= 0) {
+          node.loop = loop;
+          node.iteration = this.iterOf[i];
+        }
       }
-      nodes.push(node);
+      nodes[j] = node;
     }
     for (const fr of frames) {
       fr.parent = mapFrame(fr.parent);
       fr.result = newId[fr.result];
-      fr.args = fr.args.filter((a) => a <= root && keep[a]).map((a) => newId[a]);
+      const fa = fr.args; // the frame's own array (numbersOf): renumbered in place
+      let w = 0;
+      for (let k = 0; k < fa.length; k++) if (fa[k] <= root && keep[fa[k]]) fa[w++] = newId[fa[k]];
+      fa.length = w;
     }
     // Unique input names: the first declared (by position) keeps the plain name.
     const byName = new Map<string, typeof inputs>();
@@ -2956,6 +3066,7 @@ export class Interp {
       }
     }
     if (conflicts.length) throw new RetraceNeeded(conflicts);
+    const steering = inputs.filter((x) => steeringIds.has(x.id)).map((x) => x.node.name);
     // Arrays of numbers, as they are now.
     const arrays: ArrayGroup[] = [];
     const rows = new Set<Value[]>();
@@ -2990,7 +3101,8 @@ export class Interp {
       arrays: groups,
       loops: this.loops,
     };
-    (program as ExprProgram & { source?: ProgramSource }).source = { ir: this.ir, target, traced };
+    (program as ExprProgram & { source?: ProgramSource }).source = { ir: this.ir, target, traced, steering };
+    rememberCompiled(program, tape.take());
     return program;
   }
 }
@@ -3006,6 +3118,9 @@ export class Interp {
 // effect; the node is then marked and always takes the slow path.
 
 const COMPILED: unique symbol = Symbol('compiled');
+const PARAM_NAMES: unique symbol = Symbol('paramNames');
+/** On an IrProgram: [nodes, edges] of its last complete run (a capacity hint). */
+const SIZE_HINT: unique symbol = Symbol('sizeHint');
 const BODY: unique symbol = Symbol('body');
 const CONSTS: unique symbol = Symbol('consts');
 type Compiled = (it: Interp, env: Env) => Value;
@@ -3142,8 +3257,8 @@ function compileSimple(n: Expr, depth = 0): Compiled | null {
         if (!(ov instanceof MathNs)) throw BAIL;
         const fn = it.getProp(ov, name, f);
         if (!(fn instanceof Builtin)) throw BAIL;
-        const vs: Value[] = [];
-        for (const c of args) vs.push(c(it, env));
+        const vs: Value[] = new Array<Value>(args.length);
+        for (let k = 0; k < args.length; k++) vs[k] = args[k](it, env);
         return fn.impl(it, ov, vs, n) as Value;
       };
     }
@@ -3185,6 +3300,33 @@ function compileSimple(n: Expr, depth = 0): Compiled | null {
     default:
       return null;
   }
+}
+
+/** An array for n results written in order (presized when not huge: budgets stop a run long before). */
+function presized(n: number): Value[] {
+  return n <= 1 << 20 ? new Array<Value>(n) : [];
+}
+
+/** The numbers among the first `n` values, in an array of exactly their count. */
+function numbersOf(vs: Value[], n: number): number[] {
+  const m = Math.min(n, vs.length);
+  let count = 0;
+  for (let i = 0; i < m; i++) if (typeof vs[i] === 'number') count++;
+  // Literals of the right length are the cheapest arrays to make (one or two numbers: the usual case).
+  if (count === 0) return [];
+  if (count === 1) {
+    for (let i = 0; i < m; i++) {
+      const v = vs[i];
+      if (typeof v === 'number') return [v];
+    }
+  }
+  if (count === 2 && m === 2) return [vs[0] as number, vs[1] as number];
+  const out = new Array<number>(count);
+  for (let i = 0, j = 0; i < m; i++) {
+    const v = vs[i];
+    if (typeof v === 'number') out[j++] = v;
+  }
+  return out;
 }
 
 export class RetraceNeeded extends Error {
@@ -3401,7 +3543,7 @@ function makeMath(): Obj {
 
 const ARRAY_CTOR = fn('Array', (it, _t, args, site) => {
   if (args.length === 1 && typeof args[0] === 'number') {
-    it.ctl.push(args[0]);
+    it.steer(args[0]);
     const n = it.value[args[0]];
     if (!Number.isInteger(n) || n < 0 || n > 1e8)
       throw it.error('runtime', `Invalid array length ${n} at ${pos(site.r)}`, site.r);
@@ -3433,7 +3575,7 @@ function hof(kind: string): Builtin {
       kind,
       arr,
       fn: f,
-      out: kind === 'map' || kind === 'filter' || kind === 'flatMap' ? [] : undefined,
+      out: kind === 'map' ? presized(arr.length) : kind === 'filter' || kind === 'flatMap' ? [] : undefined,
       acc: kind === 'reduce' ? args[1] : undefined,
       hasAcc: kind === 'reduce' && args.length >= 2,
       n: arr.length,
@@ -3450,7 +3592,7 @@ function hof(kind: string): Builtin {
 function intArg(it: Interp, v: Value, site: SiteNode, dflt: number): number {
   if (v === undefined) return dflt;
   const id = it.num(v, site, 'an index');
-  it.ctl.push(id);
+  it.steer(id);
   const x = it.value[id];
   return Math.trunc(x);
 }
@@ -3519,8 +3661,11 @@ const ARRAY_METHODS: Record<string, Builtin> = {
     const x = args[0];
     for (const y of a) {
       if (it.strictEq(y, x)) return true;
-      if (typeof x === 'number' && typeof y === 'number' && Number.isNaN(it.value[x]) && Number.isNaN(it.value[y]))
-        return true;
+      if (typeof x === 'number' && typeof y === 'number') {
+        it.steer(x);
+        it.steer(y);
+        if (Number.isNaN(it.value[x]) && Number.isNaN(it.value[y])) return true;
+      }
     }
     return false;
   }),
@@ -3593,13 +3738,21 @@ const STRING_METHODS: Record<string, Builtin> = {
 };
 
 const NUMBER_METHODS: Record<string, Builtin> = {
-  toFixed: fn('toFixed', (it, t, args, site) => it.value[t as number].toFixed(intArg(it, args[0], site, 0))),
-  toPrecision: fn('toPrecision', (it, t, args, site) =>
-    args[0] === undefined
+  // A number turned into text leaves the tape: it steers what follows (steer).
+  toFixed: fn('toFixed', (it, t, args, site) => {
+    it.steer(t as number);
+    return it.value[t as number].toFixed(intArg(it, args[0], site, 0));
+  }),
+  toPrecision: fn('toPrecision', (it, t, args, site) => {
+    it.steer(t as number);
+    return args[0] === undefined
       ? String(it.value[t as number])
-      : it.value[t as number].toPrecision(intArg(it, args[0], site, 1)),
-  ),
-  toString: fn('toString', (it, t) => String(it.value[t as number])),
+      : it.value[t as number].toPrecision(intArg(it, args[0], site, 1));
+  }),
+  toString: fn('toString', (it, t) => {
+    it.steer(t as number);
+    return String(it.value[t as number]);
+  }),
 };
 
 const FUNCTION_METHODS: Record<string, Builtin> = {
@@ -3647,7 +3800,11 @@ function makeGlobals(it: Interp): Env {
   g.set('Math', mathNs);
   const num = new ConstNamespace('Number', NUMBER_CONSTANTS);
   const numPred = (name: string, f: (x: number) => boolean) =>
-    fn(`Number.${name}`, (it2, _t, args) => typeof args[0] === 'number' && f(it2.value[args[0]]));
+    fn(`Number.${name}`, (it2, _t, args) => {
+      if (typeof args[0] !== 'number') return false;
+      it2.steer(args[0]);
+      return f(it2.value[args[0]]);
+    });
   num.props.set('isFinite', numPred('isFinite', Number.isFinite));
   num.props.set('isNaN', numPred('isNaN', Number.isNaN));
   num.props.set('isInteger', numPred('isInteger', Number.isInteger));
@@ -3655,11 +3812,19 @@ function makeGlobals(it: Interp): Env {
   g.set('Number', num);
   g.set(
     'isFinite',
-    fn('isFinite', (it2, _t, args, site) => Number.isFinite(it2.value[it2.num(args[0], site)])),
+    fn('isFinite', (it2, _t, args, site) => {
+      const id = it2.num(args[0], site);
+      it2.steer(id);
+      return Number.isFinite(it2.value[id]);
+    }),
   );
   g.set(
     'isNaN',
-    fn('isNaN', (it2, _t, args, site) => Number.isNaN(it2.value[it2.num(args[0], site)])),
+    fn('isNaN', (it2, _t, args, site) => {
+      const id = it2.num(args[0], site);
+      it2.steer(id);
+      return Number.isNaN(it2.value[id]);
+    }),
   );
   const arrayNs = new Obj(undefined);
   arrayNs.props.set(
@@ -3688,7 +3853,7 @@ function makeGlobals(it: Interp): Env {
         const len = src.props.get('length');
         if (typeof len !== 'number')
           throw i2.error('unsupported', `Array.from needs an array or {length: n} at ${pos(site.r)}`, site.r);
-        i2.ctl.push(len);
+        i2.steer(len);
         n = i2.value[len];
         if (!Number.isInteger(n) || n < 0 || n > 1e8)
           throw i2.error('runtime', `Invalid array length ${n} at ${pos(site.r)}`, site.r);
@@ -3705,7 +3870,7 @@ function makeGlobals(it: Interp): Env {
         kind: 'from',
         arr,
         fn: f,
-        out: [],
+        out: presized(n),
         acc: undefined,
         hasAcc: false,
         n,

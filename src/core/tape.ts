@@ -29,16 +29,23 @@ export interface Tape {
   readonly local: Float64Array;
 }
 
-/** Builds a tape node by node; `push` returns the new node's id. */
+/**
+ * Builds a tape node by node; every tape is built here (compileProgram from expression data,
+ * the interpreter while it runs a program). The arrays grow by doubling; `build` copies them to
+ * their exact sizes.
+ */
 export class TapeBuilder {
-  private op: Int8Array;
-  private argStart: Int32Array;
-  private args: Int32Array;
-  private value: Float64Array;
-  private n = 0;
-  private e = 0;
+  /** The arrays under construction (capacity ≥ size): read them, append through the methods. */
+  op: Int8Array;
+  argStart: Int32Array;
+  args: Int32Array;
+  value: Float64Array;
+  /** Nodes and edges so far. */
+  n = 0;
+  e = 0;
 
   constructor(nodeCapacity = 64, edgeCapacity = nodeCapacity * 2) {
+    nodeCapacity = Math.max(1, nodeCapacity);
     this.op = new Int8Array(nodeCapacity);
     this.argStart = new Int32Array(nodeCapacity + 1);
     this.args = new Int32Array(Math.max(1, edgeCapacity));
@@ -58,24 +65,88 @@ export class TapeBuilder {
   }
 
   private push(opCode: number, args: readonly number[], value: number): number {
-    if (this.n === this.op.length) {
-      const cap = this.op.length * 2;
-      this.op = grow(this.op, cap, Int8Array);
-      this.value = grow(this.value, cap, Float64Array);
-      this.argStart = grow(this.argStart, cap + 1, Int32Array);
-    }
-    while (this.e + args.length > this.args.length) this.args = grow(this.args, this.args.length * 2, Int32Array);
-    const id = this.n++;
+    const id = this.n;
     for (const a of args) {
       if (!(a >= 0 && a < id)) throw new RangeError(`tape: node ${id} has argument ${a}, not an earlier node`);
-      this.args[this.e++] = a;
     }
-    this.op[id] = opCode;
-    this.value[id] = value;
+    return this.nodeN(opCode, args, value);
+  }
+
+  // Unchecked appends, for callers whose arguments are ids this builder returned (the interpreter).
+
+  /** A node with no arguments (a leaf when code is LEAF). */
+  node0(code: number, v: number): number {
+    const id = this.n;
+    if (id === this.op.length) this.growNodes();
+    this.op[id] = code;
+    this.value[id] = v;
     this.argStart[id + 1] = this.e;
+    this.n = id + 1;
     return id;
   }
 
+  node1(code: number, a: number, v: number): number {
+    if (this.e + 1 > this.args.length) this.growEdges(1);
+    this.args[this.e++] = a;
+    return this.node0(code, v);
+  }
+
+  node2(code: number, a: number, b: number, v: number): number {
+    if (this.e + 2 > this.args.length) this.growEdges(2);
+    const e = this.e;
+    this.args[e] = a;
+    this.args[e + 1] = b;
+    this.e = e + 2;
+    return this.node0(code, v);
+  }
+
+  nodeN(code: number, ids: readonly number[], v: number): number {
+    if (this.e + ids.length > this.args.length) this.growEdges(ids.length);
+    for (let k = 0; k < ids.length; k++) this.args[this.e++] = ids[k];
+    return this.node0(code, v);
+  }
+
+  private growNodes(): void {
+    const cap = this.op.length * 2;
+    this.op = grow(this.op, cap, Int8Array);
+    this.value = grow(this.value, cap, Float64Array);
+    this.argStart = grow(this.argStart, cap + 1, Int32Array);
+  }
+
+  private growEdges(more: number): void {
+    let cap = this.args.length * 2;
+    while (cap < this.e + more) cap *= 2;
+    this.args = grow(this.args, cap, Int32Array);
+  }
+
+  /**
+   * The tape, taking the builder's arrays where they are exactly full instead of copying them
+   * (a builder made with the exact capacities copies nothing); the builder is empty afterwards.
+   */
+  take(): Tape {
+    const n = this.n;
+    const e = this.e;
+    const fit = <T extends Int8Array | Int32Array | Float64Array>(a: T, len: number): T =>
+      a.length === len ? a : (a.slice(0, len) as T);
+    const t: Tape = {
+      size: n,
+      op: fit(this.op, n),
+      argStart: fit(this.argStart, n + 1),
+      args: fit(this.args, e),
+      value: fit(this.value, n),
+      grad: new Float64Array(n),
+      local: new Float64Array(e),
+    };
+    this.op = new Int8Array(1);
+    this.argStart = new Int32Array(2);
+    this.args = new Int32Array(1);
+    this.value = new Float64Array(1);
+    this.n = 0;
+    this.e = 0;
+    return t;
+  }
+
+  /** The tape: the arrays copied to their exact sizes, gradients and local derivatives zero. */
   build(): Tape {
     const n = this.n;
     const e = this.e;
@@ -290,4 +361,26 @@ export function tapeBytes(t: Tape): number {
     t.grad.byteLength +
     t.local.byteLength
   );
+}
+
+/**
+ * Tapes remembered for the programs they were made with: the interpreter records a program's
+ * tape while it runs, so compileProgram copies it instead of rebuilding it from a million node
+ * objects. Keyed weakly by the program object (a copy, e.g. posted to the webview, has none).
+ */
+const COMPILED = new WeakMap<object, Tape>();
+
+export function rememberCompiled(program: object, tape: Tape): void {
+  COMPILED.set(program, tape);
+}
+
+/**
+ * The tape remembered for `program` (values as built, zero gradients), handed over once: the
+ * caller owns it, and later calls get undefined (compile the nodes again).
+ */
+export function takeCompiled(program: object, size: number): Tape | undefined {
+  const t = COMPILED.get(program);
+  if (t === undefined) return undefined;
+  COMPILED.delete(program);
+  return t.size === size ? t : undefined;
 }

@@ -20,7 +20,7 @@
  * elements (an accumulator `loss += ...`) has a self-edge.
  */
 import type { ExprProgram, LoopInfo, SourceRange } from './expr';
-import { OP_LIST, OP_CODE, type GateRole, type OpName } from './ops';
+import { OP_LIST, type GateRole, type OpName } from './ops';
 import { LEAF, chosenArgument, liveNodes, type Tape } from './tape';
 
 export type GroupKind = 'array' | 'root' | 'input' | 'named' | 'iterations';
@@ -96,9 +96,33 @@ export interface VectorGraph {
   interior: number[][];
 }
 
-/** True when the program has arrays or loops: the vector view is the default for it. */
+/**
+ * The loops the target's graph went through: those some node was computed in, and their enclosing
+ * loops. `program.loops` lists every loop that ran, also loops elsewhere in the file (a top-level
+ * `for` that fills a table the target never reads).
+ */
+export function graphLoops(program: ExprProgram): Set<number> {
+  const loops = program.loops ?? [];
+  const used = new Set<number>();
+  for (const node of program.nodes) {
+    let l = node.loop ?? -1;
+    // Walk out to the enclosing loops; stop at one already seen (its parents are in) or after
+    // loops.length steps (a malformed parent chain).
+    for (let guard = loops.length; l >= 0 && l < loops.length && !used.has(l) && guard > 0; guard--) {
+      used.add(l);
+      l = loops[l].parent;
+    }
+  }
+  return used;
+}
+
+/**
+ * True when the target's graph has arrays or loops: the vector view is the default for it. Arrays
+ * are recorded only when all their elements are in the graph; loops count only when some node of
+ * the graph was computed in them.
+ */
 export function hasVectorStructure(program: ExprProgram): boolean {
-  return (program.arrays?.length ?? 0) > 0 || (program.loops?.length ?? 0) > 0;
+  return (program.arrays?.length ?? 0) > 0 || graphLoops(program).size > 0;
 }
 
 const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -270,26 +294,53 @@ export function buildVectorGraph(program: ExprProgram): VectorGraph {
     addGroup({ label, kind: 'input', shape: [], elements: [id], range: node.range });
   });
 
-  // Edges: from each group's own elements back through unowned nodes (explicit stack).
+  // Edges: from each group's own elements back through unowned nodes (explicit stack). The nodes'
+  // arguments and gate roles are read once into typed arrays (a 20,000-node minibatch MLP walks
+  // every node here; object and Map lookups per node cost more than the walk).
+  const argStart = new Int32Array(n + 1);
+  let argCount = 0;
+  for (let i = 0; i < n; i++) {
+    const node = program.nodes[i];
+    argStart[i] = argCount;
+    if (node.kind === 'op') argCount += node.args.length;
+  }
+  argStart[n] = argCount;
+  const argList = new Int32Array(argCount);
+  const roleBit = new Uint8Array(n);
+  const opOf: (OpName | undefined)[] = new Array<OpName | undefined>(n);
+  for (let i = 0; i < n; i++) {
+    const node = program.nodes[i];
+    if (node.kind !== 'op') continue;
+    const at = argStart[i];
+    for (let k = 0; k < node.args.length; k++) argList[at + k] = node.args[k];
+    opOf[i] = node.op;
+    roleBit[i] = gateRoleBit(program, i);
+  }
   const edges: VectorEdge[] = [];
   const inEdges: number[][] = groups.map(() => []);
   const outEdges: number[][] = groups.map(() => []);
   const interior: number[][] = groups.map(() => []);
   const stamp = new Int32Array(n).fill(-1);
   const stack: number[] = [];
-  const down = new Map<number, number>();
+  const down = new Uint8Array(n);
   for (const g of groups) {
     const edgeTo = new Map<number, { gates: Set<OpName>; partners: Set<number> }>();
     const visit = (consumer: number) => {
-      const node = program.nodes[consumer];
-      if (node.kind !== 'op') return;
-      for (const arg of node.args) {
+      const op = opOf[consumer];
+      if (op === undefined) return;
+      const a0 = argStart[consumer];
+      const a1 = argStart[consumer + 1];
+      for (let k = a0; k < a1; k++) {
+        const arg = argList[k];
         const o = owner[arg];
         if (o >= 0) {
           let e = edgeTo.get(o);
           if (!e) edgeTo.set(o, (e = { gates: new Set(), partners: new Set() }));
-          e.gates.add(node.op);
-          for (const other of node.args) if (other !== arg && owner[other] >= 0) e.partners.add(owner[other]);
+          e.gates.add(op);
+          for (let q = a0; q < a1; q++) {
+            const other = argList[q];
+            if (other !== arg && owner[other] >= 0) e.partners.add(owner[other]);
+          }
         } else if (stamp[arg] !== g.id) {
           stamp[arg] = g.id;
           stack.push(arg);
@@ -297,26 +348,32 @@ export function buildVectorGraph(program: ExprProgram): VectorGraph {
       }
     };
     for (const flat of g.owned) visit(g.elements[flat]);
+    const inner = interior[g.id];
     while (stack.length > 0) {
       const node = stack.pop()!;
-      interior[g.id].push(node);
+      inner.push(node);
       visit(node);
     }
-    interior[g.id].sort((a, b) => a - b);
-    // The gates on the paths from each source group to g (a role bit per gate), for the edge's role.
+    inner.sort((a, b) => a - b);
+    // The gates on the paths from each source group to g (a role bit per gate), for the edge's role:
+    // walk g's own elements and its interior from the last node back (the tape is topological).
     const pathRoles = new Map<number, number>();
-    const walk = [...g.owned.map((f) => g.elements[f]), ...interior[g.id]].sort((a, b) => b - a);
-    for (const node of walk) {
-      const nd = program.nodes[node];
-      if (nd.kind !== 'op') continue;
-      const m = gateRoleBit(program, node) | (down.get(node) ?? 0);
-      for (const arg of nd.args) {
+    const walk = new Int32Array(g.owned.length + inner.length);
+    g.owned.forEach((f, i) => (walk[i] = g.elements[f]));
+    walk.set(inner, g.owned.length);
+    walk.sort();
+    for (let w = walk.length - 1; w >= 0; w--) {
+      const node = walk[w];
+      if (opOf[node] === undefined) continue;
+      const m = roleBit[node] | down[node];
+      for (let k = argStart[node]; k < argStart[node + 1]; k++) {
+        const arg = argList[k];
         const o = owner[arg];
         if (o >= 0) pathRoles.set(o, (pathRoles.get(o) ?? 0) | m);
-        else down.set(arg, (down.get(arg) ?? 0) | m);
+        else down[arg] |= m;
       }
     }
-    down.clear();
+    for (const node of inner) down[node] = 0;
     const froms = [...edgeTo.keys()].sort((a, b) => a - b);
     for (const from of froms) {
       const info = edgeTo.get(from)!;
@@ -346,11 +403,18 @@ const ROLE_PRIORITY: readonly GateRole[] = [
 function gateRoleBit(program: ExprProgram, id: number): number {
   const node = program.nodes[id];
   if (node.kind !== 'op') return 0;
-  let role = OP_LIST[OP_CODE[node.op]].role;
-  const isConst = (a: number) => program.nodes[a].kind === 'const';
-  if ((node.op === 'mul' && node.args.some(isConst)) || (node.op === 'div' && isConst(node.args[1]))) role = 'scale';
-  return 1 << ROLE_PRIORITY.indexOf(role);
+  const nodes = program.nodes;
+  const args = node.args;
+  if (node.op === 'mul') {
+    for (let k = 0; k < args.length; k++) if (nodes[args[k]].kind === 'const') return SCALE_BIT;
+  } else if (node.op === 'div' && nodes[args[1]].kind === 'const') return SCALE_BIT;
+  return ROLE_BIT_BY_OP.get(node.op) ?? 0;
 }
+
+const SCALE_BIT = 1 << ROLE_PRIORITY.indexOf('scale');
+const ROLE_BIT_BY_OP = new Map<OpName, number>(
+  OP_LIST.map((spec) => [spec.name, 1 << ROLE_PRIORITY.indexOf(spec.role)] as [OpName, number]),
+);
 
 function roleOf(mask: number): EdgeRole {
   const has = (r: GateRole) => (mask & (1 << ROLE_PRIORITY.indexOf(r))) !== 0;
@@ -1003,9 +1067,10 @@ export function iterationContributions(
 /** Loops worth a minibatch slider: more than one iteration, outermost first. */
 export function sampleLoops(program: ExprProgram): number[] {
   const loops = program.loops ?? [];
+  const used = graphLoops(program);
   return loops
     .map((l, i) => ({ l, i }))
-    .filter(({ l }) => l.iterations > 1)
+    .filter(({ l, i }) => l.iterations > 1 && used.has(i))
     .sort((a, b) => (a.l.parent < 0 ? 0 : 1) - (b.l.parent < 0 ? 0 : 1) || a.i - b.i)
     .map(({ i }) => i);
 }

@@ -38,6 +38,8 @@ export interface InlineSettings {
   onEdit: InlineOnEdit;
   debounceMs: number;
   clearOnPanelClose: boolean;
+  /** Inline values are shortened so that code + values end by this column (0: never shortened). */
+  maxColumn: number;
 }
 
 export const config = {
@@ -56,6 +58,7 @@ export const config = {
   inlineOnEdit: () => oneOf<InlineOnEdit>('inline.onEdit', ['stale', 'recompute'], 'stale'),
   inlineDebounceMs: () => num('inline.debounceMs', 500, 0),
   inlineClearOnPanelClose: () => bool('inline.clearOnPanelClose', false),
+  inlineMaxColumn: () => num('inline.maxColumn', 90, 0, 10_000, true),
   /** Interpreter budgets for one run of the program in the editor (core/interpret.ts DEFAULT_BUDGETS). */
   budgets: (): Required<Budgets> => ({
     maxSteps: num('budget.maxSteps', 100_000_000, 1000, Infinity, true),
@@ -90,6 +93,7 @@ export const config = {
     onEdit: config.inlineOnEdit(),
     debounceMs: config.inlineDebounceMs(),
     clearOnPanelClose: config.inlineClearOnPanelClose(),
+    maxColumn: config.inlineMaxColumn(),
   }),
 
   /** Fires `listener` when any setting under `gradientLens.<prefix>` changes (all of them without a prefix). */

@@ -11,10 +11,12 @@ import { config, type InlineSettings } from './config';
 import type { Session } from './session';
 import {
   diffEdit,
+  fitSegments,
   inlineLines,
+  itemsByCurrentLine,
   joinSegments,
   mapOffset,
-  mergeByCurrentLine,
+  outputName,
   STALE_SUFFIX,
   unmapOffset,
   type InlineLine,
@@ -32,8 +34,11 @@ export interface InlineSnapshot {
   pending: boolean;
   /** Visible editors of the document the decorations were applied to. */
   editors: number;
-  /** 1-based current line and the text shown at its end. */
-  lines: Array<{ line: number; text: string }>;
+  /**
+   * 1-based current line and the text shown at its end; `full` when that text was shortened to
+   * end by inline.maxColumn (the decoration's hover shows it).
+   */
+  lines: Array<{ line: number; text: string; full?: string }>;
   /** 1-based lines left to VS Code's debug inline values (paused program): see `hideLines`. */
   hidden?: number[];
 }
@@ -239,21 +244,33 @@ export class InlineValues implements vscode.Disposable {
       return;
     }
     const edits = this.edits;
-    const merged = mergeByCurrentLine(this.lines, (anchor) => doc.positionAt(mapOffset(anchor, edits)).line);
+    const merged = itemsByCurrentLine(this.lines, (anchor) => doc.positionAt(mapOffset(anchor, edits)).line);
+    const out = outputName(a.evaluation.program);
+    const opts = { show: this.settings.show, precision: this.settings.precision };
+    const maxColumn = this.settings.maxColumn;
+    const tabSize = Number(editors[0]?.options.tabSize) || 4;
+    const suffix = this.stale ? STALE_SUFFIX.length : 0;
     const perSlot: vscode.DecorationOptions[][] = [];
     const lines: InlineSnapshot['lines'] = [];
     const hiddenSet = this.stale || edits.length > 0 ? undefined : this.hiddenLines(uri);
     const hidden: number[] = [];
-    for (const [line, segments] of [...merged].sort((x, y) => x[0] - y[0])) {
-      if (segments.length === 0) continue;
+    for (const [line, items] of [...merged].sort((x, y) => x[0] - y[0])) {
+      if (items.length === 0 || line >= doc.lineCount) continue;
       if (hiddenSet?.has(line)) {
         hidden.push(line + 1);
         continue;
       }
-      const end = doc.lineAt(line).range.end;
+      const lineAt = doc.lineAt(line);
+      const end = lineAt.range.end;
       const range = new vscode.Range(end, end);
+      // Room left of maxColumn after the code and the 2.5em margin (tabs as the editor shows them).
+      const room = maxColumn > 0 ? maxColumn - displayWidth(lineAt.text, tabSize) - 3 - suffix : Infinity;
+      const { segments, level } = fitSegments(items, out, opts, room);
+      if (segments.length === 0) continue;
       const text = joinSegments(segments) + (this.stale ? STALE_SUFFIX : '');
-      lines.push({ line: line + 1, text });
+      const full = level > 0 ? joinSegments(fitSegments(items, out, opts, Infinity).segments) : undefined;
+      lines.push({ line: line + 1, text, ...(full !== undefined ? { full } : {}) });
+      const hover = full !== undefined ? new vscode.MarkdownString().appendText(full) : undefined;
       let segs = segments;
       if (segs.length > MAX_SLOTS) {
         const rest = segs.slice(MAX_SLOTS - 1);
@@ -266,6 +283,7 @@ export class InlineValues implements vscode.Disposable {
         (perSlot[i] ??= []).push({
           range,
           renderOptions: { after: segmentOptions(seg, i, this.stale, i === segs.length - 1) },
+          ...(hover ? { hoverMessage: hover } : {}),
         }),
       );
     }
@@ -300,6 +318,13 @@ export class InlineValues implements vscode.Disposable {
   dispose(): void {
     this.disposables.forEach((d) => d.dispose());
   }
+}
+
+/** Columns `text` takes in the editor (a tab advances to the next multiple of `tabSize`). */
+function displayWidth(text: string, tabSize: number): number {
+  let w = 0;
+  for (const ch of text) w = ch === '\t' ? w + tabSize - (w % tabSize) : w + 1;
+  return w;
 }
 
 /** One segment as an after-decoration: spacing by margins (CSS collapses spaces in generated content). */

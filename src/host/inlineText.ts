@@ -264,20 +264,42 @@ export function loopSeries(program: ExprProgram, id: number): number[] {
   return out;
 }
 
-/** The segments of one item for the `show` setting. */
-export function itemSegments(item: InlineItem, out: string, opts: InlineOptions): InlineSegment[] {
-  if (item.array) return arraySegments(item, item.array, out, opts);
+/**
+ * How compact an item is written (a long line runs past the editor's edge; the hover of the
+ * shortened text has the full one):
+ * 0 `w11 = 0.1  ∂loss/∂w11 = −0.01298`; 1 the same with at most 3 digits; 2 `w11 = 0.1  ∂ −0.013`;
+ * 3 `0.1  ∂ −0.013` (value and gradient only, 2 digits; an input, whose value the code on that line
+ * shows: `∂w11 = −0.013`); 4 `∂ −0.013` (the gradient only).
+ * Arrays: 0 `h 3 = [0.9, 0, 0.6]  ∂f/∂h = [0.6, −1.1, 0.4]` (3 digits); 1 two digits;
+ * 2 `h 3 = [0.9, 0, …]  ∂ [0.6, −1.1, …]`; 3 `[0.9, …]  ∂ [0.6, …]`; 4 `∂ [0.6, …]`.
+ */
+export const COMPACT_LEVELS = 5;
+
+/** The segments of one item for the `show` setting, at compactness `level` (see COMPACT_LEVELS). */
+export function itemSegments(item: InlineItem, out: string, opts: InlineOptions, level = 0): InlineSegment[] {
+  if (item.array) return arraySegments(item, item.array, out, opts, level);
   const segs: InlineSegment[] = [];
   const role: SegmentRole = item.grad > 0 ? 'positive' : item.grad < 0 ? 'negative' : 'zero';
-  const grad =
-    item.kind === 'target' && item.grad === 1
-      ? `${partial(out, item.label)} = 1`
-      : `${partial(out, item.label)} = ${formatNumber(item.grad, opts.precision)}`;
-  if (opts.show === 'both' || opts.show === 'value') {
-    segs.push({ text: `${item.label} = ${formatNumber(item.value, opts.precision)}`, role: 'value', itemStart: true });
+  const p = level === 0 ? opts.precision : Math.min(opts.precision, level <= 2 ? 3 : 2);
+  const both = opts.show === 'both';
+  // ∂f/∂f = 1 says nothing new: compact forms of the target show its value only.
+  const trivial = item.kind === 'target' && item.grad === 1;
+  // An input's value is written in the code on that line: compact forms give its gradient, named.
+  const input = item.kind === 'input' && both && level === 3;
+  const withValue = (both || opts.show === 'value') && !(both && level >= 4 && !trivial) && !input;
+  const withGrad = (both || opts.show === 'gradient') && !(both && level >= 2 && trivial);
+  if (withValue) {
+    const v = formatNumber(item.value, p);
+    segs.push({ text: level >= 3 && !trivial ? v : `${item.label} = ${v}`, role: 'value', itemStart: true });
   }
-  if (opts.show === 'both' || opts.show === 'gradient') {
-    segs.push({ text: grad, role, itemStart: segs.length === 0 });
+  if (withGrad) {
+    const g = trivial ? '1' : formatNumber(item.grad, p);
+    const text = input
+      ? `∂${item.label} = ${g}`
+      : level >= 2 && (both || level >= 3)
+        ? `∂ ${g}`
+        : `${partial(out, item.label)} = ${g}`;
+    segs.push({ text, role, itemStart: segs.length === 0 });
   }
   return segs;
 }
@@ -288,25 +310,43 @@ function arraySegments(
   a: NonNullable<InlineItem['array']>,
   out: string,
   opts: InlineOptions,
+  level: number,
 ): InlineSegment[] {
-  const p = Math.min(opts.precision, 3);
+  const p = Math.min(opts.precision, level === 0 ? 3 : 2);
+  const max = level <= 1 ? 3 : level === 2 ? 2 : 1;
   let big = 0;
   for (const g of a.grads) if (Math.abs(g) > Math.abs(big)) big = g;
   const role: SegmentRole = big > 0 ? 'positive' : big < 0 ? 'negative' : 'zero';
+  const both = opts.show === 'both';
   const segs: InlineSegment[] = [];
-  if (opts.show === 'both' || opts.show === 'value')
-    segs.push({
-      text: `${item.label} ${shapeLabel(a.shape)} = ${formatArray(a.values, a.shape, p)}`,
-      role: 'value',
-      itemStart: true,
-    });
-  if (opts.show === 'both' || opts.show === 'gradient')
-    segs.push({
-      text: `${partial(out, item.label)} = ${formatArray(a.grads, a.shape, p)}`,
-      role,
-      itemStart: segs.length === 0,
-    });
+  if ((both || opts.show === 'value') && !(both && level >= 4)) {
+    const v = formatArray(a.values, a.shape, p, max);
+    segs.push({ text: level >= 3 ? v : `${item.label} ${shapeLabel(a.shape)} = ${v}`, role: 'value', itemStart: true });
+  }
+  if (both || opts.show === 'gradient') {
+    const g = formatArray(a.grads, a.shape, p, max);
+    const text = level >= 2 && (both || level >= 3) ? `∂ ${g}` : `${partial(out, item.label)} = ${g}`;
+    segs.push({ text, role, itemStart: segs.length === 0 });
+  }
   return segs;
+}
+
+/**
+ * The segments for `items` (one editor line's, in order) at the least compact level whose text
+ * fits in `room` characters, or the most compact one; `room` ≤ 0 or Infinity: unshortened.
+ */
+export function fitSegments(
+  items: readonly InlineItem[],
+  out: string,
+  opts: InlineOptions,
+  room: number,
+): { segments: InlineSegment[]; level: number } {
+  let segments: InlineSegment[] = [];
+  for (let level = 0; level < COMPACT_LEVELS; level++) {
+    segments = items.flatMap((it) => itemSegments(it, out, opts, level));
+    if (!(room > 0) || room === Infinity || joinSegments(segments).length <= room) return { segments, level };
+  }
+  return { segments, level: COMPACT_LEVELS - 1 };
 }
 
 /** Items grouped per line (sorted by line, then by column), with their segments and joined text. */
@@ -344,6 +384,24 @@ export function joinSegments(segments: readonly InlineSegment[]): string {
     s += seg.text;
   });
   return s;
+}
+
+/**
+ * The items of `lines` grouped by the line their anchors fall on now (after edits joined lines),
+ * in order: `lineOf(anchor)` gives each line's current line.
+ */
+export function itemsByCurrentLine(
+  lines: readonly InlineLine[],
+  lineOf: (anchor: number) => number,
+): Map<number, InlineItem[]> {
+  const out = new Map<number, InlineItem[]>();
+  for (const l of lines) {
+    const cur = lineOf(l.anchor);
+    const list = out.get(cur) ?? [];
+    list.push(...l.items);
+    out.set(cur, list);
+  }
+  return out;
 }
 
 /**

@@ -272,22 +272,29 @@ export function targetOfSelection(src: SourceText, s: number, e: number): Target
   throw noExpression(src, s, 'in the selection');
 }
 
-/** `--name NAME`: the variable (or, failing that, function) declaration named NAME, shallowest first. */
+/**
+ * `--name NAME`: the variable (or, failing that, function) declaration named NAME, shallowest
+ * first (then first in the file). Level by level, stopping at the first level with a variable
+ * of that name: a top-level `const NAME` is found without walking the rest of the file.
+ */
 export function targetByName(src: SourceText, name: string): Target {
-  let best: { node: ts.Node; depth: number } | undefined;
-  let bestFn: { node: ts.Node; depth: number } | undefined;
-  const stack: Array<[ts.Node, number]> = [[src.sf, 0]];
-  while (stack.length) {
-    const [n, d] = stack.pop()!;
-    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name) {
-      if (!best || d < best.depth || (d === best.depth && n.pos < best.node.pos)) best = { node: n, depth: d };
-    } else if (ts.isFunctionDeclaration(n) && n.name?.text === name) {
-      if (!bestFn || d < bestFn.depth || (d === bestFn.depth && n.pos < bestFn.node.pos))
-        bestFn = { node: n, depth: d };
+  let best: ts.Node | undefined;
+  let bestFn: ts.Node | undefined;
+  let level: ts.Node[] = [src.sf];
+  while (level.length && !best) {
+    const next: ts.Node[] = [];
+    const add = (c: ts.Node) => {
+      next.push(c);
+    };
+    for (const n of level) {
+      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name) {
+        if (!best || n.pos < best.pos) best = n;
+      } else if (!bestFn && ts.isFunctionDeclaration(n) && n.name?.text === name) {
+        bestFn = n; // the first of the shallowest level: `level` is in document order
+      }
+      if (!best) ts.forEachChild(n, add);
     }
-    ts.forEachChild(n, (c) => {
-      stack.push([c, d + 1]);
-    });
+    level = next;
   }
   const found = best ?? bestFn;
   if (!found) {
@@ -295,9 +302,9 @@ export function targetByName(src: SourceText, name: string): Target {
       name,
     ]);
   }
-  const t = targetOf(found.node);
+  const t = targetOf(found);
   if (!t) {
-    const w = src.where(found.node);
+    const w = src.where(found);
     throw new GradientLensError(
       'no-expression',
       `Declaration '${name}' at ${w.line}:${w.column} has no arithmetic expression to differentiate`,

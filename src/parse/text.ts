@@ -27,6 +27,7 @@ type Diagnostics = { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] };
 export class SourceText {
   readonly text: string;
   private syntaxDiags: readonly ts.DiagnosticWithLocation[] | undefined;
+  private lineStarts: readonly number[] | undefined;
   constructor(
     readonly sf: ts.SourceFile,
     readonly fileName: string,
@@ -87,17 +88,34 @@ export class SourceText {
   }
 
   rangeOf(start: number, end: number): SourceRange {
-    const a = this.sf.getLineAndCharacterOfPosition(start);
-    const b = this.sf.getLineAndCharacterOfPosition(end);
+    const a = this.lineIndex(start);
+    const b = this.lineIndex(end);
+    const ls = this.lineStarts!;
     const o = this.base;
     return {
       start: start + o,
       end: end + o,
-      line: a.line + 1,
-      column: a.character + 1,
-      endLine: b.line + 1,
-      endColumn: b.character + 1,
+      line: a + 1,
+      column: start - ls[a] + 1,
+      endLine: b + 1,
+      endColumn: end - ls[b] + 1,
     };
+  }
+
+  /**
+   * 0-based line of an offset (0 ≤ offset), as sf.getLineAndCharacterOfPosition(offset).line
+   * gives it, without allocating: one is asked for every node of a 20,000-term sum.
+   */
+  private lineIndex(offset: number): number {
+    const ls = (this.lineStarts ??= this.sf.getLineStarts());
+    let lo = 0;
+    let hi = ls.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (ls[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   /** `line:column` (1-based) of the node's start. */
@@ -108,7 +126,7 @@ export class SourceText {
 
   /** 1-based line of an offset. */
   lineOf(offset: number): number {
-    return this.sf.getLineAndCharacterOfPosition(offset).line + 1;
+    return this.lineIndex(offset) + 1;
   }
 
   /** The node's text, whitespace runs collapsed, at most `max` chars with '…' in the middle. */
@@ -134,6 +152,32 @@ export class SourceText {
     const q = t.charAt(0);
     if ((q === '"' || q === "'" || q === '`') && t.length >= 2 && t.charAt(t.length - 1) === q) return t;
     return `"${t}"`;
+  }
+}
+
+/**
+ * Sets `parent` on every node under `root`, as `ts.createSourceFile(..., setParentNodes: true)`
+ * does (JSDoc nodes included: their parent is the node they document), in one iterative pass
+ * with one callback (TypeScript's pass gathers each node's children into a new array first).
+ * test/unit/tsParserOnly.test.ts checks it against TypeScript's own pass.
+ */
+export function setParents(root: ts.Node): void {
+  const stack: ts.Node[] = [root];
+  let parent: ts.Node = root;
+  const visit = (child: ts.Node): void => {
+    (child as { parent: ts.Node }).parent = parent;
+    stack.push(child);
+    const docs = (child as { jsDoc?: ts.Node[] }).jsDoc;
+    if (docs) {
+      for (const doc of docs) {
+        (doc as { parent: ts.Node }).parent = child;
+        stack.push(doc);
+      }
+    }
+  };
+  while (stack.length) {
+    parent = stack.pop()!;
+    ts.forEachChild(parent, visit);
   }
 }
 
@@ -185,9 +229,19 @@ export function abbreviate(text: string, start: number, end: number, max: number
     const tail = full.slice(full.length - tailLen);
     return full.slice(0, headLen).trimEnd() + '…' + tail.trimStart();
   }
+  // Most long nodes (every sum in a 20,000-term sum has a label): a short window at each end
+  // already holds enough characters. Collapsing a prefix (suffix) of the text gives a prefix
+  // (suffix) of the collapsed text, so this is what the longer windows below would give.
+  const k1 = Math.min(max + 16, K); // inside [start, end): end - start > K here
+  const head1 = collapse(text.slice(start, start + k1)).trimStart();
+  if (head1.trimEnd().length > max) {
+    const tail1 = collapse(text.slice(end - k1, end)).trimEnd();
+    if (tail1.length > tailLen)
+      return head1.slice(0, headLen).trimEnd() + '…' + tail1.slice(tail1.length - tailLen).trimStart();
+  }
   const head = collapse(text.slice(start, start + K)).trimStart();
   const tailSrc = collapse(text.slice(end - K, end)).trimEnd();
-  if (head.length > max && tailSrc.length > tailLen) {
+  if (head.trimEnd().length > max && tailSrc.length > tailLen) {
     return head.slice(0, headLen).trimEnd() + '…' + tailSrc.slice(tailSrc.length - tailLen).trimStart();
   }
   const whole = scan(text, start, end, max, 1);

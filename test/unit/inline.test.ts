@@ -7,6 +7,10 @@ import { parseTarget } from '../../src/parse';
 import {
   diffEdit,
   callLocals,
+  COMPACT_LEVELS,
+  fitSegments,
+  itemsByCurrentLine,
+  joinSegments,
   chainTerms,
   formatNumber,
   formatFull,
@@ -125,6 +129,77 @@ describe('inline: which lines show what', () => {
     const lines = inlineLines(ev, both, text);
     assert.equal(lines.find((l) => l.line === 4)!.text, '(a - b) ** 2 = 1  ∂out/∂((a - b) ** 2) = 1');
     assert.equal(inlineItems(ev, text).filter((i) => i.kind === 'expr').length, 1);
+  });
+});
+
+describe('inline: long lines are shortened to fit (the panel beside a half-width editor)', () => {
+  it("network.ts's three weights on one line: each level is shorter, and the least compact that fits is used", () => {
+    const { text, ev } = load('network.ts', 'loss');
+    const line = inlineLines(ev, both, text).find((l) => l.line === lineOf(text, 'const w11'))!;
+    const full =
+      'w11 = 0.1  ∂loss/∂w11 = −0.01298   w12 = −0.4  ∂loss/∂w12 = 0.02686   w13 = 0.7  ∂loss/∂w13 = −0.00294';
+    assert.equal(line.text, full);
+    const at = (level: number) =>
+      joinSegments(fitSegments(line.items, 'loss', both, level === 0 ? Infinity : 0).segments);
+    // Each level's text, by asking for exactly its width.
+    const texts: string[] = [];
+    for (let level = 0, room = Infinity; level < COMPACT_LEVELS; level++) {
+      const fit = fitSegments(line.items, 'loss', both, room);
+      texts.push(joinSegments(fit.segments));
+      assert.equal(fit.level, level, `room ${room}`);
+      room = texts[level].length - 1;
+    }
+    assert.deepEqual(texts, [
+      full,
+      'w11 = 0.1  ∂loss/∂w11 = −0.013   w12 = −0.4  ∂loss/∂w12 = 0.0269   w13 = 0.7  ∂loss/∂w13 = −0.00294',
+      'w11 = 0.1  ∂ −0.013   w12 = −0.4  ∂ 0.0269   w13 = 0.7  ∂ −0.00294',
+      '∂w11 = −0.013   ∂w12 = 0.027   ∂w13 = −0.0029',
+      '∂ −0.013   ∂ 0.027   ∂ −0.0029',
+    ]);
+    assert.equal(at(0), full);
+    // Nothing fits: the most compact form; no room limit (0 or Infinity): the full text.
+    assert.equal(fitSegments(line.items, 'loss', both, 5).level, COMPACT_LEVELS - 1);
+    assert.equal(joinSegments(fitSegments(line.items, 'loss', both, 0).segments), full);
+    // The gradient's sign colours every level's gradient segment.
+    for (let level = 0; level < COMPACT_LEVELS; level++) {
+      const segs = fitSegments(line.items, 'loss', both, level === 0 ? Infinity : texts[level].length).segments;
+      assert.deepEqual(
+        segs.filter((s) => s.role !== 'value').map((s) => s.role),
+        ['negative', 'positive', 'negative'],
+      );
+    }
+  });
+
+  it('the target keeps its value (∂f/∂f = 1 goes first); arrays show fewer values; show = gradient keeps the gradient', () => {
+    const { text, ev } = load('simple.ts', 'f');
+    const target = inlineLines(ev, both, text).find((l) => l.line === lineOf(text, 'const f'))!;
+    assert.equal(joinSegments(fitSegments(target.items, 'f', both, 12).segments), 'f = −12');
+    const arr = load('two-layer-relu.ts', 'f');
+    const w1 = inlineLines(arr.ev, both, arr.text).find((l) => l.line === lineOf(arr.text, 'const W1'))!;
+    assert.equal(w1.text, 'W1 3×2 = [[0.5, −0.3], …]  ∂f/∂W1 = [[0.9, −0.3], …]');
+    assert.equal(
+      joinSegments(fitSegments(w1.items, 'f', both, 50).segments),
+      'W1 3×2 = [[0.5, −0.3], …]  ∂ [[0.9, −0.3], …]',
+    );
+    assert.equal(joinSegments(fitSegments(w1.items, 'f', both, 30).segments), '[[0.5, …], …]  ∂ [[0.9, …], …]');
+    const grad = { show: 'gradient' as const, precision: 4 };
+    const x = load('simple.ts', 'f');
+    const xl = inlineLines(x.ev, grad, x.text).find((l) => l.line === lineOf(x.text, 'const x'))!;
+    assert.equal(joinSegments(fitSegments(xl.items, 'f', grad, 1).segments), '∂ −4');
+  });
+
+  it('items of lines an edit joined are fitted together', () => {
+    const { text, ev } = load('simple.ts', 'f');
+    const lines = inlineLines(ev, both, text);
+    const merged = itemsByCurrentLine(lines, () => 0);
+    assert.equal(
+      merged.get(0)!.length,
+      lines.reduce((n, l) => n + l.items.length, 0),
+    );
+    assert.equal(
+      joinSegments(fitSegments(merged.get(0)!, 'f', both, Infinity).segments),
+      joinSegments(mergeByCurrentLine(lines, () => 0).get(0)!),
+    );
   });
 });
 

@@ -9,7 +9,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import ts from 'typescript';
-import { buildVectorGraph, chainRule, edgeJacobian, evaluate, groupGrads, vectorContext } from '../../src/core';
+import {
+  buildVectorGraph,
+  chainRule,
+  edgeJacobian,
+  evaluate,
+  graphLoops,
+  groupGrads,
+  hasVectorStructure,
+  sampleLoops,
+  vectorContext,
+} from '../../src/core';
 import { parseTarget } from '../../src/parse';
 
 const FIXTURE = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'vector-jacobians.json'), 'utf8')) as {
@@ -105,4 +115,58 @@ describe('vector view on the examples, traced by the program interpreter, agains
       }
     });
   }
+});
+
+describe('vector view: which targets open in the Arrays view', () => {
+  // A file with a top-level loop and a map that fill a table; `f` is scalar and reads neither.
+  const FILE = [
+    'let total = 0;',
+    'for (let i = 0; i < 3; i++) total += i;',
+    'const xs = [1, 2, 3];',
+    'const doubled = xs.map((v) => v * 2);',
+    'const a = 2;',
+    'const b = 3;',
+    'const f = a * b + Math.sin(a);',
+    'const g = doubled.reduce((s, v) => s + v * a, 0);',
+    'const w = [0.5, -1];',
+    'let acc = 0;',
+    'for (let k = 0; k < 2; k++) acc += w.map((u) => u * b).reduce((s, v) => s + v * v, 0);',
+    'const h = acc;',
+    'export {};',
+  ].join('\n');
+
+  it('a scalar target in a file with loops outside its graph is not vector-structured', () => {
+    const p = parseTarget({ text: FILE, fileName: 'scalar.ts', name: 'f' });
+    assert.ok((p.loops?.length ?? 0) >= 2, 'the interpreter records the loops that ran');
+    assert.deepEqual([...graphLoops(p)], []);
+    assert.equal(hasVectorStructure(p), false);
+    assert.deepEqual(sampleLoops(p), []);
+  });
+
+  it('a target computed in a loop is vector-structured; enclosing loops of its nodes count', () => {
+    const g = parseTarget({ text: FILE, fileName: 'scalar.ts', name: 'g' });
+    assert.equal(hasVectorStructure(g), true);
+    const gl = [...graphLoops(g)].map((l) => g.loops![l].label);
+    assert.ok(
+      gl.some((l) => l.startsWith('doubled.reduce')),
+      gl.join(' | '),
+    );
+    assert.ok(!gl.some((l) => l.startsWith('for (let i')), gl.join(' | '));
+    const h = parseTarget({ text: FILE, fileName: 'scalar.ts', name: 'h' });
+    const hl = [...graphLoops(h)].map((l) => h.loops![l].label);
+    assert.ok(
+      hl.some((l) => l.startsWith('for (let k')),
+      hl.join(' | '),
+    );
+    assert.ok(
+      hl.some((l) => l.startsWith('w.map')),
+      hl.join(' | '),
+    );
+    assert.ok(!hl.some((l) => l.startsWith('for (let i')), hl.join(' | '));
+    // every loop a node names is in, with its enclosing loops
+    for (const node of h.nodes) {
+      for (let l = node.loop ?? -1; l >= 0; l = h.loops![l].parent) assert.ok(graphLoops(h).has(l));
+    }
+    assert.ok(sampleLoops(h).every((l) => hl.includes(h.loops![l].label)));
+  });
 });

@@ -52,22 +52,8 @@ export function renderMatrix(values: ArrayLike<number>, shape: readonly number[]
     const tr = h('tr');
     for (let c = 0; c < shownCols; c++) {
       const i = r * cols + c;
-      const v = values[i];
-      const cell = h('td', {
-        'data-i': i,
-        'data-v': full(v),
-        title: `${o.label}[${indexText(shape, i)}] = ${full(v)}`,
-      });
-      if (o.kind !== 'value') {
-        const st = gradStyle(v, maxAbs);
-        cell.style.background = st.fill;
-        cell.classList.add(`s-${st.sign}`);
-        if (!textless) cell.textContent = `${o.kind === 'grad' ? st.glyph : ''}${short(v, o.precision)}`;
-      } else if (!textless) cell.textContent = short(v, o.precision);
-      else {
-        const st = gradStyle(v, maxAbs); // a heat strip of values: colour carries the sign and size
-        cell.style.background = st.fill;
-      }
+      const cell = h('td', { 'data-i': i });
+      paintCell(cell, values[i], i, shape, o, maxAbs, textless);
       if (o.marked?.has(i)) cell.classList.add('marked');
       if (o.dim?.has(i)) cell.classList.add('dim');
       tr.append(cell);
@@ -80,6 +66,48 @@ export function renderMatrix(values: ArrayLike<number>, shape: readonly number[]
   }
   table.append(body);
   return table;
+}
+
+/** One cell's number, title, colour and sign class (the same for a new table and an update). */
+function paintCell(
+  cell: HTMLElement,
+  v: number,
+  i: number,
+  shape: readonly number[],
+  o: MatrixOptions,
+  maxAbs: number,
+  textless: boolean,
+): void {
+  cell.dataset.v = full(v);
+  cell.title = `${o.label}[${indexText(shape, i)}] = ${full(v)}`;
+  if (o.kind !== 'value') {
+    const st = gradStyle(v, maxAbs);
+    cell.style.background = st.fill;
+    for (const sign of ['pos', 'neg', 'zero', 'nonfinite']) cell.classList.toggle(`s-${sign}`, sign === st.sign);
+    if (!textless) cell.textContent = `${o.kind === 'grad' ? st.glyph : ''}${short(v, o.precision)}`;
+  } else if (!textless) cell.textContent = short(v, o.precision);
+  else {
+    const st = gradStyle(v, maxAbs); // a heat strip of values: colour carries the sign and size
+    cell.style.background = st.fill;
+  }
+}
+
+/**
+ * New numbers in a table renderMatrix made with the same shape and options (an input edit): the
+ * cells are repainted in place, no elements are created.
+ */
+export function updateMatrix(
+  table: HTMLElement,
+  values: ArrayLike<number>,
+  shape: readonly number[],
+  o: MatrixOptions,
+): void {
+  const maxAbs = o.maxAbs ?? maxAbsFinite(values);
+  const textless = table.classList.contains('vmat-textless');
+  for (const cell of table.querySelectorAll<HTMLElement>('td[data-i]')) {
+    const i = Number(cell.dataset.i);
+    paintCell(cell, values[i], i, shape, o, maxAbs, textless);
+  }
 }
 
 /** A matrix with a caption above it (`∂L/∂W1  3×2`). */

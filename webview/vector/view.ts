@@ -24,9 +24,11 @@ import {
   transpose,
   type VectorModel,
 } from './model';
-import { captioned, renderMatrix } from './matrix';
+import { captioned, renderMatrix, updateMatrix, type MatrixOptions } from './matrix';
 
 type Mode = 'vector' | 'scalar';
+/** The smallest scale the canvas is shrunk to in a narrow panel (below it the box scrolls). */
+const MIN_FIT = 0.7;
 type Selection = { kind: 'edge'; id: number } | { kind: 'group'; id: number } | undefined;
 
 /** The panel's graph slot: the vector view for programs with arrays/loops, else the scalar graph. */
@@ -71,8 +73,8 @@ function createVectorHost(initial: ViewContext): GraphView {
     if (mode === 'vector') {
       inner?.dispose();
       inner = undefined;
-      vector ??= createVectorView(c, (node) => setMode('scalar', node));
-      vector.update(c);
+      if (vector) vector.update(c);
+      else vector = createVectorView(c, (node) => setMode('scalar', node));
       content.append(vector.element);
       vector.relayout();
     } else {
@@ -137,6 +139,14 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
   const expanded = new Set<number>();
   const timings: Record<string, number> = {};
   let resizeObserver: ResizeObserver | undefined;
+  // What the next drawn frame completes: the first show (from the show message's arrival) or an
+  // input edit (from setValues), for `showMs` / `editMs` in data-timings (test/ui/vector-scale).
+  let pending: { kind: 'showMs' | 'editMs'; at: number } | undefined =
+    c.timing?.shownAt !== undefined ? { kind: 'showMs', at: c.timing.shownAt } : undefined;
+  let lastEditAt = c.timing?.editAt;
+  /** The canvas's structure changed (cards added, expanded, a sample's figures): fit its width again. */
+  let fitPending = true;
+  let fittedWidth = -1;
 
   const canvas = h('div', { class: 'vgraph' });
   const edgesSvg = svg('svg', { class: 'vedges', 'aria-hidden': 'true' }) as SVGSVGElement;
@@ -159,7 +169,7 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
     ]),
     sampleBar,
   ]);
-  const element = h('div', { class: 'vview' }, [
+  const element = h('div', { class: 'vview', 'data-scalar-nodes': program.nodes.length }, [
     toolbar,
     graphBox,
     stepText,
@@ -172,23 +182,40 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
   const precision = () => c.settings.precision;
   const group = (id: number): VectorGroup => model!.graph.groups[id];
 
-  function rebuild(): void {
+  function rebuild(numbersOnly = false): void {
     const t0 = performance.now();
     model = buildVectorModel(program, c.ev.tape, model?.graph);
     timings.modelMs = performance.now() - t0;
     const t1 = performance.now();
-    renderSamples();
-    renderCards();
-    renderEdgeList();
+    // New numbers on the same cards (an input edit): repaint the cells in place. Expanded scalars
+    // and a sample's figure (shown only when its share is non-zero) are rebuilt.
+    if (numbersOnly && expanded.size === 0 && sample < 0 && cardMatrices.length > 0) {
+      for (const cm of cardMatrices) {
+        const { values, options } = cm.numbers();
+        updateMatrix(cm.table, values, cm.shape, options);
+      }
+    } else {
+      renderSamples();
+      renderCards();
+      renderEdgeList();
+    }
     renderDetail();
     timings.renderMs = performance.now() - t1;
     element.dataset.timings = JSON.stringify(timings);
     relayout();
   }
 
+  /** The cards' value and gradient tables and how to get their current numbers (for in-place repaints). */
+  let cardMatrices: Array<{
+    table: HTMLElement;
+    shape: readonly number[];
+    numbers(): { values: ArrayLike<number>; options: MatrixOptions };
+  }> = [];
+
   // ---- cards ----
   function renderCards(): void {
     const m = model!;
+    cardMatrices = [];
     canvas.replaceChildren(
       ...m.columns.map((col) =>
         h(
@@ -216,16 +243,15 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
       for (let i = 0; i < per; i++) marked.add(sample * per + i);
     }
     const p = precision();
-    const figures = [
-      captioned(
-        'value',
-        renderMatrix(m.values[id], g.shape, { kind: 'value', precision: p, label: g.label, dim, marked }),
-      ),
-      captioned(
-        `∂L/∂${g.label}`,
-        renderMatrix(m.grads[id], g.shape, { kind: 'grad', precision: p, label: `∂L/∂${g.label}`, dim, marked }),
-      ),
-    ];
+    const valueOptions: MatrixOptions = { kind: 'value', precision: p, label: g.label, dim, marked };
+    const gradOptions: MatrixOptions = { kind: 'grad', precision: p, label: `∂L/∂${g.label}`, dim, marked };
+    const valueTable = renderMatrix(m.values[id], g.shape, valueOptions);
+    const gradTable = renderMatrix(m.grads[id], g.shape, gradOptions);
+    cardMatrices.push(
+      { table: valueTable, shape: g.shape, numbers: () => ({ values: model!.values[id], options: valueOptions }) },
+      { table: gradTable, shape: g.shape, numbers: () => ({ values: model!.grads[id], options: gradOptions }) },
+    );
+    const figures = [captioned('value', valueTable), captioned(`∂L/∂${g.label}`, gradTable)];
     if (sample >= 0 && g.kind !== 'iterations') {
       const it = m.iterations(id);
       if (it && it.perIteration[sample]?.some((v) => v !== 0)) {
@@ -276,6 +302,7 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
       () => {
         if (expanded.has(id)) expanded.delete(id);
         else expanded.add(id);
+        fitPending = true;
         renderCards();
         relayout();
       },
@@ -343,6 +370,43 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
   function drawEdges(): void {
     const m = model;
     if (!m || !element.isConnected) return;
+    const t0 = performance.now();
+    // Fitting forces two layouts of the whole canvas: only when its structure or the box's width changed
+    // (an input edit repaints numbers and keeps the scale).
+    if (fitPending || graphBox.clientWidth !== fittedWidth) fitWidth();
+    fitPending = false;
+    drawEdgePaths(m);
+    timings.edgesMs = performance.now() - t0;
+    const done = pending;
+    pending = undefined;
+    if (done) {
+      // The frame after this one starts once this one is painted: that is when the user sees it.
+      requestAnimationFrame(() => {
+        timings[done.kind] = performance.now() - done.at;
+        if (c.timing?.evaluateMs !== undefined) timings.evaluateMs = c.timing.evaluateMs;
+        timings.frames = (timings.frames ?? 0) + 1;
+        element.dataset.timings = JSON.stringify(timings);
+      });
+    }
+    element.dataset.timings = JSON.stringify(timings);
+  }
+
+  /**
+   * A panel narrower than the arrays: shrink the canvas (CSS zoom, so layout and the edges'
+   * getBoundingClientRect agree) to the box's width, down to MIN_FIT (numbers stay readable);
+   * narrower than that, the box scrolls.
+   */
+  function fitWidth(): void {
+    canvas.style.removeProperty('zoom');
+    const natural = canvas.offsetWidth;
+    const available = graphBox.clientWidth - 2;
+    const k = natural > available && available > 0 ? Math.max(MIN_FIT, available / natural) : 1;
+    if (k < 1) canvas.style.setProperty('zoom', k.toFixed(3));
+    fittedWidth = graphBox.clientWidth;
+    graphBox.dataset.zoom = k.toFixed(3);
+  }
+
+  function drawEdgePaths(m: VectorModel): void {
     const box = graphBox.getBoundingClientRect();
     edgesSvg.setAttribute('width', String(graphBox.scrollWidth));
     edgesSvg.setAttribute('height', String(graphBox.scrollHeight));
@@ -677,6 +741,7 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
 
   function setSample(k: number): void {
     sample = k;
+    fitPending = true;
     renderSamples();
     renderCards();
     renderDetail();
@@ -726,8 +791,15 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
   }
 
   function update(next: ViewContext): void {
+    const sameSettings = next.settings.precision === c.settings.precision;
     c = next;
-    rebuild();
+    const editAt = next.timing?.editAt;
+    const edit = editAt !== undefined && editAt !== lastEditAt;
+    if (edit) {
+      lastEditAt = editAt;
+      pending = { kind: 'editMs', at: editAt };
+    }
+    rebuild(edit && sameSettings);
   }
 
   rebuild();

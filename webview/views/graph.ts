@@ -88,6 +88,8 @@ export function renderGraph(initial: ViewContext): GraphView {
 
   // ---- DOM skeleton ----
   const viewport = h('div', { class: 'graph-viewport', tabindex: -1 });
+  /** The view fitOrOutput opened on the output with (while it lasts, the left-edge hint shows). */
+  let openedOnOutput: { x: number; k: number } | undefined;
   const summary = h('div', { class: 'graph-summary', role: 'status', hidden: true });
   const zoomBar = h('div', { class: 'zoom', role: 'group', 'aria-label': 'Zoom' }, [
     button('−', () => zoom?.zoomBy(1 / 1.25), { title: 'Zoom out (−)', attrs: { 'data-action': 'zoom-out' } }),
@@ -200,6 +202,11 @@ export function renderGraph(initial: ViewContext): GraphView {
     wire(renderer);
     lod = false;
     zoom = createZoom(viewport, renderer.svg, (v) => {
+      // Opened on the output with gates cut off on the left: the hint goes once the view moves.
+      if (openedOnOutput && (v.x !== openedOnOutput.x || v.k !== openedOnOutput.k)) {
+        openedOnOutput = undefined;
+        delete viewport.dataset.more;
+      }
       // Level of detail: no text below a readable scale (and no per-frame work otherwise).
       const next = v.k < LOD_TEXT_K;
       if (next !== lod) {
@@ -253,6 +260,11 @@ export function renderGraph(initial: ViewContext): GraphView {
       let y = b.y + b.h / 2 - H / (2 * k);
       if (bottom - top > H / k) y = Math.max(top, Math.min(y, bottom - H / k));
       zoom.setView({ k, x: b.x + b.w + 40 - W / k, y });
+      // Say so at the left edge (the graph looked cut off, not opened on its output on purpose).
+      if (zoom.view().x > renderer.bounds.x) {
+        viewport.dataset.more = 'left';
+        openedOnOutput = zoom.view();
+      }
     }
   }
 

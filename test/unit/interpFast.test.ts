@@ -1,0 +1,175 @@
+/**
+ * The interpreter's fast paths give the same program as the general ones (issue 10, speed):
+ *  - the tape the interpreter remembers for a program equals the tape compiled from its nodes;
+ *  - an arrow callback run without tasks (callInline) records the same nodes, frames and loops
+ *    as the same callback written as a function expression (always run by the task machine),
+ *    also when its body cannot be compiled or bails at run time (a getter);
+ *  - a re-run of the same IR at another size (the capacity hint of the last run) is right;
+ *  - TapeBuilder.take hands exactly full arrays over and copies the others.
+ * Values are checked against the program run as plain JavaScript where they matter.
+ */
+import * as assert from 'node:assert/strict';
+import * as vm from 'node:vm';
+import { ts } from 'ts-morph';
+import { lowerTarget, parseTarget, type ExprProgram } from '../../src/parse/index';
+import { compileProgram, evaluate } from '../../src/core/evaluate';
+import { interpret } from '../../src/core/interpret';
+import { TapeBuilder, backward, forward, type Tape } from '../../src/core/tape';
+import { OP_CODE } from '../../src/core/ops';
+
+function runJs(text: string, expr: string): number {
+  const js = ts.transpileModule(text, {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.None },
+  }).outputText;
+  return vm.runInContext(`${js}\n;(${expr})`, vm.createContext({}), { timeout: 5000 }) as number;
+}
+
+function sameTape(a: Tape, b: Tape): void {
+  assert.equal(a.size, b.size);
+  assert.deepEqual(Array.from(a.op), Array.from(b.op));
+  assert.deepEqual(Array.from(a.argStart), Array.from(b.argStart));
+  assert.deepEqual(Array.from(a.args), Array.from(b.args));
+  for (let i = 0; i < a.size; i++) assert.ok(Object.is(a.value[i], b.value[i]), `value of node ${i}`);
+  assert.equal(a.grad.length, b.grad.length);
+  assert.equal(a.local.length, b.local.length);
+}
+
+/** What the graph is made of, without source positions (two spellings of one program compare equal). */
+function shape(p: ExprProgram): unknown {
+  return {
+    nodes: p.nodes.map((n) => ({
+      kind: n.kind,
+      op: n.kind === 'op' ? n.op : undefined,
+      args: n.kind === 'op' ? n.args : undefined,
+      value: n.kind === 'op' ? undefined : n.value,
+      name: n.name,
+      frame: n.frame,
+      loop: n.loop,
+      iteration: n.iteration,
+    })),
+    root: p.root,
+    frames: p.frames.map((f) => ({ parent: f.parent, args: f.args, result: f.result })),
+    loops: (p.loops ?? []).map((l) => ({ parent: l.parent, iterations: l.iterations })),
+    arrays: (p.arrays ?? []).map((g) => ({ shape: g.shape, elements: g.elements })),
+  };
+}
+
+/** [program, target, the same program with its arrow callbacks written as function expressions]. */
+const PROGRAMS: Array<[string, string, string]> = [];
+{
+  const mse = (cb1: string, cb2: string) => `const N = 7;
+const xs = Array.from({ length: N }, ${cb1});
+const ys = xs.map(${cb2});
+let w1 = 0.5, b1 = 0.1, w2 = -0.3, b2 = 0.2;
+let loss = 0;
+for (let i = 0; i < N; i++) {
+  const h = Math.tanh(w1 * xs[i] + b1);
+  const pred = w2 * h + b2;
+  const d = pred - ys[i];
+  loss += d * d;
+}
+const mse = loss / N;`;
+  PROGRAMS.push([
+    mse('(_, i) => i / N', '(x) => 2 * x + 1'),
+    'mse',
+    mse('function (_, i) { return i / N; }', 'function (x) { return 2 * x + 1; }'),
+  ]);
+  const hof = (cb1: string, cb2: string, cb3: string) => `const a = 1.5, k = 2;
+const xs = [1, -2, 3, 0.5];
+const s = xs.reduce(${cb1}, 0);
+const m = Math.max(...xs.map(${cb2}));
+const t = xs.filter(${cb3}).length;
+const out = s * m + t + xs[k];`;
+  PROGRAMS.push([
+    hof('(acc, x) => acc + (x > 0 ? Math.max(x * a, 0) : -x)', '(x) => x * a', '(x) => x > k - 2.5'),
+    'out',
+    hof(
+      'function (acc, x) { return acc + (x > 0 ? Math.max(x * a, 0) : -x); }',
+      'function (x) { return x * a; }',
+      'function (x) { return x > k - 2.5; }',
+    ),
+  ]);
+  // Callbacks the fast path cannot run: a call of a user function (not compiled), a getter (bails).
+  const bail = (cb1: string, cb2: string) => `function sq(v: number) { return v * v; }
+const w = [0.5, -1, 2];
+const p = { get v() { return w[0] * 3; }, z: 4 };
+const q = w.map(${cb1});
+const r = [p, p].map(${cb2});
+const out = q[0] + q[1] * q[2] + r[1];`;
+  PROGRAMS.push([
+    bail('(x) => sq(x) + 1', '(o) => o.v * 2 + o.z'),
+    'out',
+    bail('function (x) { return sq(x) + 1; }', 'function (o) { return o.v * 2 + o.z; }'),
+  ]);
+}
+
+describe('interpreter fast paths', function () {
+  this.timeout(60000);
+
+  it('the remembered tape of an interpreted program equals the tape compiled from its nodes', () => {
+    for (const [text, name] of PROGRAMS) {
+      const p = parseTarget({ text, name });
+      const fromNodes = compileProgram({ ...p }); // a copy of the object: no remembered tape
+      const taken = compileProgram(p);
+      sameTape(taken, fromNodes);
+      sameTape(compileProgram(p), fromNodes); // taken once: compiled from the nodes again
+      const ev = evaluate(parseTarget({ text, name }));
+      assert.ok(Math.abs(ev.value - runJs(text, name)) <= 1e-12 * Math.max(1, Math.abs(ev.value)), name);
+    }
+  });
+
+  it('an arrow callback run at once records what the task machine records for a function expression', () => {
+    for (const [text, name, slow] of PROGRAMS) {
+      const a = parseTarget({ text, name });
+      const b = parseTarget({ text: slow, name });
+      assert.deepEqual(shape(a), shape(b), name);
+      const ea = evaluate(a);
+      const eb = evaluate(b);
+      assert.equal(ea.value, eb.value);
+      assert.deepEqual(
+        ea.inputs.map((i) => [i.name, i.grad]),
+        eb.inputs.map((i) => [i.name, i.grad]),
+      );
+      const js = runJs(slow, name);
+      assert.ok(Math.abs(eb.value - js) <= 1e-12 * Math.max(1, Math.abs(js)), `${name}: ${eb.value} vs ${js}`);
+    }
+  });
+
+  it('a re-run of the same IR records more or fewer nodes than the last run (capacity hint)', () => {
+    const text = `let n = 3;
+let w = 0.7;
+let s = 0;
+for (let i = 0; i < n; i++) s += Math.sin(w * i) * w;
+const out = s;`;
+    const { ir, target } = lowerTarget({ text, name: 'out' });
+    for (const n of [3, 2000, 5, 40000, 1]) {
+      const p = interpret(ir, target, { values: { n } });
+      const ev = evaluate(p, { n });
+      const js = runJs(text.replace('let n = 3', `let n = ${n}`), 'out');
+      assert.ok(Math.abs(ev.value - js) <= 1e-9 * Math.max(1, Math.abs(js)), `n = ${n}: ${ev.value} vs ${js}`);
+    }
+  });
+
+  it('TapeBuilder.take moves exactly full arrays and copies the others', () => {
+    const exact = new TapeBuilder(3, 2);
+    const x = exact.leaf(2);
+    const y = exact.leaf(5);
+    exact.gate(OP_CODE.mul, [x, y]);
+    const op = exact.op;
+    const t = exact.take();
+    assert.equal(t.op, op); // moved
+    assert.equal(exact.size, 0);
+    forward(t);
+    backward(t);
+    assert.deepEqual(Array.from(t.value), [2, 5, 10]);
+    assert.deepEqual(Array.from(t.grad), [5, 2, 1]);
+    const roomy = new TapeBuilder(8, 8);
+    roomy.gate(OP_CODE.neg, [roomy.leaf(3)]);
+    const op2 = roomy.op;
+    const t2 = roomy.take();
+    assert.notEqual(t2.op, op2);
+    assert.equal(t2.op.length, 2);
+    assert.equal(t2.args.length, 1);
+    assert.throws(() => new TapeBuilder().gate(OP_CODE.neg, [0]), RangeError);
+  });
+});
