@@ -41,6 +41,8 @@ export interface GradientLensApi {
   highlighted(): { uri: string; range: { start: number; end: number } } | undefined;
   /** The inline values rendered at line ends of the analysed document (or of `uri`), with staleness. */
   inlineDecorations(uri?: string): InlineSnapshot | undefined;
+  /** Every error message the panel was given since activation, oldest first (tests: no error flashed). */
+  panelErrors(): string[];
 }
 
 export function activate(context: vscode.ExtensionContext): GradientLensApi {
@@ -81,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     log,
   });
   const debugInline = new DebugInlineValues(debug, () => session.current);
+  const panelErrors: string[] = [];
 
   const serializer: vscode.WebviewPanelSerializer<unknown> = {
     async deserializeWebviewPanel(webviewPanel, saved) {
@@ -106,11 +109,14 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     inline.hideLines((uri) => debugInline.coveredLines(uri), debug.onDidChange),
     vscode.languages.registerInlineValuesProvider(SUPPORTED_LANGUAGES, debugInline),
     session.onDidPresent((p) => commands.reportPresented(p, log)),
-    register('gradientLens.showGradients', () => commands.showGradients(session)),
+    session.onDidPresent((p) => {
+      if (p.panel && !p.result.ok && panelErrors.push(p.result.error.message) > 100) panelErrors.shift();
+    }),
+    register('gradientLens.showGradients', () => commands.showGradients(session, (doc) => debug.prepare(doc))),
     register('gradientLens.refresh', () => commands.refresh(session)),
     register('gradientLens.clearGradients', () => commands.clearGradients(inline)),
     register(SHOW_AT_COMMAND, (uri: string, start: number, end: number) =>
-      commands.showGradientsAt(session, uri, start, end),
+      commands.showGradientsAt(session, uri, start, end, (doc) => debug.prepare(doc)),
     ),
     register(OPEN_PANEL_COMMAND, () => commands.openPanel(session, panel)),
     vscode.languages.registerHoverProvider(SUPPORTED_LANGUAGES, new GradientHover(inline)),
@@ -139,6 +145,7 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     parserLoaded,
     highlighted: () => link.highlighted,
     inlineDecorations: (uri) => inline.snapshot(uri),
+    panelErrors: () => [...panelErrors],
   };
 }
 

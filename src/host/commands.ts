@@ -7,8 +7,18 @@ import type { GradientPanel } from './panel';
 import type { InlineValues } from './inline';
 import { applyValuesToSource } from './applyValues';
 
+/**
+ * Runs before an analysis is shown (the paused debugger reads the frame's arrays, so the first
+ * result already has their shapes: src/host/debugSession.ts `prepare`).
+ */
+export type BeforeShow = (doc: vscode.TextDocument) => Promise<void>;
+
 /** gradientLens.showGradients: analyse the active editor's selection. */
-export function showGradients(session: Session, editor = vscode.window.activeTextEditor): void {
+export async function showGradients(
+  session: Session,
+  before?: BeforeShow,
+  editor = vscode.window.activeTextEditor,
+): Promise<void> {
   if (!editor) {
     void vscode.window.showInformationMessage(
       'Gradient Lens: open a TypeScript or JavaScript file and select an expression.',
@@ -16,12 +26,21 @@ export function showGradients(session: Session, editor = vscode.window.activeTex
     return;
   }
   const doc = editor.document;
-  session.show(doc, { start: doc.offsetAt(editor.selection.start), end: doc.offsetAt(editor.selection.end) });
+  const selection = { start: doc.offsetAt(editor.selection.start), end: doc.offsetAt(editor.selection.end) };
+  if (before) await before(doc);
+  session.show(doc, selection);
 }
 
 /** gradientLens.showGradientsAt (CodeLens): analyse a range of a document. */
-export async function showGradientsAt(session: Session, uri: string, start: number, end: number): Promise<void> {
+export async function showGradientsAt(
+  session: Session,
+  uri: string,
+  start: number,
+  end: number,
+  before?: BeforeShow,
+): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+  if (before) await before(doc);
   session.show(doc, { start, end });
 }
 

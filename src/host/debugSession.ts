@@ -45,6 +45,8 @@ const samePath = (a: string, b: string) => {
   return process.platform === 'win32' || process.platform === 'darwin' ? x.toLowerCase() === y.toLowerCase() : x === y;
 };
 
+const frameKey = (item: vscode.DebugStackFrame) => `${item.session.id}:${item.threadId}:${item.frameId}`;
+
 export class DebugLink implements vscode.Disposable {
   /** What the panel's current numbers came from (undefined: not from a debugger). */
   current?: DebugValuesInfo;
@@ -80,12 +82,23 @@ export class DebugLink implements vscode.Disposable {
       }),
       vscode.debug.onDidChangeActiveStackItem((item) => {
         if (item instanceof vscode.DebugStackFrame) {
-          // A step, a new stop, or another frame picked in the call stack: refresh from it.
-          if (this.session.target && this.hooks.panelVisible() && config.debugUseValues()) this.session.refresh();
+          // A step, a new stop, or another frame picked in the call stack: refresh from it,
+          // with the new frame's arrays read first (prepare).
+          if (this.session.target && this.hooks.panelVisible() && config.debugUseValues()) void this.refreshAt(item);
         } else this.markStale();
       }),
       vscode.debug.onDidTerminateDebugSession(() => this.markStale()),
     ];
+  }
+
+  private async refreshAt(item: vscode.DebugStackFrame): Promise<void> {
+    const uri = this.session.target?.uri;
+    const doc = uri && vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+    if (doc) await this.prepare(doc).catch(() => undefined);
+    // Only if that stop is still the one shown (a later step refreshes by itself).
+    const now = vscode.debug.activeStackItem;
+    if (now instanceof vscode.DebugStackFrame && frameKey(now) === frameKey(item) && this.hooks.panelVisible())
+      this.session.refresh();
   }
 
   private markStale(): void {
@@ -117,32 +130,47 @@ export class DebugLink implements vscode.Disposable {
   }
 
   /**
-   * The paused frame's arrays (parameters and locals) by access path, for the session's `seeds`:
-   * the interpreter shapes an array parameter from them (`w[0]`, `w[1]` make `w` an array of 2).
-   * Read once per stop; when the result needs them (an error, or a free input that is an array
-   * at the stop) the last Show gradients runs again with them (once per stop). True when it did.
+   * Reads the paused frame's arrays (parameters and locals) by access path, for the session's
+   * `seeds`, when the debugger is paused in `doc`: the interpreter shapes an array parameter from
+   * them (`w[0]`, `w[1]` make `w` an array of 2). Called BEFORE Show gradients analyses `doc` and
+   * before a new stop refreshes it, so the first result shown already has the frame's shapes (an
+   * analysis with scalar defaults for `w` would fail with an interpreter error that flashes in
+   * the panel). Once per stop and document.
+   */
+  async prepare(doc: vscode.TextDocument): Promise<void> {
+    const item = vscode.debug.activeStackItem;
+    if (!(item instanceof vscode.DebugStackFrame) || !config.debugUseValues()) return;
+    const frame: PausedFrame = { session: item.session, threadId: item.threadId, frameId: item.frameId };
+    const uri = doc.uri.toString();
+    const key = frameKey(item);
+    if (this.seedsAt?.key === key && this.seedsAt.uri === uri) return;
+    let values: Record<string, number> = {};
+    try {
+      const where = await frameLocation(frame);
+      if (samePath(where.path, doc.uri.fsPath) && !doc.isDirty)
+        values = (await readFrameArrays(frame, { maxArrayElements: config.debugMaxArrayElements() })).values;
+    } catch (e) {
+      // Not a JS session, no source, the frame went away: applyNow says why in the banner.
+      this.hooks.log.warn(`Debugger values: could not read the frame's arrays: ${String(e)}`);
+    }
+    this.seedsAt = { key, uri, values, rerun: new Set() };
+  }
+
+  /**
+   * A safety net behind `prepare` (a result presented without it, e.g. a refresh of a document
+   * opened after the stop): when the result needs the frame's arrays (an error, or a free input
+   * that is an array at the stop) the last Show gradients runs again with them, once per stop
+   * and request. True when it did.
    */
   private async shapeFromFrame(
     doc: vscode.TextDocument,
     result: AnalysisResult,
     item: vscode.DebugStackFrame,
   ): Promise<boolean> {
-    const frame: PausedFrame = { session: item.session, threadId: item.threadId, frameId: item.frameId };
-    const uri = doc.uri.toString();
-    const key = `${item.session.id}:${item.threadId}:${item.frameId}`;
-    if (this.seedsAt?.key !== key || this.seedsAt.uri !== uri) {
-      let values: Record<string, number>;
-      try {
-        const where = await frameLocation(frame);
-        if (!samePath(where.path, doc.uri.fsPath) || doc.isDirty) return false;
-        values = (await readFrameArrays(frame, { maxArrayElements: config.debugMaxArrayElements() })).values;
-      } catch (e) {
-        this.hooks.log.warn(`Debugger values: could not read the frame's arrays: ${String(e)}`);
-        return false;
-      }
-      this.seedsAt = { key, uri, values, rerun: new Set() };
-    }
-    const { values, rerun } = this.seedsAt;
+    await this.prepare(doc);
+    const at = this.seedsAt;
+    if (!at || at.key !== frameKey(item) || at.uri !== doc.uri.toString()) return false;
+    const { values, rerun } = at;
     const roots = new Set(Object.keys(values).map((k) => parseAccessPath(k)?.root));
     const needs =
       !result.ok || result.analysis.program.nodes.some((n) => n.kind === 'input' && n.free && roots.has(n.name));
@@ -159,7 +187,7 @@ export class DebugLink implements vscode.Disposable {
     const at = this.seedsAt;
     if (!at || at.uri !== uri || !(item instanceof vscode.DebugStackFrame) || !config.debugUseValues())
       return undefined;
-    return at.key === `${item.session.id}:${item.threadId}:${item.frameId}` ? at.values : undefined;
+    return at.key === frameKey(item) ? at.values : undefined;
   }
 
   private async applyNow(doc: vscode.TextDocument, result: AnalysisResult): Promise<void> {

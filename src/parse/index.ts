@@ -12,8 +12,16 @@ import { GradientLensError, isGradientLensError } from '../core/errors';
 import type { IrProgram, IrTarget } from '../core/ir';
 import { interpret, probeTargets, type InterpretOptions } from '../core/interpret';
 import { lowerProgram } from './lower';
-import { isFunctionLike, Scopes } from './scope';
-import { candidateTargets, targetAtCursor, targetByLine, targetByName, targetOfSelection, type Target } from './target';
+import { isFunctionLike, Scopes, type FunctionLike } from './scope';
+import {
+  candidateTargets,
+  functionName,
+  targetAtCursor,
+  targetByLine,
+  targetByName,
+  targetOfSelection,
+  type Target,
+} from './target';
 import { abbreviate, SourceText, TARGET_TEXT_MAX } from './text';
 
 export type { ExprProgram, ExprNode, ConstNode, InputNode, OpNode, CallFrame, SourceRange } from '../core/expr';
@@ -197,8 +205,12 @@ function functionLikeAncestor(n: ts.Node): ts.Node | undefined {
   return undefined;
 }
 
-/** The IR and the IR target for a request. */
-export function lowerTarget(req: ParseRequest): { ir: IrProgram; target: IrTarget } {
+/**
+ * The IR and the IR target for a request. `alone`: for a selection inside a function body (the
+ * target is then the function, with the selection highlighted), the selected expression as the
+ * target on its own, for when it does not reach the function's result.
+ */
+export function lowerTarget(req: ParseRequest): { ir: IrProgram; target: IrTarget; alone?: IrTarget } {
   const src = load(req.text, req.fileName ?? 'input.ts');
   const t = findTarget(src, req);
   if (t.expr) {
@@ -236,6 +248,26 @@ export function lowerTarget(req: ParseRequest): { ir: IrProgram; target: IrTarge
   target.expr = true;
   if (place.fn >= 0) target.fn = place.fn;
   else target.stmt = place.stmt;
+  if (t.selected && place.fn >= 0) {
+    // A selection inside a function body: analyse the (outermost) enclosing function, its
+    // result, and highlight the selection's nodes in it (issue 10). Its range stays the
+    // target's, so a refresh selects the same expression again.
+    let outer = functionLikeAncestor(t.expr!) as FunctionLike | undefined;
+    for (let f = outer && functionLikeAncestor(outer); f; f = functionLikeAncestor(f)) outer = f as FunctionLike;
+    const fi = outer && lowerer.functionIndex(outer);
+    if (outer && fi !== undefined) {
+      const name = functionName(outer);
+      const selection = { text, range: target.range, ...(name !== undefined ? { fn: name } : {}) };
+      const inContext: IrTarget = {
+        text: `${name ?? 'function'}(…)`,
+        range: target.range,
+        fn: fi,
+        selection,
+        ...(name !== undefined ? { name } : {}),
+      };
+      return { ir, target: inContext, alone: { ...target, selection: { ...selection, alone: true } } };
+    }
+  }
   return { ir, target };
 }
 
@@ -255,7 +287,7 @@ export function parseTarget(req: ParseRequest, options: InterpretOptions = {}): 
     throw new GradientLensError('usage', `parseTarget needs exactly one of selection, name or line (got ${given})`);
   }
   if (typeof req.text !== 'string') throw new GradientLensError('usage', 'parseTarget needs the file text');
-  let lowered: { ir: IrProgram; target: IrTarget };
+  let lowered: { ir: IrProgram; target: IrTarget; alone?: IrTarget };
   try {
     lowered = lowerTarget(req);
   } catch (e) {
@@ -265,7 +297,11 @@ export function parseTarget(req: ParseRequest, options: InterpretOptions = {}): 
     }
     throw e;
   }
-  return interpret(lowered.ir, lowered.target, options);
+  const program = interpret(lowered.ir, lowered.target, options);
+  // The selected expression does not reach the function's result (its gradient there is 0):
+  // it is shown on its own, as the target, and the panel says why.
+  if (lowered.alone && !program.target.selection?.reaches) return interpret(lowered.ir, lowered.alone, options);
+  return program;
 }
 
 /**

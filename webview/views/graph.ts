@@ -25,6 +25,7 @@ import { buildSteps, gateOrder, stateAt, type Step } from '../graph/stepper';
 import { createStepper, type StepperView } from './stepper';
 import { exportGraph, renderExportButtons, serializeSvg } from './export';
 import { createTooltip, edgeTooltip, nodeTooltip } from './graphTooltip';
+import { markSelection, selectionOf } from './selection';
 import { neighbour, wireGraph, wireZoomKeys, type GraphActions } from './graphInteraction';
 
 export interface GraphView {
@@ -197,6 +198,7 @@ export function renderGraph(initial: ViewContext): GraphView {
     renderer?.svg.remove();
     renderer = new GraphRenderer(display, result, c.settings.precision);
     viewport.prepend(renderer.svg);
+    markSelection(renderer.svg, selectionOf(c.ev.program, program));
     wire(renderer);
     lod = false;
     zoom = createZoom(viewport, renderer.svg, (v) => {
