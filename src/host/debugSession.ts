@@ -63,6 +63,8 @@ export class DebugLink implements vscode.Disposable {
   private epoch = 0;
   /** The arrays of the stop last read (shapeFromFrame). */
   private seedsAt?: { key: string; uri: string; values: Record<string, number>; rerun: Set<string> };
+  /** The stop and document the last `seeds` call gave arrays for (the analysis being made). */
+  private lastSeeded?: { key: string; uri: string };
   /** The document `current` is about. */
   private currentUri?: string;
   private readonly changed = new vscode.EventEmitter<void>();
@@ -78,7 +80,10 @@ export class DebugLink implements vscode.Disposable {
       this.changed,
       // Every result the panel shows: its values may come from the paused frame.
       session.onDidPresent(({ doc, result, panel }) => {
-        if (panel) void this.apply(doc, result);
+        // The analysis just made: did it get this stop's arrays (seeds) already?
+        const seeded = this.lastSeeded?.uri === doc.uri.toString() ? this.lastSeeded.key : undefined;
+        this.lastSeeded = undefined;
+        if (panel) void this.apply(doc, result, seeded);
       }),
       vscode.debug.onDidChangeActiveStackItem((item) => {
         if (item instanceof vscode.DebugStackFrame) {
@@ -116,8 +121,8 @@ export class DebugLink implements vscode.Disposable {
    * only says why not (or that the last numbers are stale). Sets `current`. Calls are serialized,
    * so a late answer for an older stop never overwrites a newer one.
    */
-  apply(doc: vscode.TextDocument, result: AnalysisResult): Promise<void> {
-    const next = this.chain.then(() => this.applyNow(doc, result));
+  apply(doc: vscode.TextDocument, result: AnalysisResult, seeded?: string): Promise<void> {
+    const next = this.chain.then(() => this.applyNow(doc, result, seeded));
     this.chain = next.catch((e: unknown) => this.hooks.log.error('Debugger values failed', e));
     return next;
   }
@@ -147,11 +152,15 @@ export class DebugLink implements vscode.Disposable {
     let values: Record<string, number> = {};
     try {
       const where = await frameLocation(frame);
-      if (samePath(where.path, doc.uri.fsPath) && !doc.isDirty)
+      // Unsaved changes: its lines may not be the program's (applyNow says so); not cached, so
+      // that after a save the arrays are read.
+      if (samePath(where.path, doc.uri.fsPath) && doc.isDirty) return;
+      if (samePath(where.path, doc.uri.fsPath))
         values = (await readFrameArrays(frame, { maxArrayElements: config.debugMaxArrayElements() })).values;
     } catch (e) {
       // Not a JS session, no source, the frame went away: applyNow says why in the banner.
       this.hooks.log.warn(`Debugger values: could not read the frame's arrays: ${String(e)}`);
+      return;
     }
     this.seedsAt = { key, uri, values, rerun: new Set() };
   }
@@ -160,13 +169,16 @@ export class DebugLink implements vscode.Disposable {
    * A safety net behind `prepare` (a result presented without it, e.g. a refresh of a document
    * opened after the stop): when the result needs the frame's arrays (an error, or a free input
    * that is an array at the stop) the last Show gradients runs again with them, once per stop
-   * and request. True when it did.
+   * and request; never when the result already had them (`seeded`: the stop whose arrays its
+   * analysis got). True when it did.
    */
   private async shapeFromFrame(
     doc: vscode.TextDocument,
     result: AnalysisResult,
     item: vscode.DebugStackFrame,
+    seeded: string | undefined,
   ): Promise<boolean> {
+    if (seeded === frameKey(item)) return false;
     await this.prepare(doc);
     const at = this.seedsAt;
     if (!at || at.key !== frameKey(item) || at.uri !== doc.uri.toString()) return false;
@@ -187,10 +199,12 @@ export class DebugLink implements vscode.Disposable {
     const at = this.seedsAt;
     if (!at || at.uri !== uri || !(item instanceof vscode.DebugStackFrame) || !config.debugUseValues())
       return undefined;
-    return at.key === frameKey(item) ? at.values : undefined;
+    if (at.key !== frameKey(item)) return undefined;
+    this.lastSeeded = { key: at.key, uri };
+    return at.values;
   }
 
-  private async applyNow(doc: vscode.TextDocument, result: AnalysisResult): Promise<void> {
+  private async applyNow(doc: vscode.TextDocument, result: AnalysisResult, seeded?: string): Promise<void> {
     const item = vscode.debug.activeStackItem;
     const prev = this.current?.applied && this.currentUri === doc.uri.toString() ? this.current : undefined;
     const epoch = this.epoch;
@@ -198,7 +212,7 @@ export class DebugLink implements vscode.Disposable {
     this.currentUri = doc.uri.toString();
     this.analysis = undefined;
     if (!config.debugUseValues()) return this.banner(undefined);
-    if (item instanceof vscode.DebugStackFrame && (await this.shapeFromFrame(doc, result, item))) return;
+    if (item instanceof vscode.DebugStackFrame && (await this.shapeFromFrame(doc, result, item, seeded))) return;
     if (!result.ok) return this.banner(undefined);
     if (!(item instanceof vscode.DebugStackFrame)) {
       // Not paused (any more): the numbers carried over are the program's last ones; say so.

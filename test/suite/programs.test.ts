@@ -201,11 +201,15 @@ describe('programs (issue 10)', function () {
     const start = text.indexOf('w * x');
     editor.selection = new vscode.Selection(doc.positionAt(start), doc.positionAt(start + 'w * x'.length));
     await vscode.commands.executeCommand('gradientLens.showGradients');
+    let last = '';
     const probe = await until('the highlighted selection', async () => {
       const p = await api.probePanel();
+      last = JSON.stringify({ error: p.error, title: p.title, extra: p.extra, nodes: p.nodes.map((n) => n.label) });
       return p.extra.selectionState === 'highlighted' && (p.extra.selectionNodes as number[]).length > 0
         ? p
         : undefined;
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}; last: ${last}`, { cause: e });
     });
     // The target is the function, its result.
     assert.equal(probe.title, 'f');

@@ -67,6 +67,13 @@ export function renderGraph(initial: ViewContext): GraphView {
   const precision = c.settings.precision;
   let frames: FrameInfo[] | undefined;
   const expanded = new Set<number>();
+  // A selection inside a function body: the calls its nodes were recorded in start expanded.
+  const sel = selectionOf(initial.ev.program, program);
+  if (sel && !sel.alone) {
+    for (const id of sel.nodes)
+      for (let f = program.nodes[id]?.frame ?? -1; f >= 0 && !expanded.has(f); f = program.frames[f]?.parent ?? -1)
+        expanded.add(f);
+  }
   let focus: number | undefined;
   let display: DisplayGraph;
   let layout: LayoutResult | undefined;
