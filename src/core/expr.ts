@@ -145,6 +145,8 @@ export interface TargetSelection {
   nodes: number[];
   /** Some value of the selected expression reaches the target (the root depends on it). */
   reaches: boolean;
+  /** The selected expression was evaluated at all in this run (false: a branch not taken ...). */
+  evaluated: boolean;
   /** The selection did not reach the function's result: it is the target itself. */
   alone?: boolean;
 }

@@ -2796,6 +2796,7 @@ export class Interp {
       nodes: [...ids].sort((a, b) => a - b),
       // Shown on its own: it is the root, but it does not reach the function's result.
       reaches: reaches && !sel.alone,
+      evaluated: this.selectionHits.length > 0,
       ...(sel.alone ? { alone: true } : {}),
     };
   }

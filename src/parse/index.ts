@@ -299,8 +299,10 @@ export function parseTarget(req: ParseRequest, options: InterpretOptions = {}): 
   }
   const program = interpret(lowered.ir, lowered.target, options);
   // The selected expression does not reach the function's result (its gradient there is 0):
-  // it is shown on its own, as the target, and the panel says why.
-  if (lowered.alone && !program.target.selection?.reaches) return interpret(lowered.ir, lowered.alone, options);
+  // it is shown on its own, as the target, and the panel says why. (Not evaluated at all, in a
+  // branch these values do not take: the function is shown, and the panel says that.)
+  const sel = program.target.selection;
+  if (lowered.alone && sel?.evaluated && !sel.reaches) return interpret(lowered.ir, lowered.alone, options);
   return program;
 }
 

@@ -618,7 +618,42 @@ describe('programs: targets', function () {
     const ev0 = evaluate(p, { x: 1.5, n: 0 });
     assert.equal(ev0.value, 0);
     assert.equal(ev0.program.target.selection!.reaches, false);
+    assert.equal(ev0.program.target.selection!.evaluated, false);
     assert.deepEqual(ev0.program.target.selection!.nodes, []);
+  });
+
+  it('a selection in a nested arrow: the outermost function; in a branch not taken: the function, not an error', () => {
+    const text =
+      'function f(xs: number[], w: number) {\n  return xs.map((x) => x * w).reduce((a, b) => a + b, 0);\n}\n';
+    const start = text.indexOf('x * w');
+    const p = parseTarget({ text, selection: { start, end: start + 5 } });
+    assert.equal(p.target.name, 'f');
+    const xs = [1.5, -2, 4];
+    const ev = evaluate(p, { 'xs[0]': xs[0], 'xs[1]': xs[1], 'xs[2]': xs[2], w: 0.5 });
+    assert.equal(
+      ev.value,
+      xs.map((x) => x * 0.5).reduce((a, b) => a + b, 0),
+    );
+    const sel = ev.program.target.selection!;
+    assert.equal(sel.reaches, true);
+    assert.deepEqual(
+      sel.nodes.map((id) => ev.tape.value[id]),
+      xs.map((x) => x * 0.5),
+    );
+    for (const id of sel.nodes) assert.equal(ev.tape.grad[id], 1);
+
+    const branch = 'function h(a: number) {\n  if (a > 100) return a * 3;\n  return a + 1;\n}\n';
+    const b = branch.indexOf('a * 3');
+    const q = parseTarget({ text: branch, selection: { start: b, end: b + 5 } });
+    assert.equal(q.target.name, 'h');
+    assert.equal(q.target.selection!.evaluated, false);
+    assert.equal(evaluate(q, { a: 2 }).value, 3);
+    // Values that take the branch: its node is there, and it is the result.
+    const big = evaluate(q, { a: 200 });
+    assert.equal(big.value, 600);
+    assert.equal(big.program.target.selection!.evaluated, true);
+    assert.equal(big.program.target.selection!.reaches, true);
+    assert.equal(big.program.nodes[big.program.root].range.start, b);
   });
 
   it('methods declared in the file are called (no "unknown function")', () => {

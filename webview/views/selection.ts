@@ -24,6 +24,9 @@ export function renderSelectionNote(sel: TargetSelection | undefined): HTMLEleme
     rest = [
       ` at ${where} does not reach the result of ${fn} (its gradient there would be 0), so it is analysed on its own, as the target, in ${fn}'s run.`,
     ];
+  } else if (!sel.evaluated) {
+    state = 'not-evaluated';
+    rest = [` at ${where} is not evaluated when ${fn} runs with these values: nothing to highlight.`];
   } else if (!sel.reaches) {
     state = 'unreached';
     rest = [` at ${where} does not reach the result of ${fn} with these values: nothing to highlight.`];
