@@ -70,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     debug,
     inline.hideLines((uri) => debugInline.coveredLines(uri), debug.onDidChange),
     vscode.languages.registerInlineValuesProvider(SUPPORTED_LANGUAGES, debugInline),
-    ...commands.registerCommands(session, panel, inline, log),
+    ...commands.registerCommands(session, panel, inline, log, (doc) => debug.prepare(doc)),
     showRunProgress(session),
     vscode.languages.registerHoverProvider(SUPPORTED_LANGUAGES, new GradientHover(inline)),
     vscode.languages.registerCodeLensProvider(SUPPORTED_LANGUAGES, lenses),

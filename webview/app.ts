@@ -15,6 +15,7 @@ import { renderVectorOrGraph } from './vector/view';
 import { renderDiagnostics } from './views/diagnostics';
 import { renderTrain } from './views/train';
 import { debugProbe, renderDebugBanner } from './views/debugBanner';
+import { renderSelectionNote, selectionOf, selectionProbe } from './views/selection';
 import type { AppHost, PanelStore, ViewContext } from './state';
 
 export type { AppHost, ViewContext } from './state';
@@ -187,6 +188,8 @@ export function createApp(root: HTMLElement, host: AppHost, store: PanelStore): 
         ]),
       );
     }
+    const selectionNote = renderSelectionNote(selectionOf(ev?.program, payload!.program));
+    if (selectionNote) header.append(selectionNote);
     const debugBanner = renderDebugBanner(payload!.debug);
     if (debugBanner) header.append(debugBanner);
     if (defaults.size > 0) {
@@ -255,7 +258,7 @@ export function createApp(root: HTMLElement, host: AppHost, store: PanelStore): 
       stale,
       nodes,
       inputs,
-      extra: { ...(graph?.probe() ?? {}), ...debugProbe(root) },
+      extra: { ...(graph?.probe() ?? {}), ...debugProbe(root), ...selectionProbe(root) },
     };
     host.post({ type: 'probeResult', requestId, result });
   }

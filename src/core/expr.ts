@@ -121,5 +121,32 @@ export interface ExprProgram {
     range: SourceRange;
     /** Declaration name when the target is `const name = ...` or found via --name. */
     name?: string;
+    /** A selection inside a function body: the function is analysed, the selection highlighted. */
+    selection?: TargetSelection;
   };
+}
+
+/**
+ * A selection inside a function body (issue 10): the target is the enclosing function's result,
+ * and the selected sub-expression is highlighted in it. When the selected expression does not
+ * reach the function's result (its gradient there would be 0), it is analysed on its own
+ * (`alone`), as the target, in the function's run.
+ */
+export interface TargetSelection {
+  /** The selected expression's source text (abbreviated like target.text). */
+  text: string;
+  range: SourceRange;
+  /** The enclosing function's name, when it has one. */
+  fn?: string;
+  /**
+   * Node ids recorded from the selected expression: its values in every evaluation that reaches
+   * the target, and the nodes of its sub-expressions (their source range lies in the selection).
+   */
+  nodes: number[];
+  /** Some value of the selected expression reaches the target (the root depends on it). */
+  reaches: boolean;
+  /** The selected expression was evaluated at all in this run (false: a branch not taken ...). */
+  evaluated: boolean;
+  /** The selection did not reach the function's result: it is the target itself. */
+  alone?: boolean;
 }

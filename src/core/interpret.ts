@@ -14,7 +14,16 @@
  * that `evaluate` can re-trace when input values change.
  */
 import { GradientLensError } from './errors';
-import type { ArrayGroup, CallFrame, ExprNode, ExprProgram, InputNode, LoopInfo, SourceRange } from './expr';
+import type {
+  ArrayGroup,
+  CallFrame,
+  ExprNode,
+  ExprProgram,
+  InputNode,
+  LoopInfo,
+  SourceRange,
+  TargetSelection,
+} from './expr';
 import {
   K,
   type Expr,
@@ -334,6 +343,9 @@ export class Interp {
   keepGoing = false;
   /** Tgt nodes that produced a number (listTargets). */
   readonly hitTargets = new Set<object>();
+  /** The target has a selection: every number its Tgt evaluates to (tape ids), in order. */
+  private selecting = false;
+  private readonly selectionHits: number[] = [];
 
   constructor(
     readonly ir: IrProgram,
@@ -724,6 +736,7 @@ export class Interp {
   }
 
   private *runSlices(target: IrTarget): Generator<void, void> {
+    this.selecting = target.selection !== undefined;
     const topEnv = new Env(this.global);
     this.declareScope(topEnv, this.ir);
     if (this.ir.vars) for (const v of this.ir.vars) if (!topEnv.has(v)) topEnv.set(v, undefined);
@@ -1170,7 +1183,10 @@ export class Interp {
         if (t.s === 0) return this.then(t, 1, node.a);
         const v = vals[vals.length - 1];
         this.targetValue = v;
-        if (typeof v === 'number') this.hitTargets.add(node);
+        if (typeof v === 'number') {
+          this.hitTargets.add(node);
+          if (this.selecting) this.selectionHits.push(v);
+        }
         return;
       }
       case K.Import:
@@ -2873,6 +2889,37 @@ export class Interp {
     return this.build(rootV, target);
   }
 
+  /**
+   * The nodes of the built program that the selected expression recorded: the values it took
+   * that the root depends on, and the nodes of its sub-expressions (source range inside the
+   * selection; every pass of a loop or call).
+   */
+  private selectionOf(
+    sel: NonNullable<IrTarget['selection']>,
+    nodes: ExprNode[],
+    newId: Int32Array,
+    root: number,
+  ): TargetSelection {
+    const ids = new Set<number>();
+    for (const v of this.selectionHits) if (v <= root && newId[v] >= 0) ids.add(newId[v]);
+    const reaches = ids.size > 0;
+    const { start, end } = sel.range;
+    for (let i = 0; i < nodes.length; i++) {
+      const r = nodes[i].range;
+      if (nodes[i].kind !== 'input' && r.start >= start && r.end <= end && r.end > r.start) ids.add(i);
+    }
+    return {
+      text: sel.text,
+      range: sel.range,
+      ...(sel.fn !== undefined ? { fn: sel.fn } : {}),
+      nodes: [...ids].sort((a, b) => a - b),
+      // Shown on its own: it is the root, but it does not reach the function's result.
+      reaches: reaches && !sel.alone,
+      evaluated: this.selectionHits.length > 0,
+      ...(sel.alone ? { alone: true } : {}),
+    };
+  }
+
   /** The recorded tape as it is (every node, no ExprProgram objects): for the benchmark. */
   rawTape(target: IrTarget): { tape: Tape; root: number } {
     const root = this.targetValue;
@@ -3101,6 +3148,7 @@ export class Interp {
       arrays: groups,
       loops: this.loops,
     };
+    if (target.selection) program.target.selection = this.selectionOf(target.selection, nodes, newId, root);
     (program as ExprProgram & { source?: ProgramSource }).source = { ir: this.ir, target, traced, steering };
     rememberCompiled(program, tape.take());
     return program;

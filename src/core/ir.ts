@@ -485,4 +485,10 @@ export interface IrTarget {
   text: string;
   range: SourceRange;
   name?: string;
+  /**
+   * A selection inside the function `fn` (parse/index.ts): the selected expression is wrapped in
+   * a Tgt; every number it evaluates to is recorded, and the built program's
+   * `target.selection` lists the recorded nodes (see core/expr.ts TargetSelection).
+   */
+  selection?: { text: string; range: SourceRange; fn?: string; alone?: boolean };
 }

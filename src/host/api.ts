@@ -30,6 +30,8 @@ export interface GradientLensApi {
   highlighted(): { uri: string; range: { start: number; end: number } } | undefined;
   /** The inline values rendered at line ends of the analysed document (or of `uri`), with staleness. */
   inlineDecorations(uri?: string): InlineSnapshot | undefined;
+  /** Every error message the panel was given since activation, oldest first (tests: no error flashed). */
+  panelErrors(): string[];
 }
 
 export function createApi({
@@ -45,6 +47,10 @@ export function createApi({
   inline: InlineValues;
   debug: DebugLink;
 }): GradientLensApi {
+  const panelErrors: string[] = [];
+  session.onDidPresent((p) => {
+    if (p.panel && !p.result.ok && panelErrors.push(p.result.error.message) > 100) panelErrors.shift();
+  });
   return {
     current: () => ({
       report: session.current ? toReport(session.current.evaluation) : undefined,
@@ -63,5 +69,6 @@ export function createApi({
     parserLoaded,
     highlighted: () => link.highlighted,
     inlineDecorations: (uri) => inline.snapshot(uri),
+    panelErrors: () => [...panelErrors],
   };
 }

@@ -20,15 +20,18 @@ export function registerCommands(
   panel: GradientPanel,
   inline: InlineValues,
   log: vscode.LogOutputChannel,
+  before?: BeforeShow,
 ): vscode.Disposable[] {
   const register = vscode.commands.registerCommand;
   return [
     session.onDidPresent((p) => reportPresented(p, log)),
     session.onDidCancel((c) => reportCancelled(c, log)),
-    register('gradientLens.showGradients', () => showGradients(session)),
+    register('gradientLens.showGradients', () => showGradients(session, before)),
     register('gradientLens.refresh', () => refresh(session)),
     register('gradientLens.clearGradients', () => clearGradients(inline)),
-    register(SHOW_AT_COMMAND, (uri: string, start: number, end: number) => showGradientsAt(session, uri, start, end)),
+    register(SHOW_AT_COMMAND, (uri: string, start: number, end: number) =>
+      showGradientsAt(session, uri, start, end, before),
+    ),
     register(OPEN_PANEL_COMMAND, () => openPanel(session, panel)),
     register(CANCEL_RUN_COMMAND, () => cancelRun(session)),
   ];
@@ -56,8 +59,18 @@ export function panelSerializer(
   };
 }
 
+/**
+ * Runs before an analysis is shown (the paused debugger reads the frame's arrays, so the first
+ * result already has their shapes: src/host/debugSession.ts `prepare`).
+ */
+export type BeforeShow = (doc: vscode.TextDocument) => Promise<void>;
+
 /** gradientLens.showGradients: analyse the active editor's selection. */
-export async function showGradients(session: Session, editor = vscode.window.activeTextEditor): Promise<void> {
+export async function showGradients(
+  session: Session,
+  before?: BeforeShow,
+  editor = vscode.window.activeTextEditor,
+): Promise<void> {
   if (!editor) {
     void vscode.window.showInformationMessage(
       'Gradient Lens: open a TypeScript or JavaScript file and select an expression.',
@@ -65,12 +78,21 @@ export async function showGradients(session: Session, editor = vscode.window.act
     return;
   }
   const doc = editor.document;
-  await session.show(doc, { start: doc.offsetAt(editor.selection.start), end: doc.offsetAt(editor.selection.end) });
+  const selection = { start: doc.offsetAt(editor.selection.start), end: doc.offsetAt(editor.selection.end) };
+  if (before) await before(doc);
+  await session.show(doc, selection);
 }
 
 /** gradientLens.showGradientsAt (CodeLens): analyse a range of a document. */
-export async function showGradientsAt(session: Session, uri: string, start: number, end: number): Promise<void> {
+export async function showGradientsAt(
+  session: Session,
+  uri: string,
+  start: number,
+  end: number,
+  before?: BeforeShow,
+): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+  if (before) await before(doc);
   await session.show(doc, { start, end });
 }
 

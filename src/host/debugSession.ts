@@ -45,6 +45,8 @@ const samePath = (a: string, b: string) => {
   return process.platform === 'win32' || process.platform === 'darwin' ? x.toLowerCase() === y.toLowerCase() : x === y;
 };
 
+const frameKey = (item: vscode.DebugStackFrame) => `${item.session.id}:${item.threadId}:${item.frameId}`;
+
 export class DebugLink implements vscode.Disposable {
   /** What the panel's current numbers came from (undefined: not from a debugger). */
   current?: DebugValuesInfo;
@@ -61,6 +63,8 @@ export class DebugLink implements vscode.Disposable {
   private epoch = 0;
   /** The arrays of the stop last read (shapeFromFrame). */
   private seedsAt?: { key: string; uri: string; values: Record<string, number>; rerun: Set<string> };
+  /** The stop and document the last `seeds` call gave arrays for (the analysis being made). */
+  private lastSeeded?: { key: string; uri: string };
   /** The document `current` is about. */
   private currentUri?: string;
   private readonly changed = new vscode.EventEmitter<void>();
@@ -76,16 +80,30 @@ export class DebugLink implements vscode.Disposable {
       this.changed,
       // Every result the panel shows: its values may come from the paused frame.
       session.onDidPresent(({ doc, result, panel }) => {
-        if (panel) void this.apply(doc, result);
+        // The analysis just made: did it get this stop's arrays (seeds) already?
+        const seeded = this.lastSeeded?.uri === doc.uri.toString() ? this.lastSeeded.key : undefined;
+        this.lastSeeded = undefined;
+        if (panel) void this.apply(doc, result, seeded);
       }),
       vscode.debug.onDidChangeActiveStackItem((item) => {
         if (item instanceof vscode.DebugStackFrame) {
-          // A step, a new stop, or another frame picked in the call stack: refresh from it.
-          if (this.session.target && this.hooks.panelVisible() && config.debugUseValues()) this.session.refresh();
+          // A step, a new stop, or another frame picked in the call stack: refresh from it,
+          // with the new frame's arrays read first (prepare).
+          if (this.session.target && this.hooks.panelVisible() && config.debugUseValues()) void this.refreshAt(item);
         } else this.markStale();
       }),
       vscode.debug.onDidTerminateDebugSession(() => this.markStale()),
     ];
+  }
+
+  private async refreshAt(item: vscode.DebugStackFrame): Promise<void> {
+    const uri = this.session.target?.uri;
+    const doc = uri && vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+    if (doc) await this.prepare(doc).catch(() => undefined);
+    // Only if that stop is still the one shown (a later step refreshes by itself).
+    const now = vscode.debug.activeStackItem;
+    if (now instanceof vscode.DebugStackFrame && frameKey(now) === frameKey(item) && this.hooks.panelVisible())
+      this.session.refresh();
   }
 
   private markStale(): void {
@@ -103,8 +121,8 @@ export class DebugLink implements vscode.Disposable {
    * only says why not (or that the last numbers are stale). Sets `current`. Calls are serialized,
    * so a late answer for an older stop never overwrites a newer one.
    */
-  apply(doc: vscode.TextDocument, result: AnalysisResult): Promise<void> {
-    const next = this.chain.then(() => this.applyNow(doc, result));
+  apply(doc: vscode.TextDocument, result: AnalysisResult, seeded?: string): Promise<void> {
+    const next = this.chain.then(() => this.applyNow(doc, result, seeded));
     this.chain = next.catch((e: unknown) => this.hooks.log.error('Debugger values failed', e));
     return next;
   }
@@ -117,32 +135,54 @@ export class DebugLink implements vscode.Disposable {
   }
 
   /**
-   * The paused frame's arrays (parameters and locals) by access path, for the session's `seeds`:
-   * the interpreter shapes an array parameter from them (`w[0]`, `w[1]` make `w` an array of 2).
-   * Read once per stop; when the result needs them (an error, or a free input that is an array
-   * at the stop) the last Show gradients runs again with them (once per stop). True when it did.
+   * Reads the paused frame's arrays (parameters and locals) by access path, for the session's
+   * `seeds`, when the debugger is paused in `doc`: the interpreter shapes an array parameter from
+   * them (`w[0]`, `w[1]` make `w` an array of 2). Called BEFORE Show gradients analyses `doc` and
+   * before a new stop refreshes it, so the first result shown already has the frame's shapes (an
+   * analysis with scalar defaults for `w` would fail with an interpreter error that flashes in
+   * the panel). Once per stop and document.
+   */
+  async prepare(doc: vscode.TextDocument): Promise<void> {
+    const item = vscode.debug.activeStackItem;
+    if (!(item instanceof vscode.DebugStackFrame) || !config.debugUseValues()) return;
+    const frame: PausedFrame = { session: item.session, threadId: item.threadId, frameId: item.frameId };
+    const uri = doc.uri.toString();
+    const key = frameKey(item);
+    if (this.seedsAt?.key === key && this.seedsAt.uri === uri) return;
+    let values: Record<string, number> = {};
+    try {
+      const where = await frameLocation(frame);
+      // Unsaved changes: its lines may not be the program's (applyNow says so); not cached, so
+      // that after a save the arrays are read.
+      if (samePath(where.path, doc.uri.fsPath) && doc.isDirty) return;
+      if (samePath(where.path, doc.uri.fsPath))
+        values = (await readFrameArrays(frame, { maxArrayElements: config.debugMaxArrayElements() })).values;
+    } catch (e) {
+      // Not a JS session, no source, the frame went away: applyNow says why in the banner.
+      this.hooks.log.warn(`Debugger values: could not read the frame's arrays: ${String(e)}`);
+      return;
+    }
+    this.seedsAt = { key, uri, values, rerun: new Set() };
+  }
+
+  /**
+   * A safety net behind `prepare` (a result presented without it, e.g. a refresh of a document
+   * opened after the stop): when the result needs the frame's arrays (an error, or a free input
+   * that is an array at the stop) the last Show gradients runs again with them, once per stop
+   * and request; never when the result already had them (`seeded`: the stop whose arrays its
+   * analysis got). True when it did.
    */
   private async shapeFromFrame(
     doc: vscode.TextDocument,
     result: AnalysisResult,
     item: vscode.DebugStackFrame,
+    seeded: string | undefined,
   ): Promise<boolean> {
-    const frame: PausedFrame = { session: item.session, threadId: item.threadId, frameId: item.frameId };
-    const uri = doc.uri.toString();
-    const key = `${item.session.id}:${item.threadId}:${item.frameId}`;
-    if (this.seedsAt?.key !== key || this.seedsAt.uri !== uri) {
-      let values: Record<string, number>;
-      try {
-        const where = await frameLocation(frame);
-        if (!samePath(where.path, doc.uri.fsPath) || doc.isDirty) return false;
-        values = (await readFrameArrays(frame, { maxArrayElements: config.debugMaxArrayElements() })).values;
-      } catch (e) {
-        this.hooks.log.warn(`Debugger values: could not read the frame's arrays: ${String(e)}`);
-        return false;
-      }
-      this.seedsAt = { key, uri, values, rerun: new Set() };
-    }
-    const { values, rerun } = this.seedsAt;
+    if (seeded === frameKey(item)) return false;
+    await this.prepare(doc);
+    const at = this.seedsAt;
+    if (!at || at.key !== frameKey(item) || at.uri !== doc.uri.toString()) return false;
+    const { values, rerun } = at;
     const roots = new Set(Object.keys(values).map((k) => parseAccessPath(k)?.root));
     const needs =
       !result.ok || result.analysis.program.nodes.some((n) => n.kind === 'input' && n.free && roots.has(n.name));
@@ -159,10 +199,12 @@ export class DebugLink implements vscode.Disposable {
     const at = this.seedsAt;
     if (!at || at.uri !== uri || !(item instanceof vscode.DebugStackFrame) || !config.debugUseValues())
       return undefined;
-    return at.key === `${item.session.id}:${item.threadId}:${item.frameId}` ? at.values : undefined;
+    if (at.key !== frameKey(item)) return undefined;
+    this.lastSeeded = { key: at.key, uri };
+    return at.values;
   }
 
-  private async applyNow(doc: vscode.TextDocument, result: AnalysisResult): Promise<void> {
+  private async applyNow(doc: vscode.TextDocument, result: AnalysisResult, seeded?: string): Promise<void> {
     const item = vscode.debug.activeStackItem;
     const prev = this.current?.applied && this.currentUri === doc.uri.toString() ? this.current : undefined;
     const epoch = this.epoch;
@@ -170,7 +212,7 @@ export class DebugLink implements vscode.Disposable {
     this.currentUri = doc.uri.toString();
     this.analysis = undefined;
     if (!config.debugUseValues()) return this.banner(undefined);
-    if (item instanceof vscode.DebugStackFrame && (await this.shapeFromFrame(doc, result, item))) return;
+    if (item instanceof vscode.DebugStackFrame && (await this.shapeFromFrame(doc, result, item, seeded))) return;
     if (!result.ok) return this.banner(undefined);
     if (!(item instanceof vscode.DebugStackFrame)) {
       // Not paused (any more): the numbers carried over are the program's last ones; say so.

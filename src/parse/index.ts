@@ -13,8 +13,16 @@ import type { IrProgram, IrTarget } from '../core/ir';
 import { compactCount } from '../core/format';
 import { interpret, interpretSlices, probeTargets, type InterpretOptions, type RunProgress } from '../core/interpret';
 import { lowerProgram } from './lower';
-import { isFunctionLike, Scopes } from './scope';
-import { candidateTargets, targetAtCursor, targetByLine, targetByName, targetOfSelection, type Target } from './target';
+import { isFunctionLike, Scopes, type FunctionLike } from './scope';
+import {
+  candidateTargets,
+  functionName,
+  targetAtCursor,
+  targetByLine,
+  targetByName,
+  targetOfSelection,
+  type Target,
+} from './target';
 import { abbreviate, setParents, SourceText, TARGET_TEXT_MAX } from './text';
 
 export type { ExprProgram, ExprNode, ConstNode, InputNode, OpNode, CallFrame, SourceRange } from '../core/expr';
@@ -201,8 +209,12 @@ function functionLikeAncestor(n: ts.Node): ts.Node | undefined {
   return undefined;
 }
 
-/** The IR and the IR target for a request. */
-export function lowerTarget(req: ParseRequest): { ir: IrProgram; target: IrTarget } {
+/**
+ * The IR and the IR target for a request. `alone`: for a selection inside a function body (the
+ * target is then the function, with the selection highlighted), the selected expression as the
+ * target on its own, for when it does not reach the function's result.
+ */
+export function lowerTarget(req: ParseRequest): { ir: IrProgram; target: IrTarget; alone?: IrTarget } {
   const src = load(req.text, req.fileName ?? 'input.ts');
   const t = findTarget(src, req);
   if (t.expr) {
@@ -240,6 +252,26 @@ export function lowerTarget(req: ParseRequest): { ir: IrProgram; target: IrTarge
   target.expr = true;
   if (place.fn >= 0) target.fn = place.fn;
   else target.stmt = place.stmt;
+  if (t.selected && place.fn >= 0) {
+    // A selection inside a function body: analyse the (outermost) enclosing function, its
+    // result, and highlight the selection's nodes in it (issue 10). Its range stays the
+    // target's, so a refresh selects the same expression again.
+    let outer = functionLikeAncestor(t.expr!) as FunctionLike | undefined;
+    for (let f = outer && functionLikeAncestor(outer); f; f = functionLikeAncestor(f)) outer = f as FunctionLike;
+    const fi = outer && lowerer.functionIndex(outer);
+    if (outer && fi !== undefined) {
+      const name = functionName(outer);
+      const selection = { text, range: target.range, ...(name !== undefined ? { fn: name } : {}) };
+      const inContext: IrTarget = {
+        text: `${name ?? 'function'}(…)`,
+        range: target.range,
+        fn: fi,
+        selection,
+        ...(name !== undefined ? { name } : {}),
+      };
+      return { ir, target: inContext, alone: { ...target, selection: { ...selection, alone: true } } };
+    }
+  }
   return { ir, target };
 }
 
@@ -255,7 +287,22 @@ function noTarget(src: SourceText, n: ts.Node): GradientLensError {
 /** Builds the expression program of the target the request designates. Throws GradientLensError. */
 export function parseTarget(req: ParseRequest, options: InterpretOptions = {}): ExprProgram {
   const lowered = lowerRequest(req);
-  return interpret(lowered.ir, lowered.target, options);
+  return alongside(lowered, interpret(lowered.ir, lowered.target, options), options);
+}
+
+/**
+ * A selected expression that does not reach its function's result (its gradient there is 0) is
+ * shown on its own, as the target, and the panel says why. (Not evaluated at all, in a branch
+ * these values do not take: the function is shown, and the panel says that.)
+ */
+function alongside(
+  lowered: { ir: IrProgram; alone?: IrTarget },
+  program: ExprProgram,
+  options: InterpretOptions,
+): ExprProgram {
+  const sel = program.target.selection;
+  if (lowered.alone && sel?.evaluated && !sel.reaches) return interpret(lowered.ir, lowered.alone, options);
+  return program;
 }
 
 /** What a run in slices is computing: the target's name, text and 1-based line. */
@@ -295,7 +342,7 @@ export async function parseTargetAsync(
   const run = interpretSlices(lowered.ir, t, options, control.sliceMillis ?? 40);
   for (;;) {
     const r = run.next();
-    if (r.done) return r.value;
+    if (r.done) return alongside(lowered, r.value, options);
     control.onProgress?.(what, r.value);
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (cancelled()) {
@@ -316,13 +363,13 @@ function where(r: SourceRange): { line: number; column: number; start: number; e
 }
 
 /** Checks the request and lowers its file: the IR and the IR target. */
-function lowerRequest(req: ParseRequest): { ir: IrProgram; target: IrTarget } {
+function lowerRequest(req: ParseRequest): { ir: IrProgram; target: IrTarget; alone?: IrTarget } {
   const given = (req.selection ? 1 : 0) + (req.name !== undefined ? 1 : 0) + (req.line !== undefined ? 1 : 0);
   if (given !== 1) {
     throw new GradientLensError('usage', `parseTarget needs exactly one of selection, name or line (got ${given})`);
   }
   if (typeof req.text !== 'string') throw new GradientLensError('usage', 'parseTarget needs the file text');
-  let lowered: { ir: IrProgram; target: IrTarget };
+  let lowered: { ir: IrProgram; target: IrTarget; alone?: IrTarget };
   try {
     lowered = lowerTarget(req);
   } catch (e) {

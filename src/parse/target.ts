@@ -19,6 +19,11 @@ export interface Target {
   name?: string;
   /** The statement-ish node the target was found from (for listTargets ranges). */
   anchor: ts.Node;
+  /**
+   * A selection of an expression (not of a statement, a declaration or a name): inside a function
+   * body it is highlighted in the enclosing function's analysis (parse/index.ts lowerTarget).
+   */
+  selected?: boolean;
 }
 
 function children(node: ts.Node): ts.Node[] {
@@ -57,7 +62,7 @@ function functionResult(fn: FunctionLike): ts.Expression | undefined {
   return last && ts.isReturnStatement(last) && last.expression ? last.expression : undefined;
 }
 
-function functionName(fn: FunctionLike): string | undefined {
+export function functionName(fn: FunctionLike): string | undefined {
   if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name) return fn.name.text;
   let p: ts.Node = fn.parent;
   while (p && (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression(p))) p = p.parent;
@@ -244,9 +249,9 @@ export function targetOfSelection(src: SourceText, s: number, e: number): Target
     const p = n.parent;
     if (p && ts.isVariableDeclaration(p) && p.initializer === n) {
       const t = targetOf(p);
-      if (t) return t;
+      if (t) return { ...t, selected: true };
     }
-    return { expr: n, anchor: n };
+    return { expr: n, anchor: n, selected: true };
   }
   for (let j = i; j >= 0; j--) {
     const m = path[j];
@@ -266,7 +271,7 @@ export function targetOfSelection(src: SourceText, s: number, e: number): Target
       if (t) return t;
       break;
     }
-    if (ts.isExpression(m) && m !== n) return { expr: m, anchor: m };
+    if (ts.isExpression(m) && m !== n) return { expr: m, anchor: m, selected: true };
     if (isBarrier(m)) break;
   }
   throw noExpression(src, s, 'in the selection');

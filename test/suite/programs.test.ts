@@ -188,4 +188,63 @@ describe('programs (issue 10)', function () {
     assert.equal(inlineNumber(line('const target'), 'target'), 6);
     assert.equal(inlineNumber(line('const a0'), '∂target/∂a0'), 3);
   });
+  it('a selection inside a function body: the panel analyses the function and highlights the selection’s nodes; one that does not reach the result is shown on its own', async () => {
+    const text =
+      'function f(w: number, x: number, b: number) {\n' +
+      '  let s = 0;\n' +
+      '  for (let i = 1; i <= 2; i++) s += w * x * i;\n' +
+      '  const unused = w * 7;\n' +
+      '  return s * s + b;\n' +
+      '}\n';
+    const doc = await scratchDocument(text);
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
+    const start = text.indexOf('w * x');
+    editor.selection = new vscode.Selection(doc.positionAt(start), doc.positionAt(start + 'w * x'.length));
+    await vscode.commands.executeCommand('gradientLens.showGradients');
+    let last = '';
+    const probe = await until('the highlighted selection', async () => {
+      const p = await api.probePanel();
+      last = JSON.stringify({ error: p.error, title: p.title, extra: p.extra, nodes: p.nodes.map((n) => n.label) });
+      return p.extra.selectionState === 'highlighted' && (p.extra.selectionNodes as number[]).length > 0
+        ? p
+        : undefined;
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}; last: ${last}`, { cause: e });
+    });
+    // The target is the function, its result.
+    assert.equal(probe.title, 'f');
+    assert.equal(probe.extra.selectionNote, 'selection: w * x at line 3, highlighted (2 nodes) in f(…).');
+    const v = Object.fromEntries(probe.inputs.map((i) => [i.name, i.value]));
+    const g = Object.fromEntries(probe.inputs.map((i) => [i.name, i.grad]));
+    // Oracle, plain JS: s = 3·w·x, f = s² + b; ∂f/∂(w·x in pass i) = 2s·i.
+    const sv = 3 * v.w * v.x;
+    close(Number(api.current().report!.target.value), sv * sv + v.b, 1e-12, 'f');
+    close(g.w, 2 * sv * 3 * v.x, 1e-12, '∂f/∂w');
+    close(g.x, 2 * sv * 3 * v.w, 1e-12, '∂f/∂x');
+    close(g.b, 1, 1e-12, '∂f/∂b');
+    // The highlighted graph nodes: the two passes' w·x, each with its value and gradient.
+    const marked = probe.extra.selectionNodes as number[];
+    const nodes = probe.nodes.filter((n) => marked.includes(n.id));
+    assert.equal(nodes.length, 2, JSON.stringify(probe.nodes.map((n) => n.label)));
+    for (const n of nodes) close(n.value, v.w * v.x, 1e-12, 'w·x');
+    assert.deepEqual(
+      nodes.map((n) => n.grad).sort((a, b) => a - b),
+      [2 * sv * 1, 2 * sv * 2],
+    );
+    // Other nodes are not highlighted.
+    assert.ok(probe.nodes.length > nodes.length);
+
+    // A selection whose value the result does not use: analysed on its own, and the header says why.
+    const u = text.indexOf('w * 7');
+    editor.selection = new vscode.Selection(doc.positionAt(u), doc.positionAt(u + 'w * 7'.length));
+    await vscode.commands.executeCommand('gradientLens.showGradients');
+    const alone = await until('the note for a selection that does not reach f', async () => {
+      const p = await api.probePanel();
+      return p.extra.selectionState === 'alone' ? p : undefined;
+    });
+    assert.match(String(alone.extra.selectionNote), /selection: w \* 7 at line 4 does not reach the result of f\(…\)/);
+    assert.deepEqual(alone.extra.selectionNodes, []);
+    const ga = Object.fromEntries(alone.inputs.map((i) => [i.name, i.grad]));
+    close(ga.w, 7, 1e-12, '∂(w·7)/∂w');
+  });
 });

@@ -507,18 +507,153 @@ const loss = (pred - y) ** 2;`;
 
 describe('programs: targets', function () {
   this.timeout(30000);
-  it('a selection inside a function body analyses the enclosing function; the selected expression is the root', () => {
+  // Issue 10: "A selection inside a function body analyses the enclosing function and highlights
+  // the selected sub-expression." The oracle is the same function run as plain JS here.
+  const SEL_FN =
+    'function f(x: number, b: number) {\n  let s = 0;\n  for (let i = 1; i <= 3; i++) s += x * i;\n  const unused = x * 7;\n  const z = b * x + 1;\n  return s * 2 + z;\n}\n';
+  const at = (needle: string, from = 0) => {
+    const start = SEL_FN.indexOf(needle, from);
+    assert.ok(start >= 0, needle);
+    return { start, end: start + needle.length };
+  };
+  // f(x, b) = 2·Σ x·i + b·x + 1 = 12x + bx + 1: ∂f/∂x = 12 + b, ∂f/∂b = x.
+  const plainF = (x: number, b: number) => {
+    let s = 0;
+    for (let i = 1; i <= 3; i++) s += x * i;
+    const z = b * x + 1;
+    return s * 2 + z;
+  };
+
+  it('a selection inside a function body analyses the enclosing function (its result) and lists the selection’s nodes', () => {
+    const p = parseTarget({ text: SEL_FN, selection: at('x * i') });
+    assert.equal(p.target.name, 'f');
+    assert.equal(p.target.text, 'f(…)');
+    const ev = evaluate(p, { x: 2, b: 0.5 });
+    assert.equal(ev.value, plainF(2, 0.5));
+    assert.equal(ev.inputs.find((i) => i.name === 'x')!.grad, 12 + 0.5);
+    assert.equal(ev.inputs.find((i) => i.name === 'b')!.grad, 2);
+    const sel = p.target.selection!;
+    assert.equal(sel.text, 'x * i');
+    assert.equal(sel.fn, 'f');
+    assert.equal(sel.reaches, true);
+    assert.equal(sel.alone, undefined);
+    assert.equal(sel.range.line, 3);
+    // Every pass of the loop: three multiplications x·1, x·2, x·3, each with its value and gradient.
+    assert.equal(sel.nodes.length, 3);
+    for (const id of sel.nodes) {
+      const n = p.nodes[id];
+      assert.equal(n.kind, 'op');
+      assert.equal(n.kind === 'op' && n.op, 'mul');
+      assert.ok(n.range.start >= sel.range.start && n.range.end <= sel.range.end);
+    }
+    assert.deepEqual(
+      sel.nodes.map((id) => ev.tape.value[id]),
+      [2, 4, 6],
+    );
+    // ∂f/∂(x·i) = 2 (through s * 2) in every pass.
+    assert.deepEqual(
+      sel.nodes.map((id) => ev.tape.grad[id]),
+      [2, 2, 2],
+    );
+    // Same as analysing f by name, plus the selection.
+    const whole = parseTarget({ text: SEL_FN, name: 'f' });
+    assert.equal(whole.target.selection, undefined);
+    assert.equal(evaluate(whole, { x: 2, b: 0.5 }).value, ev.value);
+  });
+
+  it('a selected initializer inside a function: the function, with the declaration’s nodes highlighted', () => {
+    const p = parseTarget({ text: SEL_FN, selection: at('b * x + 1') });
+    assert.equal(p.target.name, 'f');
+    const sel = p.target.selection!;
+    assert.equal(sel.reaches, true);
+    const ev = evaluate(p, { x: 3, b: -2 });
+    assert.equal(ev.value, plainF(3, -2));
+    const labels = sel.nodes.map((id) => p.nodes[id].label).sort();
+    assert.ok(labels.includes('b * x'), JSON.stringify(labels));
+    const value = sel.nodes.find((id) => p.nodes[id].name === 'z');
+    assert.ok(value !== undefined, 'the declaration’s value node is highlighted');
+    assert.equal(ev.tape.value[value], -2 * 3 + 1);
+    assert.equal(ev.tape.grad[value], 1);
+  });
+
+  it('a selection that does not reach the function’s result is analysed on its own, and says so', () => {
+    const p = parseTarget({ text: SEL_FN, selection: at('x * 7') });
+    const sel = p.target.selection!;
+    assert.equal(sel.alone, true);
+    assert.equal(sel.reaches, false);
+    assert.equal(sel.fn, 'f');
+    assert.equal(p.target.text, 'x * 7');
+    const ev = evaluate(p, { x: 2, b: 1 });
+    assert.equal(ev.value, 14);
+    assert.equal(ev.inputs.find((i) => i.name === 'x')!.grad, 7);
+  });
+
+  it('a cursor, a whole statement or a top-level selection keep their targets (no highlight)', () => {
+    const cursor = at('s * 2 + z').start;
+    const c = parseTarget({ text: SEL_FN, selection: { start: cursor, end: cursor } });
+    assert.equal(c.target.text, 's * 2 + z');
+    assert.equal(c.target.selection, undefined);
+    const stmt = parseTarget({ text: SEL_FN, selection: at('return s * 2 + z;') });
+    assert.equal(stmt.target.text, 's * 2 + z');
+    assert.equal(stmt.target.selection, undefined);
+    const top = 'const a = 2;\nconst b = 3;\nconst c = a * b + a;\n';
+    const t = parseTarget({ text: top, selection: { start: top.indexOf('a * b'), end: top.indexOf('a * b') + 5 } });
+    assert.equal(t.target.text, 'a * b');
+    assert.equal(t.target.selection, undefined);
+  });
+
+  it('the selection survives a re-trace with other values (the loop runs another number of times)', () => {
     const text =
-      'function f(x: number) {\n  let s = 0;\n  for (let i = 1; i <= 3; i++) s += x * i;\n  return s * 2;\n}\n';
-    const start = text.indexOf('x * i');
+      'function g(x: number, n: number) {\n  let s = 0;\n  for (let i = 0; i < n; i++) s += x * x;\n  return s;\n}\n';
+    const start = text.indexOf('x * x');
     const p = parseTarget({ text, selection: { start, end: start + 5 } });
-    assert.equal(p.target.text, 'x * i');
-    const ev = evaluate(p, { x: 2 });
-    assert.equal(ev.value, 6, 'the last evaluation: x * 3');
-    assert.equal(ev.inputs.find((i) => i.name === 'x')!.grad, 3);
-    const whole = evaluate(parseTarget({ text, name: 'f' }), { x: 2 });
-    assert.equal(whole.value, 24);
-    assert.equal(whole.inputs.find((i) => i.name === 'x')!.grad, 12);
+    const ev2 = evaluate(p, { x: 1.5, n: 2 });
+    assert.equal(ev2.program.target.selection!.nodes.length, 2);
+    const ev4 = evaluate(p, { x: 1.5, n: 4 });
+    const sel = ev4.program.target.selection!;
+    assert.equal(sel.nodes.length, 4);
+    assert.equal(ev4.value, 4 * 1.5 * 1.5);
+    for (const id of sel.nodes) assert.equal(ev4.tape.value[id], 2.25);
+    // n = 0: the selection never runs; the function's result does not depend on it.
+    const ev0 = evaluate(p, { x: 1.5, n: 0 });
+    assert.equal(ev0.value, 0);
+    assert.equal(ev0.program.target.selection!.reaches, false);
+    assert.equal(ev0.program.target.selection!.evaluated, false);
+    assert.deepEqual(ev0.program.target.selection!.nodes, []);
+  });
+
+  it('a selection in a nested arrow: the outermost function; in a branch not taken: the function, not an error', () => {
+    const text =
+      'function f(xs: number[], w: number) {\n  return xs.map((x) => x * w).reduce((a, b) => a + b, 0);\n}\n';
+    const start = text.indexOf('x * w');
+    const p = parseTarget({ text, selection: { start, end: start + 5 } });
+    assert.equal(p.target.name, 'f');
+    const xs = [1.5, -2, 4];
+    const ev = evaluate(p, { 'xs[0]': xs[0], 'xs[1]': xs[1], 'xs[2]': xs[2], w: 0.5 });
+    assert.equal(
+      ev.value,
+      xs.map((x) => x * 0.5).reduce((a, b) => a + b, 0),
+    );
+    const sel = ev.program.target.selection!;
+    assert.equal(sel.reaches, true);
+    assert.deepEqual(
+      sel.nodes.map((id) => ev.tape.value[id]),
+      xs.map((x) => x * 0.5),
+    );
+    for (const id of sel.nodes) assert.equal(ev.tape.grad[id], 1);
+
+    const branch = 'function h(a: number) {\n  if (a > 100) return a * 3;\n  return a + 1;\n}\n';
+    const b = branch.indexOf('a * 3');
+    const q = parseTarget({ text: branch, selection: { start: b, end: b + 5 } });
+    assert.equal(q.target.name, 'h');
+    assert.equal(q.target.selection!.evaluated, false);
+    assert.equal(evaluate(q, { a: 2 }).value, 3);
+    // Values that take the branch: its node is there, and it is the result.
+    const big = evaluate(q, { a: 200 });
+    assert.equal(big.value, 600);
+    assert.equal(big.program.target.selection!.evaluated, true);
+    assert.equal(big.program.target.selection!.reaches, true);
+    assert.equal(big.program.nodes[big.program.root].range.start, b);
   });
 
   it('methods declared in the file are called (no "unknown function")', () => {

@@ -87,7 +87,9 @@ function createVectorHost(initial: ViewContext): GraphView {
       }
     }
   }
-  setMode('vector');
+  // A selection inside a function body is highlighted in the scalar graph: open on it.
+  const sel = initial.ev.program.target.selection ?? initial.payload.program.target.selection;
+  setMode(sel && !sel.alone && sel.nodes.length > 0 ? 'scalar' : 'vector');
 
   return {
     element,

@@ -25,6 +25,7 @@ import { buildSteps, gateOrder, stateAt, type Step } from '../graph/stepper';
 import { createStepper, type StepperView } from './stepper';
 import { exportGraph, renderExportButtons, serializeSvg } from './export';
 import { createTooltip, edgeTooltip, nodeTooltip } from './graphTooltip';
+import { markSelection, selectionOf } from './selection';
 import { neighbour, wireGraph, wireZoomKeys, type GraphActions } from './graphInteraction';
 
 export interface GraphView {
@@ -66,6 +67,13 @@ export function renderGraph(initial: ViewContext): GraphView {
   const precision = c.settings.precision;
   let frames: FrameInfo[] | undefined;
   const expanded = new Set<number>();
+  // A selection inside a function body: the calls its nodes were recorded in start expanded.
+  const sel = selectionOf(initial.ev.program, program);
+  if (sel && !sel.alone) {
+    for (const id of sel.nodes)
+      for (let f = program.nodes[id]?.frame ?? -1; f >= 0 && !expanded.has(f); f = program.frames[f]?.parent ?? -1)
+        expanded.add(f);
+  }
   let focus: number | undefined;
   let display: DisplayGraph;
   let layout: LayoutResult | undefined;
@@ -199,6 +207,7 @@ export function renderGraph(initial: ViewContext): GraphView {
     renderer?.svg.remove();
     renderer = new GraphRenderer(display, result, c.settings.precision);
     viewport.prepend(renderer.svg);
+    markSelection(renderer.svg, selectionOf(c.ev.program, program));
     wire(renderer);
     lod = false;
     zoom = createZoom(viewport, renderer.svg, (v) => {
