@@ -213,7 +213,10 @@ export function main(argv: string[], io: CliIo = processIo): number {
     return 2;
   }
   try {
-    const program = parseTarget({ text, fileName: opts.file, name: opts.name, line: opts.line });
+    // Own data properties only (Object.fromEntries): `__proto__` is a name like any other. The
+    // values also shape free parameters as the program runs (`xs[0]` makes `xs` an array).
+    const values = Object.fromEntries(opts.set);
+    const program = parseTarget({ text, fileName: opts.file, name: opts.name, line: opts.line }, { values });
     const names = new Set(program.nodes.flatMap((n) => (n.kind === 'input' ? [n.name] : [])));
     // Free parameters of a function target take arrays / objects of any shape.
     const params = sourceOf(program)?.params ?? [];
@@ -225,8 +228,6 @@ export function main(argv: string[], io: CliIo = processIo): number {
         return 2;
       }
     }
-    // Own data properties only (Object.fromEntries): `__proto__` is a name like any other.
-    const values = Object.fromEntries(opts.set);
     if (opts.train) {
       const unknown = (opts.params ?? []).filter((p) => !names.has(p));
       if (unknown.length) {

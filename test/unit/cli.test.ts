@@ -188,6 +188,42 @@ describe('CLI', () => {
     assert.equal(run(f, '--name', 'loss', '--set', 'w=[1,').code, 2);
   });
 
+  it('--set shapes a parameter that shadows a top-level array of the same name (train-step.js batchLoss)', () => {
+    const r = run(
+      ex('train-step.js'),
+      '--name',
+      'batchLoss',
+      '--set',
+      'w=[0.5,0.1]',
+      '--set',
+      'xs=[1,2,3]',
+      '--set',
+      'ts=[2,4,6]',
+      '--format',
+      'json',
+    );
+    assert.equal(r.code, 0, r.err);
+    const rep = JSON.parse(r.out);
+    // The same mean squared error and its gradient, written out in plain JS.
+    const w = [0.5, 0.1],
+      xs = [1, 2, 3],
+      ts = [2, 4, 6];
+    let s = 0;
+    const g: Record<string, number> = { 'w[0]': 0, 'w[1]': 0 };
+    xs.forEach((x, i) => {
+      const e = w[0] * x + w[1] - ts[i];
+      s += e * e;
+      g['w[0]'] += (2 * e * x) / 3;
+      g['w[1]'] += (2 * e) / 3;
+      g[`xs[${i}]`] = (2 * e * w[0]) / 3;
+      g[`ts[${i}]`] = (-2 * e) / 3;
+    });
+    assert.ok(Math.abs(rep.target.value - s / 3) < 1e-12);
+    const got = Object.fromEntries(rep.inputs.map((i: { name: string; grad: number }) => [i.name, i.grad]));
+    assert.deepEqual(Object.keys(got).sort(), Object.keys(g).sort());
+    for (const k of Object.keys(g)) assert.ok(Math.abs(got[k] - g[k]) < 1e-12, k);
+  });
+
   it('runs as the package bin from dist/ (built)', function () {
     this.timeout(60_000);
     execFileSync('node', ['scripts/build.mjs'], { cwd: root });
