@@ -127,16 +127,28 @@ export class VSCodeDriver {
 
   /** Runs a command from the command palette by its exact title, e.g. 'View: Close All Editors'. */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
     const row = this.page
       .locator('.quick-input-list .monaco-list-row', {
         has: this.page.locator('.label-name', { hasText: exactText(title) }),
       })
       .first();
-    await row.waitFor({ state: 'visible', timeout: 10_000 });
+    // A command whose precondition is not met yet is not listed: right after a cold start
+    // "Debug: Toggle Breakpoint" waits for the JavaScript debugger to register. Reopen the
+    // palette a few times before giving up.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(`>${title}`);
+      try {
+        await row.waitFor({ state: 'visible', timeout: 10_000 });
+        break;
+      } catch (err) {
+        if (attempt === 3) throw err;
+        await this.page.keyboard.press('Escape');
+        await sleep(2_000);
+      }
+    }
     await row.click();
     // Done when the palette closes, or when the command opened its own quick pick (input no longer '>...').
     const deadline = Date.now() + 10_000;
