@@ -78,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     cursorSelectsNode(session, (nodeId) => panel.post({ type: 'selectNode', nodeId })),
   );
 
-  return createApi({ session, panel, link, inline, debug });
+  return createApi({ session, panel, link, inline, debug, track });
 }
 
 export function deactivate(): void {

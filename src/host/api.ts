@@ -40,17 +40,22 @@ export function createApi({
   link,
   inline,
   debug,
+  track,
 }: {
   session: Session;
   panel: GradientPanel;
   link: EditorLink;
   inline: InlineValues;
   debug: DebugLink;
+  /** Disposed with the extension (its subscriptions). */
+  track: (d: { dispose(): unknown }) => void;
 }): GradientLensApi {
   const panelErrors: string[] = [];
-  session.onDidPresent((p) => {
-    if (p.panel && !p.result.ok && panelErrors.push(p.result.error.message) > 100) panelErrors.shift();
-  });
+  track(
+    session.onDidPresent((p) => {
+      if (p.panel && !p.result.ok && panelErrors.push(p.result.error.message) > 100) panelErrors.shift();
+    }),
+  );
   return {
     current: () => ({
       report: session.current ? toReport(session.current.evaluation) : undefined,
