@@ -12,13 +12,13 @@ import {
   Env,
   Fun,
   type HofState,
+  type Interp,
   MUL,
   Obj,
   PENDING,
   pos,
   type SiteNode,
   type Value,
-  type Interp,
 } from './values';
 
 // =============================================================================================

@@ -4,7 +4,7 @@
  */
 import { type Expr, K } from '../ir';
 import { MathNs } from './builtins';
-import { BIN_OPS, Builtin, ClassV, Env, Fun, NEG, Obj, POS, type Value, type Interp } from './values';
+import { BIN_OPS, Builtin, ClassV, Env, Fun, type Interp, NEG, Obj, POS, type Value } from './values';
 
 // =============================================================================================
 // Simple expressions compiled to closures (the fast path)

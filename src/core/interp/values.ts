@@ -6,7 +6,7 @@
  */
 import { GradientLensError } from '../errors';
 import type { SourceRange } from '../expr';
-import type { Expr, IrClass, IrFunction, K } from '../ir';
+import { type Expr, type IrClass, type IrFunction, K } from '../ir';
 import { OP_CODE } from '../ops';
 
 // ---------------------------------------------------------------------------------------------
@@ -134,8 +134,8 @@ export type SiteNode = { r: SourceRange; t?: string };
 // lists the members they call, so that those modules need not import the class (no import cycle).
 
 export interface Interp {
-  readonly value: Float64Array;
   mutations: number;
+  readonly value: Float64Array;
   constNode(v: number, site: SiteNode): number;
   nodeN(code: number, ids: number[], v: number, site: SiteNode): number;
   apply1(code: number, a: number, site: SiteNode): number;
