@@ -14,12 +14,13 @@ lower layer calls but a higher one defines, computed imports, file headers; then
 imports ESLint finds unused are dropped. Run on the split commit's parent, it reproduces the split
 commit's files exactly.
 
-Porting a branch that edited the one-file interpreter, file by file (3-way):
-    base=$(git merge-base main BRANCH)
-    git show $base:src/core/interpret.ts > /tmp/base.ts; git show BRANCH:src/core/interpret.ts > /tmp/theirs.ts
-    (in a scratch checkout of the split) python3 scripts/split-interpret.py /tmp/base.ts  -> copy to /tmp/base/
-                                         python3 scripts/split-interpret.py /tmp/theirs.ts -> copy to /tmp/theirs/
-    for f in interpret.ts interp/*.ts: git merge-file src/core/$f /tmp/base/$f /tmp/theirs/$f
+    python3 scripts/split-interpret.py --port BRANCH
+
+ports BRANCH's edits of the one-file interpreter onto the split files of the working tree, 3-way:
+the merge base's and BRANCH's src/core/interpret.ts are both split (in a scratch copy of HEAD) and
+`git merge-file` applies the difference to each src/core/interp/*.ts and src/core/interpret.ts.
+With `git merge --no-commit BRANCH` stopped on src/core/interpret.ts: `git checkout --ours
+src/core/interpret.ts`, run --port, check, `git add src/core`, commit.
 A new interface member (a builtin calling a new `it.x`) or a new cross-layer call shows up as a
 type error: the script adds abstract declarations for `this.x` calls it can see, and the `Interp`
 interface lists the members builtins.ts and compile.ts call.
@@ -184,6 +185,9 @@ def interface_of(parts, headers):
     for name in sorted(used, key=lambda x: order.index(x) if x in order else 10**6):
         if name in IFACE_FIELDS:
             members.append(IFACE_FIELDS[name])
+        elif re.search(r'^  get ' + name + r'\(\): ', parts_text := ''.join(parts[n] for n in LAYERS), re.M):
+            ty = re.search(r'^  get ' + name + r'\(\): (.*) \{$', parts_text, re.M).group(1)
+            members.append(f'  readonly {name}: {ty};')
         elif name in headers:
             sig = headers[name][:-2] + ';'
             sig = re.sub(r"(\w+) = '[^']*'", r'\1?: string', sig)
@@ -322,5 +326,51 @@ def main():
     print('wrote ' + ', '.join(os.path.relpath(f, ROOT) for f in paths))
 
 
+def port(branch):
+    """3-way merges BRANCH's edits of the one-file interpreter into the split files of the working tree."""
+    import shutil
+    import tempfile
+
+    def git(*a):
+        return subprocess.run(['git', *a], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+
+    base = git('merge-base', 'HEAD', branch).strip()
+    tmp = tempfile.mkdtemp(prefix='split-port-')
+    scratch = os.path.join(tmp, 'scratch')
+    os.makedirs(scratch)
+    # a scratch copy of HEAD (config, scripts) to run the split in, with this tree's node_modules
+    subprocess.run(f'git archive HEAD | tar -x -C {scratch}', cwd=ROOT, shell=True, check=True)
+    os.symlink(os.path.realpath(os.path.join(ROOT, 'node_modules')), os.path.join(scratch, 'node_modules'))
+    results = {}
+    for name, rev in (('base', base), ('theirs', branch)):
+        mono = os.path.join(tmp, name + '.ts')
+        open(mono, 'w').write(git('show', f'{rev}:src/core/interpret.ts'))
+        if 'export class Interp {' not in open(mono).read():
+            raise SystemExit(f'{rev}: src/core/interpret.ts is not the one-file interpreter')
+        subprocess.run([sys.executable, os.path.join(scratch, 'scripts', 'split-interpret.py'), mono], check=True,
+                       capture_output=True)
+        d = os.path.join(tmp, name)
+        shutil.copytree(os.path.join(scratch, 'src', 'core', 'interp'), os.path.join(d, 'interp'))
+        shutil.copy(os.path.join(scratch, 'src', 'core', 'interpret.ts'), os.path.join(d, 'interpret.ts'))
+        results[name] = d
+    conflicts = 0
+    for f in ['interpret.ts'] + sorted('interp/' + x for x in os.listdir(os.path.join(results['theirs'], 'interp'))):
+        b, t, ours = (os.path.join(results['base'], f), os.path.join(results['theirs'], f), os.path.join(CORE, f))
+        if os.path.exists(b) and open(b).read() == open(t).read():
+            continue
+        if not os.path.exists(b):
+            open(b, 'w').close()
+        if not os.path.exists(ours):
+            open(ours, 'w').close()
+        r = subprocess.run(['git', 'merge-file', '-L', 'ours', '-L', 'base', '-L', branch, ours, b, t], cwd=ROOT)
+        conflicts += max(r.returncode, 0)
+        print(f'src/core/{f}: {branch} changed it; ' + (f'{r.returncode} conflict(s)' if r.returncode else 'merged'))
+    shutil.rmtree(tmp)
+    print(f'{conflicts} conflict(s)')
+
+
 if __name__ == '__main__':
-    main()
+    if sys.argv[1] == '--port':
+        port(sys.argv[2])
+    else:
+        main()
