@@ -57,6 +57,24 @@ export default tseslint.config(
     },
   },
   {
+    // The interpreter's parts (src/core/interp/): `../x` is src/core/x here.
+    files: ['src/core/interp/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['vscode', 'ts-morph', 'node:*', 'fs', 'path', 'child_process'],
+              message: 'src/core is pure TypeScript.',
+            },
+            { group: ['../../*'], message: 'src/core imports only src/core.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/parse/**/*.ts'],
     rules: {
       'no-restricted-imports': [

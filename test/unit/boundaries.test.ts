@@ -132,6 +132,10 @@ describe('module boundaries', function () {
     assert.ok(imports(join(root, 'webview/toolkit.ts')).some((i) => i.target === '@vscode/webview-ui-toolkit'));
     // `../core` resolves to the folder's index.
     assert.ok(imports(join(root, 'src/host/analyze.ts')).some((i) => i.target === 'src/core/index.ts'));
+    // src/core's subfolder (the interpreter's parts): `../tape` is src/core/tape.ts, and the
+    // purity check below walks into it.
+    assert.ok(imports(join(root, 'src/core/interp/machine.ts')).some((i) => i.target === 'src/core/tape.ts'));
+    assert.ok(files('src/core').includes(join(root, 'src/core/interp/machine.ts')));
   });
 
   it('src/core is pure TypeScript: imports only other src/core modules', () => {

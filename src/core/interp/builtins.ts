@@ -1,0 +1,585 @@
+/**
+ * The allowlisted globals: refused names and their messages, Math, Number constants, the Array,
+ * String, Number and Function methods, the Array and Object namespaces, the NaN/Infinity marks,
+ * and makeGlobals (the global scope of a run). Nothing here reaches a real global.
+ */
+import { MATH_CONSTANTS, OP_CODE, OP_LIST } from '../ops';
+import { presized } from './paths';
+import {
+  ADD,
+  Builtin,
+  type BuiltinImpl,
+  Env,
+  Fun,
+  type HofState,
+  type Interp,
+  MUL,
+  Obj,
+  PENDING,
+  pos,
+  type SiteNode,
+  type Value,
+} from './values';
+
+// =============================================================================================
+// Builtins
+
+export const OBJECT_PROTO: Obj | undefined = undefined;
+
+export const REFUSED_GLOBALS: Record<string, string> = {
+  eval: 'dynamic code is never run; compute the value in the file',
+  Function: 'dynamic code is never run; write the function in the file',
+  Date: 'the clock is not available; use a number',
+  performance: 'the clock is not available; use a number',
+  require: 'modules are not loaded; declare the value in this file',
+  process: 'I/O is not available; put the data in the file',
+  fetch: 'I/O is not available; put the data in the file as a literal',
+  setTimeout: 'timers are not run; call the function directly',
+  setInterval: 'timers are not run; use a loop',
+  globalThis: 'globals are not available',
+  window: 'globals are not available',
+  document: 'the DOM is not available',
+  crypto: 'randomness is not available; use fixed numbers',
+  Promise: 'async code is not run; write synchronous code',
+  JSON: 'JSON is not available; write the data as a literal',
+  String: 'strings are inert here; use a template literal',
+  parseFloat: 'strings are never converted to numbers here; write the number',
+  parseInt: 'strings are never converted to numbers here; write the number',
+  Symbol: 'symbols are not supported',
+  Map: 'Map is not supported; use an object or an array',
+  Set: 'Set is not supported; use an array',
+  Float64Array: 'typed arrays are not supported; use an array',
+  Float32Array: 'typed arrays are not supported; use an array',
+};
+
+export function fn(name: string, impl: BuiltinImpl): Builtin {
+  return new Builtin(name, impl);
+}
+
+export function mathFn(name: string): Builtin | undefined {
+  const code = OP_CODE[name as keyof typeof OP_CODE];
+  switch (name) {
+    case 'max':
+    case 'min':
+      return fn(`Math.${name}`, (it, _t, args, site) => {
+        if (args.length === 0) return it.constNode(name === 'max' ? -Infinity : Infinity, site);
+        const ids = args.map((a) => it.num(a, site, `an argument of Math.${name}`));
+        if (ids.length === 1) return ids[0];
+        let v = it.value[ids[0]];
+        for (let k = 1; k < ids.length; k++)
+          v = name === 'max' ? Math.max(v, it.value[ids[k]]) : Math.min(v, it.value[ids[k]]);
+        return it.nodeN(code, ids, v, site);
+      });
+    case 'pow':
+    case 'atan2':
+      return fn(`Math.${name}`, (it, _t, args, site) => {
+        if (args.length !== 2)
+          throw it.error(
+            'unsupported',
+            `Math.${name} with ${args.length} argument${args.length === 1 ? '' : 's'} in "${site.t}" at ${pos(site.r)}`,
+            site.r,
+          );
+        return it.apply2(code, it.num(args[0], site), it.num(args[1], site), site);
+      });
+    case 'hypot':
+      return fn('Math.hypot', (it, _t, args, site) => {
+        if (args.length === 0) return it.constNode(0, site);
+        const ids = args.map((a) => it.num(a, site, 'an argument of Math.hypot'));
+        let s = -1;
+        for (const id of ids) {
+          const sq = it.apply2(MUL, id, id, site);
+          s = s < 0 ? sq : it.apply2(ADD, s, sq, site);
+        }
+        return it.apply1(OP_CODE.sqrt, s, site);
+      });
+    case 'random':
+      return fn('Math.random', (it, _t, _a, site) => {
+        throw it.error(
+          'unsupported',
+          `Unsupported: Math.random at ${pos(site.r)}: randomness is not available; use fixed numbers`,
+          site.r,
+        );
+      });
+    default:
+      if (code === undefined || OP_LIST[code].arity !== 1 || !(name in MATH_UNARY)) return undefined;
+      return fn(`Math.${name}`, (it, _t, args, site) => {
+        if (args.length !== 1)
+          throw it.error(
+            'unsupported',
+            `Math.${name} with ${args.length} arguments in "${site.t}" at ${pos(site.r)}`,
+            site.r,
+          );
+        return it.apply1(code, it.num(args[0], site), site);
+      });
+  }
+}
+
+export const MATH_UNARY: Record<string, true> = Object.fromEntries(
+  [
+    'exp',
+    'expm1',
+    'log',
+    'log1p',
+    'log2',
+    'log10',
+    'sqrt',
+    'cbrt',
+    'abs',
+    'sign',
+    'sin',
+    'cos',
+    'tan',
+    'asin',
+    'acos',
+    'atan',
+    'sinh',
+    'cosh',
+    'tanh',
+    'round',
+    'floor',
+    'ceil',
+    'trunc',
+  ].map((n) => [n, true]),
+);
+
+export class MathObj extends Obj {}
+
+export function makeMath(): Obj {
+  const m = new MathObj(undefined);
+  for (const name of [...Object.keys(MATH_UNARY), 'max', 'min', 'pow', 'atan2', 'hypot', 'random']) {
+    const b = mathFn(name);
+    if (b) m.props.set(name, b);
+  }
+  m.label = 'Math';
+  return m;
+}
+
+export const ARRAY_CTOR = fn('Array', (it, _t, args, site) => {
+  if (args.length === 1 && typeof args[0] === 'number') {
+    it.steer(args[0]);
+    const n = it.value[args[0]];
+    if (!Number.isInteger(n) || n < 0 || n > 1e8)
+      throw it.error('runtime', `Invalid array length ${n} at ${pos(site.r)}`, site.r);
+    return it.newArray(new Array(n).fill(undefined), site);
+  }
+  return it.newArray([...args], site);
+});
+
+export const MUTATING = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'fill', 'reverse']);
+
+export function thisArray(it: Interp, t: Value, site: SiteNode, name: string): Value[] {
+  if (MUTATING.has(name)) it.mutations++;
+  if (!Array.isArray(t))
+    throw it.error(
+      'unsupported',
+      `.${name} on ${t === undefined ? 'undefined' : 'a non-array'} at ${pos(site.r)}`,
+      site.r,
+    );
+  return t;
+}
+
+export function hof(kind: string): Builtin {
+  return fn(kind, (it, t, args, site) => {
+    const arr = thisArray(it, t, site, kind);
+    const f = args[0];
+    if (!(f instanceof Fun || f instanceof Builtin))
+      throw it.error('unsupported', `.${kind} needs a function at ${pos(site.r)}`, site.r);
+    const st: HofState = {
+      kind,
+      arr,
+      fn: f,
+      out: kind === 'map' ? presized(arr.length) : kind === 'filter' || kind === 'flatMap' ? [] : undefined,
+      acc: kind === 'reduce' ? args[1] : undefined,
+      hasAcc: kind === 'reduce' && args.length >= 2,
+      n: arr.length,
+      loop: -1,
+      savedLoop: -1,
+      savedIter: 0,
+      site,
+      from: 'arr',
+    };
+    return it.startHof(st);
+  });
+}
+
+export function intArg(it: Interp, v: Value, site: SiteNode, dflt: number): number {
+  if (v === undefined) return dflt;
+  const id = it.num(v, site, 'an index');
+  it.steer(id);
+  const x = it.value[id];
+  return Math.trunc(x);
+}
+
+export function relIndex(i: number, len: number): number {
+  return i < 0 ? Math.max(0, len + i) : Math.min(i, len);
+}
+
+export const ARRAY_METHODS: Record<string, Builtin> = {
+  map: hof('map'),
+  filter: hof('filter'),
+  reduce: hof('reduce'),
+  forEach: hof('forEach'),
+  some: hof('some'),
+  every: hof('every'),
+  find: hof('find'),
+  findIndex: hof('findIndex'),
+  flatMap: hof('flatMap'),
+  push: fn('push', (it, t, args, site) => {
+    const a = thisArray(it, t, site, 'push');
+    for (const x of args) a.push(x);
+    return it.constNode(a.length, site);
+  }),
+  pop: fn('pop', (it, t, _args, site) => thisArray(it, t, site, 'pop').pop()),
+  shift: fn('shift', (it, t, _args, site) => thisArray(it, t, site, 'shift').shift()),
+  unshift: fn('unshift', (it, t, args, site) => {
+    const a = thisArray(it, t, site, 'unshift');
+    a.unshift(...args);
+    return it.constNode(a.length, site);
+  }),
+  slice: fn('slice', (it, t, args, site) => {
+    const a = thisArray(it, t, site, 'slice');
+    const s = relIndex(intArg(it, args[0], site, 0), a.length);
+    const e = relIndex(intArg(it, args[1], site, a.length), a.length);
+    return it.newArray(a.slice(s, e), site);
+  }),
+  splice: fn('splice', (it, t, args, site) => {
+    const a = thisArray(it, t, site, 'splice');
+    const s = relIndex(intArg(it, args[0], site, 0), a.length);
+    const n = args.length < 2 ? a.length - s : Math.max(0, intArg(it, args[1], site, 0));
+    return it.newArray(a.splice(s, n, ...args.slice(2)), site);
+  }),
+  concat: fn('concat', (it, t, args, site) => {
+    const a = thisArray(it, t, site, 'concat');
+    const out = [...a];
+    for (const x of args) {
+      if (Array.isArray(x)) out.push(...x);
+      else out.push(x);
+    }
+    return it.newArray(out, site);
+  }),
+  fill: fn('fill', (it, t, args, site) => {
+    const a = thisArray(it, t, site, 'fill');
+    const s = relIndex(intArg(it, args[1], site, 0), a.length);
+    const e = relIndex(intArg(it, args[2], site, a.length), a.length);
+    for (let i = s; i < e; i++) a[i] = args[0];
+    return a;
+  }),
+  indexOf: fn('indexOf', (it, t, args, site) => {
+    const a = thisArray(it, t, site, 'indexOf');
+    for (let i = 0; i < a.length; i++) if (it.strictEq(a[i], args[0])) return it.constNode(i, site);
+    return it.constNode(-1, site);
+  }),
+  includes: fn('includes', (it, t, args, site) => {
+    const a = thisArray(it, t, site, 'includes');
+    const x = args[0];
+    for (const y of a) {
+      if (it.strictEq(y, x)) return true;
+      if (typeof x === 'number' && typeof y === 'number') {
+        it.steer(x);
+        it.steer(y);
+        if (Number.isNaN(it.value[x]) && Number.isNaN(it.value[y])) return true;
+      }
+    }
+    return false;
+  }),
+  reverse: fn('reverse', (it, t, _args, site) => thisArray(it, t, site, 'reverse').reverse()),
+  at: fn('at', (it, t, args, site) => {
+    const a = thisArray(it, t, site, 'at');
+    let i = intArg(it, args[0], site, 0);
+    if (i < 0) i += a.length;
+    return a[i];
+  }),
+  flat: fn('flat', (it, t, args, site) => {
+    const a = thisArray(it, t, site, 'flat');
+    let depth = intArg(it, args[0], site, 1);
+    let cur: Value[] = a;
+    while (depth-- > 0) {
+      const next: Value[] = [];
+      let any = false;
+      for (const x of cur) {
+        if (Array.isArray(x)) {
+          next.push(...x);
+          any = true;
+        } else next.push(x);
+      }
+      cur = next;
+      if (!any) break;
+    }
+    return it.newArray(cur === a ? [...a] : cur, site);
+  }),
+  join: fn('join', (it, t, args, site) => {
+    const a = thisArray(it, t, site, 'join');
+    const sep = typeof args[0] === 'string' ? args[0] : ',';
+    return a.map((x) => (x === undefined || x === null ? '' : it.toStr(x, site))).join(sep);
+  }),
+  keys: fn('keys', (it, t, _args, site) => {
+    const a = thisArray(it, t, site, 'keys');
+    return it.newArray(
+      a.map((_, i) => it.constNode(i, site)),
+      site,
+    );
+  }),
+  entries: fn('entries', (it, t, _args, site) => {
+    const a = thisArray(it, t, site, 'entries');
+    return it.newArray(
+      a.map((x, i) => it.newArray([it.constNode(i, site), x], site)),
+      site,
+    );
+  }),
+  sort: fn('sort', (it, _t, _args, site) => {
+    throw it.error(
+      'unsupported',
+      `Unsupported: .sort at ${pos(site.r)}: sort the data in the file, or write the loop`,
+      site.r,
+    );
+  }),
+};
+
+export const STRING_METHODS: Record<string, Builtin> = {
+  toUpperCase: fn('toUpperCase', (_it, t) => String(t).toUpperCase()),
+  toLowerCase: fn('toLowerCase', (_it, t) => String(t).toLowerCase()),
+  trim: fn('trim', (_it, t) => String(t).trim()),
+  padStart: fn('padStart', (it, t, args, site) =>
+    String(t).padStart(intArg(it, args[0], site, 0), typeof args[1] === 'string' ? args[1] : ' '),
+  ),
+  padEnd: fn('padEnd', (it, t, args, site) =>
+    String(t).padEnd(intArg(it, args[0], site, 0), typeof args[1] === 'string' ? args[1] : ' '),
+  ),
+  includes: fn('includes', (_it, t, args) => typeof args[0] === 'string' && String(t).includes(args[0])),
+  startsWith: fn('startsWith', (_it, t, args) => typeof args[0] === 'string' && String(t).startsWith(args[0])),
+  repeat: fn('repeat', (it, t, args, site) => String(t).repeat(Math.min(1e6, intArg(it, args[0], site, 0)))),
+};
+
+export const NUMBER_METHODS: Record<string, Builtin> = {
+  // A number turned into text leaves the tape: it steers what follows (steer).
+  toFixed: fn('toFixed', (it, t, args, site) => {
+    it.steer(t as number);
+    return it.value[t as number].toFixed(intArg(it, args[0], site, 0));
+  }),
+  toPrecision: fn('toPrecision', (it, t, args, site) => {
+    it.steer(t as number);
+    return args[0] === undefined
+      ? String(it.value[t as number])
+      : it.value[t as number].toPrecision(intArg(it, args[0], site, 1));
+  }),
+  toString: fn('toString', (it, t) => {
+    it.steer(t as number);
+    return String(it.value[t as number]);
+  }),
+};
+
+export const FUNCTION_METHODS: Record<string, Builtin> = {
+  call: fn('call', (it, t, args, site) => {
+    it.invoke(t, args[0], args.slice(1), site, false);
+    return PENDING;
+  }),
+  apply: fn('apply', (it, t, args, site) => {
+    const a = args[1];
+    it.invoke(t, args[0], Array.isArray(a) ? [...a] : [], site, false);
+    return PENDING;
+  }),
+};
+
+export const NUMBER_CONSTANTS: Record<string, number> = {
+  EPSILON: Number.EPSILON,
+  MAX_VALUE: Number.MAX_VALUE,
+  MIN_VALUE: Number.MIN_VALUE,
+  MAX_SAFE_INTEGER: Number.MAX_SAFE_INTEGER,
+  MIN_SAFE_INTEGER: Number.MIN_SAFE_INTEGER,
+  POSITIVE_INFINITY: Infinity,
+  NEGATIVE_INFINITY: -Infinity,
+  NaN: NaN,
+};
+
+/** An object whose properties are computed on access (Math.PI, Number.EPSILON: fresh const nodes). */
+export class ConstNamespace extends Obj {
+  constructor(
+    readonly prefix: string,
+    readonly consts: Record<string, number>,
+  ) {
+    super(undefined);
+    this.label = prefix;
+  }
+}
+
+/** The global Math (compiled calls check for it). */
+export class MathNs extends ConstNamespace {}
+
+export function makeGlobals(it: Interp): Env {
+  const g = new Env(undefined);
+  const math = makeMath();
+  const mathNs = new MathNs('Math', MATH_CONSTANTS);
+  for (const [k, v] of math.props) mathNs.props.set(k, v);
+  g.set('Math', mathNs);
+  const num = new ConstNamespace('Number', NUMBER_CONSTANTS);
+  const numPred = (name: string, f: (x: number) => boolean) =>
+    fn(`Number.${name}`, (it2, _t, args) => {
+      if (typeof args[0] !== 'number') return false;
+      it2.steer(args[0]);
+      return f(it2.value[args[0]]);
+    });
+  num.props.set('isFinite', numPred('isFinite', Number.isFinite));
+  num.props.set('isNaN', numPred('isNaN', Number.isNaN));
+  num.props.set('isInteger', numPred('isInteger', Number.isInteger));
+  num.props.set('isSafeInteger', numPred('isSafeInteger', Number.isSafeInteger));
+  g.set('Number', num);
+  g.set(
+    'isFinite',
+    fn('isFinite', (it2, _t, args, site) => {
+      const id = it2.num(args[0], site);
+      it2.steer(id);
+      return Number.isFinite(it2.value[id]);
+    }),
+  );
+  g.set(
+    'isNaN',
+    fn('isNaN', (it2, _t, args, site) => {
+      const id = it2.num(args[0], site);
+      it2.steer(id);
+      return Number.isNaN(it2.value[id]);
+    }),
+  );
+  const arrayNs = new Obj(undefined);
+  arrayNs.props.set(
+    'isArray',
+    fn('Array.isArray', (_i, _t, args) => Array.isArray(args[0])),
+  );
+  arrayNs.props.set(
+    'of',
+    fn('Array.of', (i2, _t, args, site) => i2.newArray([...args], site)),
+  );
+  arrayNs.props.set(
+    'from',
+    fn('Array.from', (i2, _t, args, site) => {
+      const src = args[0];
+      const f = args[1];
+      let arr: Value[];
+      let from: 'arr' | 'length' = 'arr';
+      let n: number;
+      if (Array.isArray(src)) {
+        arr = src;
+        n = src.length;
+      } else if (typeof src === 'string') {
+        arr = [...src];
+        n = arr.length;
+      } else if (src instanceof Obj) {
+        const len = src.props.get('length');
+        if (typeof len !== 'number')
+          throw i2.error('unsupported', `Array.from needs an array or {length: n} at ${pos(site.r)}`, site.r);
+        i2.steer(len);
+        n = i2.value[len];
+        if (!Number.isInteger(n) || n < 0 || n > 1e8)
+          throw i2.error('runtime', `Invalid array length ${n} at ${pos(site.r)}`, site.r);
+        arr = [];
+        from = 'length';
+      } else
+        throw i2.error(
+          'unsupported',
+          `Array.from of ${src === undefined ? 'undefined' : 'this value'} at ${pos(site.r)}`,
+          site.r,
+        );
+      if (f === undefined) return i2.newArray(from === 'length' ? new Array(n).fill(undefined) : [...arr], site);
+      return i2.startHof({
+        kind: 'from',
+        arr,
+        fn: f,
+        out: presized(n),
+        acc: undefined,
+        hasAcc: false,
+        n,
+        loop: -1,
+        savedLoop: -1,
+        savedIter: 0,
+        site,
+        from,
+      });
+    }),
+  );
+  // Array is both a constructor and a namespace.
+  g.set('Array', ARRAY_CTOR);
+  (ARRAY_CTOR as Builtin & { ns?: Obj }).ns = arrayNs;
+  const consoleObj = new Obj(undefined);
+  for (const k of [
+    'log',
+    'warn',
+    'error',
+    'info',
+    'debug',
+    'table',
+    'dir',
+    'assert',
+    'trace',
+    'group',
+    'groupEnd',
+    'time',
+    'timeEnd',
+  ])
+    consoleObj.props.set(
+      k,
+      fn(`console.${k}`, () => undefined),
+    );
+  g.set('console', consoleObj);
+  const objectNs = new Obj(undefined);
+  objectNs.props.set(
+    'keys',
+    fn('Object.keys', (i2, _t, args, site) => {
+      const o = args[0];
+      if (o instanceof Obj) return i2.newArray([...o.props.keys()], site);
+      if (Array.isArray(o))
+        return i2.newArray(
+          o.map((_, k) => String(k)),
+          site,
+        );
+      throw i2.error(
+        'unsupported',
+        `Object.keys of ${o === undefined ? 'undefined' : 'this value'} at ${pos(site.r)}`,
+        site.r,
+      );
+    }),
+  );
+  objectNs.props.set(
+    'values',
+    fn('Object.values', (i2, _t, args, site) => {
+      const o = args[0];
+      if (o instanceof Obj) return i2.newArray([...o.props.values()], site);
+      if (Array.isArray(o)) return i2.newArray([...o], site);
+      throw i2.error('unsupported', `Object.values of this value at ${pos(site.r)}`, site.r);
+    }),
+  );
+  objectNs.props.set(
+    'entries',
+    fn('Object.entries', (i2, _t, args, site) => {
+      const o = args[0];
+      if (o instanceof Obj)
+        return i2.newArray(
+          [...o.props].map(([k, v]) => i2.newArray([k, v], site)),
+          site,
+        );
+      throw i2.error('unsupported', `Object.entries of this value at ${pos(site.r)}`, site.r);
+    }),
+  );
+  objectNs.props.set(
+    'freeze',
+    fn('Object.freeze', (_i, _t, args) => args[0]),
+  );
+  objectNs.props.set(
+    'assign',
+    fn('Object.assign', (i2, _t, args, site) => {
+      const target = args[0];
+      if (!(target instanceof Obj))
+        throw i2.error('unsupported', `Object.assign to this value at ${pos(site.r)}`, site.r);
+      for (const s of args.slice(1)) if (s instanceof Obj) for (const [k, v] of s.props) target.props.set(k, v);
+      return target;
+    }),
+  );
+  g.set('Object', objectNs);
+  g.set('undefined', undefined);
+  g.set('NaN', NAN_MARK);
+  g.set('Infinity', INF_MARK);
+  void it;
+  return g;
+}
+
+/** Global NaN / Infinity: a fresh const node per use (the lookup below replaces the marks). */
+export const NAN_MARK = new Builtin('NaN', () => undefined);
+export const INF_MARK = new Builtin('Infinity', () => undefined);

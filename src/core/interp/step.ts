@@ -1,0 +1,706 @@
+/**
+ * The interpreter, layer 2 of 5: `step`, the state machine of every IR node kind (expressions and
+ * statements); values (steer, truthy, toStr, key, strictEq), operators (binary), this/super, and
+ * properties (getProp, setProp, spread, arguments).
+ */
+import { GradientLensError } from '../errors';
+import type { SourceRange } from '../expr';
+import { type Expr, K, type Stmt } from '../ir';
+import { ARRAY_CTOR, ARRAY_METHODS, FUNCTION_METHODS, NUMBER_METHODS, OBJECT_PROTO, STRING_METHODS } from './builtins';
+import { Machine } from './machine';
+import { canonicalIndex, cap } from './paths';
+import {
+  BIN_OPS,
+  Builtin,
+  ClassV,
+  Env,
+  Fun,
+  ImportV,
+  NEG,
+  Obj,
+  PENDING,
+  Poison,
+  pos,
+  POS,
+  type SiteNode,
+  T,
+  Task,
+  type Value,
+  where,
+} from './values';
+
+export abstract class Stepper extends Machine {
+  // Defined in ./statements and ./calls (the layers above this one).
+  protected abstract assignStep(t: Task, node: Extract<Expr, { k: K.Assign | K.Update }>): void;
+  protected abstract callStep(t: Task, node: Extract<Expr, { k: K.Call }>): void;
+  protected abstract newStep(t: Task, node: Extract<Expr, { k: K.New }>): void;
+  protected abstract constructInto(c: ClassV, obj: Obj, args: Value[], site: SiteNode): void;
+  protected abstract startClass(ci: number, env: Env, bindName: string | undefined): void;
+  protected abstract varStep(t: Task, node: Extract<Stmt, { k: K.Var }>): void;
+  protected abstract doReturn(v: Value): void;
+  protected abstract forStep(t: Task, node: Extract<Stmt, { k: K.For }>): void;
+  protected abstract forOfStep(t: Task, node: Extract<Stmt, { k: K.ForOf | K.ForIn }>): void;
+  protected abstract whileStep(t: Task, node: Extract<Stmt, { k: K.While | K.DoWhile }>): void;
+  protected abstract jump(isBreak: boolean, label: string | undefined, site: SiteNode): void;
+  protected abstract switchStep(t: Task, node: Extract<Stmt, { k: K.Switch }>): void;
+  protected abstract initBinding(env: Env, name: string, v: Value): void;
+
+  protected step(t: Task): void {
+    const node = t.n as Expr | Stmt;
+    const vals = this.vals;
+    switch (node.k) {
+      // ------------------------------------------------------------------ expressions
+      case K.Num: {
+        if (node.input !== undefined) {
+          let id = this.inputOfLiteral.get(node);
+          if (id === undefined) {
+            id = this.inputNode(node.input, node.ir ?? node.r, node.v, node, undefined, node.r);
+            this.inputOfLiteral.set(node, id);
+          }
+          vals.push(id);
+        } else {
+          vals.push(this.constNode(node.v, node));
+        }
+        return;
+      }
+      case K.Str:
+      case K.Bool:
+        vals.push(node.v);
+        return;
+      case K.Null:
+        vals.push(null);
+        return;
+      case K.Ident:
+        vals.push(this.lookup(t.env, node.name, node));
+        return;
+      case K.This:
+        vals.push(this.lookupThis(t.env, node));
+        return;
+      case K.Bin:
+        if (t.s === 0) return this.then(t, 1, node.a);
+        if (t.s === 1) return this.then(t, 2, node.b);
+        {
+          const b = vals.pop() as Value;
+          const a = vals.pop() as Value;
+          vals.push(this.binary(node.op, a, b, node));
+        }
+        return;
+      case K.Logic: {
+        if (t.s === 0) return this.then(t, 1, node.a);
+        const a = vals[vals.length - 1];
+        const short =
+          node.op === '&&' ? !this.truthy(a) : node.op === '||' ? this.truthy(a) : a !== undefined && a !== null;
+        if (short) return;
+        vals.pop();
+        this.push(node.b, t.env);
+        return;
+      }
+      case K.Unary: {
+        if (t.s === 0) return this.then(t, 1, node.a);
+        const a = vals.pop() as Value;
+        switch (node.op) {
+          case '-':
+            vals.push(this.apply1(NEG, this.num(a, node), node));
+            return;
+          case '+':
+            vals.push(this.apply1(POS, this.num(a, node), node));
+            return;
+          case '!':
+            vals.push(!this.truthy(a));
+            return;
+          case 'typeof':
+            vals.push(this.typeOf(a));
+            return;
+          case 'void':
+            vals.push(undefined);
+            return;
+        }
+        throw this.error('unsupported', `Unsupported operator '${node.op}' at ${pos(node.r)}`, node.r);
+      }
+      case K.Cond: {
+        if (t.s === 0) return this.then(t, 1, node.c);
+        const c = vals.pop() as Value;
+        this.push(this.truthy(c) ? node.a : node.b, t.env);
+        return;
+      }
+      case K.Update:
+      case K.Assign:
+        this.assignStep(t, node);
+        return;
+      case K.Seq: {
+        if (t.s > 0 && t.s < node.items.length) vals.pop();
+        if (t.s < node.items.length) {
+          const i = t.s;
+          return this.then(t, i + 1, node.items[i]);
+        }
+        return;
+      }
+      case K.Member: {
+        if (t.s === 0) return this.then(t, 1, node.o);
+        const o = vals.pop() as Value;
+        if (node.opt && (o === undefined || o === null)) {
+          vals.push(undefined);
+          return;
+        }
+        const v = this.getProp(o, node.name, node);
+        if (v !== PENDING) vals.push(v);
+        return;
+      }
+      case K.Index: {
+        if (t.s === 0) return this.then(t, 1, node.o);
+        if (t.s === 1) return this.then(t, 2, node.i);
+        const i = vals.pop() as Value;
+        const o = vals.pop() as Value;
+        if (node.opt && (o === undefined || o === null)) {
+          vals.push(undefined);
+          return;
+        }
+        const v = this.getProp(o, this.key(i, node), node);
+        if (v !== PENDING) vals.push(v);
+        return;
+      }
+      case K.SuperMember: {
+        const home = this.lookupHome(t.env, node);
+        const thisV = this.lookupThis(t.env, node);
+        const v = this.getFromObj(home.parent!.proto, node.name, thisV, node);
+        if (v !== PENDING) vals.push(v);
+        return;
+      }
+      case K.Call:
+        this.callStep(t, node);
+        return;
+      case K.New:
+        this.newStep(t, node);
+        return;
+      case K.SuperCall: {
+        if (t.s === 0) {
+          t.h = vals.length;
+          t.i = 0;
+          t.s = 1;
+        }
+        if (t.i < node.args.length) {
+          const a = node.args[t.i++];
+          return this.then(t, 1, a.k === K.Spread ? a.a : a);
+        }
+        const args = this.collectArgs(node.args, t.h);
+        const home = this.lookupHome(t.env, node);
+        const thisV = this.lookupThis(t.env, node) as Obj;
+        if (!home.parent)
+          throw this.error('runtime', `'super' call in a class without 'extends' at ${pos(node.r)}`, node.r);
+        vals.push(undefined); // the value of super(...)
+        this.tasks.push(new Task(T.Discard, node, t.env));
+        // Derived fields are initialized right after super() returns.
+        const f = new Task(T.Fields, node, home.env);
+        f.a = home;
+        f.b = thisV;
+        this.tasks.push(f);
+        this.constructInto(home.parent, thisV, args, node);
+        return;
+      }
+      case K.Arr: {
+        if (t.s === 0) {
+          t.h = vals.length;
+          t.s = 1;
+          t.i = 0;
+        }
+        if (t.i < node.items.length) {
+          const it = node.items[t.i++];
+          if (it.k === K.Hole) {
+            vals.push(undefined);
+            return this.then(t, 1, undefined);
+          }
+          return this.then(t, 1, it.k === K.Spread ? it.a : it);
+        }
+        const items = this.collectArgs(node.items, t.h);
+        vals.push(this.newArray(items, node));
+        return;
+      }
+      case K.Obj: {
+        // state: i = property index; s = 1 evaluating key, 2 evaluating value
+        if (t.s === 0) {
+          t.a = new Obj(OBJECT_PROTO);
+          t.s = 1;
+          t.i = 0;
+        }
+        const obj = t.a as Obj;
+        if (t.s === 2) {
+          // a value (and maybe a computed key below it) is on the stack
+          const p = node.props[t.i];
+          const v = vals.pop() as Value;
+          if (p.kind === 'spread') {
+            this.spreadInto(obj, v, node);
+          } else {
+            const key = typeof p.key === 'string' ? p.key : this.key(vals.pop() as Value, node);
+            obj.props.set(String(key), v);
+            if (v instanceof Fun && v.fn.name === '(anonymous)') v.fn.name = String(key);
+            if (Array.isArray(v)) {
+              const info = this.arrays.get(v);
+              if (info && !info.bound) info.label = String(key);
+            }
+          }
+          t.i++;
+          t.s = 1;
+        }
+        while (t.i < node.props.length) {
+          const p = node.props[t.i];
+          if (p.kind === 'get' || p.kind === 'set') {
+            if (typeof p.key !== 'string')
+              throw this.error('unsupported', `Computed accessor name at ${pos(node.r)}`, node.r);
+            obj.acc ??= new Map();
+            const a = obj.acc.get(p.key) ?? {};
+            a[p.kind] = this.closure(p.fn, t.env);
+            obj.acc.set(p.key, a);
+            t.i++;
+            continue;
+          }
+          t.s = 2;
+          this.tasks.push(t);
+          this.push((p as { v: Expr }).v, t.env);
+          if (p.kind === 'init' && typeof p.key !== 'string') this.push(p.key, t.env);
+          return;
+        }
+        vals.push(obj);
+        return;
+      }
+      case K.Fn:
+        vals.push(this.closure(node.fn, t.env));
+        return;
+      case K.Class:
+        this.startClass(node.cls, t.env, undefined);
+        return;
+      case K.Template: {
+        if (t.s < node.exprs.length) {
+          const i = t.s;
+          return this.then(t, i + 1, node.exprs[i]);
+        }
+        const parts = vals.splice(vals.length - node.exprs.length, node.exprs.length);
+        let s = node.quasis[0];
+        for (let i = 0; i < parts.length; i++) s += this.toStr(parts[i] as Value, node) + node.quasis[i + 1];
+        vals.push(s);
+        return;
+      }
+      case K.Tgt: {
+        if (t.s === 0) return this.then(t, 1, node.a);
+        const v = vals[vals.length - 1];
+        this.targetValue = v;
+        if (typeof v === 'number') {
+          this.hitTargets.add(node);
+          if (this.selecting) this.selectionHits.push(v);
+        }
+        return;
+      }
+      case K.Import:
+        vals.push(new ImportV(node.name, node.from, node.r));
+        return;
+      case K.Spread:
+      case K.Hole:
+        throw this.error('unsupported', `Unexpected spread or hole at ${pos(node.r)}`, node.r);
+
+      // ------------------------------------------------------------------ statements
+      case K.ExprStmt:
+        if (t.s === 0) return this.then(t, 1, node.e);
+        vals.pop();
+        return;
+      case K.Var:
+        this.varStep(t, node);
+        return;
+      case K.Return:
+        if (t.s === 0 && node.e) return this.then(t, 1, node.e);
+        this.doReturn(node.e ? (vals.pop() as Value) : undefined);
+        return;
+      case K.If: {
+        if (t.s === 0) return this.then(t, 1, node.c);
+        const c = vals.pop() as Value;
+        if (this.truthy(c)) this.push(node.a, t.env);
+        else if (node.b) this.push(node.b, t.env);
+        return;
+      }
+      case K.Block: {
+        if (t.s === 0) {
+          if (node.lex || node.funs) {
+            t.env = new Env(t.env);
+            this.declareScope(t.env, node);
+          }
+          t.s = 1;
+          t.i = 0;
+        }
+        while (t.i < node.body.length) {
+          const st = node.body[t.i++];
+          if (this.inlineStmt(st, t.env)) continue;
+          this.tasks.push(t);
+          this.push(st, t.env);
+          return;
+        }
+        return;
+      }
+      case K.For:
+        this.forStep(t, node);
+        return;
+      case K.ForOf:
+      case K.ForIn:
+        this.forOfStep(t, node);
+        return;
+      case K.While:
+      case K.DoWhile:
+        this.whileStep(t, node);
+        return;
+      case K.Break:
+      case K.Continue:
+        this.jump(node.k === K.Break, node.label, node);
+        return;
+      case K.Labeled:
+        if (t.s === 0) {
+          t.h = vals.length;
+          return this.then(t, 1, node.body);
+        }
+        return;
+      case K.Switch:
+        this.switchStep(t, node);
+        return;
+      case K.Throw: {
+        if (t.s === 0) return this.then(t, 1, node.e);
+        const v = vals.pop() as Value;
+        let msg = typeof v === 'string' ? v : this.typeName(v);
+        if (v instanceof Obj) {
+          const m = v.props.get('message');
+          if (typeof m === 'string') msg = m;
+        }
+        throw this.error('runtime', `The program throws at ${pos(node.r)}: ${msg}`, node.r);
+      }
+      case K.Empty:
+        return;
+      case K.ClassDecl: {
+        if (t.s === 0) {
+          t.s = 1;
+          this.tasks.push(t);
+          this.startClass(node.cls, t.env, node.name);
+          return;
+        }
+        const c = vals.pop() as Value;
+        this.initBinding(t.env, node.name, c);
+        return;
+      }
+      case K.Bad: {
+        if (node.names && !node.fatal) {
+          for (const nm of node.names) t.env.set(nm, new Poison(new GradientLensError('syntax', node.msg, node.where)));
+          return;
+        }
+        throw new GradientLensError('syntax', node.msg, node.where);
+      }
+      default:
+        throw new Error(`internal: IR kind ${(node as { k: number }).k}`);
+    }
+  }
+
+  // ---- values ----
+
+  /** Marks number node `v` as having steered the run (a branch, an index, a length): its inputs stay in the program. */
+  steer(v: number): void {
+    this.steered[v] = 1;
+    if (v > this.steeredMax) this.steeredMax = v;
+  }
+
+  truthy(v: Value): boolean {
+    if (typeof v === 'number') {
+      this.steer(v);
+      const x = this.value[v];
+      return x !== 0 && x === x;
+    }
+    if (v instanceof Poison) throw v.error;
+    if (v instanceof ImportV) throw this.importError(v);
+    return !!v;
+  }
+
+  protected typeOf(v: Value): string {
+    if (typeof v === 'number') return 'number';
+    if (typeof v === 'string') return 'string';
+    if (typeof v === 'boolean') return 'boolean';
+    if (v === undefined) return 'undefined';
+    if (v instanceof Fun || v instanceof Builtin || v instanceof ClassV) return 'function';
+    if (v instanceof ImportV) throw this.importError(v);
+    return 'object';
+  }
+
+  toStr(v: Value, site: SiteNode): string {
+    if (typeof v === 'number') {
+      this.steer(v);
+      return String(this.value[v]);
+    }
+    if (typeof v === 'string') return v;
+    if (typeof v === 'boolean' || v === undefined || v === null) return String(v);
+    if (Array.isArray(v)) return v.map((x) => (x === undefined || x === null ? '' : this.toStr(x, site))).join(',');
+    if (v instanceof ImportV) throw this.importError(v);
+    return v instanceof Obj ? '[object Object]' : 'function';
+  }
+
+  key(v: Value, site: SiteNode): string | number {
+    if (typeof v === 'number') {
+      this.steer(v);
+      return this.value[v];
+    }
+    if (typeof v === 'string') return v;
+    if (typeof v === 'boolean' || v === undefined || v === null) return String(v);
+    throw this.error('unsupported', `${cap(this.typeName(v))} used as a property key at ${pos(site.r)}`, site.r);
+  }
+
+  strictEq(a: Value, b: Value): boolean {
+    if (typeof a === 'number') {
+      if (typeof b !== 'number') return false;
+      this.steer(a);
+      this.steer(b);
+      return this.value[a] === this.value[b];
+    }
+    return a === b;
+  }
+
+  binary(op: string, a: Value, b: Value, node: { r: SourceRange; t: string }): Value {
+    const code = BIN_OPS[op];
+    if (code !== undefined) {
+      if (typeof a === 'number' && typeof b === 'number') return this.apply2(code, a, b, node);
+      if (op === '+' && (typeof a === 'string' || typeof b === 'string')) {
+        if (typeof a !== 'string') this.checkConcat(a, node);
+        if (typeof b !== 'string') this.checkConcat(b, node);
+        return this.toStr(a, node) + this.toStr(b, node);
+      }
+      throw this.operandError(a, b, node, op);
+    }
+    switch (op) {
+      case '===':
+        return this.strictEq(a, b);
+      case '!==':
+        return !this.strictEq(a, b);
+      case '==':
+      case '!=': {
+        const nullish = (x: Value) => x === undefined || x === null;
+        // JavaScript converts between numbers, strings and booleans here: refused, never guessed.
+        const kind = (x: Value) =>
+          typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean' ? typeof x : 'other';
+        if (kind(a) !== kind(b) && kind(a) !== 'other' && kind(b) !== 'other') {
+          throw this.error(
+            'unsupported',
+            `'${op}' between ${this.typeName(a)} and ${this.typeName(b)} in "${node.t}" at ${pos(node.r)}: JavaScript converts one to the other here; use '${op}=' with values of the same type`,
+            node.r,
+          );
+        }
+        const eq = nullish(a) || nullish(b) ? nullish(a) && nullish(b) : this.strictEq(a, b);
+        return op === '==' ? eq : !eq;
+      }
+      case '<':
+      case '<=':
+      case '>':
+      case '>=': {
+        let x: number | string;
+        let y: number | string;
+        if (typeof a === 'number' && typeof b === 'number') {
+          this.steer(a);
+          this.steer(b);
+          x = this.value[a];
+          y = this.value[b];
+        } else if (typeof a === 'string' && typeof b === 'string') {
+          x = a;
+          y = b;
+        } else {
+          throw this.operandError(a, b, node, op);
+        }
+        return op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : x >= y;
+      }
+      case 'in': {
+        const k = this.key(a, node);
+        if (Array.isArray(b)) return k === 'length' || (typeof k === 'number' ? k in b : String(k) in b);
+        if (b instanceof Obj) {
+          for (let o: Obj | undefined = b; o; o = o.proto)
+            if (o.props.has(String(k)) || o.acc?.has(String(k))) return true;
+          return false;
+        }
+        throw this.notNumber(b, node, "the right side of 'in'");
+      }
+      case 'instanceof': {
+        if (b instanceof ClassV) {
+          if (!(a instanceof Obj)) return false;
+          for (let p = a.proto; p; p = p.proto) if (p === b.proto) return true;
+          return false;
+        }
+        if (b === ARRAY_CTOR) return Array.isArray(a);
+        throw this.error('unsupported', `'instanceof' of ${this.typeName(b)} at ${pos(node.r)}`, node.r);
+      }
+    }
+    throw this.error('unsupported', `Unsupported operator '${op}' at ${pos(node.r)}`, node.r);
+  }
+
+  /** The error for a non-number operand, located at that operand when the IR node has it. */
+  protected operandError(a: Value, b: Value, node: { r: SourceRange; t: string }, op: string): GradientLensError {
+    const bad = typeof a === 'number' ? b : a;
+    const side = (node as { a?: Expr; b?: Expr })[typeof a === 'number' ? 'b' : 'a'];
+    const e = this.notNumber(bad, node, `an operand of '${op}'`);
+    if (side && e.code === 'unsupported' && !(bad instanceof ImportV)) {
+      const r = side.r;
+      return new GradientLensError(e.code, e.message.replace(/ at \d+:\d+/, ` at ${pos(r)}`), where(r), e.details);
+    }
+    return e;
+  }
+
+  protected checkConcat(v: Value, _site: SiteNode): void {
+    if (v instanceof Poison) throw v.error;
+    if (v instanceof ImportV) throw this.importError(v);
+  }
+
+  // ---- this / super ----
+
+  protected lookupThis(env: Env, _site: SiteNode): Value {
+    for (let e: Env | undefined = env; e; e = e.parent) {
+      if (e.has('this')) return e.get('this') as Value;
+    }
+    return undefined;
+  }
+
+  protected lookupHome(env: Env, site: SiteNode): ClassV {
+    for (let e: Env | undefined = env; e; e = e.parent) {
+      const h = e.get('#home');
+      if (h instanceof ClassV) return h;
+    }
+    throw this.error('runtime', `'super' outside a class method at ${pos(site.r)}`, site.r);
+  }
+
+  // ---- properties ----
+
+  getProp(o: Value, key: string | number, site: SiteNode): Value | typeof PENDING {
+    if (Array.isArray(o)) {
+      if (typeof key === 'number') {
+        return Number.isInteger(key) && key >= 0 ? o[key] : undefined;
+      }
+      if (key === 'length') return this.constNode(o.length, site);
+      const idx = canonicalIndex(key);
+      if (idx >= 0) return o[idx];
+      const m = ARRAY_METHODS[key];
+      if (m) return m;
+      throw this.error(
+        'unsupported',
+        `Unsupported array property '${key}' in "${site.t ?? ''}" at ${pos(site.r)}`,
+        site.r,
+      );
+    }
+    if (o instanceof Obj) return this.getFromObj(o, String(key), o, site);
+    if (typeof o === 'string') {
+      if (key === 'length') return this.constNode(o.length, site);
+      if (typeof key === 'number') return o[key];
+      const m = STRING_METHODS[key];
+      if (m) return m;
+      throw this.error('unsupported', `Unsupported string property '${key}' at ${pos(site.r)}`, site.r);
+    }
+    if (typeof o === 'number') {
+      const m = NUMBER_METHODS[key];
+      if (m) return m;
+      throw this.error('unsupported', `Unsupported number property '${key}' at ${pos(site.r)}`, site.r);
+    }
+    if (o instanceof ClassV) {
+      if (key === 'name') return o.cls.name;
+      if (key === 'prototype') return o.proto;
+      return this.getFromObj(o.statics, String(key), o, site);
+    }
+    if (o instanceof Fun || o instanceof Builtin) {
+      if (key === 'name') return o instanceof Fun ? o.fn.name : o.name;
+      const m = FUNCTION_METHODS[key];
+      if (m) return m;
+      throw this.error('unsupported', `Unsupported function property '${key}' at ${pos(site.r)}`, site.r);
+    }
+    if (o instanceof Poison) throw o.error;
+    if (o instanceof ImportV) throw this.importError(o);
+    throw this.error(
+      'runtime',
+      `Cannot read property '${key}' of ${o === null ? 'null' : 'undefined'} in "${site.t ?? ''}" at ${pos(site.r)}: JavaScript throws a TypeError here`,
+      site.r,
+    );
+  }
+
+  getFromObj(o: Obj, key: string, thisV: Value, site: SiteNode): Value | typeof PENDING {
+    for (let p: Obj | undefined = o; p; p = p.proto) {
+      if (p.acc) {
+        const a = p.acc.get(key);
+        if (a) {
+          if (!a.get) return undefined;
+          this.invoke(a.get, thisV, [], site, false);
+          return PENDING;
+        }
+      }
+      const v = p.props.get(key);
+      if (v !== undefined || p.props.has(key)) return v;
+    }
+    return undefined;
+  }
+
+  setProp(o: Value, key: string | number, v: Value, site: SiteNode): void {
+    this.mutations++;
+    if (Array.isArray(o)) {
+      const idx = typeof key === 'number' ? key : canonicalIndex(key);
+      if (Number.isInteger(idx) && idx >= 0) {
+        if (idx > o.length + 10_000_000)
+          throw this.error('unsupported', `Array index ${idx} too large at ${pos(site.r)}`, site.r);
+        while (o.length < idx) o.push(undefined);
+        o[idx] = v;
+        return;
+      }
+      if (key === 'length' && typeof v === 'number') {
+        this.steer(v);
+        o.length = this.value[v];
+        return;
+      }
+      throw this.error('unsupported', `Setting array property '${key}' at ${pos(site.r)}`, site.r);
+    }
+    if (o instanceof Obj || o instanceof ClassV) {
+      const obj = o instanceof ClassV ? o.statics : o;
+      const k = String(key);
+      for (let p: Obj | undefined = obj; p; p = p.proto) {
+        const a = p.acc?.get(k);
+        if (a) {
+          if (!a.set) throw this.error('runtime', `Property '${k}' has only a getter at ${pos(site.r)}`, site.r);
+          // The setter's return value is dropped (tasks run in reverse order of pushing).
+          this.tasks.push(new Task(T.Discard, site, this.global));
+          this.invoke(a.set, o, [v], site, false);
+          return;
+        }
+      }
+      obj.props.set(k, v);
+      if (Array.isArray(v) && obj.label !== undefined) {
+        const info = this.arrays.get(v);
+        if (info && !info.bound) {
+          info.label = `${obj.label}.${k}`;
+          info.bound = true;
+        }
+      }
+      return;
+    }
+    if (o instanceof Poison) throw o.error;
+    throw this.error('runtime', `Cannot set property '${key}' of ${this.typeName(o)} at ${pos(site.r)}`, site.r);
+  }
+
+  protected spreadInto(obj: Obj, v: Value, site: SiteNode): void {
+    if (v === undefined || v === null) return;
+    if (v instanceof Obj) {
+      for (const [k, x] of v.props) obj.props.set(k, x);
+      return;
+    }
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => obj.props.set(String(i), x));
+      return;
+    }
+    throw this.error('unsupported', `Spreading ${this.typeName(v)} into an object at ${pos(site.r)}`, site.r);
+  }
+
+  /** Evaluated arguments (above height h) with spreads expanded. */
+  protected collectArgs(items: Expr[], h: number): Value[] {
+    const raw = this.vals.splice(h, this.vals.length - h);
+    let spread = false;
+    for (const it of items) if (it.k === K.Spread) spread = true;
+    if (!spread) return raw as Value[];
+    const out: Value[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const v = raw[i] as Value;
+      if (items[i].k === K.Spread) {
+        if (Array.isArray(v)) for (const x of v) out.push(x);
+        else if (typeof v === 'string') for (const c of v) out.push(c);
+        else throw this.error('unsupported', `Spreading ${this.typeName(v)} at ${pos(items[i].r)}`, items[i].r);
+      } else out.push(v);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,235 @@
+/**
+ * The interpreter's runtime values: scopes (Env), objects, functions, builtins, classes, imports,
+ * poisoned names, the Value union, TDZ and PENDING; the task record the machine runs (T, Task,
+ * HofState); operator codes and source positions; and `Interp`, the interface through which
+ * builtins and compiled closures call the interpreter (so they need not import the class).
+ */
+import { GradientLensError } from '../errors';
+import type { SourceRange } from '../expr';
+import { type Expr, type IrClass, type IrFunction, K } from '../ir';
+import { OP_CODE } from '../ops';
+
+// ---------------------------------------------------------------------------------------------
+// Runtime values. A number is a tape node id (a JS number); everything else is inert.
+
+export const TDZ: unique symbol = Symbol('tdz');
+
+/**
+ * A scope's bindings: parallel arrays searched linearly while small (most scopes hold a few
+ * names; interned strings compare by pointer), a Map index once large (the file's top level).
+ */
+export class Env {
+  names: string[] = [];
+  vals: Array<Value | typeof TDZ> = [];
+  index: Map<string, number> | undefined = undefined;
+  /** `names` is a scope's own list (shared): copy before adding a name. */
+  sharedNames = false;
+  consts: Set<string> | undefined = undefined;
+  constructor(readonly parent: Env | undefined) {}
+
+  idx(name: string): number {
+    const m = this.index;
+    if (m !== undefined) {
+      const i = m.get(name);
+      return i === undefined ? -1 : i;
+    }
+    const ns = this.names;
+    for (let i = 0; i < ns.length; i++) if (ns[i] === name) return i;
+    return -1;
+  }
+
+  get(name: string): Value | typeof TDZ {
+    const i = this.idx(name);
+    return i < 0 ? undefined : this.vals[i];
+  }
+
+  has(name: string): boolean {
+    return this.idx(name) >= 0;
+  }
+
+  set(name: string, v: Value | typeof TDZ): void {
+    const i = this.idx(name);
+    if (i >= 0) {
+      this.vals[i] = v;
+      return;
+    }
+    if (this.sharedNames) {
+      this.names = this.names.slice();
+      this.sharedNames = false;
+    }
+    this.names.push(name);
+    this.vals.push(v);
+    const n = this.names.length;
+    if (this.index !== undefined) this.index.set(name, n - 1);
+    else if (n > 12) {
+      this.index = new Map();
+      for (let k = 0; k < n; k++) this.index.set(this.names[k], k);
+    }
+  }
+}
+
+export class Obj {
+  readonly props = new Map<string, Value>();
+  acc: Map<string, { get?: Fun; set?: Fun }> | undefined;
+  label: string | undefined;
+  constructor(public proto: Obj | undefined) {}
+}
+
+export class Fun {
+  /** The class a method or constructor belongs to (for `super`). */
+  home: ClassV | undefined;
+  isCtor = false;
+  constructor(
+    readonly fi: number,
+    readonly fn: IrFunction,
+    readonly env: Env,
+  ) {}
+}
+
+export type BuiltinImpl = (it: Interp, thisV: Value, args: Value[], site: SiteNode) => Value | typeof PENDING;
+
+export class Builtin {
+  constructor(
+    readonly name: string,
+    readonly impl: BuiltinImpl,
+  ) {}
+}
+
+export class ClassV {
+  readonly proto: Obj;
+  readonly statics: Obj;
+  ctor: Fun | undefined;
+  constructor(
+    readonly cls: IrClass,
+    readonly parent: ClassV | undefined,
+    readonly env: Env,
+  ) {
+    this.proto = new Obj(parent?.proto);
+    this.statics = new Obj(parent?.statics);
+  }
+}
+
+export class ImportV {
+  constructor(
+    readonly name: string,
+    readonly from: string,
+    readonly r: SourceRange,
+  ) {}
+}
+
+export class Poison {
+  constructor(readonly error: GradientLensError) {}
+}
+
+export type Value =
+  number | string | boolean | undefined | null | Value[] | Obj | Fun | Builtin | ClassV | ImportV | Poison;
+
+export const PENDING: unique symbol = Symbol('pending');
+
+export type SiteNode = { r: SourceRange; t?: string };
+
+// ---------------------------------------------------------------------------------------------
+// The interpreter as builtins (./builtins) and compiled closures (./compile) use it. The class is
+// Interp (./interp, built up in layers: ./machine, ./step, ./statements, ./calls); this interface
+// lists the members they call, so that those modules need not import the class (no import cycle).
+
+export interface Interp {
+  mutations: number;
+  readonly value: Float64Array;
+  constNode(v: number, site: SiteNode): number;
+  nodeN(code: number, ids: number[], v: number, site: SiteNode): number;
+  apply1(code: number, a: number, site: SiteNode): number;
+  apply2(code: number, a: number, b: number, site: SiteNode): number;
+  error(
+    code: 'unsupported' | 'runtime' | 'unknown-name' | 'unknown-call',
+    message: string,
+    r: SourceRange,
+    details?: string[],
+  ): GradientLensError;
+  num(v: Value, site: SiteNode, what?: string): number;
+  lookup(env: Env, name: string, site: SiteNode): Value;
+  assignVar(env: Env, name: string, v: Value, site: SiteNode): void;
+  newArray(items: Value[], site: SiteNode, label?: string): Value[];
+  steer(v: number): void;
+  truthy(v: Value): boolean;
+  toStr(v: Value, site: SiteNode): string;
+  key(v: Value, site: SiteNode): string | number;
+  strictEq(a: Value, b: Value): boolean;
+  binary(op: string, a: Value, b: Value, node: { r: SourceRange; t: string }): Value;
+  getProp(o: Value, key: string | number, site: SiteNode): Value | typeof PENDING;
+  updateValue(node: Extract<Expr, { k: K.Update }>, old: Value): number;
+  invoke(f: Value, thisV: Value, args: Value[], site: SiteNode, isCtor: boolean): void;
+  startHof(st: HofState): typeof PENDING;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tasks
+
+export const enum T {
+  Eval = 0, // evaluate an expression / execute a statement: n is the IR node, s its state
+  CallExit = 1,
+  Bind = 2,
+  Params = 3,
+  Hof = 4,
+  Construct = 5,
+  Fields = 6,
+  Discard = 7,
+  Stop = 8,
+  SetProp = 9,
+  ClassDef = 10,
+  EntryCall = 11,
+  AssignRef = 12,
+}
+
+export class Task {
+  s = 0;
+  h = 0;
+  i = 0;
+  a: unknown = undefined;
+  b: unknown = undefined;
+  c: unknown = undefined;
+  constructor(
+    public t: T,
+    public n: unknown,
+    public env: Env,
+  ) {}
+}
+
+export interface HofState {
+  kind: string;
+  arr: Value[];
+  fn: Value;
+  out: Value[] | undefined;
+  acc: Value;
+  hasAcc: boolean;
+  n: number;
+  loop: number;
+  savedLoop: number;
+  savedIter: number;
+  site: SiteNode;
+  /** Source array for Array.from({length}), or the array itself. */
+  from: 'arr' | 'length';
+  thisArg?: Value;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export const LEAF = -1;
+export const ADD = OP_CODE.add,
+  SUB = OP_CODE.sub,
+  MUL = OP_CODE.mul,
+  DIV = OP_CODE.div,
+  MOD = OP_CODE.mod,
+  POW = OP_CODE.pow,
+  NEG = OP_CODE.neg,
+  POS = OP_CODE.pos;
+
+export const BIN_OPS: Record<string, number> = { '+': ADD, '-': SUB, '*': MUL, '/': DIV, '%': MOD, '**': POW };
+
+export function pos(r: SourceRange): string {
+  return `${r.line}:${r.column}`;
+}
+
+export function where(r: SourceRange): { line: number; column: number; start: number; end: number } {
+  return { line: r.line, column: r.column, start: r.start, end: r.end };
+}
