@@ -155,6 +155,30 @@ class Obj {
   constructor(public proto: Obj | undefined) {}
 }
 
+/**
+ * Objects and arrays passed to Object.freeze: a write to them is refused (JavaScript throws a
+ * TypeError in strict code and silently ignores it elsewhere; either way the value is not the one
+ * written).
+ */
+const FROZEN = new WeakSet<object>();
+
+/**
+ * An object's own keys in JavaScript's order (for…in, Object.keys/values/entries): array-index
+ * keys ("0", "2", ... up to 2³² − 2) ascending, then the other keys in insertion order.
+ */
+function ownKeys(o: Obj): string[] {
+  let ints: string[] | undefined;
+  const rest: string[] = [];
+  for (const k of o.props.keys()) {
+    const n = k.length <= 10 ? Number(k) : NaN;
+    if (Number.isInteger(n) && n >= 0 && n <= 4294967294 && String(n) === k) (ints ??= []).push(k);
+    else rest.push(k);
+  }
+  if (!ints) return rest;
+  ints.sort((a, b) => Number(a) - Number(b));
+  return ints.concat(rest);
+}
+
 class Fun {
   /** The class a method or constructor belongs to (for `super`). */
   home: ClassV | undefined;
@@ -1116,13 +1140,17 @@ export class Interp {
         return;
       }
       case K.Obj: {
-        // state: i = property index; s = 1 evaluating key, 2 evaluating value
+        // state: i = property index; s = 1 next property, 3 computed key evaluated, 2 value evaluated
         if (t.s === 0) {
           t.a = new Obj(OBJECT_PROTO);
           t.s = 1;
           t.i = 0;
         }
         const obj = t.a as Obj;
+        if (t.s === 3) {
+          // a computed key is on the stack: now its value (JavaScript evaluates the key first)
+          return this.then(t, 2, (node.props[t.i] as { v: Expr }).v);
+        }
         if (t.s === 2) {
           // a value (and maybe a computed key below it) is on the stack
           const p = node.props[t.i];
@@ -1153,11 +1181,8 @@ export class Interp {
             t.i++;
             continue;
           }
-          t.s = 2;
-          this.tasks.push(t);
-          this.push((p as { v: Expr }).v, t.env);
-          if (p.kind === 'init' && typeof p.key !== 'string') this.push(p.key, t.env);
-          return;
+          if (p.kind === 'init' && typeof p.key !== 'string') return this.then(t, 3, p.key);
+          return this.then(t, 2, (p as { v: Expr }).v);
         }
         vals.push(obj);
         return;
@@ -1530,6 +1555,11 @@ export class Interp {
 
   setProp(o: Value, key: string | number, v: Value, site: SiteNode): void {
     this.mutations++;
+    if ((Array.isArray(o) || o instanceof Obj) && FROZEN.has(o))
+      throw this.frozenWrite(
+        Array.isArray(o) ? `set element ${key} of a frozen array` : `set property '${key}' of a frozen object`,
+        site,
+      );
     if (Array.isArray(o)) {
       const idx = typeof key === 'number' ? key : canonicalIndex(key);
       if (Number.isInteger(idx) && idx >= 0) {
@@ -1571,6 +1601,16 @@ export class Interp {
     }
     if (o instanceof Poison) throw o.error;
     throw this.error('runtime', `Cannot set property '${key}' of ${this.typeName(o)} at ${pos(site.r)}`, site.r);
+  }
+
+  /** The refusal of a write to an object or array passed to Object.freeze (`what`: "set property 'a' of a frozen object"). */
+  frozenWrite(what: string, site: SiteNode): GradientLensError {
+    return this.error(
+      'runtime',
+      `Cannot ${what} (Object.freeze) at ${pos(site.r)}: JavaScript throws a TypeError in strict code ` +
+        `(modules, classes) or ignores the write; remove Object.freeze or build a new object`,
+      site.r,
+    );
   }
 
   private spreadInto(obj: Obj, v: Value, site: SiteNode): void {
@@ -1823,9 +1863,12 @@ export class Interp {
     const p = t.n as Pattern;
     const mode = t.b as string;
     const vals = this.vals;
-    // A single element with a default: s = 1 after the default was evaluated.
+    // A single element: s = 2 with its default expression in `a` (the value was undefined): the
+    // default is evaluated now, after the elements before it were bound (`{ p = 5, q = p * 2 }`);
+    // s = 1 after the default was evaluated.
     if (t.c === 'elem') {
       const sub = p;
+      if (t.s === 2) return this.then(t, 1, t.a as Expr);
       let v = t.a as Value;
       if (t.s === 1) v = vals.pop() as Value;
       this.bind(sub, v, t.env, mode);
@@ -1872,12 +1915,10 @@ export class Interp {
       st.b = mode;
       st.c = 'elem';
       if (sv === undefined && d) {
-        st.s = 1;
-        this.tasks.push(st);
-        this.push(d, t.env);
-      } else {
-        this.tasks.push(st);
+        st.s = 2;
+        st.a = d;
       }
+      this.tasks.push(st);
     }
   }
 
@@ -1973,7 +2014,7 @@ export class Interp {
       let items: Value[];
       if (node.k === K.ForIn) {
         if (Array.isArray(it)) items = it.map((_, i) => String(i));
-        else if (it instanceof Obj) items = [...it.props.keys()];
+        else if (it instanceof Obj) items = ownKeys(it);
         else throw this.error('unsupported', `for…in over ${this.typeName(it)} at ${pos(node.r)}`, node.r);
       } else if (Array.isArray(it)) items = it;
       else if (typeof it === 'string') items = [...it];
@@ -3603,7 +3644,10 @@ const ARRAY_CTOR = fn('Array', (it, _t, args, site) => {
 const MUTATING = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'fill', 'reverse']);
 
 function thisArray(it: Interp, t: Value, site: SiteNode, name: string): Value[] {
-  if (MUTATING.has(name)) it.mutations++;
+  if (MUTATING.has(name)) {
+    it.mutations++;
+    if (Array.isArray(t) && FROZEN.has(t)) throw it.frozenWrite(`call .${name}() on a frozen array`, site);
+  }
   if (!Array.isArray(t))
     throw it.error(
       'unsupported',
@@ -3959,7 +4003,7 @@ function makeGlobals(it: Interp): Env {
     'keys',
     fn('Object.keys', (i2, _t, args, site) => {
       const o = args[0];
-      if (o instanceof Obj) return i2.newArray([...o.props.keys()], site);
+      if (o instanceof Obj) return i2.newArray(ownKeys(o), site);
       if (Array.isArray(o))
         return i2.newArray(
           o.map((_, k) => String(k)),
@@ -3976,7 +4020,11 @@ function makeGlobals(it: Interp): Env {
     'values',
     fn('Object.values', (i2, _t, args, site) => {
       const o = args[0];
-      if (o instanceof Obj) return i2.newArray([...o.props.values()], site);
+      if (o instanceof Obj)
+        return i2.newArray(
+          ownKeys(o).map((k) => o.props.get(k) as Value),
+          site,
+        );
       if (Array.isArray(o)) return i2.newArray([...o], site);
       throw i2.error('unsupported', `Object.values of this value at ${pos(site.r)}`, site.r);
     }),
@@ -3987,7 +4035,7 @@ function makeGlobals(it: Interp): Env {
       const o = args[0];
       if (o instanceof Obj)
         return i2.newArray(
-          [...o.props].map(([k, v]) => i2.newArray([k, v], site)),
+          ownKeys(o).map((k) => i2.newArray([k, o.props.get(k) as Value], site)),
           site,
         );
       throw i2.error('unsupported', `Object.entries of this value at ${pos(site.r)}`, site.r);
@@ -3995,7 +4043,11 @@ function makeGlobals(it: Interp): Env {
   );
   objectNs.props.set(
     'freeze',
-    fn('Object.freeze', (_i, _t, args) => args[0]),
+    fn('Object.freeze', (_i, _t, args) => {
+      const o = args[0];
+      if (Array.isArray(o) || o instanceof Obj) FROZEN.add(o);
+      return o;
+    }),
   );
   objectNs.props.set(
     'assign',
@@ -4003,6 +4055,7 @@ function makeGlobals(it: Interp): Env {
       const target = args[0];
       if (!(target instanceof Obj))
         throw i2.error('unsupported', `Object.assign to this value at ${pos(site.r)}`, site.r);
+      if (FROZEN.has(target)) throw i2.frozenWrite('Object.assign into a frozen object', site);
       for (const s of args.slice(1)) if (s instanceof Obj) for (const [k, v] of s.props) target.props.set(k, v);
       return target;
     }),

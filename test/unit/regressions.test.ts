@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { evaluate } from '../../src/core/evaluate';
 import { isGradientLensError, parseTarget } from '../../src/parse/index';
-import { runJs, stripTypes } from './plainjs';
+import { literalSpan, runJs, stripTypes } from './plainjs';
 
 const gated = it;
 
@@ -172,5 +172,115 @@ describe('regressions: silent wrong answers of issue 10', () => {
     const values = JSON.parse('{"__proto__": 4}') as Record<string, number>; // an own property, as JSON.parse makes it
     const ev = run('const __proto__ = 1.5;\nconst y = __proto__ * 2;\n', 'y', values);
     assert.equal(ev.value, 8);
+  });
+});
+
+/** Central difference of the plain-JS program in the top-level literal at `path` (the oracle). */
+function centralDiff(js: string, target: string, path: string): number {
+  const [s, e] = literalSpan(js, path);
+  const x = Number(js.slice(s, e));
+  const h = 1e-5 * Math.max(1, Math.abs(x));
+  const f = (v: number) => runJs(js.slice(0, s) + `(${v})` + js.slice(e), target) as number;
+  return (f(x + h) - f(x - h)) / (2 * h);
+}
+
+/** Value equals plain JS exactly; every gradient equals central differences of plain JS. */
+function agreesWithJs(text: string, target: string, skip: string[] = []): ReturnType<typeof run> {
+  const js = stripTypes(text);
+  const want = runJs(js, target) as number;
+  const ev = run(text, target);
+  assert.equal(ev.value, want, `value: Gradient Lens ${ev.value}, JavaScript ${want}`);
+  for (const i of ev.inputs) {
+    if (skip.includes(i.name)) continue;
+    const fd = centralDiff(js, target, i.name);
+    assert.ok(Math.abs(i.grad - fd) <= 1e-6 * Math.max(1, Math.abs(fd)), `∂/∂${i.name}: ${i.grad}, JS ${fd}`);
+  }
+  return ev;
+}
+
+function refusal(text: string, target: string): { message: string; line?: number } {
+  try {
+    run(text, target);
+  } catch (e) {
+    assert.ok(isGradientLensError(e), `expected a GradientLensError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('expected a refusal');
+}
+
+describe('regressions: found by the red team (semantics where the interpreter differed from JavaScript)', () => {
+  it('a computed key in an object literal keeps its value: `{ [k]: x }` (key and value were swapped)', () => {
+    // Before: `{ [1 + 1]: x }` with x = 2 gave o[2] = 2 with gradient 0 (the key's value), and
+    // with x = 5, o[2] was undefined.
+    const ev = agreesWithJs('const x = 5;\nconst o: any = { [1 + 1]: x, b: 1 };\nconst y = o[2] * 3;\n', 'y');
+    assert.deepEqual(grads(ev), { x: 3 });
+    agreesWithJs(
+      "const x = 2;\nconst k = 'a';\nconst o: any = { [k]: x, [k + 'b']: 3 };\nconst y = o.a * o.ab;\n",
+      'y',
+    );
+    // JavaScript evaluates the key before the value.
+    const order = agreesWithJs(
+      'const x = 2;\nlet i = 0;\nconst o: any = { [i++]: x * i };\nconst y = o[0] + i * 10;\n',
+      'y',
+      ['i'],
+    );
+    assert.equal(order.value, 12);
+  });
+
+  it('for…in and Object.keys/values/entries list integer keys first, ascending, as JavaScript does', () => {
+    // Before: insertion order (b, 2, a, 1): 5432 instead of 4235.
+    const text =
+      'const x = 2;\nconst o: any = { b: x, 2: 3, a: 4, 1: 5 };\nlet s = 0;\nlet m = 1;\n' +
+      'for (const k in o) { s += o[k] * m; m *= 10; }\n' +
+      'const v = Object.values(o);\nconst e = Object.entries(o);\n' +
+      "const y = s + v[0] * 10 + e[3][1] * 100 + (Object.keys(o).join('') === '12ba' ? 1 : 0);\n";
+    const ev = agreesWithJs(text, 'y');
+    assert.equal(ev.value, 4235 + 50 + 400 + 1);
+  });
+
+  it('a write to an Object.freeze-d object or array is refused (it was applied)', () => {
+    // JavaScript ignores the write (sloppy) or throws (strict): y is 6, never 15.
+    assert.equal(runJs('const o = Object.freeze({ a: 2 });\no.a = 5;\nconst y = o.a * 3;', 'y'), 6);
+    for (const [text, what] of [
+      ['const x = 2;\nconst o = Object.freeze({ a: x });\n(o as any).a = 5;\nconst y = o.a * 3;\n', /property 'a'/],
+      ['const x = 2;\nconst a = Object.freeze([x, 1]) as number[];\na[0] += 7;\nconst y = a[0];\n', /element 0/],
+      ['const x = 2;\nconst a = Object.freeze([x, 1]) as number[];\na.push(3);\nconst y = a[0];\n', /\.push\(\)/],
+      ['const x = 2;\nconst o = Object.freeze({ a: x });\nObject.assign(o, { a: 3 });\nconst y = o.a;\n', /assign/],
+    ] as const) {
+      const e = refusal(text, 'y');
+      assert.match(e.message, what);
+      assert.match(e.message, /frozen/);
+      assert.equal(e.line, 3);
+    }
+    // Reading a frozen object of functions (a common pattern) works.
+    agreesWithJs(
+      'const x = 2;\nconst act = Object.freeze({ k: x, f: (v: number) => v * v });\nconst y = act.f(act.k);\n',
+      'y',
+    );
+  });
+
+  it('a destructuring default may use the names bound before it (was refused as use before declaration)', () => {
+    agreesWithJs(
+      'const x = 2;\nconst o: any = { p: x };\nconst { p = 5, q = p * 2, r = 7 } = o;\nconst y = p * q * r;\n',
+      'y',
+    );
+    agreesWithJs('const x = 2;\nconst [m = 1, n = m * x] = [undefined, undefined];\nconst y = m + n;\n', 'y');
+    agreesWithJs(
+      'const x = 2;\nfunction f({ p = 5, q = p * 2 }: any) {\n  return p * q;\n}\nconst y = f({ p: x });\n',
+      'y',
+    );
+    // Defaults run in order, only when the value is undefined.
+    agreesWithJs(
+      'const x = 2;\nlet c = 0;\nconst [a = (c += 1), b = (c += 10) * x] = [undefined, 4];\nconst y = a + b + c * 100;\n',
+      'y',
+    );
+  });
+
+  it('a literal in a top-level destructuring default is a constant, not an input named "" or "@4:19"', () => {
+    const ev = agreesWithJs(
+      'const x = 2;\nconst o: any = { p: x };\nconst { p = 5, r = 7 } = o;\nconst [m = 1, n = 3] = [x];\nconst y = p * r + m * n;\n',
+      'y',
+    );
+    assert.deepEqual(grads(ev), { x: 10 });
   });
 });
