@@ -196,6 +196,8 @@ class Builtin {
   constructor(
     readonly name: string,
     readonly impl: BuiltinImpl,
+    /** Math functions of fixed arity: as a callback (`xs.map(Math.exp)`) the extra arguments are dropped, as JavaScript ignores them. */
+    readonly arity?: number,
   ) {}
 }
 
@@ -2759,7 +2761,14 @@ export class Interp {
     t.s = 1;
     this.tasks.push(t);
     if (st.fn instanceof Fun && this.callInline(st.fn, args, st.site)) return;
-    this.invoke(st.fn, st.thisArg, args, st.site, false);
+    const f = st.fn;
+    this.invoke(
+      f,
+      st.thisArg,
+      f instanceof Builtin && f.arity !== undefined ? args.slice(0, f.arity) : args,
+      st.site,
+      false,
+    );
   }
 
   /**
@@ -3528,8 +3537,8 @@ const REFUSED_GLOBALS: Record<string, string> = {
   Float32Array: 'typed arrays are not supported; use an array',
 };
 
-function fn(name: string, impl: BuiltinImpl): Builtin {
-  return new Builtin(name, impl);
+function fn(name: string, impl: BuiltinImpl, arity?: number): Builtin {
+  return new Builtin(name, impl, arity);
 }
 
 function mathFn(name: string): Builtin | undefined {
@@ -3548,15 +3557,19 @@ function mathFn(name: string): Builtin | undefined {
       });
     case 'pow':
     case 'atan2':
-      return fn(`Math.${name}`, (it, _t, args, site) => {
-        if (args.length !== 2)
-          throw it.error(
-            'unsupported',
-            `Math.${name} with ${args.length} argument${args.length === 1 ? '' : 's'} in "${site.t}" at ${pos(site.r)}`,
-            site.r,
-          );
-        return it.apply2(code, it.num(args[0], site), it.num(args[1], site), site);
-      });
+      return fn(
+        `Math.${name}`,
+        (it, _t, args, site) => {
+          if (args.length !== 2)
+            throw it.error(
+              'unsupported',
+              `Math.${name} with ${args.length} argument${args.length === 1 ? '' : 's'} in "${site.t}" at ${pos(site.r)}`,
+              site.r,
+            );
+          return it.apply2(code, it.num(args[0], site), it.num(args[1], site), site);
+        },
+        2,
+      );
     case 'hypot':
       return fn('Math.hypot', (it, _t, args, site) => {
         if (args.length === 0) return it.constNode(0, site);
@@ -3578,15 +3591,19 @@ function mathFn(name: string): Builtin | undefined {
       });
     default:
       if (code === undefined || OP_LIST[code].arity !== 1 || !(name in MATH_UNARY)) return undefined;
-      return fn(`Math.${name}`, (it, _t, args, site) => {
-        if (args.length !== 1)
-          throw it.error(
-            'unsupported',
-            `Math.${name} with ${args.length} arguments in "${site.t}" at ${pos(site.r)}`,
-            site.r,
-          );
-        return it.apply1(code, it.num(args[0], site), site);
-      });
+      return fn(
+        `Math.${name}`,
+        (it, _t, args, site) => {
+          if (args.length !== 1)
+            throw it.error(
+              'unsupported',
+              `Math.${name} with ${args.length} arguments in "${site.t}" at ${pos(site.r)}`,
+              site.r,
+            );
+          return it.apply1(code, it.num(args[0], site), site);
+        },
+        1,
+      );
   }
 }
 

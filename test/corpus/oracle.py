@@ -858,6 +858,21 @@ def _(x):
     return length
 
 
+@entry("49-activation-jacobian", "mixed", {**flat("logits", [0.5, -1.25, 2]), "z": 0.8, "neg": -3})
+def _(x):
+    lg = arr(x, "logits", 3)
+    mx = jsmax(jsmax(lg[0], lg[1]), lg[2])
+    exps = [torch.exp(a - mx) for a in lg]
+    total = exps[0] + exps[1] + exps[2]
+    s_ = [e / total for e in exps]
+    n = 3
+    J = [s_[i] * (1 - s_[i]) if i == j else -s_[i] * s_[j] for i in range(n) for j in range(n)]
+    sz = 1 / (1 + torch.exp(-x["z"]))
+    neg = x["neg"]
+    leaky = neg if val(neg) >= 0 else neg / 100
+    return J[1] * 2 + J[4] - J[8] * J[2] + sz * (1 - sz) + leaky
+
+
 def compute(e):
     leaves = {k: torch.tensor(float(v), requires_grad=True) for k, v in e["inputs"].items()}
     out = e["fn"](leaves)

@@ -276,6 +276,16 @@ describe('regressions: found by the red team (semantics where the interpreter di
     );
   });
 
+  it('a Math function passed as a callback ignores the extra arguments, as JavaScript does (was refused)', () => {
+    // `x.map(Math.exp)` calls Math.exp(value, index, array); a direct `Math.exp(1, 2)` stays refused.
+    const ev = agreesWithJs(
+      'const a = 0.5;\nconst b = -1.5;\nconst xs = [a, b].map(Math.exp);\nconst ps = [a, 3].map(Math.pow);\nconst y = xs[0] + xs[1] * ps[0] * ps[1];\n',
+      'y',
+    );
+    assert.equal(ev.value, Math.exp(0.5) + Math.exp(-1.5) * 1 * 3);
+    assert.match(refusal('const r = Math.exp(1, 2);\n', 'r').message, /Math\.exp with 2 arguments/);
+  });
+
   it('a literal in a top-level destructuring default is a constant, not an input named "" or "@4:19"', () => {
     const ev = agreesWithJs(
       'const x = 2;\nconst o: any = { p: x };\nconst { p = 5, r = 7 } = o;\nconst [m = 1, n = 3] = [x];\nconst y = p * r + m * n;\n',
