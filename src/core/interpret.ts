@@ -1615,9 +1615,26 @@ export class Interp {
     );
   }
 
+  /**
+   * Refuses to enumerate or copy an object with its own getters/setters (an object literal's
+   * `get b() {...}`): JavaScript lists them among the keys and copies their current values, which
+   * needs the getter run; silently leaving them out gave wrong numbers.
+   */
+  checkNoAccessors(o: Obj, what: string, site: SiteNode): void {
+    if (!o.acc?.size) return;
+    const name = [...o.acc.keys()][0];
+    throw this.error(
+      'unsupported',
+      `${what} of an object with a getter or setter ('${name}') at ${pos(site.r)}: JavaScript would ` +
+        `list it and copy its current value; read the property by name instead, or make it a plain field`,
+      site.r,
+    );
+  }
+
   private spreadInto(obj: Obj, v: Value, site: SiteNode): void {
     if (v === undefined || v === null) return;
     if (v instanceof Obj) {
+      this.checkNoAccessors(v, 'Spreading', site);
       for (const [k, x] of v.props) obj.props.set(k, x);
       return;
     }
@@ -1906,7 +1923,10 @@ export class Interp {
       }
       if (p.rest) {
         const rest = new Obj(OBJECT_PROTO);
-        if (v instanceof Obj) for (const [k, x] of v.props) if (!used.has(k)) rest.props.set(k, x);
+        if (v instanceof Obj) {
+          this.checkNoAccessors(v, 'A rest pattern', p);
+          for (const [k, x] of v.props) if (!used.has(k)) rest.props.set(k, x);
+        }
         subs.push([p.rest, rest, undefined]);
       }
     }
@@ -2016,8 +2036,10 @@ export class Interp {
       let items: Value[];
       if (node.k === K.ForIn) {
         if (Array.isArray(it)) items = it.map((_, i) => String(i));
-        else if (it instanceof Obj) items = ownKeys(it);
-        else throw this.error('unsupported', `for…in over ${this.typeName(it)} at ${pos(node.r)}`, node.r);
+        else if (it instanceof Obj) {
+          this.checkNoAccessors(it, 'for…in', node);
+          items = ownKeys(it);
+        } else throw this.error('unsupported', `for…in over ${this.typeName(it)} at ${pos(node.r)}`, node.r);
       } else if (Array.isArray(it)) items = it;
       else if (typeof it === 'string') items = [...it];
       else throw this.notNumber(it, node, 'an array in for…of (only arrays and strings are iterable here)');
@@ -2393,6 +2415,24 @@ export class Interp {
     if (f instanceof Poison) throw f.error;
     if (f instanceof ImportV) throw this.importError(f);
     const text = site.t ?? '';
+    if (f instanceof ConstNamespace && f.prefix === 'Number') {
+      // Number(x) of a number is x itself; anything else would be a conversion.
+      const a = args[0];
+      if (typeof a === 'number') {
+        this.vals.push(a);
+        return;
+      }
+      if (args.length === 0) {
+        this.vals.push(this.constNode(0, site));
+        return;
+      }
+      throw this.error(
+        'unsupported',
+        `Number(...) of ${this.typeName(a)} in "${text}" at ${pos(site.r)}: strings and booleans are never ` +
+          `converted to numbers here; write the number itself (for an array index from for…in, use for…of or a counted loop)`,
+        site.r,
+      );
+    }
     throw this.error(
       'unknown-call',
       `Unknown function: "${text}" at ${pos(site.r)} calls ${this.typeName(f)}, not a function`,
@@ -4020,7 +4060,10 @@ function makeGlobals(it: Interp): Env {
     'keys',
     fn('Object.keys', (i2, _t, args, site) => {
       const o = args[0];
-      if (o instanceof Obj) return i2.newArray(ownKeys(o), site);
+      if (o instanceof Obj) {
+        i2.checkNoAccessors(o, 'Object.keys', site);
+        return i2.newArray(ownKeys(o), site);
+      }
       if (Array.isArray(o))
         return i2.newArray(
           o.map((_, k) => String(k)),
@@ -4037,6 +4080,7 @@ function makeGlobals(it: Interp): Env {
     'values',
     fn('Object.values', (i2, _t, args, site) => {
       const o = args[0];
+      if (o instanceof Obj) i2.checkNoAccessors(o, 'Object.values', site);
       if (o instanceof Obj)
         return i2.newArray(
           ownKeys(o).map((k) => o.props.get(k) as Value),
@@ -4050,6 +4094,7 @@ function makeGlobals(it: Interp): Env {
     'entries',
     fn('Object.entries', (i2, _t, args, site) => {
       const o = args[0];
+      if (o instanceof Obj) i2.checkNoAccessors(o, 'Object.entries', site);
       if (o instanceof Obj)
         return i2.newArray(
           ownKeys(o).map((k) => i2.newArray([k, o.props.get(k) as Value], site)),
@@ -4073,7 +4118,11 @@ function makeGlobals(it: Interp): Env {
       if (!(target instanceof Obj))
         throw i2.error('unsupported', `Object.assign to this value at ${pos(site.r)}`, site.r);
       if (FROZEN.has(target)) throw i2.frozenWrite('Object.assign into a frozen object', site);
-      for (const s of args.slice(1)) if (s instanceof Obj) for (const [k, v] of s.props) target.props.set(k, v);
+      for (const s of args.slice(1)) {
+        if (!(s instanceof Obj)) continue;
+        i2.checkNoAccessors(s, 'Object.assign', site);
+        for (const [k, v] of s.props) target.props.set(k, v);
+      }
       return target;
     }),
   );

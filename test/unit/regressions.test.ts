@@ -286,6 +286,37 @@ describe('regressions: found by the red team (semantics where the interpreter di
     assert.match(refusal('const r = Math.exp(1, 2);\n', 'r').message, /Math\.exp with 2 arguments/);
   });
 
+  it('enumerating or copying an object literal with a getter is refused (its key was left out: 1.5 instead of 3)', () => {
+    assert.equal(runJs('const o = { a: 1.5, get b() { return 2; } };\nconst y = Object.keys(o).length * 1.5;', 'y'), 3);
+    const cases: Array<[string, RegExp]> = [
+      ['const y = Object.keys(o).length * x;', /Object\.keys/],
+      ['const y = Object.values(o).length * x;', /Object\.values/],
+      ['const y = Object.entries(o).length * x;', /Object\.entries/],
+      ['const p = { ...o };\nconst y = p.b * 3;', /Spreading/],
+      ['const p = Object.assign({}, o);\nconst y = p.b * 3;', /Object\.assign/],
+      ['const { a, ...rest } = o;\nconst y = rest.b * a;', /rest pattern/],
+      ['let s = 0;\nfor (const k in o) s += x;\nconst y = s;', /for…in/],
+    ];
+    for (const [tail, what] of cases) {
+      const text = `const x = 1.5;\nconst o = { a: x, get b() { return this.a * 2; } };\n${tail}\n`;
+      const e = refusal(text, 'y');
+      assert.match(e.message, what);
+      assert.match(e.message, /getter or setter \('b'\)/);
+    }
+    // A class instance's getters live on the class: its own fields enumerate and copy as in JavaScript.
+    agreesWithJs(
+      'const x = 1.5;\nclass A {\n  a = x;\n  get b() {\n    return 2;\n  }\n}\nconst p = { ...new A() };\nconst y = p.a * 3 + Object.keys(new A()).length;\n',
+      'y',
+    );
+  });
+
+  it('Number(x) of a number is x (was "calls an object, not a function"); of a string it is refused by name', () => {
+    const ev = agreesWithJs('const x = 1.5;\nconst y = Number(x) * Number(x * 2) + Number();\n', 'y');
+    assert.deepEqual(grads(ev), { x: 4 * 1.5 });
+    const e = refusal('const a = [2, 3];\nlet s = 0;\nfor (const k in a) s += a[k] * Number(k);\nconst y = s;\n', 'y');
+    assert.match(e.message, /Number\(\.\.\.\) of a string in "Number\(k\)" at 3:/);
+  });
+
   it('a literal in a top-level destructuring default is a constant, not an input named "" or "@4:19"', () => {
     const ev = agreesWithJs(
       'const x = 2;\nconst o: any = { p: x };\nconst { p = 5, r = 7 } = o;\nconst [m = 1, n = 3] = [x];\nconst y = p * r + m * n;\n',
