@@ -163,6 +163,23 @@ class Obj {
 const FROZEN = new WeakSet<object>();
 
 /**
+ * Arrays that may have empty slots (holes): `new Array(n)`, a literal `[a, , b]`, an assignment
+ * past the end, a longer `length`, and slices/concatenations of such arrays. Elements are stored
+ * as undefined; an undefined element of such an array is taken for a hole. JavaScript's
+ * map/forEach/filter/reduce/some/every/flatMap, for…in, indexOf and flat skip holes (so
+ * `new Array(3).map((_, i) => i)` is still empty): those are refused on a hole rather than run
+ * over it as undefined (which gave other numbers).
+ */
+const HOLEY = new WeakSet<Value[]>();
+
+/** Index of the first hole of a holey array, or -1. */
+function firstHole(a: Value[]): number {
+  if (!HOLEY.has(a)) return -1;
+  for (let i = 0; i < a.length; i++) if (a[i] === undefined) return i;
+  return -1;
+}
+
+/**
  * An object's own keys in JavaScript's order (for…in, Object.keys/values/entries): array-index
  * keys ("0", "2", ... up to 2³² − 2) ascending, then the other keys in insertion order.
  */
@@ -1138,7 +1155,9 @@ export class Interp {
           return this.then(t, 1, it.k === K.Spread ? it.a : it);
         }
         const items = this.collectArgs(node.items, t.h);
-        vals.push(this.newArray(items, node));
+        const arr = this.newArray(items, node);
+        if (node.items.some((x) => x.k === K.Hole)) HOLEY.add(arr);
+        vals.push(arr);
         return;
       }
       case K.Obj: {
@@ -1567,13 +1586,18 @@ export class Interp {
       if (Number.isInteger(idx) && idx >= 0) {
         if (idx > o.length + 10_000_000)
           throw this.error('unsupported', `Array index ${idx} too large at ${pos(site.r)}`, site.r);
+        if (o.length < idx) HOLEY.add(o);
         while (o.length < idx) o.push(undefined);
         o[idx] = v;
         return;
       }
       if (key === 'length' && typeof v === 'number') {
         this.steer(v);
-        o.length = this.value[v];
+        const n = this.value[v];
+        if (n > o.length) {
+          HOLEY.add(o);
+          while (o.length < n) o.push(undefined);
+        } else o.length = n;
         return;
       }
       throw this.error('unsupported', `Setting array property '${key}' at ${pos(site.r)}`, site.r);
@@ -1627,6 +1651,19 @@ export class Interp {
       'unsupported',
       `${what} of an object with a getter or setter ('${name}') at ${pos(site.r)}: JavaScript would ` +
         `list it and copy its current value; read the property by name instead, or make it a plain field`,
+      site.r,
+    );
+  }
+
+  /** Refuses `what` on an array with an empty slot (see HOLEY). */
+  checkNoHoles(a: Value[], what: string, site: SiteNode): void {
+    const i = firstHole(a);
+    if (i < 0) return;
+    throw this.error(
+      'unsupported',
+      `${what} on an array with an empty slot at index ${i} at ${pos(site.r)} (from \`new Array(n)\`, \`[a, , b]\` ` +
+        `or an assignment past the end): JavaScript skips empty slots there, so \`new Array(3).map(...)\` stays empty; ` +
+        `fill the array first (\`new Array(n).fill(0)\`, \`Array.from({ length: n }, (_, i) => ...)\`)`,
       site.r,
     );
   }
@@ -2035,8 +2072,10 @@ export class Interp {
       const it = vals.pop() as Value;
       let items: Value[];
       if (node.k === K.ForIn) {
-        if (Array.isArray(it)) items = it.map((_, i) => String(i));
-        else if (it instanceof Obj) {
+        if (Array.isArray(it)) {
+          this.checkNoHoles(it, 'for…in', node);
+          items = it.map((_, i) => String(i));
+        } else if (it instanceof Obj) {
           this.checkNoAccessors(it, 'for…in', node);
           items = ownKeys(it);
         } else throw this.error('unsupported', `for…in over ${this.typeName(it)} at ${pos(node.r)}`, node.r);
@@ -3693,7 +3732,9 @@ const ARRAY_CTOR = fn('Array', (it, _t, args, site) => {
     const n = it.value[args[0]];
     if (!Number.isInteger(n) || n < 0 || n > 1e8)
       throw it.error('runtime', `Invalid array length ${n} at ${pos(site.r)}`, site.r);
-    return it.newArray(new Array(n).fill(undefined), site);
+    const a = it.newArray(new Array(n).fill(undefined), site);
+    if (n > 0) HOLEY.add(a);
+    return a;
   }
   return it.newArray([...args], site);
 });
@@ -3717,6 +3758,7 @@ function thisArray(it: Interp, t: Value, site: SiteNode, name: string): Value[] 
 function hof(kind: string): Builtin {
   return fn(kind, (it, t, args, site) => {
     const arr = thisArray(it, t, site, kind);
+    if (kind !== 'find' && kind !== 'findIndex') it.checkNoHoles(arr, `.${kind}`, site); // find visits holes as undefined
     const f = args[0];
     if (!(f instanceof Fun || f instanceof Builtin))
       throw it.error('unsupported', `.${kind} needs a function at ${pos(site.r)}`, site.r);
@@ -3776,7 +3818,9 @@ const ARRAY_METHODS: Record<string, Builtin> = {
     const a = thisArray(it, t, site, 'slice');
     const s = relIndex(intArg(it, args[0], site, 0), a.length);
     const e = relIndex(intArg(it, args[1], site, a.length), a.length);
-    return it.newArray(a.slice(s, e), site);
+    const out = it.newArray(a.slice(s, e), site);
+    if (HOLEY.has(a)) HOLEY.add(out);
+    return out;
   }),
   splice: fn('splice', (it, t, args, site) => {
     const a = thisArray(it, t, site, 'splice');
@@ -3787,11 +3831,16 @@ const ARRAY_METHODS: Record<string, Builtin> = {
   concat: fn('concat', (it, t, args, site) => {
     const a = thisArray(it, t, site, 'concat');
     const out = [...a];
+    let holey = HOLEY.has(a);
     for (const x of args) {
-      if (Array.isArray(x)) out.push(...x);
-      else out.push(x);
+      if (Array.isArray(x)) {
+        out.push(...x);
+        holey ||= HOLEY.has(x);
+      } else out.push(x);
     }
-    return it.newArray(out, site);
+    const r = it.newArray(out, site);
+    if (holey) HOLEY.add(r);
+    return r;
   }),
   fill: fn('fill', (it, t, args, site) => {
     const a = thisArray(it, t, site, 'fill');
@@ -3802,6 +3851,7 @@ const ARRAY_METHODS: Record<string, Builtin> = {
   }),
   indexOf: fn('indexOf', (it, t, args, site) => {
     const a = thisArray(it, t, site, 'indexOf');
+    it.checkNoHoles(a, '.indexOf', site);
     for (let i = 0; i < a.length; i++) if (it.strictEq(a[i], args[0])) return it.constNode(i, site);
     return it.constNode(-1, site);
   }),
@@ -3827,6 +3877,7 @@ const ARRAY_METHODS: Record<string, Builtin> = {
   }),
   flat: fn('flat', (it, t, args, site) => {
     const a = thisArray(it, t, site, 'flat');
+    it.checkNoHoles(a, '.flat()', site);
     let depth = intArg(it, args[0], site, 1);
     let cur: Value[] = a;
     while (depth-- > 0) {
@@ -4064,11 +4115,13 @@ function makeGlobals(it: Interp): Env {
         i2.checkNoAccessors(o, 'Object.keys', site);
         return i2.newArray(ownKeys(o), site);
       }
-      if (Array.isArray(o))
+      if (Array.isArray(o)) {
+        i2.checkNoHoles(o, 'Object.keys', site);
         return i2.newArray(
           o.map((_, k) => String(k)),
           site,
         );
+      }
       throw i2.error(
         'unsupported',
         `Object.keys of ${o === undefined ? 'undefined' : 'this value'} at ${pos(site.r)}`,
@@ -4086,7 +4139,10 @@ function makeGlobals(it: Interp): Env {
           ownKeys(o).map((k) => o.props.get(k) as Value),
           site,
         );
-      if (Array.isArray(o)) return i2.newArray([...o], site);
+      if (Array.isArray(o)) {
+        i2.checkNoHoles(o, 'Object.values', site);
+        return i2.newArray([...o], site);
+      }
       throw i2.error('unsupported', `Object.values of this value at ${pos(site.r)}`, site.r);
     }),
   );

@@ -317,6 +317,46 @@ describe('regressions: found by the red team (semantics where the interpreter di
     assert.match(e.message, /Number\(\.\.\.\) of a string in "Number\(k\)" at 3:/);
   });
 
+  it('empty slots (holes) that JavaScript skips are refused where it skips them (they ran as undefined)', () => {
+    // Before: `new Array(3).map((_, i) => i * x)` gave [0, x, 2x] (y = 7.5); JavaScript keeps the
+    // holes (map skips them), so the reduce sees nothing: y = 3.
+    assert.equal(
+      runJs(
+        'const x = 1.5;\nconst a = new Array(3).map((_, i) => i * x);\nconst y = a.reduce((s, v) => s + v, 0) + a.length;',
+        'y',
+      ),
+      3,
+    );
+    const cases: Array<[string, RegExp]> = [
+      [
+        'const a = new Array(3).map((_, i) => i * x);\nconst y = a.reduce((s, v) => s + v, 0) + a.length;',
+        /\.map .*index 0/,
+      ],
+      ['let n = 0;\nnew Array(3).forEach(() => {\n  n += x;\n});\nconst y = n + 1;', /\.forEach .*index 0/],
+      ['let n = 0;\n[x, , 3].forEach(() => {\n  n += 1;\n});\nconst y = n * x;', /\.forEach .*index 1/],
+      ['let n = 0;\nfor (const k in [x, , 3]) n += 1;\nconst y = n * x;', /for…in .*index 1/],
+      [
+        'const a = [x];\na[3] = 2;\nlet c = 0;\na.forEach(() => c++);\nconst y = c * x + a.length;',
+        /\.forEach .*index 1/,
+      ],
+      ['const a = [x, 1];\na.length = 4;\nconst y = a.filter(() => true).length * x;', /\.filter .*index 2/],
+      ['const y = [x, , 3].indexOf(undefined) + 1 + x;', /\.indexOf/],
+      ['const y = [x, , 3].slice(0).reduce((s, v) => s + v);', /\.reduce/],
+      ['const y = [x].concat([1, , 2]).some((v) => v === undefined) ? 1 : x;', /\.some/],
+    ];
+    for (const [tail, what] of cases) {
+      const e = refusal(`const x = 1.5;\n${tail}\n`, 'y');
+      assert.match(e.message, what);
+      assert.match(e.message, /empty slot/);
+    }
+    // Filled, spread or assigned arrays have no holes: as in JavaScript.
+    agreesWithJs(
+      'const x = 1.5;\nconst a = new Array(3).fill(0).map((_, i) => i * x);\nconst b = [...new Array(2)].map((_, i) => i + x);\n' +
+        'const c = new Array(2);\nc[0] = x;\nc[1] = 2;\nconst y = a[2] + b[1] + c.map((v) => v * x).reduce((s, v) => s + v);\n',
+      'y',
+    );
+  });
+
   it('a literal in a top-level destructuring default is a constant, not an input named "" or "@4:19"', () => {
     const ev = agreesWithJs(
       'const x = 2;\nconst o: any = { p: x };\nconst { p = 5, r = 7 } = o;\nconst [m = 1, n = 3] = [x];\nconst y = p * r + m * n;\n',
