@@ -1452,7 +1452,15 @@ export class Interp {
       }
       case 'in': {
         const k = this.key(a, node);
-        if (Array.isArray(b)) return k === 'length' || (typeof k === 'number' ? k in b : String(k) in b);
+        if (Array.isArray(b)) {
+          if (k === 'length') return true;
+          const idx = typeof k === 'number' ? k : canonicalIndex(String(k));
+          if (typeof k !== 'number' && idx < 0) return String(k) in b; // 'map' in xs: inherited, as in JavaScript
+          if (!(Number.isInteger(idx) && idx >= 0 && idx < b.length)) return false;
+          // an empty slot is not `in` the array (see HOLEY)
+          if (b[idx] === undefined && HOLEY.has(b)) this.checkNoHoles(b, "'in'", node);
+          return true;
+        }
         if (b instanceof Obj) {
           for (let o: Obj | undefined = b; o; o = o.proto)
             if (o.props.has(String(k)) || o.acc?.has(String(k))) return true;

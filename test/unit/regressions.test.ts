@@ -343,12 +343,17 @@ describe('regressions: found by the red team (semantics where the interpreter di
       ['const y = [x, , 3].indexOf(undefined) + 1 + x;', /\.indexOf/],
       ['const y = [x, , 3].slice(0).reduce((s, v) => s + v);', /\.reduce/],
       ['const y = [x].concat([1, , 2]).some((v) => v === undefined) ? 1 : x;', /\.some/],
+      ['const y = (1 in [x, , 3] ? 10 : 0) + x;', /'in' .*index 1/],
     ];
     for (const [tail, what] of cases) {
       const e = refusal(`const x = 1.5;\n${tail}\n`, 'y');
       assert.match(e.message, what);
       assert.match(e.message, /empty slot/);
     }
+    agreesWithJs(
+      "const x = 1.5;\nconst a = [x, 2, 3];\nconst y = (1 in a ? 1 : 0) + ('2' in a ? 10 : 0) + (3 in a ? 100 : 0) + ('map' in a ? 1000 : 0) + ('length' in a ? 10000 : 0) + x;\n",
+      'y',
+    );
     // Filled, spread or assigned arrays have no holes: as in JavaScript.
     agreesWithJs(
       'const x = 1.5;\nconst a = new Array(3).fill(0).map((_, i) => i * x);\nconst b = [...new Array(2)].map((_, i) => i + x);\n' +
