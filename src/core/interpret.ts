@@ -2480,6 +2480,16 @@ export class Interp {
         site.r,
       );
     }
+    if (f === undefined) {
+      // `Object.defineProperty(...)`, `Object.is(...)`, `xs.foo()`: a property that does not exist here
+      const paren = text.indexOf('(');
+      const callee = paren > 0 ? text.slice(0, paren).trim() : text;
+      throw this.error(
+        'unknown-call',
+        `Unknown function: "${text}" at ${pos(site.r)}: ${callee} is not declared in this file nor a supported built-in`,
+        site.r,
+      );
+    }
     throw this.error(
       'unknown-call',
       `Unknown function: "${text}" at ${pos(site.r)} calls ${this.typeName(f)}, not a function`,

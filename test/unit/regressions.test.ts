@@ -362,6 +362,15 @@ describe('regressions: found by the red team (semantics where the interpreter di
     );
   });
 
+  it('calling a property that does not exist names it (was "calls undefined, not a function")', () => {
+    const e = refusal(
+      "const x = 1.5;\nconst o: any = {};\nObject.defineProperty(o, 'a', { value: x });\nconst y = o.a;\n",
+      'y',
+    );
+    assert.match(e.message, /Object\.defineProperty is not declared in this file nor a supported built-in/);
+    assert.equal(e.line, 3);
+  });
+
   it('a literal in a top-level destructuring default is a constant, not an input named "" or "@4:19"', () => {
     const ev = agreesWithJs(
       'const x = 2;\nconst o: any = { p: x };\nconst { p = 5, r = 7 } = o;\nconst [m = 1, n = 3] = [x];\nconst y = p * r + m * n;\n',
