@@ -1198,7 +1198,9 @@ export class Lowerer {
           c = { ...ctx, path: (d.name as ts.Identifier).text, pathAt: this.range(d.name) };
         this.push(d.initializer, 'expr', ((e: Expr) => (decl.init = e)) as Setter, c);
       }
-      this.push(d.name, 'pat', ((p: Pattern) => (decl.p = p)) as Setter, ctx);
+      // A default in the pattern (`const { r = 7 } = o`) is not an initialiser: its literals are constants.
+      const pc: Ctx = ctx.path === undefined ? ctx : { ...ctx, path: undefined, pathAt: undefined };
+      this.push(d.name, 'pat', ((p: Pattern) => (decl.p = p)) as Setter, pc);
     });
     return v;
   }

@@ -708,6 +708,171 @@ def _(x):
 # ---------------------------------------------------------------- driver
 
 
+@entry("39-adam-class", "finalW", dict(w0=0.5, lr=0.3))
+def _(x):
+    lr, beta1, beta2, eps = x["lr"], 0.9, 0.99, 1e-8
+    m, v, w = c(0), c(0), x["w0"]
+    for it in range(1, 6):
+        g = 2 * (w - 3)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        m_hat = m / (1 - math.pow(beta1, it))
+        v_hat = v / (1 - math.pow(beta2, it))
+        w = w + -((lr * m_hat) / (torch.sqrt(v_hat) + eps))
+    return w
+
+
+D41 = [[[0.2, -0.5, 0.1], [-0.3, 0.4, -0.6]], [[0.7, -1.1]]]
+
+
+@entry(
+    "41-digit-feedforward",
+    "out",
+    {
+        **{f"data[{l}][{i}][{j}]": v for l, layer in enumerate(D41) for i, row in enumerate(layer) for j, v in enumerate(row)},
+        **flat("pixels", [0.9, 0.1, 0.5]),
+    },
+)
+def _(x):
+    inp = arr(x, "pixels", 3)
+    for l, layer in enumerate(D41):
+        outs = []
+        for i, row in enumerate(layer):
+            o = c(1)
+            for j in range(len(row)):
+                o = o + x[f"data[{l}][{i}][{j}]"] * inp[j]
+            outs.append(1 / (1 + torch.pow(c(2.71828182845904), -o)))
+        inp = outs
+    return inp[0]
+
+
+@entry("42-numgrad-forin", "finalError", {**flat("solution", [0.5, -0.25]), "stepSize": 0.0002})
+def _(x):
+    xs = [e - 10 for e in range(20)]
+    ys = [3 * (e - 10) ** 2 + 2 * (e - 10) + (e % 3) for e in range(20)]
+
+    def err(p):
+        sst = c(0)
+        for xi, yi in zip(xs, ys):
+            sst = sst + (p[0] * xi**2 + p[1] * xi - yi) ** 2
+        return torch.sqrt(sst / 20)
+
+    sol = arr(x, "solution", 2)
+    delta = 1e-4
+    for _it in range(3):
+        error = err(sol)
+        grad = []
+        for i in range(2):
+            d = [sol[0], sol[1]]
+            d[i] = d[i] + delta
+            grad.append((err(d) - error) / delta)
+        sol = [sol[i] - grad[i] * x["stepSize"] for i in range(2)]
+    return err(sol)
+
+
+@entry("43-softmax-util", "loss", {**flat("logits", [1.2, -0.4, 2.1, 0.3]), "z": -0.6})
+def _(x):
+    lg = arr(x, "logits", 4)
+    mx = jsmax(jsmax(jsmax(lg[0], lg[1]), lg[2]), lg[3])
+    scores = [torch.exp(v - mx) for v in lg]
+    denom = scores[0]
+    for s_ in scores[1:]:
+        denom = denom + s_
+    probs = [s_ / denom for s_ in scores]
+    z = x["z"]
+    sig = torch.exp(z) / (torch.exp(z) + 1)
+    return -torch.log(probs[1]) - torch.log(1 - sig)
+
+
+@entry("44-kalman-1d", "last", {**flat("measurements", [1.1, 0.9, 1.3, 1.05, 0.95]), "x0": 0.5, "p0": 1, "q": 0.01, "r": 0.2})
+def _(x):
+    est, P, r = x["x0"], x["p0"], x["r"]
+    for m in arr(x, "measurements", 5):
+        prior = 1 * est + 0 * 0  # A * estimation[i - 1] + B * u[i - 1] with A = 1, B = 0, u[i] = 0
+        prior_p = P
+        gain = prior_p / (prior_p + r)
+        est = prior + gain * (m - prior)
+        P = (1 - gain) * prior_p
+    return est  # Q is never used by the source
+
+
+@entry("45-rk4-pendulum", "angle", dict(rodLength=150, startAngle=1.2, gravity=980, dt=0.01))
+def _(x):
+    L, g, dt = x["rodLength"], x["gravity"], x["dt"]
+
+    def f(s):
+        return [s[1], -torch.sin(s[0]) * (g / L)]
+
+    state = [x["startAngle"], c(0)]
+    for _i in range(20):
+        k1 = [v * dt for v in f(state)]
+        k2 = [v * dt for v in f([e + k1[i] / 2 for i, e in enumerate(state)])]
+        k3 = [v * dt for v in f([e + k2[i] / 2 for i, e in enumerate(state)])]
+        k4 = [v * dt for v in f([e + k3[i] for i, e in enumerate(state)])]
+        new = [e + k1[i] / 6 + k2[i] / 3 + k3[i] / 3 + k4[i] / 6 for i, e in enumerate(state)]
+        state = [torch.fmod(new[0], 2 * math.pi), new[1]]
+    return state[0]
+
+
+@entry("46-neuron-reduce", "activation", {**flat("xs", [0.5, -1, 0.25, 2]), **flat("ws", [0.3, 0.1, -0.4, 0.2])})
+def _(x):
+    xs, ws = arr(x, "xs", 4), arr(x, "ws", 4)
+    acc = ws[0]  # reduce without an initial value: the first weight is not multiplied
+    for i in range(1, 4):
+        acc = acc + ws[i] * xs[i]
+    return 1 / (1 + torch.exp(-1 * acc))
+
+
+@entry(
+    "47-bezier-pow",
+    "y",
+    {"t0": 0.35, **flat("a", [0, 0]), **flat("c1", [0.25, 1.5]), **flat("c2", [0.8, -0.5]), **flat("b", [1, 1])},
+)
+def _(x):
+    t = x["t0"]
+    tmp = 1 - t
+    b1, b2, b3, b4 = t**3, t**2 * 3 * tmp, tmp**2 * 3 * t, tmp**3
+    return x["a[1]"] * b1 + x["c1[1]"] * b2 + x["c2[1]"] * b3 + x["b[1]"] * b4
+
+
+@entry(
+    "48-bezier-closure",
+    "arcLength",
+    {**flat("start", [0, 0]), **flat("ctrlA", [0.3, 0.9]), **flat("ctrlB", [0.7, -0.4]), **flat("end", [1, 0.5]), "length": 0},
+)
+def _(x):
+    p0, p1, p2, p3 = arr(x, "start", 2), arr(x, "ctrlA", 2), arr(x, "ctrlB", 2), arr(x, "end", 2)
+
+    def curve(t):
+        u = 1 - t
+        tt, uu = t * t, u * u
+        uuu, ttt = uu * u, tt * t
+        return [uuu * p0[k] + 3 * uu * t * p1[k] + 3 * u * tt * p2[k] + ttt * p3[k] for k in range(2)]
+
+    length = x["length"]
+    prev = curve(0)
+    for k in range(1, 11):
+        cur = curve(k / 10)
+        length = length + torch.hypot(cur[0] - prev[0], cur[1] - prev[1])
+        prev = cur
+    return length
+
+
+@entry("49-activation-jacobian", "mixed", {**flat("logits", [0.5, -1.25, 2]), "z": 0.8, "neg": -3})
+def _(x):
+    lg = arr(x, "logits", 3)
+    mx = jsmax(jsmax(lg[0], lg[1]), lg[2])
+    exps = [torch.exp(a - mx) for a in lg]
+    total = exps[0] + exps[1] + exps[2]
+    s_ = [e / total for e in exps]
+    n = 3
+    J = [s_[i] * (1 - s_[i]) if i == j else -s_[i] * s_[j] for i in range(n) for j in range(n)]
+    sz = 1 / (1 + torch.exp(-x["z"]))
+    neg = x["neg"]
+    leaky = neg if val(neg) >= 0 else neg / 100
+    return J[1] * 2 + J[4] - J[8] * J[2] + sz * (1 - sz) + leaky
+
+
 def compute(e):
     leaves = {k: torch.tensor(float(v), requires_grad=True) for k, v in e["inputs"].items()}
     out = e["fn"](leaves)

@@ -11,7 +11,10 @@
  * declarations and a return, ternaries, Math.*); level 1 adds what issue 10 asks for: let and
  * compound assignment, if/else and early return, for/for...of/while with break/continue, arrays
  * with .map/.reduce/.length/push and computed indexing, objects, a class with a getter, closures,
- * curried and recursive helpers, and top-level statements that change a top-level `let`.
+ * curried and recursive helpers, and top-level statements that change a top-level `let`; and
+ * (red team) objects with integer/computed keys enumerated by for…in / Object.values / entries
+ * (JavaScript's key order), destructuring defaults reading earlier names, `z[j++] += e` on an
+ * aliased array, closures over `for (let i ...)` per-iteration bindings, `xs.map(Math.tanh)`, `||=`.
  */
 
 export type Mode = 'ts' | 'js';
@@ -294,7 +297,7 @@ export function generate(seed: number, level: 0 | 1): GeneratedProgram {
       ps.map((p) => p(m)).join('\n');
 
   function stmt(s: Scope, depth: number): P {
-    let k = int(0, depth > 0 ? 17 : 5);
+    let k = int(0, depth > 0 ? 23 : 5);
     if (s.mutable.length && chance(0.35)) k = pick([2, 3, 4]);
     switch (k) {
       case 0:
@@ -443,6 +446,96 @@ export function generate(seed: number, level: 0 | 1): GeneratedProgram {
         const flag = fresh('flag');
         const yes = block(child(s), 1, depth - 1);
         return (m) => `const ${flag} = ${c(m)} ? 'c' : 'p';\nif (${flag} === 'c') {\n${indent(join(yes)(m))}\n}`;
+      }
+      case 18: {
+        // an object with integer, computed and string keys, enumerated by for…in: the weights
+        // depend on JavaScript's key order (integer keys first, ascending, then insertion order)
+        const o = fresh('ko');
+        const acc = fresh('ks');
+        const w = fresh('kw');
+        const kk = fresh('key');
+        const [e1, e2, e3, e4] = [expr(s, 1), expr(s, 1), expr(s, 1), expr(s, 1)];
+        const how = pick(['in', 'values', 'entries'] as const);
+        s.nums.push(acc);
+        s.mutable.push(acc);
+        const loop =
+          how === 'in'
+            ? `for (const ${kk} in ${o}) {
+  ${acc} += ${o}[${kk}] * ${w};
+  ${w} += 1;
+}`
+            : how === 'values'
+              ? `for (const ${kk} of Object.values(${o})) {
+  ${acc} += ${kk} * ${w};
+  ${w} += 1;
+}`
+              : `for (const [, ${kk}] of Object.entries(${o})) {
+  ${acc} += ${kk} * ${w};
+  ${w} += 1;
+}`;
+        return (m) =>
+          `const ${o}: Record<string, number> = { b: ${e1(m)}, [1 + 1]: ${e2(m)}, ['c' + 'x']: ${e3(m)}, 1: ${e4(m)} };
+` +
+          `let ${acc} = 0;
+let ${w} = 1;
+${loop}`;
+      }
+      case 19: {
+        // destructuring defaults that read the names bound before them
+        const [u, w] = [fresh('d'), fresh('d')];
+        const [e1, e2] = [expr(s, 1), expr(s, 1)];
+        s.nums.push(u, w);
+        if (chance(0.5)) return (m) => `const [${u}, ${w} = ${u} * ${e1(m)}] = [${e2(m)}];`;
+        return (m) =>
+          `const { a: ${u} = ${e2(m)}, c: ${w} = ${u} + ${e1(m)} } = { a: ${e2(m)} } as { a?: number; c?: number };`;
+      }
+      case 20: {
+        // compound assignment to an element whose index has a side effect, then aliasing
+        const z = fresh('z');
+        const j = fresh('j');
+        const al = fresh('al');
+        const [e1, e2, e3, e4] = [expr(s, 1), expr(s, 1), expr(s, 1), expr(s, 1)];
+        s.arrays.push({ name: z, len: 2 });
+        return (m) =>
+          `const ${z} = [${e1(m)}, ${e2(m)}];
+let ${j} = 0;
+${z}[${j}++] += ${e3(m)};
+const ${al} = ${z};
+${al}[${j}] *= 0.5 + 0.25 * Math.cos(${e4(m)});`;
+      }
+      case 21: {
+        // closures capturing the per-iteration binding of a `for (let ...)` loop
+        const fs = fresh('fs');
+        const i = fresh('i');
+        const tt = fresh('tt');
+        const out = fresh('c');
+        const n = int(2, 3);
+        const body = expr(child(s, { nums: [...s.nums, i, tt] }), 1);
+        const arg = expr(s, 1);
+        s.nums.push(out);
+        return (m) =>
+          `const ${fs}: ((t: number) => number)[] = [];
+for (let ${i} = 0; ${i} < ${n}; ${i}++) ${fs}.push((${tt}: number) => ${body(m)} * (${i} + 1));
+` + `const ${out} = ${fs}.reduce((acc, f) => acc + f(${arg(m)}), 0);`;
+      }
+      case 22: {
+        // a Math function passed as a callback, and logical assignment
+        if (!s.arrays.length) return stmt(s, depth);
+        const arr = pick(s.arrays);
+        const a = fresh('mf');
+        const f = pick(['Math.tanh', 'Math.sin', 'Math.atan', 'Math.cos']);
+        s.arrays.push({ name: a, len: arr.len });
+        return () => `const ${a} = ${arr.name}.map(${f});`;
+      }
+      case 23: {
+        const q = fresh('lq');
+        const c = cmp(expr(s, 1), expr(s, 1), '>');
+        const [e1, e2] = [expr(s, 1), expr(s, 1)];
+        s.nums.push(q);
+        s.mutable.push(q);
+        return (m) =>
+          `let ${q} = ${c(m)} ? 0 : ${e1(m)};
+` + (m === 'js' ? `${q} = __t(${q}) ? ${q} : ${e2(m)};` : `${q} ||= ${e2(m)};`);
       }
       default: {
         if (!s.inFunction || s.inLoop) return stmt(s, depth);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { evaluate } from '../../src/core/evaluate';
 import { isGradientLensError, parseTarget } from '../../src/parse/index';
-import { runJs, stripTypes } from './plainjs';
+import { literalSpan, runJs, stripTypes } from './plainjs';
 
 const gated = it;
 
@@ -172,5 +172,244 @@ describe('regressions: silent wrong answers of issue 10', () => {
     const values = JSON.parse('{"__proto__": 4}') as Record<string, number>; // an own property, as JSON.parse makes it
     const ev = run('const __proto__ = 1.5;\nconst y = __proto__ * 2;\n', 'y', values);
     assert.equal(ev.value, 8);
+  });
+});
+
+/** Central difference of the plain-JS program in the top-level literal at `path` (the oracle). */
+function centralDiff(js: string, target: string, path: string): number {
+  const [s, e] = literalSpan(js, path);
+  const x = Number(js.slice(s, e));
+  const h = 1e-5 * Math.max(1, Math.abs(x));
+  const f = (v: number) => runJs(js.slice(0, s) + `(${v})` + js.slice(e), target) as number;
+  return (f(x + h) - f(x - h)) / (2 * h);
+}
+
+/** Value equals plain JS exactly; every gradient equals central differences of plain JS. */
+function agreesWithJs(text: string, target: string, skip: string[] = []): ReturnType<typeof run> {
+  const js = stripTypes(text);
+  const want = runJs(js, target) as number;
+  const ev = run(text, target);
+  assert.equal(ev.value, want, `value: Gradient Lens ${ev.value}, JavaScript ${want}`);
+  for (const i of ev.inputs) {
+    if (skip.includes(i.name)) continue;
+    const fd = centralDiff(js, target, i.name);
+    assert.ok(Math.abs(i.grad - fd) <= 1e-6 * Math.max(1, Math.abs(fd)), `∂/∂${i.name}: ${i.grad}, JS ${fd}`);
+  }
+  return ev;
+}
+
+function refusal(text: string, target: string): { message: string; line?: number } {
+  try {
+    run(text, target);
+  } catch (e) {
+    assert.ok(isGradientLensError(e), `expected a GradientLensError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('expected a refusal');
+}
+
+describe('regressions: found by the red team (semantics where the interpreter differed from JavaScript)', () => {
+  it('a computed key in an object literal keeps its value: `{ [k]: x }` (key and value were swapped)', () => {
+    // Before: `{ [1 + 1]: x }` with x = 2 gave o[2] = 2 with gradient 0 (the key's value), and
+    // with x = 5, o[2] was undefined.
+    const ev = agreesWithJs('const x = 5;\nconst o: any = { [1 + 1]: x, b: 1 };\nconst y = o[2] * 3;\n', 'y');
+    assert.deepEqual(grads(ev), { x: 3 });
+    agreesWithJs(
+      "const x = 2;\nconst k = 'a';\nconst o: any = { [k]: x, [k + 'b']: 3 };\nconst y = o.a * o.ab;\n",
+      'y',
+    );
+    // JavaScript evaluates the key before the value.
+    const order = agreesWithJs(
+      'const x = 2;\nlet i = 0;\nconst o: any = { [i++]: x * i };\nconst y = o[0] + i * 10;\n',
+      'y',
+      ['i'],
+    );
+    assert.equal(order.value, 12);
+  });
+
+  it('for…in and Object.keys/values/entries list integer keys first, ascending, as JavaScript does', () => {
+    // Before: insertion order (b, 2, a, 1): 5432 instead of 4235.
+    const text =
+      'const x = 2;\nconst o: any = { b: x, 2: 3, a: 4, 1: 5 };\nlet s = 0;\nlet m = 1;\n' +
+      'for (const k in o) { s += o[k] * m; m *= 10; }\n' +
+      'const v = Object.values(o);\nconst e = Object.entries(o);\n' +
+      "const y = s + v[0] * 10 + e[3][1] * 100 + (Object.keys(o).join('') === '12ba' ? 1 : 0);\n";
+    const ev = agreesWithJs(text, 'y');
+    assert.equal(ev.value, 4235 + 50 + 400 + 1);
+  });
+
+  it('a write to an Object.freeze-d object or array is refused (it was applied)', () => {
+    // JavaScript ignores the write (sloppy) or throws (strict): y is 6, never 15.
+    assert.equal(runJs('const o = Object.freeze({ a: 2 });\no.a = 5;\nconst y = o.a * 3;', 'y'), 6);
+    for (const [text, what] of [
+      ['const x = 2;\nconst o = Object.freeze({ a: x });\n(o as any).a = 5;\nconst y = o.a * 3;\n', /property 'a'/],
+      ['const x = 2;\nconst a = Object.freeze([x, 1]) as number[];\na[0] += 7;\nconst y = a[0];\n', /element 0/],
+      ['const x = 2;\nconst a = Object.freeze([x, 1]) as number[];\na.push(3);\nconst y = a[0];\n', /\.push\(\)/],
+      ['const x = 2;\nconst o = Object.freeze({ a: x });\nObject.assign(o, { a: 3 });\nconst y = o.a;\n', /assign/],
+    ] as const) {
+      const e = refusal(text, 'y');
+      assert.match(e.message, what);
+      assert.match(e.message, /frozen/);
+      assert.equal(e.line, 3);
+    }
+    // Reading a frozen object of functions (a common pattern) works.
+    agreesWithJs(
+      'const x = 2;\nconst act = Object.freeze({ k: x, f: (v: number) => v * v });\nconst y = act.f(act.k);\n',
+      'y',
+    );
+  });
+
+  it('a destructuring default may use the names bound before it (was refused as use before declaration)', () => {
+    agreesWithJs(
+      'const x = 2;\nconst o: any = { p: x };\nconst { p = 5, q = p * 2, r = 7 } = o;\nconst y = p * q * r;\n',
+      'y',
+    );
+    agreesWithJs('const x = 2;\nconst [m = 1, n = m * x] = [undefined, undefined];\nconst y = m + n;\n', 'y');
+    agreesWithJs(
+      'const x = 2;\nfunction f({ p = 5, q = p * 2 }: any) {\n  return p * q;\n}\nconst y = f({ p: x });\n',
+      'y',
+    );
+    // Defaults run in order, only when the value is undefined.
+    agreesWithJs(
+      'const x = 2;\nlet c = 0;\nconst [a = (c += 1), b = (c += 10) * x] = [undefined, 4];\nconst y = a + b + c * 100;\n',
+      'y',
+    );
+  });
+
+  it('a Math function passed as a callback ignores the extra arguments, as JavaScript does (was refused)', () => {
+    // `x.map(Math.exp)` calls Math.exp(value, index, array); a direct `Math.exp(1, 2)` stays refused.
+    const ev = agreesWithJs(
+      'const a = 0.5;\nconst b = -1.5;\nconst xs = [a, b].map(Math.exp);\nconst ps = [a, 3].map(Math.pow);\nconst y = xs[0] + xs[1] * ps[0] * ps[1];\n',
+      'y',
+    );
+    assert.equal(ev.value, Math.exp(0.5) + Math.exp(-1.5) * 1 * 3);
+    assert.match(refusal('const r = Math.exp(1, 2);\n', 'r').message, /Math\.exp with 2 arguments/);
+  });
+
+  it('enumerating or copying an object literal with a getter is refused (its key was left out: 1.5 instead of 3)', () => {
+    assert.equal(runJs('const o = { a: 1.5, get b() { return 2; } };\nconst y = Object.keys(o).length * 1.5;', 'y'), 3);
+    const cases: Array<[string, RegExp]> = [
+      ['const y = Object.keys(o).length * x;', /Object\.keys/],
+      ['const y = Object.values(o).length * x;', /Object\.values/],
+      ['const y = Object.entries(o).length * x;', /Object\.entries/],
+      ['const p = { ...o };\nconst y = p.b * 3;', /Spreading/],
+      ['const p = Object.assign({}, o);\nconst y = p.b * 3;', /Object\.assign/],
+      ['const { a, ...rest } = o;\nconst y = rest.b * a;', /rest pattern/],
+      ['let s = 0;\nfor (const k in o) s += x;\nconst y = s;', /for…in/],
+    ];
+    for (const [tail, what] of cases) {
+      const text = `const x = 1.5;\nconst o = { a: x, get b() { return this.a * 2; } };\n${tail}\n`;
+      const e = refusal(text, 'y');
+      assert.match(e.message, what);
+      assert.match(e.message, /getter or setter \('b'\)/);
+    }
+    // A class instance's getters live on the class: its own fields enumerate and copy as in JavaScript.
+    agreesWithJs(
+      'const x = 1.5;\nclass A {\n  a = x;\n  get b() {\n    return 2;\n  }\n}\nconst p = { ...new A() };\nconst y = p.a * 3 + Object.keys(new A()).length;\n',
+      'y',
+    );
+  });
+
+  it('Number(x) of a number is x (was "calls an object, not a function"); of a string it is refused by name', () => {
+    const ev = agreesWithJs('const x = 1.5;\nconst y = Number(x) * Number(x * 2) + Number();\n', 'y');
+    assert.deepEqual(grads(ev), { x: 4 * 1.5 });
+    const e = refusal('const a = [2, 3];\nlet s = 0;\nfor (const k in a) s += a[k] * Number(k);\nconst y = s;\n', 'y');
+    assert.match(e.message, /Number\(\.\.\.\) of a string in "Number\(k\)" at 3:/);
+  });
+
+  it('empty slots (holes) that JavaScript skips are refused where it skips them (they ran as undefined)', () => {
+    // Before: `new Array(3).map((_, i) => i * x)` gave [0, x, 2x] (y = 7.5); JavaScript keeps the
+    // holes (map skips them), so the reduce sees nothing: y = 3.
+    assert.equal(
+      runJs(
+        'const x = 1.5;\nconst a = new Array(3).map((_, i) => i * x);\nconst y = a.reduce((s, v) => s + v, 0) + a.length;',
+        'y',
+      ),
+      3,
+    );
+    const cases: Array<[string, RegExp]> = [
+      [
+        'const a = new Array(3).map((_, i) => i * x);\nconst y = a.reduce((s, v) => s + v, 0) + a.length;',
+        /\.map .*index 0/,
+      ],
+      ['let n = 0;\nnew Array(3).forEach(() => {\n  n += x;\n});\nconst y = n + 1;', /\.forEach .*index 0/],
+      ['let n = 0;\n[x, , 3].forEach(() => {\n  n += 1;\n});\nconst y = n * x;', /\.forEach .*index 1/],
+      ['let n = 0;\nfor (const k in [x, , 3]) n += 1;\nconst y = n * x;', /for…in .*index 1/],
+      [
+        'const a = [x];\na[3] = 2;\nlet c = 0;\na.forEach(() => c++);\nconst y = c * x + a.length;',
+        /\.forEach .*index 1/,
+      ],
+      ['const a = [x, 1];\na.length = 4;\nconst y = a.filter(() => true).length * x;', /\.filter .*index 2/],
+      ['const y = [x, , 3].indexOf(undefined) + 1 + x;', /\.indexOf/],
+      ['const y = [x, , 3].slice(0).reduce((s, v) => s + v);', /\.reduce/],
+      ['const y = [x].concat([1, , 2]).some((v) => v === undefined) ? 1 : x;', /\.some/],
+      ['const y = (1 in [x, , 3] ? 10 : 0) + x;', /'in' .*index 1/],
+    ];
+    for (const [tail, what] of cases) {
+      const e = refusal(`const x = 1.5;\n${tail}\n`, 'y');
+      assert.match(e.message, what);
+      assert.match(e.message, /empty slot/);
+    }
+    agreesWithJs(
+      "const x = 1.5;\nconst a = [x, 2, 3];\nconst y = (1 in a ? 1 : 0) + ('2' in a ? 10 : 0) + (3 in a ? 100 : 0) + ('map' in a ? 1000 : 0) + ('length' in a ? 10000 : 0) + x;\n",
+      'y',
+    );
+    // Filled, spread or assigned arrays have no holes: as in JavaScript.
+    agreesWithJs(
+      'const x = 1.5;\nconst a = new Array(3).fill(0).map((_, i) => i * x);\nconst b = [...new Array(2)].map((_, i) => i + x);\n' +
+        'const c = new Array(2);\nc[0] = x;\nc[1] = 2;\nconst y = a[2] + b[1] + c.map((v) => v * x).reduce((s, v) => s + v);\n',
+      'y',
+    );
+  });
+
+  it('calling a property that does not exist names it (was "calls undefined, not a function")', () => {
+    const e = refusal(
+      "const x = 1.5;\nconst o: any = {};\nObject.defineProperty(o, 'a', { value: x });\nconst y = o.a;\n",
+      'y',
+    );
+    assert.match(e.message, /Object\.defineProperty is not declared in this file nor a supported built-in/);
+    assert.equal(e.line, 3);
+  });
+
+  it('a literal in a top-level destructuring default is a constant, not an input named "" or "@4:19"', () => {
+    const ev = agreesWithJs(
+      'const x = 2;\nconst o: any = { p: x };\nconst { p = 5, r = 7 } = o;\nconst [m = 1, n = 3] = [x];\nconst y = p * r + m * n;\n',
+      'y',
+    );
+    assert.deepEqual(grads(ev), { x: 10 });
+  });
+});
+
+describe('known gaps found by the red team (skipped: each needs more than a small fix)', () => {
+  // `--name loss` (or Show gradients on the declaration line) of a top-level `let` that later
+  // statements change analyses the declaration's initialiser: the CLI prints `loss = 0` with every
+  // gradient 0 for the running-sum pattern below, silently (JavaScript's final loss is 0.875 and
+  // ∂loss/∂w = -1.5). Wanted: the value after the top level ran (the inline value already shows
+  // it), or at least a warning naming the later assignment (line 4) and suggesting
+  // `const total = loss;` after the loop. Needs the target resolution (src/parse/target.ts) and a
+  // diagnostic code carried to the panel and the CLI.
+  it.skip('--name of a top-level let changed later gives its final value, or warns', () => {
+    const text =
+      'const xs = [1, 2, 3];\nconst w = 0.5;\nlet loss = 0;\nfor (const x of xs) loss += (w * x - 1) ** 2;\n';
+    assert.equal(runJs(text, 'loss'), 0.875);
+    const ev = run(text, 'loss');
+    assert.ok(
+      ev.value === 0.875 || ev.diagnostics.some((d) => /loss/.test(d.message) && /4/.test(d.message)),
+      `loss = ${ev.value} with no warning`,
+    );
+  });
+
+  // Every micrograd port's backward() builds its topological order with a Set (`visited = new
+  // Set()`, `new Set(children)`, `.has/.add/.forEach`); Gradient Lens refuses Set by name, so a
+  // user's micrograd works only for the forward `.data` (corpus 37 and 09 leave backward() out).
+  // Wanted: Set with add/has/delete/size/forEach/for…of/spread, numbers compared by value.
+  it.skip('a micrograd Value class with a Set-based backward() runs (a.grad is differentiable)', () => {
+    const text =
+      'class V {\n  data: number;\n  grad = 0;\n  prev: Set<V>;\n  bw = () => {};\n' +
+      '  constructor(d: number, ch: V[] = []) {\n    this.data = d;\n    this.prev = new Set(ch);\n  }\n' +
+      '  mul(o: V) {\n    const out = new V(this.data * o.data, [this, o]);\n    out.bw = () => {\n      this.grad += o.data * out.grad;\n      o.grad += this.data * out.grad;\n    };\n    return out;\n  }\n' +
+      '  backward() {\n    const topo: V[] = [];\n    const seen = new Set<V>();\n    const build = (v: V) => {\n      if (!seen.has(v)) {\n        seen.add(v);\n        v.prev.forEach(build);\n        topo.push(v);\n      }\n    };\n    build(this);\n    this.grad = 1;\n    for (let i = topo.length - 1; i >= 0; i--) topo[i].bw();\n  }\n}\n' +
+      'const x0 = 1.5;\nconst y0 = -2;\nconst a = new V(x0);\nconst c = a.mul(a).mul(new V(y0));\nc.backward();\nconst g = a.grad;\n';
+    agreesWithJs(text, 'g'); // g = 2·x0·y0: ∂g/∂x0 = 2·y0, ∂g/∂y0 = 2·x0
   });
 });

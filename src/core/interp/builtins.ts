@@ -10,11 +10,14 @@ import {
   Builtin,
   type BuiltinImpl,
   Env,
+  FROZEN,
   Fun,
   type HofState,
+  HOLEY,
   type Interp,
   MUL,
   Obj,
+  ownKeys,
   PENDING,
   pos,
   type SiteNode,
@@ -52,8 +55,8 @@ export const REFUSED_GLOBALS: Record<string, string> = {
   Float32Array: 'typed arrays are not supported; use an array',
 };
 
-export function fn(name: string, impl: BuiltinImpl): Builtin {
-  return new Builtin(name, impl);
+export function fn(name: string, impl: BuiltinImpl, arity?: number): Builtin {
+  return new Builtin(name, impl, arity);
 }
 
 export function mathFn(name: string): Builtin | undefined {
@@ -72,15 +75,19 @@ export function mathFn(name: string): Builtin | undefined {
       });
     case 'pow':
     case 'atan2':
-      return fn(`Math.${name}`, (it, _t, args, site) => {
-        if (args.length !== 2)
-          throw it.error(
-            'unsupported',
-            `Math.${name} with ${args.length} argument${args.length === 1 ? '' : 's'} in "${site.t}" at ${pos(site.r)}`,
-            site.r,
-          );
-        return it.apply2(code, it.num(args[0], site), it.num(args[1], site), site);
-      });
+      return fn(
+        `Math.${name}`,
+        (it, _t, args, site) => {
+          if (args.length !== 2)
+            throw it.error(
+              'unsupported',
+              `Math.${name} with ${args.length} argument${args.length === 1 ? '' : 's'} in "${site.t}" at ${pos(site.r)}`,
+              site.r,
+            );
+          return it.apply2(code, it.num(args[0], site), it.num(args[1], site), site);
+        },
+        2,
+      );
     case 'hypot':
       return fn('Math.hypot', (it, _t, args, site) => {
         if (args.length === 0) return it.constNode(0, site);
@@ -102,15 +109,19 @@ export function mathFn(name: string): Builtin | undefined {
       });
     default:
       if (code === undefined || OP_LIST[code].arity !== 1 || !(name in MATH_UNARY)) return undefined;
-      return fn(`Math.${name}`, (it, _t, args, site) => {
-        if (args.length !== 1)
-          throw it.error(
-            'unsupported',
-            `Math.${name} with ${args.length} arguments in "${site.t}" at ${pos(site.r)}`,
-            site.r,
-          );
-        return it.apply1(code, it.num(args[0], site), site);
-      });
+      return fn(
+        `Math.${name}`,
+        (it, _t, args, site) => {
+          if (args.length !== 1)
+            throw it.error(
+              'unsupported',
+              `Math.${name} with ${args.length} arguments in "${site.t}" at ${pos(site.r)}`,
+              site.r,
+            );
+          return it.apply1(code, it.num(args[0], site), site);
+        },
+        1,
+      );
   }
 }
 
@@ -160,7 +171,9 @@ export const ARRAY_CTOR = fn('Array', (it, _t, args, site) => {
     const n = it.value[args[0]];
     if (!Number.isInteger(n) || n < 0 || n > 1e8)
       throw it.error('runtime', `Invalid array length ${n} at ${pos(site.r)}`, site.r);
-    return it.newArray(new Array(n).fill(undefined), site);
+    const a = it.newArray(new Array(n).fill(undefined), site);
+    if (n > 0) HOLEY.add(a);
+    return a;
   }
   return it.newArray([...args], site);
 });
@@ -168,7 +181,10 @@ export const ARRAY_CTOR = fn('Array', (it, _t, args, site) => {
 export const MUTATING = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'fill', 'reverse']);
 
 export function thisArray(it: Interp, t: Value, site: SiteNode, name: string): Value[] {
-  if (MUTATING.has(name)) it.mutations++;
+  if (MUTATING.has(name)) {
+    it.mutations++;
+    if (Array.isArray(t) && FROZEN.has(t)) throw it.frozenWrite(`call .${name}() on a frozen array`, site);
+  }
   if (!Array.isArray(t))
     throw it.error(
       'unsupported',
@@ -181,6 +197,7 @@ export function thisArray(it: Interp, t: Value, site: SiteNode, name: string): V
 export function hof(kind: string): Builtin {
   return fn(kind, (it, t, args, site) => {
     const arr = thisArray(it, t, site, kind);
+    if (kind !== 'find' && kind !== 'findIndex') it.checkNoHoles(arr, `.${kind}`, site); // find visits holes as undefined
     const f = args[0];
     if (!(f instanceof Fun || f instanceof Builtin))
       throw it.error('unsupported', `.${kind} needs a function at ${pos(site.r)}`, site.r);
@@ -240,7 +257,9 @@ export const ARRAY_METHODS: Record<string, Builtin> = {
     const a = thisArray(it, t, site, 'slice');
     const s = relIndex(intArg(it, args[0], site, 0), a.length);
     const e = relIndex(intArg(it, args[1], site, a.length), a.length);
-    return it.newArray(a.slice(s, e), site);
+    const out = it.newArray(a.slice(s, e), site);
+    if (HOLEY.has(a)) HOLEY.add(out);
+    return out;
   }),
   splice: fn('splice', (it, t, args, site) => {
     const a = thisArray(it, t, site, 'splice');
@@ -251,11 +270,16 @@ export const ARRAY_METHODS: Record<string, Builtin> = {
   concat: fn('concat', (it, t, args, site) => {
     const a = thisArray(it, t, site, 'concat');
     const out = [...a];
+    let holey = HOLEY.has(a);
     for (const x of args) {
-      if (Array.isArray(x)) out.push(...x);
-      else out.push(x);
+      if (Array.isArray(x)) {
+        out.push(...x);
+        holey ||= HOLEY.has(x);
+      } else out.push(x);
     }
-    return it.newArray(out, site);
+    const r = it.newArray(out, site);
+    if (holey) HOLEY.add(r);
+    return r;
   }),
   fill: fn('fill', (it, t, args, site) => {
     const a = thisArray(it, t, site, 'fill');
@@ -266,6 +290,7 @@ export const ARRAY_METHODS: Record<string, Builtin> = {
   }),
   indexOf: fn('indexOf', (it, t, args, site) => {
     const a = thisArray(it, t, site, 'indexOf');
+    it.checkNoHoles(a, '.indexOf', site);
     for (let i = 0; i < a.length; i++) if (it.strictEq(a[i], args[0])) return it.constNode(i, site);
     return it.constNode(-1, site);
   }),
@@ -291,6 +316,7 @@ export const ARRAY_METHODS: Record<string, Builtin> = {
   }),
   flat: fn('flat', (it, t, args, site) => {
     const a = thisArray(it, t, site, 'flat');
+    it.checkNoHoles(a, '.flat()', site);
     let depth = intArg(it, args[0], site, 1);
     let cur: Value[] = a;
     while (depth-- > 0) {
@@ -524,12 +550,17 @@ export function makeGlobals(it: Interp): Env {
     'keys',
     fn('Object.keys', (i2, _t, args, site) => {
       const o = args[0];
-      if (o instanceof Obj) return i2.newArray([...o.props.keys()], site);
-      if (Array.isArray(o))
+      if (o instanceof Obj) {
+        i2.checkNoAccessors(o, 'Object.keys', site);
+        return i2.newArray(ownKeys(o), site);
+      }
+      if (Array.isArray(o)) {
+        i2.checkNoHoles(o, 'Object.keys', site);
         return i2.newArray(
           o.map((_, k) => String(k)),
           site,
         );
+      }
       throw i2.error(
         'unsupported',
         `Object.keys of ${o === undefined ? 'undefined' : 'this value'} at ${pos(site.r)}`,
@@ -541,8 +572,16 @@ export function makeGlobals(it: Interp): Env {
     'values',
     fn('Object.values', (i2, _t, args, site) => {
       const o = args[0];
-      if (o instanceof Obj) return i2.newArray([...o.props.values()], site);
-      if (Array.isArray(o)) return i2.newArray([...o], site);
+      if (o instanceof Obj) i2.checkNoAccessors(o, 'Object.values', site);
+      if (o instanceof Obj)
+        return i2.newArray(
+          ownKeys(o).map((k) => o.props.get(k) as Value),
+          site,
+        );
+      if (Array.isArray(o)) {
+        i2.checkNoHoles(o, 'Object.values', site);
+        return i2.newArray([...o], site);
+      }
       throw i2.error('unsupported', `Object.values of this value at ${pos(site.r)}`, site.r);
     }),
   );
@@ -550,9 +589,10 @@ export function makeGlobals(it: Interp): Env {
     'entries',
     fn('Object.entries', (i2, _t, args, site) => {
       const o = args[0];
+      if (o instanceof Obj) i2.checkNoAccessors(o, 'Object.entries', site);
       if (o instanceof Obj)
         return i2.newArray(
-          [...o.props].map(([k, v]) => i2.newArray([k, v], site)),
+          ownKeys(o).map((k) => i2.newArray([k, o.props.get(k) as Value], site)),
           site,
         );
       throw i2.error('unsupported', `Object.entries of this value at ${pos(site.r)}`, site.r);
@@ -560,7 +600,11 @@ export function makeGlobals(it: Interp): Env {
   );
   objectNs.props.set(
     'freeze',
-    fn('Object.freeze', (_i, _t, args) => args[0]),
+    fn('Object.freeze', (_i, _t, args) => {
+      const o = args[0];
+      if (Array.isArray(o) || o instanceof Obj) FROZEN.add(o);
+      return o;
+    }),
   );
   objectNs.props.set(
     'assign',
@@ -568,7 +612,12 @@ export function makeGlobals(it: Interp): Env {
       const target = args[0];
       if (!(target instanceof Obj))
         throw i2.error('unsupported', `Object.assign to this value at ${pos(site.r)}`, site.r);
-      for (const s of args.slice(1)) if (s instanceof Obj) for (const [k, v] of s.props) target.props.set(k, v);
+      if (FROZEN.has(target)) throw i2.frozenWrite('Object.assign into a frozen object', site);
+      for (const s of args.slice(1)) {
+        if (!(s instanceof Obj)) continue;
+        i2.checkNoAccessors(s, 'Object.assign', site);
+        for (const [k, v] of s.props) target.props.set(k, v);
+      }
       return target;
     }),
   );

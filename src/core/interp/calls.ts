@@ -6,7 +6,7 @@
 import { GradientLensError } from '../errors';
 import type { CallFrame, SourceRange } from '../expr';
 import { type Expr, type IrClass, type IrFunction, K, type Pattern, type Stmt } from '../ir';
-import { OBJECT_PROTO } from './builtins';
+import { ConstNamespace, OBJECT_PROTO } from './builtins';
 import { BODY, COMPILED, type CompiledHolder, PARAM_NAMES } from './compile';
 import { numbersOf, parsePath } from './paths';
 import { Statements } from './statements';
@@ -239,6 +239,34 @@ export abstract class Calls extends Statements {
     if (f instanceof Poison) throw f.error;
     if (f instanceof ImportV) throw this.importError(f);
     const text = site.t ?? '';
+    if (f instanceof ConstNamespace && f.prefix === 'Number') {
+      // Number(x) of a number is x itself; anything else would be a conversion.
+      const a = args[0];
+      if (typeof a === 'number') {
+        this.vals.push(a);
+        return;
+      }
+      if (args.length === 0) {
+        this.vals.push(this.constNode(0, site));
+        return;
+      }
+      throw this.error(
+        'unsupported',
+        `Number(...) of ${this.typeName(a)} in "${text}" at ${pos(site.r)}: strings and booleans are never ` +
+          `converted to numbers here; write the number itself (for an array index from for…in, use for…of or a counted loop)`,
+        site.r,
+      );
+    }
+    if (f === undefined) {
+      // `Object.defineProperty(...)`, `Object.is(...)`, `xs.foo()`: a property that does not exist here
+      const paren = text.indexOf('(');
+      const callee = paren > 0 ? text.slice(0, paren).trim() : text;
+      throw this.error(
+        'unknown-call',
+        `Unknown function: "${text}" at ${pos(site.r)}: ${callee} is not declared in this file nor a supported built-in`,
+        site.r,
+      );
+    }
     throw this.error(
       'unknown-call',
       `Unknown function: "${text}" at ${pos(site.r)} calls ${this.typeName(f)}, not a function`,
@@ -607,7 +635,14 @@ export abstract class Calls extends Statements {
     t.s = 1;
     this.tasks.push(t);
     if (st.fn instanceof Fun && this.callInline(st.fn, args, st.site)) return;
-    this.invoke(st.fn, st.thisArg, args, st.site, false);
+    const f = st.fn;
+    this.invoke(
+      f,
+      st.thisArg,
+      f instanceof Builtin && f.arity !== undefined ? args.slice(0, f.arity) : args,
+      st.site,
+      false,
+    );
   }
 
   /**

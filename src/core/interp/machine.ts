@@ -61,6 +61,9 @@ export abstract class Machine {
   abstract strictEq(a: Value, b: Value): boolean;
   abstract binary(op: string, a: Value, b: Value, node: { r: SourceRange; t: string }): Value;
   abstract getProp(o: Value, key: string | number, site: SiteNode): Value | typeof PENDING;
+  abstract frozenWrite(what: string, site: SiteNode): GradientLensError;
+  abstract checkNoAccessors(o: Obj, what: string, site: SiteNode): void;
+  abstract checkNoHoles(a: Value[], what: string, site: SiteNode): void;
   abstract updateValue(node: Extract<Expr, { k: K.Update }>, old: Value): number;
   abstract invoke(f: Value, thisV: Value, args: Value[], site: SiteNode, isCtor: boolean): void;
   abstract startHof(st: HofState): typeof PENDING;

@@ -7,7 +7,7 @@ import { type Expr, K, type Pattern, type Stmt } from '../ir';
 import { OBJECT_PROTO } from './builtins';
 import { patternNames, ZERO_RANGE } from './paths';
 import { Stepper } from './step';
-import { ADD, Env, Fun, Obj, PENDING, pos, type SiteNode, SUB, T, Task, TDZ, type Value } from './values';
+import { ADD, Env, Fun, Obj, ownKeys, PENDING, pos, type SiteNode, SUB, T, Task, TDZ, type Value } from './values';
 
 export abstract class Statements extends Stepper {
   // ---- assignment ----
@@ -229,9 +229,12 @@ export abstract class Statements extends Stepper {
     const p = t.n as Pattern;
     const mode = t.b as string;
     const vals = this.vals;
-    // A single element with a default: s = 1 after the default was evaluated.
+    // A single element: s = 2 with its default expression in `a` (the value was undefined): the
+    // default is evaluated now, after the elements before it were bound (`{ p = 5, q = p * 2 }`);
+    // s = 1 after the default was evaluated.
     if (t.c === 'elem') {
       const sub = p;
+      if (t.s === 2) return this.then(t, 1, t.a as Expr);
       let v = t.a as Value;
       if (t.s === 1) v = vals.pop() as Value;
       this.bind(sub, v, t.env, mode);
@@ -267,7 +270,10 @@ export abstract class Statements extends Stepper {
       }
       if (p.rest) {
         const rest = new Obj(OBJECT_PROTO);
-        if (v instanceof Obj) for (const [k, x] of v.props) if (!used.has(k)) rest.props.set(k, x);
+        if (v instanceof Obj) {
+          this.checkNoAccessors(v, 'A rest pattern', p);
+          for (const [k, x] of v.props) if (!used.has(k)) rest.props.set(k, x);
+        }
         subs.push([p.rest, rest, undefined]);
       }
     }
@@ -278,12 +284,10 @@ export abstract class Statements extends Stepper {
       st.b = mode;
       st.c = 'elem';
       if (sv === undefined && d) {
-        st.s = 1;
-        this.tasks.push(st);
-        this.push(d, t.env);
-      } else {
-        this.tasks.push(st);
+        st.s = 2;
+        st.a = d;
       }
+      this.tasks.push(st);
     }
   }
 
@@ -378,9 +382,13 @@ export abstract class Statements extends Stepper {
       const it = vals.pop() as Value;
       let items: Value[];
       if (node.k === K.ForIn) {
-        if (Array.isArray(it)) items = it.map((_, i) => String(i));
-        else if (it instanceof Obj) items = [...it.props.keys()];
-        else throw this.error('unsupported', `for…in over ${this.typeName(it)} at ${pos(node.r)}`, node.r);
+        if (Array.isArray(it)) {
+          this.checkNoHoles(it, 'for…in', node);
+          items = it.map((_, i) => String(i));
+        } else if (it instanceof Obj) {
+          this.checkNoAccessors(it, 'for…in', node);
+          items = ownKeys(it);
+        } else throw this.error('unsupported', `for…in over ${this.typeName(it)} at ${pos(node.r)}`, node.r);
       } else if (Array.isArray(it)) items = it;
       else if (typeof it === 'string') items = [...it];
       else throw this.notNumber(it, node, 'an array in for…of (only arrays and strings are iterable here)');

@@ -14,7 +14,10 @@ import {
   Builtin,
   ClassV,
   Env,
+  firstHole,
+  FROZEN,
   Fun,
+  HOLEY,
   ImportV,
   NEG,
   Obj,
@@ -212,17 +215,23 @@ export abstract class Stepper extends Machine {
           return this.then(t, 1, it.k === K.Spread ? it.a : it);
         }
         const items = this.collectArgs(node.items, t.h);
-        vals.push(this.newArray(items, node));
+        const arr = this.newArray(items, node);
+        if (node.items.some((x) => x.k === K.Hole)) HOLEY.add(arr);
+        vals.push(arr);
         return;
       }
       case K.Obj: {
-        // state: i = property index; s = 1 evaluating key, 2 evaluating value
+        // state: i = property index; s = 1 next property, 3 computed key evaluated, 2 value evaluated
         if (t.s === 0) {
           t.a = new Obj(OBJECT_PROTO);
           t.s = 1;
           t.i = 0;
         }
         const obj = t.a as Obj;
+        if (t.s === 3) {
+          // a computed key is on the stack: now its value (JavaScript evaluates the key first)
+          return this.then(t, 2, (node.props[t.i] as { v: Expr }).v);
+        }
         if (t.s === 2) {
           // a value (and maybe a computed key below it) is on the stack
           const p = node.props[t.i];
@@ -253,11 +262,8 @@ export abstract class Stepper extends Machine {
             t.i++;
             continue;
           }
-          t.s = 2;
-          this.tasks.push(t);
-          this.push((p as { v: Expr }).v, t.env);
-          if (p.kind === 'init' && typeof p.key !== 'string') this.push(p.key, t.env);
-          return;
+          if (p.kind === 'init' && typeof p.key !== 'string') return this.then(t, 3, p.key);
+          return this.then(t, 2, (p as { v: Expr }).v);
         }
         vals.push(obj);
         return;
@@ -506,7 +512,15 @@ export abstract class Stepper extends Machine {
       }
       case 'in': {
         const k = this.key(a, node);
-        if (Array.isArray(b)) return k === 'length' || (typeof k === 'number' ? k in b : String(k) in b);
+        if (Array.isArray(b)) {
+          if (k === 'length') return true;
+          const idx = typeof k === 'number' ? k : canonicalIndex(String(k));
+          if (typeof k !== 'number' && idx < 0) return String(k) in b; // 'map' in xs: inherited, as in JavaScript
+          if (!(Number.isInteger(idx) && idx >= 0 && idx < b.length)) return false;
+          // an empty slot is not `in` the array (see HOLEY)
+          if (b[idx] === undefined && HOLEY.has(b)) this.checkNoHoles(b, "'in'", node);
+          return true;
+        }
         if (b instanceof Obj) {
           for (let o: Obj | undefined = b; o; o = o.proto)
             if (o.props.has(String(k)) || o.acc?.has(String(k))) return true;
@@ -630,18 +644,28 @@ export abstract class Stepper extends Machine {
 
   setProp(o: Value, key: string | number, v: Value, site: SiteNode): void {
     this.mutations++;
+    if ((Array.isArray(o) || o instanceof Obj) && FROZEN.has(o))
+      throw this.frozenWrite(
+        Array.isArray(o) ? `set element ${key} of a frozen array` : `set property '${key}' of a frozen object`,
+        site,
+      );
     if (Array.isArray(o)) {
       const idx = typeof key === 'number' ? key : canonicalIndex(key);
       if (Number.isInteger(idx) && idx >= 0) {
         if (idx > o.length + 10_000_000)
           throw this.error('unsupported', `Array index ${idx} too large at ${pos(site.r)}`, site.r);
+        if (o.length < idx) HOLEY.add(o);
         while (o.length < idx) o.push(undefined);
         o[idx] = v;
         return;
       }
       if (key === 'length' && typeof v === 'number') {
         this.steer(v);
-        o.length = this.value[v];
+        const n = this.value[v];
+        if (n > o.length) {
+          HOLEY.add(o);
+          while (o.length < n) o.push(undefined);
+        } else o.length = n;
         return;
       }
       throw this.error('unsupported', `Setting array property '${key}' at ${pos(site.r)}`, site.r);
@@ -673,9 +697,49 @@ export abstract class Stepper extends Machine {
     throw this.error('runtime', `Cannot set property '${key}' of ${this.typeName(o)} at ${pos(site.r)}`, site.r);
   }
 
+  /** The refusal of a write to an object or array passed to Object.freeze (`what`: "set property 'a' of a frozen object"). */
+  frozenWrite(what: string, site: SiteNode): GradientLensError {
+    return this.error(
+      'runtime',
+      `Cannot ${what} (Object.freeze) at ${pos(site.r)}: JavaScript throws a TypeError in strict code ` +
+        `(modules, classes) or ignores the write; remove Object.freeze or build a new object`,
+      site.r,
+    );
+  }
+
+  /**
+   * Refuses to enumerate or copy an object with its own getters/setters (an object literal's
+   * `get b() {...}`): JavaScript lists them among the keys and copies their current values, which
+   * needs the getter run; silently leaving them out gave wrong numbers.
+   */
+  checkNoAccessors(o: Obj, what: string, site: SiteNode): void {
+    if (!o.acc?.size) return;
+    const name = [...o.acc.keys()][0];
+    throw this.error(
+      'unsupported',
+      `${what} of an object with a getter or setter ('${name}') at ${pos(site.r)}: JavaScript would ` +
+        `list it and copy its current value; read the property by name instead, or make it a plain field`,
+      site.r,
+    );
+  }
+
+  /** Refuses `what` on an array with an empty slot (see HOLEY). */
+  checkNoHoles(a: Value[], what: string, site: SiteNode): void {
+    const i = firstHole(a);
+    if (i < 0) return;
+    throw this.error(
+      'unsupported',
+      `${what} on an array with an empty slot at index ${i} at ${pos(site.r)} (from \`new Array(n)\`, \`[a, , b]\` ` +
+        `or an assignment past the end): JavaScript skips empty slots there, so \`new Array(3).map(...)\` stays empty; ` +
+        `fill the array first (\`new Array(n).fill(0)\`, \`Array.from({ length: n }, (_, i) => ...)\`)`,
+      site.r,
+    );
+  }
+
   protected spreadInto(obj: Obj, v: Value, site: SiteNode): void {
     if (v === undefined || v === null) return;
     if (v instanceof Obj) {
+      this.checkNoAccessors(v, 'Spreading', site);
       for (const [k, x] of v.props) obj.props.set(k, x);
       return;
     }

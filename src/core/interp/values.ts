@@ -75,6 +75,47 @@ export class Obj {
   constructor(public proto: Obj | undefined) {}
 }
 
+/**
+ * Objects and arrays passed to Object.freeze: a write to them is refused (JavaScript throws a
+ * TypeError in strict code and silently ignores it elsewhere; either way the value is not the one
+ * written).
+ */
+export const FROZEN = new WeakSet<object>();
+
+/**
+ * Arrays that may have empty slots (holes): `new Array(n)`, a literal `[a, , b]`, an assignment
+ * past the end, a longer `length`, and slices/concatenations of such arrays. Elements are stored
+ * as undefined; an undefined element of such an array is taken for a hole. JavaScript's
+ * map/forEach/filter/reduce/some/every/flatMap, for…in, indexOf and flat skip holes (so
+ * `new Array(3).map((_, i) => i)` is still empty): those are refused on a hole rather than run
+ * over it as undefined (which gave other numbers).
+ */
+export const HOLEY = new WeakSet<Value[]>();
+
+/** Index of the first hole of a holey array, or -1. */
+export function firstHole(a: Value[]): number {
+  if (!HOLEY.has(a)) return -1;
+  for (let i = 0; i < a.length; i++) if (a[i] === undefined) return i;
+  return -1;
+}
+
+/**
+ * An object's own keys in JavaScript's order (for…in, Object.keys/values/entries): array-index
+ * keys ("0", "2", ... up to 2³² − 2) ascending, then the other keys in insertion order.
+ */
+export function ownKeys(o: Obj): string[] {
+  let ints: string[] | undefined;
+  const rest: string[] = [];
+  for (const k of o.props.keys()) {
+    const n = k.length <= 10 ? Number(k) : NaN;
+    if (Number.isInteger(n) && n >= 0 && n <= 4294967294 && String(n) === k) (ints ??= []).push(k);
+    else rest.push(k);
+  }
+  if (!ints) return rest;
+  ints.sort((a, b) => Number(a) - Number(b));
+  return ints.concat(rest);
+}
+
 export class Fun {
   /** The class a method or constructor belongs to (for `super`). */
   home: ClassV | undefined;
@@ -92,6 +133,8 @@ export class Builtin {
   constructor(
     readonly name: string,
     readonly impl: BuiltinImpl,
+    /** Math functions of fixed arity: as a callback (`xs.map(Math.exp)`) the extra arguments are dropped, as JavaScript ignores them. */
+    readonly arity?: number,
   ) {}
 }
 
@@ -157,6 +200,9 @@ export interface Interp {
   strictEq(a: Value, b: Value): boolean;
   binary(op: string, a: Value, b: Value, node: { r: SourceRange; t: string }): Value;
   getProp(o: Value, key: string | number, site: SiteNode): Value | typeof PENDING;
+  frozenWrite(what: string, site: SiteNode): GradientLensError;
+  checkNoAccessors(o: Obj, what: string, site: SiteNode): void;
+  checkNoHoles(a: Value[], what: string, site: SiteNode): void;
   updateValue(node: Extract<Expr, { k: K.Update }>, old: Value): number;
   invoke(f: Value, thisV: Value, args: Value[], site: SiteNode, isCtor: boolean): void;
   startHof(st: HofState): typeof PENDING;
