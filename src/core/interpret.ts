@@ -267,7 +267,8 @@ const ADD = OP_CODE.add,
   MOD = OP_CODE.mod,
   POW = OP_CODE.pow,
   NEG = OP_CODE.neg,
-  POS = OP_CODE.pos;
+  POS = OP_CODE.pos,
+  BRANCH = OP_CODE.branch;
 
 const BIN_OPS: Record<string, number> = { '+': ADD, '-': SUB, '*': MUL, '/': DIV, '%': MOD, '**': POW };
 
@@ -445,6 +446,17 @@ export class Interp {
   nodeN(code: number, ids: number[], v: number, site: SiteNode): number {
     this.meta(site);
     return this.tb.nodeN(code, ids, v);
+  }
+
+  /**
+   * The value of a conditional `c ? a : b`: a number the branch taken computed before the
+   * conditional ran (`z > 0 ? z : 0.01 * z` returning `z`) gets a `branch` gate of its own, so the
+   * conditional's value is a node distinct from `z` (the element of `h` in
+   * `h = z.map(...)`: the vector view then draws a leaky-ReLU node with a diagonal ∂h/∂z).
+   * `before` is the node count when the branch started.
+   */
+  branchValue(v: Value, before: number, site: SiteNode): Value {
+    return typeof v === 'number' && v < before ? this.node1(BRANCH, v, this.value[v], site) : v;
   }
 
   /** Applies op `code` (unary or binary) to node ids, computing the forward value. */
@@ -1019,8 +1031,12 @@ export class Interp {
       }
       case K.Cond: {
         if (t.s === 0) return this.then(t, 1, node.c);
-        const c = vals.pop() as Value;
-        this.push(this.truthy(c) ? node.a : node.b, t.env);
+        if (t.s === 1) {
+          const c = vals.pop() as Value;
+          t.i = this.n;
+          return this.then(t, 2, this.truthy(c) ? node.a : node.b);
+        }
+        vals.push(this.branchValue(vals.pop() as Value, t.i, node));
         return;
       }
       case K.Update:
@@ -3258,7 +3274,11 @@ function compileSimple(n: Expr, depth = 0): Compiled | null {
       const a = c && compileSimple(n.a, depth + 1);
       const b = a && compileSimple(n.b, depth + 1);
       if (!c || !a || !b) return null;
-      return (it, env) => (it.truthy(c(it, env)) ? a(it, env) : b(it, env));
+      return (it, env) => {
+        const taken = it.truthy(c(it, env)) ? a : b;
+        const before = it.n;
+        return it.branchValue(taken(it, env), before, n);
+      };
     }
     case K.Member: {
       if (n.opt) return null;

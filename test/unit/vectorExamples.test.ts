@@ -99,9 +99,10 @@ describe('vector view on the examples, traced by the program interpreter, agains
       for (const [key, J] of Object.entries(expected.jacobians)) {
         const [from, to] = key.split('->').map((l) => byLabel.get(l));
         if (!from || !to) continue;
-        // Define-by-run shares a node between arrays when a branch returns its input (leaky ReLU
-        // z > 0 ? z : …): such arrays own only their new elements, so their Jacobian has fewer rows.
-        if (from.owned.length !== from.elements.length || to.owned.length !== to.elements.length) continue;
+        // Every array of the examples owns all its elements (a conditional returning its input,
+        // the leaky ReLU's z > 0 ? z : …, is a gate of its own), so each Jacobian is whole.
+        assert.equal(from.owned.length, from.elements.length, `${key}: ${from.label} shares elements`);
+        assert.equal(to.owned.length, to.elements.length, `${key}: ${to.label} shares elements`);
         const e = ctx.graph.edges.find((x) => x.from === from.id && x.to === to.id);
         assert.ok(e, `no edge ${key}`);
         const ours = edgeJacobian(ctx, e.id).values!;
