@@ -12,10 +12,12 @@ import {
   groupGrads,
   groupValues,
   iterationContributions,
+  offPathTape,
   outerProduct,
   sampleLoops,
   shapeText,
   vectorContext,
+  withOffPath,
   type ChainRule,
   type EdgeRole,
   type ExprProgram,
@@ -50,8 +52,13 @@ export interface VectorModel {
   iterations(group: number): IterationContributions | undefined;
 }
 
-export function buildVectorModel(program: ExprProgram, tape: Tape, graph = buildVectorGraph(program)): VectorModel {
-  const ctx = vectorContext(graph, tape);
+export function buildVectorModel(
+  program: ExprProgram,
+  tape: Tape,
+  graph = buildVectorGraph(withOffPath(program)),
+): VectorModel {
+  // Named arrays off the loss's path (softmax's `p`) are in the graph's program, after the root.
+  const ctx = vectorContext(graph, offPathTape(graph.program, tape));
   const { groups, edges } = graph;
   // Column order: by each group's first own node (the tape is topological), longest path from the left.
   const first = groups.map((g) => {

@@ -338,14 +338,20 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
     const rows = g.elements.slice(0, limit).map((node, i) =>
       h('tr', {}, [
         h('td', {}, [g.shape.length ? `[${indexText(g.shape, i)}]` : '']),
-        h('td', {}, [h('code', {}, [program.nodes[node].label])]),
+        h('td', {}, [h('code', {}, [m.graph.program.nodes[node].label])]),
         h('td', { 'data-v': full(m.values[id][i]) }, [short(m.values[id][i], precision())]),
         h('td', { 'data-v': full(m.grads[id][i]) }, [short(m.grads[id][i], precision())]),
         h('td', {}, [
-          button('graph', () => showScalar(node), {
-            title: 'Show this scalar in the scalar graph',
-            attrs: { 'data-action': 'show-scalar' },
-          }),
+          // An element off the loss's path (softmax's p[0] when the loss reads p[1]) is not in the
+          // scalar graph, which shows what the target depends on.
+          node < program.nodes.length
+            ? button('graph', () => showScalar(node), {
+                title: 'Show this scalar in the scalar graph',
+                attrs: { 'data-action': 'show-scalar' },
+              })
+            : h('span', { class: 'muted', title: `does not reach ${m.graph.groups[m.graph.rootGroup].label}` }, [
+                'off path',
+              ]),
         ]),
       ]),
     );

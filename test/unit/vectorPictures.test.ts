@@ -1,8 +1,13 @@
 /**
- * A conditional whose branch taken returns a number computed before it (`z > 0 ? z : 0.01 * z`)
+ * The textbook pictures of docs/vector-view.md's former "Known limits".
+ *
+ * 1. A conditional whose branch taken returns a number computed before it (`z > 0 ? z : 0.01 * z`)
  * gets a `branch` gate of its own (one argument, local derivative 1), so `h = z.map(leaky)` is an
  * array of its own nodes: the vector view draws the textbook leaky-ReLU / ELU node with a diagonal
  * ∂h/∂z, and `y` depends on `z` only through `h`.
+ * 2. Named arrays off the loss's path (softmax's `p` when the loss reads only `p[label]`, or uses
+ * log-softmax directly) are grouped whole from ExprProgram.offPath, with ∂L/∂p = 0 where they do
+ * not reach the loss; the program every other view reads is unchanged.
  *
  * Oracles: hand-derived Jacobians and gradients computed here in plain JavaScript from the inputs
  * (never from the engine), the PyTorch float64 fixture (scripts/vector-jacobians.py), and central
@@ -17,7 +22,10 @@ import {
   edgeJacobian,
   evaluate,
   groupGrads,
+  groupValues,
+  offPathTape,
   vectorContext,
+  withOffPath,
   type ExprProgram,
   type OpNode,
   type VectorContext,
@@ -27,7 +35,10 @@ import { runJs, setLiteral, stripTypes } from './plainjs';
 
 const EXAMPLES_DIR = path.join(__dirname, '..', '..', 'examples');
 const FIXTURE = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'vector-jacobians.json'), 'utf8')) as {
-  cases: Record<string, { jacobians: Record<string, number[][]>; grads: Record<string, unknown> }>;
+  cases: Record<
+    string,
+    { jacobians: Record<string, number[][]>; grads: Record<string, unknown>; values: Record<string, unknown> }
+  >;
 };
 
 // The examples' inputs (checked against the files below).
@@ -201,5 +212,104 @@ describe('vector view: a conditional returning its input gets a node of its own 
     const grad = (name: string) => ev.tape.grad[inputId(name)];
     assert.equal(grad('a'), -3 + 3); // ∂f/∂a = s + 3
     assert.equal(grad('b'), 2); // ∂f/∂b = r
+  });
+});
+
+describe("vector view: softmax's p is shown whole, with ∂L/∂p = 0 off the loss's path", () => {
+  const SOFTMAX = fs.readFileSync(path.join(EXAMPLES_DIR, 'softmax.ts'), 'utf8');
+  const LOG_SOFTMAX = SOFTMAX.replace('const loss = -Math.log(p[label]);', 'const loss = Math.log(S) - z[label];');
+  // The inputs, computed here in plain JavaScript: z = W·x, p = softmax(z).
+  const Ws = [
+    [0.2, -0.4],
+    [0.6, 0.1],
+    [-0.5, 0.3],
+  ];
+  const xs = [1.2, -0.7];
+  const label = 1;
+  const softmax = (x: number[]) => {
+    const z = Ws.map((row) => row[0] * x[0] + row[1] * x[1]);
+    const e = z.map(Math.exp);
+    const S = e.reduce((a, b) => a + b, 0);
+    return { z, e, S, p: e.map((v) => v / S) };
+  };
+
+  function traced(text: string, values?: Record<string, number>) {
+    const program = parseTarget({ text, fileName: 'softmax.ts', name: 'loss' });
+    const ev = evaluate(program, values);
+    const ext = withOffPath(program);
+    return { program, ev, ext, ctx: vectorContext(buildVectorGraph(ext), offPathTape(ext, ev.tape)) };
+  }
+
+  it('loss = −log p[label]: p 3 with ∂L/∂p = [0, −1/p[label], 0] (hand-derived and PyTorch); e feeds p and S', () => {
+    assert.match(SOFTMAX, /const x = \[1\.2, -0\.7\];/);
+    const { program, ctx } = traced(SOFTMAX);
+    const { p, S } = softmax(xs);
+    const P = group(ctx, 'p');
+    assert.deepEqual(P.shape, [3]);
+    assert.equal(P.owned.length, 3);
+    close(groupValues(ctx, P.id), p, 1e-15, 'p');
+    close(
+      groupGrads(ctx, P.id),
+      p.map((pi, i) => (i === label ? -1 / pi : 0)),
+      1e-15,
+      '∂L/∂p',
+    );
+    close(groupGrads(ctx, P.id), FIXTURE.cases.softmax_ce.grads.p as number[], 1e-12, '∂L/∂p (PyTorch)');
+    assert.deepEqual(edgeNames(ctx), ['S->p', 'W->z', 'e->S', 'e->p', 'p->loss', 'x->z', 'z->e']);
+    const jac = (from: string, to: string) =>
+      edgeJacobian(ctx, ctx.graph.edges.find((e) => e.from === group(ctx, from).id && e.to === group(ctx, to).id)!.id);
+    close(jac('e', 'p').values!, diag([1, 1, 1].map(() => 1 / S)), 1e-15, '∂p/∂e (S fixed)');
+    close(jac('p', 'loss').values!, [0, -1 / p[label], 0], 1e-15, '∂loss/∂p');
+    close(jac('p', 'loss').values!, FIXTURE.cases.softmax_ce.jacobians['p->loss'].flat(), 1e-12, '∂loss/∂p (PyTorch)');
+    // e's gradient sums what comes back from p and from S (fan-out).
+    const e = chainRule(ctx, group(ctx, 'e').id);
+    assert.deepEqual(e.terms.map((t) => ctx.graph.groups[ctx.graph.edges[t.edge].to].label).sort(), ['S', 'p']);
+    for (const g of ctx.graph.groups) assert.ok(chainRule(ctx, g.id).maxRelError <= 1e-13, g.label);
+    // What every other view reads is the program itself: only what the loss depends on.
+    assert.ok(!(program.arrays ?? []).some((a) => a.label === 'p'));
+    assert.equal(program.offPath!.arrays.length, 1);
+    assert.equal(program.offPath!.nodes.length, 2, 'p[0] and p[2]');
+    assert.equal(ctx.graph.program.nodes.length, program.nodes.length + 2);
+  });
+
+  it('loss = log S − z[label] (log-softmax): p beside it with ∂L/∂p = 0, against PyTorch; values follow an input edit', () => {
+    const { program, ev, ctx } = traced(LOG_SOFTMAX);
+    const { z, p } = softmax(xs);
+    assert.ok(Math.abs(ev.value - (Math.log(z.map(Math.exp).reduce((a, b) => a + b, 0)) - z[label])) < 1e-15);
+    const P = group(ctx, 'p');
+    close(groupValues(ctx, P.id), p, 1e-15, 'p');
+    assert.deepEqual(Array.from(groupGrads(ctx, P.id)), [0, 0, 0]);
+    assert.deepEqual(ctx.graph.outEdges[P.id], [], 'p reaches nothing');
+    const torch = FIXTURE.cases.log_softmax_ce;
+    for (const label of ['W', 'x', 'z', 'e', 'S', 'p']) {
+      close(groupGrads(ctx, group(ctx, label).id), [torch.grads[label]].flat(2) as number[], 1e-12, `∂L/∂${label}`);
+    }
+    for (const [key, J] of Object.entries(torch.jacobians)) {
+      const [from, to] = key.split('->');
+      const e = ctx.graph.edges.find((x) => x.from === group(ctx, from).id && x.to === group(ctx, to).id);
+      assert.ok(e, key);
+      close(edgeJacobian(ctx, e.id).values!, J.flat(), 1e-12, key);
+    }
+    for (const g of ctx.graph.groups) assert.ok(chainRule(ctx, g.id).maxRelError <= 1e-13, g.label);
+    // An input edit binds new values to the same graph: p follows (computed here by hand).
+    const edited = evaluate(program, { 'x[0]': -0.3 });
+    const ext = withOffPath(program);
+    const ctx2 = vectorContext(ctx.graph, offPathTape(ext, edited.tape));
+    close(groupValues(ctx2, P.id), softmax([-0.3, xs[1]]).p, 1e-15, 'p after the edit');
+  });
+
+  it('an array whose off-path elements need an input outside the program is left out', () => {
+    const text = [
+      'const a = [1, 2, 3];',
+      'const k = 0.5;',
+      'const scaled = a.map((v) => v * k);',
+      'const loss = a.reduce((s, v) => s + v * v, 0);',
+      'export {};',
+    ].join('\n');
+    const program = parseTarget({ text, fileName: 'off.ts', name: 'loss' });
+    // `scaled` needs k, an input the loss does not read: not shown (an edit of k could not be traced).
+    assert.equal(program.offPath, undefined);
+    const ext = withOffPath(program);
+    assert.equal(ext, program);
   });
 });
