@@ -585,7 +585,7 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
           captioned(
             mask
               ? `mask (the diagonal, shaped like ${A.label}): 1 passes the gradient, 0 blocks it`
-              : `the diagonal, shaped like ${A.label}: ∂${B.label}[i]/∂${A.label}[i], what each element's gradient is multiplied by`,
+              : `the diagonal, shaped like ${A.label}: ∂${B.label}[i]/∂${A.label}[i]`,
             renderMatrix(d, J.colShape, {
               kind: 'grad',
               precision: mask ? 1 : Math.min(p, 3),
@@ -701,7 +701,7 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
       out.push(
         h('p', { class: 'vnote', role: 'note', 'data-off-path': offPath }, [
           `${offPath} of ${g.elements.length} elements (${off.join(', ')}${offPath > off.length ? ', …' : ''}) ` +
-            `do not reach ${root}: ∂L/∂ is 0 there, and the scalar graph does not show them.`,
+            `do not reach ${root}: ∂L/∂${g.label} is 0 there, and the scalar graph does not show them.`,
         ]),
       );
     }
