@@ -1,6 +1,7 @@
 // Softmax cross-entropy: p = softmax(W·x), loss = −log p[label].
 // Show gradients on `loss`: ∂L/∂z = p − onehot(label). The exponentials e feed both the sum S
-// and p (fan-out: their gradients add), and the edge z → e is the diagonal diag(eᶻ).
+// and p (fan-out: their gradients add), and the edge z → e is the diagonal diag(eᶻ). Only p[label]
+// reaches the loss: ∂L/∂p is 0 at the other elements.
 
 const W = [
   [0.2, -0.4],

@@ -195,6 +195,27 @@ def softmax_ce(v, c):
     return groups, edges
 
 
+def log_softmax_ce(v, c):
+    """The loss through log-softmax directly (log S − z[c]); p = e / S is computed beside it: ∂L/∂p = 0."""
+    W, x = v["W"], v["x"]
+    z = mv(W, x)
+    e = torch.exp(z)
+    S = e.sum()
+    p = e / S
+    loss = torch.log(S) - z[c]
+    d = lambda t_: t_.detach()
+    groups = dict(W=W, x=x, z=z, e=e, S=S, p=p, loss=loss)
+    edges = {
+        "z->e": (torch.exp, "z"),
+        "e->S": (lambda A: A.sum(), "e"),
+        "e->p": (lambda A: A / d(S), "e"),
+        "S->p": (lambda A: d(e) / A, "S"),
+        "z->loss": (lambda A: torch.log(d(S)) - A[c], "z"),
+        "S->loss": (lambda A: torch.log(A) - d(z)[c], "S"),
+    }
+    return groups, edges
+
+
 def maxout(v):
     W1, b1, W2, b2, x, w = v["W1"], v["b1"], v["W2"], v["b2"], v["x"], v["v"]
     a = mv(W1, x) + b1
@@ -279,6 +300,7 @@ def main():
     cases["minibatch"]["perSample"] = minibatch_per_sample(INPUTS["minibatch"])
     sm = INPUTS["softmax_ce"]
     cases["softmax_ce"] = case(sm, lambda v: softmax_ce(v, sm["c"]), "loss")
+    cases["log_softmax_ce"] = case(sm, lambda v: log_softmax_ce(v, sm["c"]), "loss")
     cases["maxout"] = case(INPUTS["maxout"], maxout, "y")
     cases["leaky_relu"] = case(INPUTS["leaky_relu"], cond_layer(lambda t_: 0.01 * t_), "y")
     cases["elu"] = case(INPUTS["elu"], cond_layer(lambda t_: torch.exp(t_) - 1), "y")

@@ -112,6 +112,14 @@ export interface ExprProgram {
   arrays?: ArrayGroup[];
   /** Loops that ran (programs only). */
   loops?: LoopInfo[];
+  /**
+   * For the vector view only (`withOffPath` in vector.ts); every other view reads `nodes` and
+   * `arrays` alone. Named arrays whose elements do not all reach the target (softmax's `p` when
+   * the loss reads only `p[label]`): `nodes` are their elements missing from the program and what
+   * those need beyond it, with ids from `nodes.length` of the program on (after the root: gradient
+   * 0); `arrays` refer to program and off-path ids.
+   */
+  offPath?: { nodes: ExprNode[]; arrays: ArrayGroup[] };
   /** Index of the output node (the target expression). */
   root: number;
   frames: CallFrame[];

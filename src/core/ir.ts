@@ -145,6 +145,8 @@ export interface CondExpr extends IrBase {
   c: Expr;
   a: Expr;
   b: Expr;
+  /** Source text (abbreviated): the label of its `branch` gate. */
+  t?: string;
 }
 export interface CallExpr extends IrBase {
   k: K.Call;

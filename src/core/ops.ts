@@ -59,7 +59,8 @@ export type OpName =
   | 'ge'
   | 'eq'
   | 'ne'
-  | 'cond';
+  | 'cond'
+  | 'branch';
 
 /** How a gate treats the upstream gradient (the vocabulary the panel teaches). */
 export type GateRole =
@@ -246,6 +247,19 @@ const SPECS: OpSpec[] = [
     (c, a, b) => (c ? a : b),
     (i, c) => (i === 0 ? 0 : (i === 1) === Boolean(c) ? 1 : 0),
     ['0', '1 if taken', '1 if taken'],
+  ),
+  // The value of a conditional whose branch taken returned a number computed before it
+  // (`z > 0 ? z : 0.01 * z` for positive z). Define-by-run records only the branch taken, so the
+  // gate has one argument: it passes the gradient through unchanged. It gives the conditional's
+  // value a node of its own (the element of `h`, distinct from the element of `z`).
+  op(
+    'branch',
+    '?:',
+    1,
+    'select',
+    (a) => a,
+    () => 1,
+    ['1 (the branch taken)'],
   ),
 ];
 

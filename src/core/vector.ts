@@ -20,7 +20,7 @@
  * elements (an accumulator `loss += ...`) has a self-edge.
  */
 import type { ExprProgram, LoopInfo, SourceRange } from './expr';
-import { OP_LIST, type GateRole, type OpName } from './ops';
+import { OP_CODE, OP_LIST, type GateRole, type OpName } from './ops';
 import { LEAF, chosenArgument, liveNodes, type Tape } from './tape';
 
 export type GroupKind = 'array' | 'root' | 'input' | 'named' | 'iterations';
@@ -126,6 +126,86 @@ export function hasVectorStructure(program: ExprProgram): boolean {
 }
 
 const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+const OFF_PATH = new WeakMap<ExprProgram, ExprProgram>();
+
+/**
+ * The program the vector view groups: `program` with its off-path arrays (ExprProgram.offPath,
+ * softmax's `p` when the loss reads only `p[label]`) appended after its nodes, so a named array
+ * shows whole, with ∂L/∂ = 0 where it does not reach the target. The same object for the same
+ * program. Other views read `program` itself.
+ */
+export function withOffPath(program: ExprProgram): ExprProgram {
+  const off = program.offPath;
+  if (!off || off.nodes.length + off.arrays.length === 0) return program;
+  let ext = OFF_PATH.get(program);
+  if (!ext) {
+    ext = {
+      ...program,
+      nodes: program.nodes.concat(off.nodes),
+      arrays: (program.arrays ?? []).concat(off.arrays),
+    };
+    delete ext.offPath;
+    OFF_PATH.set(program, ext);
+  }
+  return ext;
+}
+
+/**
+ * `tape` (the evaluation of the program's own nodes) extended to the nodes of `ext`
+ * (withOffPath): the off-path nodes' values computed forward from the tape's, their gradients 0
+ * (they are after the root). `tape` itself when there are none.
+ */
+export function offPathTape(ext: ExprProgram, tape: Tape): Tape {
+  const n = ext.nodes.length;
+  if (n <= tape.size) return tape;
+  let edges = tape.args.length;
+  for (let i = tape.size; i < n; i++) {
+    const node = ext.nodes[i];
+    if (node.kind === 'op') edges += node.args.length;
+  }
+  const op = new Int8Array(n);
+  op.set(tape.op);
+  const argStart = new Int32Array(n + 1);
+  argStart.set(tape.argStart);
+  const args = new Int32Array(edges);
+  args.set(tape.args);
+  const value = new Float64Array(n);
+  value.set(tape.value);
+  const grad = new Float64Array(n);
+  grad.set(tape.grad);
+  const local = new Float64Array(edges);
+  local.set(tape.local);
+  let e = tape.args.length;
+  for (let i = tape.size; i < n; i++) {
+    const node = ext.nodes[i];
+    argStart[i] = e;
+    if (node.kind !== 'op') {
+      op[i] = LEAF;
+      value[i] = node.kind === 'const' ? node.value : (node.value ?? NaN);
+      continue;
+    }
+    const code = OP_CODE[node.op];
+    const spec = OP_LIST[code];
+    op[i] = code;
+    for (const a of node.args) args[e++] = a;
+    const at = argStart[i];
+    if (spec.arity === 'n') {
+      let acc = value[args[at]];
+      for (let k = at + 1; k < e; k++) acc = spec.forward(acc, value[args[k]], 0);
+      value[i] = acc;
+    } else {
+      const count = e - at;
+      value[i] = spec.forward(
+        value[args[at]],
+        count > 1 ? value[args[at + 1]] : 0,
+        count > 2 ? value[args[at + 2]] : 0,
+      );
+    }
+  }
+  argStart[n] = e;
+  return { size: n, op, argStart, args, value, grad, local };
+}
 
 /** `3×2`, `3`, or `scalar`. */
 export function shapeText(shape: readonly number[]): string {

@@ -58,7 +58,9 @@ export const config = {
   inlineOnEdit: () => oneOf<InlineOnEdit>('inline.onEdit', ['stale', 'recompute'], 'stale'),
   inlineDebounceMs: () => num('inline.debounceMs', 500, 0),
   inlineClearOnPanelClose: () => bool('inline.clearOnPanelClose', false),
-  inlineMaxColumn: () => num('inline.maxColumn', 90, 0, 10_000, true),
+  // The panel opens beside the editor: about 60 columns of a half-width editor are visible (VS Code
+  // tells extensions no editor width: microsoft/vscode#174159, #211579).
+  inlineMaxColumn: () => num('inline.maxColumn', 60, 0, 10_000, true),
   /** Interpreter budgets for one run of the program in the editor (core/interpret.ts DEFAULT_BUDGETS). */
   budgets: (): Required<Budgets> => ({
     maxSteps: num('budget.maxSteps', 100_000_000, 1000, Infinity, true),

@@ -263,12 +263,13 @@ export class InlineValues implements vscode.Disposable {
       const lineAt = doc.lineAt(line);
       const end = lineAt.range.end;
       const range = new vscode.Range(end, end);
-      // Room left of maxColumn after the code and the 2.5em margin (tabs as the editor shows them).
-      const room = maxColumn > 0 ? maxColumn - displayWidth(lineAt.text, tabSize) - 3 - suffix : Infinity;
-      const { segments, level } = fitSegments(items, out, opts, room);
+      // Room left of maxColumn after the code and the 2.5em margin (tabs as the editor shows them);
+      // code that reaches past it already gets the most compact form (at least 1: 0 means no limit).
+      const room = maxColumn > 0 ? Math.max(1, maxColumn - displayWidth(lineAt.text, tabSize) - 3 - suffix) : Infinity;
+      const { segments, level, truncated } = fitSegments(items, out, opts, room);
       if (segments.length === 0) continue;
       const text = joinSegments(segments) + (this.stale ? STALE_SUFFIX : '');
-      const full = level > 0 ? joinSegments(fitSegments(items, out, opts, Infinity).segments) : undefined;
+      const full = level > 0 || truncated ? joinSegments(fitSegments(items, out, opts, Infinity).segments) : undefined;
       lines.push({ line: line + 1, text, ...(full !== undefined ? { full } : {}) });
       const hover = full !== undefined ? new vscode.MarkdownString().appendText(full) : undefined;
       let segs = segments;

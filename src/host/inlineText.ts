@@ -333,21 +333,40 @@ function arraySegments(
 
 /**
  * The segments for `items` (one editor line's, in order) at the least compact level whose text
- * fits in `room` characters, or the most compact one; `room` ≤ 0 or Infinity: unshortened.
+ * fits in `room` characters; else the leading items that fit and `…` (`truncated`); else the most
+ * compact form. `room` ≤ 0 or Infinity: unshortened.
  */
 export function fitSegments(
   items: readonly InlineItem[],
   out: string,
   opts: InlineOptions,
   room: number,
-): { segments: InlineSegment[]; level: number } {
+): { segments: InlineSegment[]; level: number; truncated?: boolean } {
   let segments: InlineSegment[] = [];
   for (let level = 0; level < COMPACT_LEVELS; level++) {
     segments = items.flatMap((it) => itemSegments(it, out, opts, level));
     if (!(room > 0) || room === Infinity || joinSegments(segments).length <= room) return { segments, level };
   }
+  // No form of every item fits: the leading items that fit, then `…` (the hover has them all), at
+  // the least compact level that shows the most items. None fits: the most compact form, whole.
+  let best: { segments: InlineSegment[]; level: number; count: number } | undefined;
+  for (let level = 0; level < COMPACT_LEVELS; level++) {
+    let shown: InlineSegment[] = [];
+    let count = 0;
+    for (const it of items) {
+      const next = shown.concat(itemSegments(it, out, opts, level));
+      if (joinSegments([...next, ELLIPSIS]).length > room) break;
+      shown = next;
+      count++;
+    }
+    if (count > 0 && (!best || count > best.count)) best = { segments: [...shown, ELLIPSIS], level, count };
+  }
+  if (best) return { segments: best.segments, level: best.level, truncated: true };
   return { segments, level: COMPACT_LEVELS - 1 };
 }
+
+/** Ends a line shortened to its leading items (fitSegments). */
+const ELLIPSIS: InlineSegment = { text: '…', role: 'value', itemStart: true };
 
 /** Items grouped per line (sorted by line, then by column), with their segments and joined text. */
 export function inlineLines(

@@ -478,7 +478,14 @@ export class Lowerer {
         return;
       case SK.ConditionalExpression: {
         const c = n as ts.ConditionalExpression;
-        const e = { k: K.Cond, r } as { k: K.Cond; r: SourceRange; c: Expr; a: Expr; b: Expr };
+        const e = { k: K.Cond, r, t: this.label(c) } as {
+          k: K.Cond;
+          r: SourceRange;
+          c: Expr;
+          a: Expr;
+          b: Expr;
+          t: string;
+        };
         set(e);
         this.push(c.whenFalse, 'expr', ((v: Expr) => (e.b = v)) as Setter, sub);
         this.push(c.whenTrue, 'expr', ((v: Expr) => (e.a = v)) as Setter, sub);

@@ -54,6 +54,12 @@ function textAt(a: GradientLensApi, doc: vscode.TextDocument, line: number): str
   return a.inlineDecorations(doc.uri.toString())?.lines.find((l) => l.line === line)?.text;
 }
 
+/** The line's text unshortened (what its hover shows when inline.maxColumn shortened it). */
+function fullAt(a: GradientLensApi, doc: vscode.TextDocument, line: number): string | undefined {
+  const l = a.inlineDecorations(doc.uri.toString())?.lines.find((x) => x.line === line);
+  return l && (l.full ?? l.text);
+}
+
 async function setInline(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('gradientLens').update(key, value, vscode.ConfigurationTarget.Global);
 }
@@ -92,6 +98,7 @@ describe('inline values', function () {
       'inline.clearOnPanelClose',
       'inline.show',
       'inline.precision',
+      'inline.maxColumn',
     ]) {
       await setInline(key, undefined);
     }
@@ -117,23 +124,31 @@ describe('inline values', function () {
     const doc = await vscode.workspace.openTextDocument(exampleUri('network.ts'));
     await showAt(doc, '0.5 * ((y1', 1);
     await until('decorations', () => a.inlineDecorations(doc.uri.toString()));
-    // Three declarations on one line: too long for inline.maxColumn (90), so written compactly; the
-    // full text is the decoration's hover.
+    // Three declarations on one line: too long for inline.maxColumn (default 60: the panel beside a
+    // half-width editor), so the first one, compactly, and `…`; the full text is the decoration's hover.
     const w = a.inlineDecorations(doc.uri.toString())!.lines.find((l) => l.line === lineNo(doc, 'const w11'))!;
-    assert.equal(w.text, '∂w11 = −0.013   ∂w12 = 0.027   ∂w13 = −0.0029');
+    assert.equal(w.text, '∂w11 = −0.013   …');
     assert.match(
       w.full ?? '',
       /^w11 = 0\.1 {2}∂loss\/∂w11 = −0\.01298 {3}w12 = −0\.4 {2}∂loss\/∂w12 = 0\.02686 {3}w13 = 0\.7 {2}∂loss\/∂w13 = −0\.00294$/,
     );
-    assert.equal(textAt(a, doc, lineNo(doc, 'const h1 =')), 'h1 = 0.4354  ∂loss/∂h1 = −0.1056');
-    assert.equal(textAt(a, doc, lineNo(doc, 'const loss =')), 'loss = 0.3259  ∂loss/∂loss = 1');
+    const h1 = lineNo(doc, 'const h1 =');
+    assert.equal(textAt(a, doc, h1), '∂ −0.11');
+    assert.equal(fullAt(a, doc, h1), 'h1 = 0.4354  ∂loss/∂h1 = −0.1056');
+    assert.equal(textAt(a, doc, lineNo(doc, 'const loss =')), 'loss = 0.33');
+    assert.equal(fullAt(a, doc, lineNo(doc, 'const loss =')), 'loss = 0.3259  ∂loss/∂loss = 1');
     assert.equal(textAt(a, doc, lineNo(doc, 'const sigmoid =')), undefined);
+    // A full-width editor (inline.maxColumn 90): the weights' gradients, named; h1 in full.
+    await setInline('inline.maxColumn', 90);
+    await until('maxColumn 90', () => textAt(a, doc, h1) === 'h1 = 0.4354  ∂loss/∂h1 = −0.1056');
+    assert.equal(textAt(a, doc, lineNo(doc, 'const w11')), '∂w11 = −0.013   ∂w12 = 0.027   ∂w13 = −0.0029');
   });
 
   it('show and precision settings', async () => {
     const doc = await vscode.workspace.openTextDocument(exampleUri('network.ts'));
     await showAt(doc, '0.5 * ((y1', 1);
     const h1 = lineNo(doc, 'const h1 =');
+    await setInline('inline.maxColumn', 0); // never shortened: the settings alone
     await setInline('inline.show', 'gradient');
     await setInline('inline.precision', 2);
     await until('gradient-only text', () => textAt(a, doc, h1) === '∂loss/∂h1 = −0.11');
@@ -302,7 +317,7 @@ describe('inline values', function () {
       'out2 analysed',
       () =>
         a.current().report !== undefined &&
-        textAt(a, neuron, lineNo(neuron, 'const out2 ='))?.startsWith('out2 = 0.7311  ∂out2/∂out2 = 1'),
+        fullAt(a, neuron, lineNo(neuron, 'const out2 ='))?.startsWith('out2 = 0.7311  ∂out2/∂out2 = 1'),
     );
   });
 });

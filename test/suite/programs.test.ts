@@ -110,7 +110,11 @@ describe('programs (issue 10)', function () {
     const doc = await scratchDocument(MSE);
     await showAt(doc, 'loss / xs.length');
     const snap = await until('decorations', () => api.inlineDecorations(doc.uri.toString()));
-    const text = (needle: string) => snap.lines.find((l) => l.line === lineOf(doc, needle))?.text ?? '';
+    // Unshortened (the hover's text when inline.maxColumn shortened the line).
+    const text = (needle: string) => {
+      const l = snap.lines.find((x) => x.line === lineOf(doc, needle));
+      return l?.full ?? l?.text ?? '';
+    };
     // An array's line shows its shape and first values: `∂mse/∂xs = [a, b, c, …]` (3 digits).
     const arrayGrads = (line: string, name: string): number[] => {
       const t = text(line);

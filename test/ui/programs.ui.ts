@@ -11,7 +11,9 @@ export const options: DriverOptions = {
   theme: 'dark',
   width: 1500,
   height: 950,
-  settings: { 'editor.minimap.enabled': false },
+  // A wide editor's inline.maxColumn: the array lines' full forms are checked here (the shortening
+  // for a half-width editor, the default, is inline.ui.ts's).
+  settings: { 'editor.minimap.enabled': false, 'gradientLens.inline.maxColumn': 120 },
 };
 
 export default async function programs(d: VSCodeDriver): Promise<void> {

@@ -1,7 +1,9 @@
 // The vector view in the real VS Code: Show gradients on examples/two-layer-relu.ts opens the
 // array view (W1 3×2, W2 1×3 ... with their gradient matrices, numbers read from the DOM and
 // compared with PyTorch's fixture), an edge opens its Jacobian, and on examples/minibatch.ts the
-// sample slider changes the per-sample numbers. Screenshots: test-results/vector-*.png.
+// sample slider changes the per-sample numbers. The leaky ReLU and ELU layers are nodes of their own
+// with a diagonal ∂h/∂z, and softmax's p shows whole (∂L/∂p = 0 off the label). Screenshots:
+// test-results/vector-*.png.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -73,6 +75,61 @@ export default async function vector(d: VSCodeDriver): Promise<void> {
   await d.setTheme('high-contrast');
   await sleep(500);
   await d.screenshot('vector-two-layer-jacobian-hc');
+  await d.setTheme('dark');
+
+  // Leaky ReLU: h is a node of its own with a diagonal ∂h/∂z of 1 (z > 0) and 0.01 (else); y
+  // depends on z only through h.
+  frame = await showGradients(d, 'leaky-relu.ts', 'y');
+  const edges = await frame
+    .locator('[data-action="select-edge"]')
+    .evaluateAll((els) => els.map((e) => (e.textContent ?? '').replace(/\s+/g, ' ')));
+  assert.ok(edges.some((e) => e.includes('z → h')) && !edges.some((e) => e.includes('z → y')), edges.join(' | '));
+  close(await cells(frame, 'h', 1), FIXTURE.cases.leaky_relu.grads.h as number[], '∂y/∂h');
+  close(await cells(frame, 'z', 1), FIXTURE.cases.leaky_relu.grads.z as number[], '∂y/∂z');
+  await frame.locator('.vedges-details summary').click();
+  await frame.locator('[data-action="select-edge"]', { hasText: 'z → h' }).click();
+  await waitFor('Jacobian', async () => (await frame.locator('[data-diagonal]').count()) > 0);
+  const L = await frame
+    .locator('[data-jacobian-matrix] td[data-v]')
+    .evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-v'))));
+  assert.deepEqual(L, [1, 0, 0, 0, 0.01, 0, 0, 0, 1]);
+  const diagonal = await frame
+    .locator('[data-diagonal] td[data-v]')
+    .evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-v'))));
+  assert.deepEqual(diagonal, [1, 0.01, 1]);
+  await sleep(200);
+  await d.screenshot('vector-leaky-relu-dark');
+  await d.setTheme('light');
+  await sleep(500);
+  await d.screenshot('vector-leaky-relu-light');
+  await d.setTheme('high-contrast');
+  await sleep(500);
+  await d.screenshot('vector-leaky-relu-hc');
+  await d.setTheme('dark');
+
+  // ELU: the diagonal is 1 (z > 0) and eᶻ (else).
+  frame = await showGradients(d, 'elu.ts', 'y');
+  close(await cells(frame, 'z', 1), FIXTURE.cases.elu.grads.z as number[], '∂y/∂z (ELU)');
+  await frame.locator('.vedges-details summary').click();
+  await frame.locator('[data-action="select-edge"]', { hasText: 'z → h' }).click();
+  await waitFor('Jacobian', async () => (await frame.locator('[data-diagonal]').count()) > 0);
+  await sleep(200);
+  await d.screenshot('vector-elu-dark');
+
+  // Softmax: p is shown whole, ∂L/∂p = 0 except at the label; e feeds p and S.
+  frame = await showGradients(d, 'softmax.ts', 'loss');
+  close(await cells(frame, 'p', 1), FIXTURE.cases.softmax_ce.grads.p as number[], '∂loss/∂p');
+  close(await cells(frame, 'e', 1), FIXTURE.cases.softmax_ce.grads.e as number[], '∂loss/∂e');
+  await frame.locator('[data-group-label="p"]').click();
+  await waitFor('off-path note', async () => (await frame.locator('[data-off-path]').count()) > 0);
+  await sleep(200);
+  await d.screenshot('vector-softmax-dark');
+  await d.setTheme('light');
+  await sleep(500);
+  await d.screenshot('vector-softmax-light');
+  await d.setTheme('high-contrast');
+  await sleep(500);
+  await d.screenshot('vector-softmax-hc');
   await d.setTheme('dark');
 
   // The minibatch: the slider shows each sample's share of ∂mse/∂w (PyTorch's per-sample gradients).

@@ -266,6 +266,7 @@ describe('core: every op against central differences', () => {
       [1, 2, 3],
       [0, 2, 3],
     ],
+    branch: [[1.5], [-0.25]],
     // Piecewise constant (derivative 0 away from the jumps).
     round: [[1.3], [-2.7]],
     floor: [[1.3], [-2.7]],

@@ -10,6 +10,7 @@ import {
   COMPACT_LEVELS,
   fitSegments,
   itemsByCurrentLine,
+  itemSegments,
   joinSegments,
   chainTerms,
   formatNumber,
@@ -167,6 +168,44 @@ describe('inline: long lines are shortened to fit (the panel beside a half-width
         segs.filter((s) => s.role !== 'value').map((s) => s.role),
         ['negative', 'positive', 'negative'],
       );
+    }
+  });
+
+  it('no form of every item fits: the leading items that fit and `…` (the hover has them all)', () => {
+    const { text, ev } = load('network.ts', 'loss');
+    const line = inlineLines(ev, both, text).find((l) => l.line === lineOf(text, 'const w11'))!;
+    // `const w11 = 0.1, w12 = -0.4, w13 = 0.7;` (39 columns) under the default maxColumn 60: 18 left.
+    const fit = fitSegments(line.items, 'loss', both, 60 - 39 - 3);
+    assert.equal(joinSegments(fit.segments), '∂w11 = −0.013   …');
+    assert.deepEqual([fit.level, fit.truncated], [3, true]);
+    // Room for two items at the most compact level, not three: two named is not possible, so two unnamed.
+    assert.equal(joinSegments(fitSegments(line.items, 'loss', both, 22).segments), '∂ −0.013   ∂ 0.027   …');
+    // Not even one item fits: the most compact form of all, as before (it runs past the edge).
+    assert.equal(joinSegments(fitSegments(line.items, 'loss', both, 5).segments), '∂ −0.013   ∂ 0.027   ∂ −0.0029');
+  });
+
+  it('inline.maxColumn 60 (the default): every line of the examples ends by column 60, or shows one item', () => {
+    for (const [file, name] of [
+      ['network.ts', 'loss'],
+      ['leaky-relu.ts', 'y'],
+      ['softmax.ts', 'loss'],
+      ['two-layer-relu.ts', 'f'],
+    ]) {
+      const { text, ev } = load(file, name);
+      const src = text.split('\n');
+      for (const line of inlineLines(ev, both, text)) {
+        const code = src[line.line - 1];
+        const room = Math.max(1, 60 - code.length - 3); // as src/host/inline.ts
+        const fit = fitSegments(line.items, name, both, room);
+        const shown = joinSegments(fit.segments);
+        if (shown.length > room) {
+          // Only when not even one item's most compact form fits.
+          assert.equal(fit.level, COMPACT_LEVELS - 1, `${file}:${line.line} ${shown}`);
+          assert.ok(!fit.truncated);
+          const first = joinSegments(itemSegments(line.items[0], name, both, COMPACT_LEVELS - 1));
+          assert.ok(first.length + 4 > room, `${file}:${line.line}: "${first} …" would fit in ${room}`);
+        }
+      }
     }
   });
 

@@ -122,6 +122,28 @@ export const CASES: Record<string, (inputs: CaseInputs) => ExprProgram> = {
     return b.program(b.op('neg', b.op('log', p[i.c as number])), 'loss');
   },
 
+  // The loss through log-softmax directly, loss = log S − z[c]; p = e / S beside it (∂L/∂p = 0).
+  log_softmax_ce(i) {
+    const b = new ArrayProgramBuilder();
+    const W = b.matrix('W', mat(i.W));
+    const x = b.vector('x', vec(i.x));
+    const z = b.array('z', b.matvec(W, x));
+    const e = b.array(
+      'e',
+      b.map(z, (v) => b.op('exp', v)),
+    );
+    let S = b.const(0);
+    b.loop('reduce', e.length, (k) => {
+      S = b.op('add', S, e[k]);
+    });
+    b.named('S', S);
+    b.array(
+      'p',
+      b.map(e, (v) => b.op('div', v, S)),
+    );
+    return b.program(b.op('sub', b.op('log', S), z[i.c as number]), 'loss');
+  },
+
   // Maxout: h = max(W1·x + b1, W2·x + b2), y = v·h.
   maxout(i) {
     const b = new ArrayProgramBuilder();

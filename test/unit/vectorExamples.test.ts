@@ -17,8 +17,10 @@ import {
   graphLoops,
   groupGrads,
   hasVectorStructure,
+  offPathTape,
   sampleLoops,
   vectorContext,
+  withOffPath,
 } from '../../src/core';
 import { parseTarget } from '../../src/parse';
 
@@ -77,13 +79,16 @@ describe('vector view on the examples, traced by the program interpreter, agains
       const text = fs.readFileSync(path.join(EXAMPLES_DIR, ex.file), 'utf8');
       const program = parseTarget({ text, fileName: ex.file, name: ex.target });
       const ev = evaluate(program);
-      const ctx = vectorContext(buildVectorGraph(program), ev.tape);
+      // As the panel does: named arrays off the loss's path (softmax's p) are grouped too.
+      const ext = withOffPath(program);
+      const ctx = vectorContext(buildVectorGraph(ext), offPathTape(ext, ev.tape));
       const expected = FIXTURE.cases[ex.fixture] as unknown as {
         grads: Record<string, unknown>;
         jacobians: Record<string, number[][]>;
       };
       const byLabel = new Map(ctx.graph.groups.map((g) => [g.label, g]));
       let compared = 0;
+      let jacobians = 0;
       for (const [label, grad] of Object.entries(expected.grads)) {
         const g = byLabel.get(label);
         if (!g || g.kind !== 'array') continue;
@@ -98,10 +103,12 @@ describe('vector view on the examples, traced by the program interpreter, agains
       assert.ok(compared >= 2, `only ${compared} arrays compared`);
       for (const [key, J] of Object.entries(expected.jacobians)) {
         const [from, to] = key.split('->').map((l) => byLabel.get(l));
-        if (!from || !to) continue;
-        // Define-by-run shares a node between arrays when a branch returns its input (leaky ReLU
-        // z > 0 ? z : …): such arrays own only their new elements, so their Jacobian has fewer rows.
-        if (from.owned.length !== from.elements.length || to.owned.length !== to.elements.length) continue;
+        assert.ok(from && to, `${ex.file}: no arrays for ${key}`);
+        jacobians++;
+        // Every array of the examples owns all its elements (a conditional returning its input,
+        // the leaky ReLU's z > 0 ? z : …, is a gate of its own), so each Jacobian is whole.
+        assert.equal(from.owned.length, from.elements.length, `${key}: ${from.label} shares elements`);
+        assert.equal(to.owned.length, to.elements.length, `${key}: ${to.label} shares elements`);
         const e = ctx.graph.edges.find((x) => x.from === from.id && x.to === to.id);
         assert.ok(e, `no edge ${key}`);
         const ours = edgeJacobian(ctx, e.id).values!;
@@ -109,6 +116,7 @@ describe('vector view on the examples, traced by the program interpreter, agains
           assert.ok(Math.abs(ours[i] - w) <= 1e-12 * Math.max(1, Math.abs(w)), `${key}[${i}]: ${ours[i]} ≉ ${w}`),
         );
       }
+      assert.equal(jacobians, Object.keys(expected.jacobians).length);
       for (const g of ctx.graph.groups) {
         const cr = chainRule(ctx, g.id);
         assert.ok(cr.maxRelError <= 1e-13, `chain rule at ${g.label}: ${cr.maxRelError}`);

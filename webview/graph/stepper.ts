@@ -57,7 +57,9 @@ export function roleText(node: DNode): string {
     case 'route':
       return `${s} routes: the whole gradient goes to the chosen input, the others get 0`;
     case 'select':
-      return '?: selects: the gradient goes to the branch taken; the condition gets 0';
+      // `c ? a : b` as one gate (plain expressions), or the branch gate of a traced program (one
+      // input: only the branch taken ran): either way the gradient passes to the branch taken.
+      return '?: selects: the gradient goes to the branch taken, unchanged; the condition (and a branch not taken) get none';
     case 'scale':
       return `${s} scales the gradient by a constant factor`;
     case 'nonlinear':

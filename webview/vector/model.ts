@@ -12,10 +12,12 @@ import {
   groupGrads,
   groupValues,
   iterationContributions,
+  offPathTape,
   outerProduct,
   sampleLoops,
   shapeText,
   vectorContext,
+  withOffPath,
   type ChainRule,
   type EdgeRole,
   type ExprProgram,
@@ -50,8 +52,13 @@ export interface VectorModel {
   iterations(group: number): IterationContributions | undefined;
 }
 
-export function buildVectorModel(program: ExprProgram, tape: Tape, graph = buildVectorGraph(program)): VectorModel {
-  const ctx = vectorContext(graph, tape);
+export function buildVectorModel(
+  program: ExprProgram,
+  tape: Tape,
+  graph = buildVectorGraph(withOffPath(program)),
+): VectorModel {
+  // Named arrays off the loss's path (softmax's `p`) are in the graph's program, after the root.
+  const ctx = vectorContext(graph, offPathTape(graph.program, tape));
   const { groups, edges } = graph;
   // Column order: by each group's first own node (the tape is topological), longest path from the left.
   const first = groups.map((g) => {
@@ -175,7 +182,15 @@ export function sparsityText(j: Jacobian, from: VectorGroup, to: VectorGroup): s
       if (s.identity) return `identity: ${to.label}[i] = ${from.label}[i] + …, the gradient passes through unchanged`;
       if (s.mask)
         return `diagonal 0/1 mask (element-wise, ${s.nonzero} of ${j.rows.length} pass): the gradient is routed, not scaled`;
-      return `diagonal (element-wise): ${to.label}[i] depends only on ${from.label}[i]`;
+      {
+        // A leaky ReLU: 1 where the branch passed z[i] through, 0.01 elsewhere.
+        const n = Math.min(j.rows.length, j.cols.length);
+        let ones = 0;
+        for (let i = 0; i < n; i++) if (j.values![i * j.cols.length + i] === 1) ones++;
+        const passed =
+          ones > 0 && ones < n ? `; ${ones} of ${n} are 1 (the gradient passes unchanged), the others scale it` : '';
+        return `diagonal (element-wise): ${to.label}[i] depends only on ${from.label}[i]${passed}`;
+      }
     case 'block-diagonal':
       return j.cols.length > j.rows.length
         ? `block-diagonal: ${to.label}[i] depends only on row i of ${from.label} (${s.block} entries each)`

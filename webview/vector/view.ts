@@ -338,14 +338,20 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
     const rows = g.elements.slice(0, limit).map((node, i) =>
       h('tr', {}, [
         h('td', {}, [g.shape.length ? `[${indexText(g.shape, i)}]` : '']),
-        h('td', {}, [h('code', {}, [program.nodes[node].label])]),
+        h('td', {}, [h('code', {}, [m.graph.program.nodes[node].label])]),
         h('td', { 'data-v': full(m.values[id][i]) }, [short(m.values[id][i], precision())]),
         h('td', { 'data-v': full(m.grads[id][i]) }, [short(m.grads[id][i], precision())]),
         h('td', {}, [
-          button('graph', () => showScalar(node), {
-            title: 'Show this scalar in the scalar graph',
-            attrs: { 'data-action': 'show-scalar' },
-          }),
+          // An element off the loss's path (softmax's p[0] when the loss reads p[1]) is not in the
+          // scalar graph, which shows what the target depends on.
+          node < program.nodes.length
+            ? button('graph', () => showScalar(node), {
+                title: 'Show this scalar in the scalar graph',
+                attrs: { 'data-action': 'show-scalar' },
+              })
+            : h('span', { class: 'muted', title: `does not reach ${m.graph.groups[m.graph.rootGroup].label}` }, [
+                'off path',
+              ]),
         ]),
       ]),
     );
@@ -571,12 +577,21 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
           }),
         ),
       );
-      if (J.sparsity!.mask && J.rows.length === J.cols.length) {
-        const mask = Float64Array.from(J.rows, (_, i) => J.values![i * J.cols.length + i]);
+      if (J.sparsity!.kind === 'diagonal' && J.rows.length === J.cols.length && J.rows.length > 1) {
+        // The diagonal shaped like A: a ReLU's 0/1 mask, a leaky ReLU's 1 / 0.01, an ELU's 1 / eᶻ.
+        const d = Float64Array.from(J.rows, (_, i) => J.values![i * J.cols.length + i]);
+        const mask = J.sparsity!.mask;
         out.push(
           captioned(
-            `mask (the diagonal, shaped like ${A.label}): 1 passes the gradient, 0 blocks it`,
-            renderMatrix(mask, J.colShape, { kind: 'grad', precision: 1, label: 'mask' }),
+            mask
+              ? `mask (the diagonal, shaped like ${A.label}): 1 passes the gradient, 0 blocks it`
+              : `the diagonal, shaped like ${A.label}: ∂${B.label}[i]/∂${A.label}[i]`,
+            renderMatrix(d, J.colShape, {
+              kind: 'grad',
+              precision: mask ? 1 : Math.min(p, 3),
+              label: mask ? 'mask' : 'diagonal',
+              attrs: { 'data-diagonal': '' },
+            }),
           ),
         );
       }
@@ -654,9 +669,41 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
       return out;
     }
     const rule = m.chainRule(id);
+    // Elements after the program's own nodes are off the output's path (ExprProgram.offPath:
+    // softmax's p[0] when the loss reads p[1]); the scalar graph does not have them.
+    const offPath = g.elements.filter((e) => e >= program.nodes.length).length;
+    const root = group(m.graph.rootGroup).label;
     if (rule.terms.length === 0) {
-      out.push(h('p', { class: 'muted' }, [`${g.label} does not reach the output: its gradient is 0.`]));
+      out.push(
+        h(
+          'p',
+          {
+            class: offPath ? 'vnote' : 'muted',
+            role: offPath ? 'note' : undefined,
+            'data-off-path': offPath || undefined,
+          },
+          [
+            offPath
+              ? `${g.label} does not reach ${root}: it is computed beside it, so ∂L/∂${g.label} = 0. ` +
+                `Shown because it is a named array; the scalar graph shows only what ${root} depends on.`
+              : `${g.label} does not reach the output: its gradient is 0.`,
+          ],
+        ),
+      );
       return out;
+    }
+    if (offPath > 0) {
+      const off = g.elements
+        .map((e, i) => (e >= program.nodes.length ? i : -1))
+        .filter((i) => i >= 0)
+        .slice(0, 8)
+        .map((i) => `${g.label}[${indexText(g.shape, i)}]`);
+      out.push(
+        h('p', { class: 'vnote', role: 'note', 'data-off-path': offPath }, [
+          `${offPath} of ${g.elements.length} elements (${off.join(', ')}${offPath > off.length ? ', …' : ''}) ` +
+            `do not reach ${root}: ∂L/∂${g.label} is 0 there, and the scalar graph does not show them.`,
+        ]),
+      );
     }
     const uses = rule.terms.map((t) => group(m.graph.edges[t.edge].to).label);
     out.push(

@@ -109,7 +109,11 @@ export function compileSimple(n: Expr, depth = 0): Compiled | null {
       const a = c && compileSimple(n.a, depth + 1);
       const b = a && compileSimple(n.b, depth + 1);
       if (!c || !a || !b) return null;
-      return (it, env) => (it.truthy(c(it, env)) ? a(it, env) : b(it, env));
+      return (it, env) => {
+        const taken = it.truthy(c(it, env)) ? a : b;
+        const before = it.n;
+        return it.branchValue(taken(it, env), before, n);
+      };
     }
     case K.Member: {
       if (n.opt) return null;

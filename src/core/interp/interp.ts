@@ -12,7 +12,20 @@ import { ARRAY_CTOR, ConstNamespace, INF_MARK, NAN_MARK } from './builtins';
 import { Calls } from './calls';
 import type { ProgramSource } from './options';
 import { numericShape, RetraceNeeded } from './paths';
-import { Builtin, Env, LEAF, Obj, Poison, pos, type SiteNode, TDZ, type Value, where } from './values';
+import {
+  Builtin,
+  Env,
+  LEAF,
+  Obj,
+  OFF_PATH_MAX,
+  OFF_PATH_PER_ELEMENT,
+  Poison,
+  pos,
+  type SiteNode,
+  TDZ,
+  type Value,
+  where,
+} from './values';
 
 export class Interp extends Calls {
   // =========================================================================================
@@ -67,6 +80,83 @@ export class Interp extends Calls {
       evaluated: this.selectionHits.length > 0,
       ...(sel.alone ? { alone: true } : {}),
     };
+  }
+
+  /**
+   * Named arrays off the target's path (softmax's `p` when the loss reads only `p[label]`, or none
+   * of it), for the vector view only (ExprProgram.offPath): their elements not in the program and
+   * the nodes those need beyond it, numbered from `count` on in tape order (topological). An array
+   * is left out when that needs an input the program does not have, an element computed after the
+   * target, or more than OFF_PATH_PER_ELEMENT nodes per element (OFF_PATH_MAX in all).
+   */
+  protected offPath(
+    candidates: Value[][],
+    root: number,
+    newId: Int32Array,
+    count: number,
+    mapFrame: (f: number) => number,
+  ): ExprProgram['offPath'] {
+    if (candidates.length === 0) return undefined;
+    const { op, argStart, args, value } = this.tb;
+    const offId = new Map<number, number>();
+    const order: number[] = [];
+    const picked: Array<{ arr: Value[]; shape: number[]; elements: number[] }> = [];
+    for (const arr of candidates) {
+      const shape: number[] = [];
+      const elements: number[] = [];
+      if (!numericShape(arr, shape, elements, new Set())) continue;
+      if (elements.some((id) => id > root)) continue;
+      const limit = Math.min(OFF_PATH_MAX - order.length, OFF_PATH_PER_ELEMENT * elements.length);
+      const found = new Set<number>();
+      const stack = elements.filter((id) => newId[id] < 0 && !offId.has(id));
+      let fits = true;
+      while (stack.length > 0 && fits) {
+        const i = stack.pop()!;
+        if (found.has(i)) continue;
+        found.add(i);
+        if (found.size > limit || this.inputIx[i] !== 0) fits = false;
+        else if (op[i] !== LEAF) {
+          for (let k = argStart[i]; k < argStart[i + 1]; k++) {
+            const a = args[k];
+            if (newId[a] < 0 && !offId.has(a) && !found.has(a)) stack.push(a);
+          }
+        }
+      }
+      if (!fits) continue;
+      for (const i of found) {
+        offId.set(i, -1);
+        order.push(i);
+      }
+      picked.push({ arr, shape, elements });
+    }
+    if (picked.length === 0) return undefined;
+    order.sort((a, b) => a - b);
+    order.forEach((i, k) => offId.set(i, count + k));
+    const idOf = (i: number) => (newId[i] >= 0 ? newId[i] : offId.get(i)!);
+    const nodes: ExprNode[] = order.map((i) => {
+      const site = this.sites[this.siteIx[i]];
+      let node: ExprNode;
+      if (op[i] === LEAF) node = { kind: 'const', value: value[i], label: site.t ?? String(value[i]), range: site.r };
+      else {
+        const spec = OP_LIST[op[i]];
+        const a: number[] = [];
+        for (let k = argStart[i]; k < argStart[i + 1]; k++) a.push(idOf(args[k]));
+        node = { kind: 'op', op: spec.name, args: a, label: site.t ?? spec.symbol, range: site.r };
+      }
+      if (this.nameIx[i] !== 0) node.name = this.nameList[this.nameIx[i] - 1];
+      const fr = mapFrame(this.frameOf[i]);
+      if (fr >= 0) node.frame = fr;
+      if (this.loopOf[i] >= 0) {
+        node.loop = this.loopOf[i];
+        node.iteration = this.iterOf[i];
+      }
+      return node;
+    });
+    const arrays = picked.map(({ arr, shape, elements }): ArrayGroup => {
+      const info = this.arrays.get(arr)!;
+      return { label: info.label, range: info.r, shape, elements: elements.map(idOf) };
+    });
+    return { nodes, arrays };
   }
 
   /** The recorded tape as it is (every node, no ExprProgram objects): for the benchmark. */
@@ -266,6 +356,7 @@ export class Interp extends Calls {
     // Arrays of numbers, as they are now.
     const arrays: ArrayGroup[] = [];
     const rows = new Set<Value[]>();
+    const offCandidates: Value[][] = [];
     for (const [arr, info] of this.arrays) {
       if (arr.length === 0) continue;
       const shape: number[] = [];
@@ -280,7 +371,10 @@ export class Interp extends Calls {
         }
         elements[k] = newId[id];
       }
-      if (!ok) continue;
+      if (!ok) {
+        if (info.bound) offCandidates.push(arr);
+        continue;
+      }
       arrays.push({ label: info.label, range: info.r, shape, elements, ...(info.bound ? {} : {}) });
       (arrays[arrays.length - 1] as ArrayGroup & { _arr?: Value[] })._arr = arr;
     }
@@ -297,6 +391,8 @@ export class Interp extends Calls {
       arrays: groups,
       loops: this.loops,
     };
+    const offPath = this.offPath(offCandidates, root, newId, count, mapFrame);
+    if (offPath) program.offPath = offPath;
     if (target.selection) program.target.selection = this.selectionOf(target.selection, nodes, newId, root);
     (program as ExprProgram & { source?: ProgramSource }).source = { ir: this.ir, target, traced, steering };
     rememberCompiled(program, tape.take());

@@ -16,6 +16,7 @@ import { type Budgets, DEFAULT_BUDGETS, type InterpretOptions } from './options'
 import { cap, patternNames, ZERO_RANGE } from './paths';
 import {
   ADD,
+  BRANCH,
   Builtin,
   ClassV,
   DIV,
@@ -233,6 +234,17 @@ export abstract class Machine {
   nodeN(code: number, ids: number[], v: number, site: SiteNode): number {
     this.meta(site);
     return this.tb.nodeN(code, ids, v);
+  }
+
+  /**
+   * The value of a conditional `c ? a : b`: a number the branch taken computed before the
+   * conditional ran (`z > 0 ? z : 0.01 * z` returning `z`) gets a `branch` gate of its own, so the
+   * conditional's value is a node distinct from `z` (the element of `h` in
+   * `h = z.map(...)`: the vector view then draws a leaky-ReLU node with a diagonal ∂h/∂z).
+   * `before` is the node count when the branch started.
+   */
+  branchValue(v: Value, before: number, site: SiteNode): Value {
+    return typeof v === 'number' && v < before ? this.node1(BRANCH, v, this.value[v], site) : v;
   }
 
   /** Applies op `code` (unary or binary) to node ids, computing the forward value. */

@@ -122,8 +122,12 @@ export abstract class Stepper extends Machine {
       }
       case K.Cond: {
         if (t.s === 0) return this.then(t, 1, node.c);
-        const c = vals.pop() as Value;
-        this.push(this.truthy(c) ? node.a : node.b, t.env);
+        if (t.s === 1) {
+          const c = vals.pop() as Value;
+          t.i = this.n;
+          return this.then(t, 2, this.truthy(c) ? node.a : node.b);
+        }
+        vals.push(this.branchValue(vals.pop() as Value, t.i, node));
         return;
       }
       case K.Update:

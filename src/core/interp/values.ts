@@ -178,9 +178,11 @@ export type SiteNode = { r: SourceRange; t?: string };
 
 export interface Interp {
   mutations: number;
+  readonly n: number;
   readonly value: Float64Array;
   constNode(v: number, site: SiteNode): number;
   nodeN(code: number, ids: number[], v: number, site: SiteNode): number;
+  branchValue(v: Value, before: number, site: SiteNode): Value;
   apply1(code: number, a: number, site: SiteNode): number;
   apply2(code: number, a: number, b: number, site: SiteNode): number;
   error(
@@ -268,7 +270,12 @@ export const ADD = OP_CODE.add,
   MOD = OP_CODE.mod,
   POW = OP_CODE.pow,
   NEG = OP_CODE.neg,
-  POS = OP_CODE.pos;
+  POS = OP_CODE.pos,
+  BRANCH = OP_CODE.branch;
+
+/** Off-path arrays (Interp.offPath): at most this many nodes per element, and in all. */
+export const OFF_PATH_PER_ELEMENT = 16;
+export const OFF_PATH_MAX = 50_000;
 
 export const BIN_OPS: Record<string, number> = { '+': ADD, '-': SUB, '*': MUL, '/': DIV, '%': MOD, '**': POW };
 
