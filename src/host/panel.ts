@@ -21,6 +21,7 @@ import { config } from './config';
 import type { Session } from './session';
 import { parseWebviewToHost } from '../shared/protocol';
 import { decodeWire, encodeWire } from '../shared/wire';
+import { mark, traceMarks } from './trace';
 
 export const PANEL_VIEW_TYPE = 'gradientLens.panel';
 
@@ -81,6 +82,7 @@ export class GradientPanel implements vscode.Disposable {
 
   /** Show an analysis (or its error) in the panel, creating it beside the editor if needed. */
   show(result: AnalysisResult, extra: Pick<ShowPayload, 'debug'> = {}): void {
+    mark('present');
     this.ensurePanel();
     this.notice = undefined;
     this.document = result.ok ? result.analysis.document : result.document;
@@ -124,7 +126,25 @@ export class GradientPanel implements vscode.Disposable {
       this.queue.push(message);
       return;
     }
-    void this.panel.webview.postMessage(encodeWire(message));
+    this.send(message);
+  }
+
+  /** Posts to the webview; a `show` records its timing marks and sends them after it (`trace`). */
+  private send(message: HostToWebview): void {
+    if (!this.panel) return;
+    if (message.type !== 'show') {
+      void this.panel.webview.postMessage(encodeWire(message));
+      return;
+    }
+    mark('encode');
+    const encoded = encodeWire(message);
+    mark('post');
+    const delivered = this.panel.webview.postMessage(encoded);
+    mark('posted');
+    void Promise.resolve(delivered).then(() => {
+      mark('delivered');
+      void this.panel?.webview.postMessage({ type: 'trace', marks: traceMarks() });
+    });
   }
 
   /** Ask the webview what it rendered (read from its DOM). */
@@ -222,8 +242,8 @@ export class GradientPanel implements vscode.Disposable {
             ? { type: 'error', error: this.error, document: this.document }
             : undefined;
         const notice: HostToWebview[] = this.notice ? [{ type: 'notice', notice: this.notice }] : [];
-        for (const m of [...(current ? [current] : []), ...notice, ...queued])
-          void this.panel?.webview.postMessage(encodeWire(m));
+        mark('ready');
+        for (const m of [...(current ? [current] : []), ...notice, ...queued]) this.send(m);
         return;
       }
       case 'probeResult':
