@@ -65,6 +65,11 @@ export class GradientPanel implements vscode.Disposable {
         this.post({ type: 'stale', stale: ran.version !== doc.version });
       }),
       session.onDidEdit(() => this.post({ type: 'stale', stale: true })),
+      // Show gradients opens the panel as its run starts: the webview loads (seconds on a cold
+      // start) while the program runs, instead of after it.
+      session.onDidStartRun((run) => {
+        if (run.request === 'Show gradients') this.ensurePanel();
+      }),
       // A cancelled run: the panel keeps its numbers (or its error) and says so.
       session.onDidCancel(({ message, panel }) => {
         if (!panel && !this.visible) return;
@@ -206,6 +211,7 @@ export class GradientPanel implements vscode.Disposable {
   private attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     this.ready = false;
+    mark('panel');
     void vscode.commands.executeCommand('setContext', 'gradientLens.panelOpen', true);
     panel.webview.options = this.webviewOptions();
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');

@@ -112,7 +112,15 @@ const net = makeNet();
 const workspace = mkdtempSync(join(tmpdir(), 'gl-vscale-'));
 writeFileSync(join(workspace, 'mlp.ts'), mlpFile(net));
 
-export const options: DriverOptions = { theme: 'dark', width: 1500, height: 950, workspace };
+export const options: DriverOptions = {
+  theme: 'dark',
+  width: 1500,
+  height: 950,
+  workspace,
+  // The interpreter's time budget is wall time: on the shared 2-core machine under a load of 10
+  // the run (~0.3 s of CPU) has taken over the default 1 s. This test measures speed, not the budget.
+  settings: { 'gradientLens.budget.maxMillis': 30_000 },
+};
 
 type Timings = Record<string, number>;
 const timingsOf = async (frame: Frame): Promise<Timings> =>
@@ -154,7 +162,7 @@ async function checkGradients(frame: Frame, n: Net, when: string): Promise<numbe
  * The path of one Show gradients, from the host's command to the webview's painted frame: every
  * timing mark of both sides (wall clock, host `h:` and webview `w:`), in order, as steps.
  */
-async function traceOf(frame: Frame): Promise<string> {
+async function traceOf(frame: Frame, since: number): Promise<string> {
   const trace = await waitFor(
     'the timing marks of host and webview',
     async () => {
@@ -162,7 +170,7 @@ async function traceOf(frame: Frame): Promise<string> {
         host?: Timings;
         web?: Timings;
       };
-      return t.host?.delivered !== undefined && t.web?.painted !== undefined && t;
+      return t.host?.delivered !== undefined && (t.host.command ?? 0) >= since && t.web?.painted !== undefined && t;
     },
     30_000,
   ).catch(() => undefined);
@@ -199,7 +207,7 @@ export default async function vectorScale(d: VSCodeDriver): Promise<void> {
     120_000,
   );
   const wall = Date.now() - t0;
-  console.log(`    trace (cold): ${await traceOf(frame)}`);
+  console.log(`    trace (cold): ${await traceOf(frame, t0)}`);
   const nodes = Number(await frame.locator('.vview').getAttribute('data-scalar-nodes'));
   const groups = await frame
     .locator('[data-group-label]')
@@ -277,7 +285,7 @@ export default async function vectorScale(d: VSCodeDriver): Promise<void> {
       `${again.showMs.toFixed(0)} ms (evaluate ${again.evaluateMs?.toFixed(0)}, model ${again.modelMs.toFixed(0)}, ` +
       `cards ${again.renderMs.toFixed(0)}, edges ${again.edgesMs.toFixed(0)} ms)`,
   );
-  console.log(`    trace (warm): ${await traceOf(frame)}`);
+  console.log(`    trace (warm): ${await traceOf(frame, t1)}`);
   // Generous bounds (a shared machine; the numbers above are the benchmark).
   assert.ok(shown.showMs < 10_000, `show took ${shown.showMs} ms`);
   assert.ok(median(edits.map((t) => t.editMs)) < 5_000);
