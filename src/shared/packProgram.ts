@@ -63,7 +63,6 @@ export interface PackedProgram {
 const FREE = 1;
 const HAS_VALUE = 2;
 const HAS_SUGGESTED = 4;
-const KINDS = ['const', 'input', 'op'] as const;
 const EXTRA = 3;
 const RANGE_KEYS = ['start', 'end', 'line', 'column', 'endLine', 'endColumn'] as const;
 

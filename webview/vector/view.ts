@@ -376,13 +376,16 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
     const m = model;
     if (!m || !element.isConnected) return;
     const t0 = performance.now();
+    const traced = pending?.kind === 'showMs';
+    if (traced) webMark('frame');
     // Fitting forces two layouts of the whole canvas: only when its structure or the box's width changed
     // (an input edit repaints numbers and keeps the scale).
     if (fitPending || graphBox.clientWidth !== fittedWidth) fitWidth();
+    if (traced) webMark('layout');
     fitPending = false;
     drawEdgePaths(m);
     timings.edgesMs = performance.now() - t0;
-    if (pending?.kind === 'showMs') webMark('edges');
+    if (traced) webMark('edges');
     const done = pending;
     pending = undefined;
     if (done) {
