@@ -17,6 +17,7 @@ import { decodeWire, encodeWire } from '../src/shared/wire';
 import { createApp } from './app';
 import { createPanelStore } from './state';
 import { trainCommand } from './views/train';
+import { beginWebTrace, setHostTrace, traceTo, wallNow, webMark } from './trace';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -54,6 +55,8 @@ function flushPersist(): void {
 }
 window.addEventListener('pagehide', flushPersist);
 
+const appRoot = document.getElementById('app')!;
+traceTo((json) => (appRoot.dataset.trace = json));
 const store = createPanelStore();
 const app = createApp(
   document.getElementById('app')!,
@@ -83,6 +86,8 @@ function route(msg: HostToWebview, receivedAt: number): void {
       return store.setSettings(msg.settings);
     case 'debug':
       return store.setDebug(msg.info);
+    case 'trace':
+      return setHostTrace(msg.marks);
     case 'probe':
       return app.probe(msg.requestId);
     case 'command':
@@ -93,13 +98,22 @@ function route(msg: HostToWebview, receivedAt: number): void {
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const receivedAt = performance.now();
-  const msg = parseHostToWebview(decodeWire(event.data));
+  const wall = wallNow();
+  const decoded = decodeWire(event.data);
+  const decodedAt = wallNow();
+  const msg = parseHostToWebview(decoded);
+  if (msg?.type === 'show') {
+    beginWebTrace(wall);
+    webMark('decoded', decodedAt);
+    webMark('validated');
+  }
   if (!msg) {
     vscode.postMessage({ type: 'log', level: 'warn', message: 'webview: ignored a malformed message from the host' });
     return;
   }
   try {
     route(msg, receivedAt);
+    if (msg.type === 'show') webMark('routed');
   } catch (e) {
     vscode.postMessage({ type: 'log', level: 'error', message: `webview: ${(e as Error).stack ?? e}` });
   }

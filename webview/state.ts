@@ -12,6 +12,7 @@ import type {
   ShowPayload,
   WebviewToHost,
 } from '../src/shared/protocol';
+import { webMark } from './trace';
 
 export interface AppHost {
   post(message: WebviewToHost): void;
@@ -110,6 +111,7 @@ export function createPanelStore(): PanelStore {
       const payload = retraced ? { ...s.payload, program: ev.program } : s.payload;
       s = { ...s, payload, ev, check: gradientCheck(ev, 2e6), evalError: undefined };
       s.timing = { ...s.timing, evaluateMs: performance.now() - t0 };
+      webMark('evaluated');
       return retraced;
     } catch (e) {
       s = { ...s, ev: undefined, evalError: (e as Error).message };

@@ -5,6 +5,7 @@ import type { Budgets } from '../core/interpret';
 import type { DocumentRef, PanelError } from '../shared/protocol';
 import type { RunControl } from '../parse';
 import { loadParser } from './parser';
+import { mark } from './trace';
 
 export interface Analysis {
   document: DocumentRef;
@@ -41,12 +42,17 @@ export interface AnalyzeRequest {
 export async function analyze(req: AnalyzeRequest, control: RunControl = {}): Promise<AnalysisResult> {
   try {
     // The given values also shape function parameters (`w[0]` makes `w` an array) as the trace runs.
-    const program = await loadParser().parseTargetAsync(
+    const parser = loadParser();
+    mark('parserLoaded');
+    const program = await parser.parseTargetAsync(
       { text: req.text, fileName: req.document.fileName, ...req.where },
       { ...(req.budgets ?? {}), ...(req.values ? { values: req.values } : {}) },
       control,
     );
-    return { ok: true, analysis: evaluateProgram(program, req.document, req.values ?? {}, req.defaultFreeValue) };
+    mark('parsed');
+    const analysis = evaluateProgram(program, req.document, req.values ?? {}, req.defaultFreeValue);
+    mark('evaluated');
+    return { ok: true, analysis };
   } catch (e) {
     if (isGradientLensError(e)) {
       return {

@@ -11,6 +11,7 @@ import { applyValuesToSource } from './applyValues';
 import { OPEN_PANEL_COMMAND, SHOW_AT_COMMAND } from './codelens';
 import { parsePersistedState } from '../shared/protocol';
 import { decodeWire } from '../shared/wire';
+import { beginTrace } from './trace';
 
 export const CANCEL_RUN_COMMAND = 'gradientLens.cancelRun';
 
@@ -71,6 +72,7 @@ export async function showGradients(
   before?: BeforeShow,
   editor = vscode.window.activeTextEditor,
 ): Promise<void> {
+  beginTrace('command');
   if (!editor) {
     void vscode.window.showInformationMessage(
       'Gradient Lens: open a TypeScript or JavaScript file and select an expression.',
@@ -91,6 +93,7 @@ export async function showGradientsAt(
   end: number,
   before?: BeforeShow,
 ): Promise<void> {
+  beginTrace('command');
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
   if (before) await before(doc);
   await session.show(doc, { start, end });

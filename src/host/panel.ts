@@ -21,6 +21,7 @@ import { config } from './config';
 import type { Session } from './session';
 import { parseWebviewToHost } from '../shared/protocol';
 import { decodeWire, encodeWire } from '../shared/wire';
+import { mark, traceMarks } from './trace';
 
 export const PANEL_VIEW_TYPE = 'gradientLens.panel';
 
@@ -64,6 +65,11 @@ export class GradientPanel implements vscode.Disposable {
         this.post({ type: 'stale', stale: ran.version !== doc.version });
       }),
       session.onDidEdit(() => this.post({ type: 'stale', stale: true })),
+      // Show gradients opens the panel as its run starts: the webview loads (seconds on a cold
+      // start) while the program runs, instead of after it.
+      session.onDidStartRun((run) => {
+        if (run.request === 'Show gradients') this.ensurePanel();
+      }),
       // A cancelled run: the panel keeps its numbers (or its error) and says so.
       session.onDidCancel(({ message, panel }) => {
         if (!panel && !this.visible) return;
@@ -81,6 +87,7 @@ export class GradientPanel implements vscode.Disposable {
 
   /** Show an analysis (or its error) in the panel, creating it beside the editor if needed. */
   show(result: AnalysisResult, extra: Pick<ShowPayload, 'debug'> = {}): void {
+    mark('present');
     this.ensurePanel();
     this.notice = undefined;
     this.document = result.ok ? result.analysis.document : result.document;
@@ -124,7 +131,25 @@ export class GradientPanel implements vscode.Disposable {
       this.queue.push(message);
       return;
     }
-    void this.panel.webview.postMessage(encodeWire(message));
+    this.send(message);
+  }
+
+  /** Posts to the webview; a `show` records its timing marks and sends them after it (`trace`). */
+  private send(message: HostToWebview): void {
+    if (!this.panel) return;
+    if (message.type !== 'show') {
+      void this.panel.webview.postMessage(encodeWire(message));
+      return;
+    }
+    mark('encode');
+    const encoded = encodeWire(message);
+    mark('post');
+    const delivered = this.panel.webview.postMessage(encoded);
+    mark('posted');
+    void Promise.resolve(delivered).then(() => {
+      mark('delivered');
+      void this.panel?.webview.postMessage({ type: 'trace', marks: traceMarks() });
+    });
   }
 
   /** Ask the webview what it rendered (read from its DOM). */
@@ -186,6 +211,7 @@ export class GradientPanel implements vscode.Disposable {
   private attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     this.ready = false;
+    mark('panel');
     void vscode.commands.executeCommand('setContext', 'gradientLens.panelOpen', true);
     panel.webview.options = this.webviewOptions();
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
@@ -222,8 +248,8 @@ export class GradientPanel implements vscode.Disposable {
             ? { type: 'error', error: this.error, document: this.document }
             : undefined;
         const notice: HostToWebview[] = this.notice ? [{ type: 'notice', notice: this.notice }] : [];
-        for (const m of [...(current ? [current] : []), ...notice, ...queued])
-          void this.panel?.webview.postMessage(encodeWire(m));
+        mark('ready');
+        for (const m of [...(current ? [current] : []), ...notice, ...queued]) this.send(m);
         return;
       }
       case 'probeResult':

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { compactCount } from '../core/format';
 import type { RunProgress, RunTarget } from '../parse';
+import { mark } from './trace';
 
 export type RunState = 'running' | 'cancelled' | 'superseded' | 'done';
 
@@ -34,6 +35,7 @@ export class ActiveRun {
   readonly isCancelled = (): boolean => this.state === 'cancelled' || this.state === 'superseded';
 
   readonly onProgress = (target: RunTarget, progress: RunProgress): void => {
+    if (!this.target) mark('firstSlice');
     this.target = target;
     this.progress = progress;
     this.progressed.fire(this);

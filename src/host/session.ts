@@ -28,6 +28,7 @@ import {
 } from './analyze';
 import { config } from './config';
 import { ActiveRun } from './run';
+import { beginTrace, mark } from './trace';
 
 /** Where an input's value came from. */
 export type ValueSource = 'source' | 'default' | 'panel' | 'debugger' | (string & {});
@@ -229,6 +230,9 @@ export class Session implements vscode.Disposable {
     work: (run: ActiveRun) => Promise<{ result: AnalysisResult; panel: boolean } | undefined>,
   ): Promise<void> {
     this.active?.supersede();
+    // Show gradients began its trace in the command (src/host/commands.ts); other runs begin here.
+    if (request === 'Show gradients') mark('job');
+    else beginTrace('job');
     const run = new ActiveRun(request, doc.uri.toString());
     this.active = run;
     this.runStarted.fire(run);
@@ -241,6 +245,7 @@ export class Session implements vscode.Disposable {
         return;
       }
       this.present(doc, result, panel);
+      mark('presented');
     } finally {
       if (this.active === run) this.active = undefined;
       run.end();

@@ -196,6 +196,14 @@ const HostToWebviewSchema = v.variant('type', [
   v.object({ type: v.literal('settings'), settings: PanelSettingsSchema }),
   /** The debugger banner changed (the program continued: stale), or went away (null). */
   v.object({ type: v.literal('debug'), info: v.nullable(DebugValuesInfoSchema) }),
+  /** Wall-clock timing marks of the last Show gradients on the host (the speed benchmark). */
+  v.object({
+    type: v.literal('trace'),
+    marks: v.custom<Record<string, number>>(
+      (x) => isObj(x) && Object.keys(x).length <= 100 && Object.values(x).every((n) => typeof n === 'number'),
+      'timing marks',
+    ),
+  }),
 ]);
 
 // ---- webview → host -------------------------------------------------------------------

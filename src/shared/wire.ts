@@ -9,6 +9,8 @@
  * is; only messages that need it are rewritten (a JSON round trip with a replacer or reviver costs
  * ~0.5 s for a 24,000-node program, where the scan costs a few ms).
  */
+import { isPacked, packable, packProgram, unpackProgram, type PackedProgram } from './packProgram';
+
 const TAG = '$num';
 
 type Scan = 'plain' | 'special' | 'other';
@@ -40,7 +42,53 @@ function scan(root: unknown, numbers: boolean): Scan {
   return 'plain';
 }
 
+/** The parts of a packed program that are not typed arrays (they take the JSON-like path). */
+type PackedPlain = Pick<PackedProgram, 'rest' | 'keys' | 'strings' | 'extraNodes' | 'extraFrames'>;
+
+/** A `show` message's program (src/shared/protocol.ts), if the message is one. */
+function showProgram(m: unknown): { payload: Record<string, unknown>; program: unknown } | undefined {
+  if (typeof m !== 'object' || m === null || (m as { type?: unknown }).type !== 'show') return undefined;
+  const payload = (m as { payload?: unknown }).payload;
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  return { payload: payload as Record<string, unknown>, program: (payload as { program?: unknown }).program };
+}
+
+/**
+ * Encodes a message for postMessage. A `show` message's program goes packed (src/shared/packProgram.ts:
+ * typed-array columns, which VS Code transfers as binary), the rest as below.
+ */
 export function encodeWire<T>(message: T): unknown {
+  const show = showProgram(message);
+  if (show && packable(show.program)) {
+    const { rest, keys, strings, extraNodes, extraFrames, ...columns } = packProgram(show.program);
+    const plain: PackedPlain = { rest, keys, strings, extraNodes, extraFrames };
+    const enc = encodePlain({ message: { ...message, payload: { ...show.payload, program: null } }, plain }) as {
+      message: { payload: Record<string, unknown> };
+      plain: PackedPlain;
+    };
+    return { ...enc.message, payload: { ...enc.message.payload, program: { ...columns, ...enc.plain } } };
+  }
+  return encodePlain(message);
+}
+
+/** Decodes what encodeWire made (after postMessage); a packed program comes back as plain objects. */
+export function decodeWire(raw: unknown): unknown {
+  const show = showProgram(raw);
+  if (show && isPacked(show.program)) {
+    const packed = show.program;
+    const { rest, keys, strings, extraNodes, extraFrames } = packed;
+    const dec = decodePlain({
+      message: { ...(raw as object), payload: { ...show.payload, program: null } },
+      plain: { rest, keys, strings, extraNodes, extraFrames },
+    }) as { message: { payload: Record<string, unknown> }; plain: PackedPlain };
+    // A program that does not unpack stays packed: the protocol's validation rejects the message.
+    const program = unpackProgram({ ...packed, ...dec.plain }) ?? packed;
+    return { ...dec.message, payload: { ...dec.message.payload, program } };
+  }
+  return decodePlain(raw);
+}
+
+function encodePlain<T>(message: T): unknown {
   if (scan(message, true) === 'plain') return message;
   return JSON.parse(
     JSON.stringify(message, (_key, v) =>
@@ -51,7 +99,7 @@ export function encodeWire<T>(message: T): unknown {
   );
 }
 
-export function decodeWire(raw: unknown): unknown {
+function decodePlain(raw: unknown): unknown {
   if (raw === null || typeof raw !== 'object') return raw;
   if (scan(raw, false) === 'plain') return raw;
   return JSON.parse(JSON.stringify(raw), (_key, v) => {

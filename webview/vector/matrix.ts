@@ -29,6 +29,9 @@ export interface MatrixOptions {
   attrs?: Record<string, string>;
 }
 
+/** What each table was last painted with (an update keeps cells whose number and scale stay). */
+const painted = new WeakMap<HTMLElement, { scale: number; values: Float64Array }>();
+
 export function renderMatrix(values: ArrayLike<number>, shape: readonly number[], o: MatrixOptions): HTMLElement {
   let [rows, cols] = drawShape(shape);
   const maxRows = o.maxRows ?? 12;
@@ -65,6 +68,7 @@ export function renderMatrix(values: ArrayLike<number>, shape: readonly number[]
     body.append(h('tr', {}, [h('td', { class: 'more', colspan: shownCols + 1 }, [`… ${rows - shownRows} more rows`])]));
   }
   table.append(body);
+  painted.set(table, { scale: maxAbs, values: Float64Array.from(values) });
   return table;
 }
 
@@ -104,9 +108,16 @@ export function updateMatrix(
 ): void {
   const maxAbs = o.maxAbs ?? maxAbsFinite(values);
   const textless = table.classList.contains('vmat-textless');
+  // A cell whose number and colour scale are unchanged is left alone (an edit of the last layer's
+  // bias changes no value before it): no style or layout work for it.
+  const before = painted.get(table);
+  const sameScale = before !== undefined && Object.is(before.scale, maxAbs) && before.values.length === values.length;
+  painted.set(table, { scale: maxAbs, values: Float64Array.from(values) });
   for (const cell of table.querySelectorAll<HTMLElement>('td[data-i]')) {
     const i = Number(cell.dataset.i);
-    paintCell(cell, values[i], i, shape, o, maxAbs, textless);
+    const v = values[i];
+    if (sameScale && Object.is(before.values[i], v)) continue;
+    paintCell(cell, v, i, shape, o, maxAbs, textless);
   }
 }
 

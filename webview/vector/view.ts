@@ -25,6 +25,7 @@ import {
   type VectorModel,
 } from './model';
 import { captioned, renderMatrix, updateMatrix, type MatrixOptions } from './matrix';
+import { webMark } from '../trace';
 
 type Mode = 'vector' | 'scalar';
 /** The smallest scale the canvas is shrunk to in a narrow panel (below it the box scrolls). */
@@ -188,6 +189,7 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
     const t0 = performance.now();
     model = buildVectorModel(program, c.ev.tape, model?.graph);
     timings.modelMs = performance.now() - t0;
+    webMark('model');
     const t1 = performance.now();
     // New numbers on the same cards (an input edit): repaint the cells in place. Expanded scalars
     // and a sample's figure (shown only when its share is non-zero) are rebuilt.
@@ -203,6 +205,7 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
     }
     renderDetail();
     timings.renderMs = performance.now() - t1;
+    webMark('cards');
     element.dataset.timings = JSON.stringify(timings);
     relayout();
   }
@@ -379,18 +382,23 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
     const m = model;
     if (!m || !element.isConnected) return;
     const t0 = performance.now();
+    const traced = pending?.kind === 'showMs';
+    if (traced) webMark('frame');
     // Fitting forces two layouts of the whole canvas: only when its structure or the box's width changed
     // (an input edit repaints numbers and keeps the scale).
     if (fitPending || graphBox.clientWidth !== fittedWidth) fitWidth();
+    if (traced) webMark('layout');
     fitPending = false;
     drawEdgePaths(m);
     timings.edgesMs = performance.now() - t0;
+    if (traced) webMark('edges');
     const done = pending;
     pending = undefined;
     if (done) {
       // The frame after this one starts once this one is painted: that is when the user sees it.
       requestAnimationFrame(() => {
         timings[done.kind] = performance.now() - done.at;
+        webMark(done.kind === 'showMs' ? 'painted' : 'editPainted');
         if (c.timing?.evaluateMs !== undefined) timings.evaluateMs = c.timing.evaluateMs;
         timings.frames = (timings.frames ?? 0) + 1;
         element.dataset.timings = JSON.stringify(timings);

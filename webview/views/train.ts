@@ -47,6 +47,22 @@ interface TrainState {
   origin?: Record<string, number>;
   timer?: ReturnType<typeof setTimeout>;
   applied?: string;
+  /**
+   * The parameter checkboxes and the rule's dropdown as last built, by what they show: an input
+   * edit repaints the section, and rebuilding ~100 toolkit checkboxes and options each time
+   * (web components: created, connected, styled) cost most of an edit's repaint at scale.
+   */
+  memo?: { program: unknown; params?: { key: string; el: HTMLElement }; pick?: { key: string; el: HTMLElement } };
+}
+
+/** The element `make` builds for `key`, reused while the program and the key stay the same. */
+function memoized(c: ViewContext, s: TrainState, slot: 'params' | 'pick', key: string, make: () => HTMLElement) {
+  if (s.memo?.program !== c.payload.program) s.memo = { program: c.payload.program };
+  const hit = s.memo[slot];
+  if (hit && hit.key === key) return hit.el;
+  const el = make();
+  s.memo[slot] = { key, el };
+  return el;
 }
 
 const states = new Map<string, TrainState>();
@@ -284,7 +300,9 @@ function fill(section: HTMLElement, c: ViewContext, s: TrainState): void {
       resetBtn,
       applyBtn,
     ]),
-    renderParams(c, s, names, premarked, running),
+    memoized(c, s, 'params', `${running}|${[...s.trained].join(';')}`, () =>
+      renderParams(c, s, names, premarked, running),
+    ),
     h('div', { class: 'train-status', role: 'status', 'data-train': 'status' }, [
       statusText(s, steps, loss, run, p, target),
     ]),
@@ -447,14 +465,17 @@ function renderRule(c: ViewContext, s: TrainState, run: Run, p: number, target: 
 
 function renderNextRule(c: ViewContext, s: TrainState, params: string[], p: number, target: string): HTMLElement {
   const name = s.selected && params.includes(s.selected) ? s.selected : params[0];
-  const pick = dropdown(
-    listed(params, name).map((n) => ({ value: n, label: n })),
-    name,
-    (v) => {
-      s.selected = v;
-      latest?.repaint();
-    },
-    { 'data-train': 'rule-param', 'aria-label': 'parameter shown in the update rule' },
+  const shown = listed(params, name);
+  const pick = memoized(c, s, 'pick', `${name}|${shown.join(';')}`, () =>
+    dropdown(
+      shown.map((n) => ({ value: n, label: n })),
+      name,
+      (v) => {
+        s.selected = v;
+        latest?.repaint();
+      },
+      { 'data-train': 'rule-param', 'aria-label': 'parameter shown in the update rule' },
+    ),
   );
   const lr = parseNumber(s.lrText) ?? NaN;
   return renderNextRuleFor(c, name, lr, p, target, pick);
