@@ -98,8 +98,12 @@ export function toReport(ev: Evaluation, check?: GradCheck[]): Report {
 
 /** The aligned text table: target value, then one row per input. */
 export function toTable(ev: Evaluation, check?: GradCheck[]): string {
-  const name = ev.program.target.name ?? ev.program.target.text;
-  const lines = [`${name} = ${tableNumber(ev.value)}`, ''];
+  const { name: declared, text } = ev.program.target;
+  const name = declared ?? text;
+  // A note the target's text carries after its name: `loss (its final value, after line 4)`.
+  const note =
+    declared !== undefined && text.startsWith(`${declared} (`) ? `   ${text.slice(declared.length + 1)}` : '';
+  const lines = [`${name} = ${tableNumber(ev.value)}${note}`, ''];
   const byName = new Map(check?.map((c) => [c.name, c]));
   const rows = [['input', 'value', 'grad', 'numeric grad', 'rel error']];
   for (const inp of ev.inputs) {

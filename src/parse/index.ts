@@ -9,7 +9,8 @@
 import { ts } from 'ts-morph';
 import type { ExprProgram, SourceRange } from '../core/expr';
 import { GradientLensError, isGradientLensError } from '../core/errors';
-import type { IrProgram, IrTarget } from '../core/ir';
+import { K, type Expr, type ExprStmt, type IrProgram, type IrTarget } from '../core/ir';
+import { finalValueOf, type FinalValue } from './finalValue';
 import { compactCount } from '../core/format';
 import { interpret, interpretSlices, probeTargets, type InterpretOptions, type RunProgress } from '../core/interpret';
 import { lowerProgram } from './lower';
@@ -226,8 +227,11 @@ export function lowerTarget(req: ParseRequest): { ir: IrProgram; target: IrTarge
   }
   const scopes = new Scopes(src.sf);
   const targets = new Set<ts.Node>();
-  if (t.expr && !t.fn) targets.add(t.expr);
+  // `let loss = 0; for (…) loss += …;` with the cursor on (or --name) loss: its final value.
+  const final = t.decl && !t.selected && !t.fn ? finalValueOf(src.sf, scopes, t.decl) : undefined;
+  if (t.expr && !t.fn && !final) targets.add(t.expr);
   const { program: ir, lowerer } = lowerProgram(src, targets, shadowedBy(scopes));
+  if (final) return { ir, target: readFinalValue(src, ir, t.decl!, final) };
   const textNode = t.expr ?? t.fn!;
   const start = src.start(textNode);
   let text = abbreviate(src.text, start, textNode.end, TARGET_TEXT_MAX);
@@ -273,6 +277,32 @@ export function lowerTarget(req: ParseRequest): { ir: IrProgram; target: IrTarge
     }
   }
   return { ir, target };
+}
+
+/**
+ * The target of a top-level `let`/`var` that later statements change: a read of the variable,
+ * appended to the program right after the last top-level statement that writes it (at the end
+ * when a function writes it), so the run stops there. The text says which value is shown.
+ */
+function readFinalValue(src: SourceText, ir: IrProgram, decl: ts.VariableDeclaration, final: FinalValue): IrTarget {
+  const r = src.rangeOf(src.start(decl.name), decl.name.end);
+  let at = ir.body.length;
+  let after = ', at the end of the file';
+  if (final.lastWriter) {
+    // The IR statement lowered from the writer: the last one starting before its end.
+    const w = final.lastWriter;
+    const end = src.rangeOf(src.start(w), w.end).end;
+    at = 0;
+    while (at < ir.body.length && ir.body[at].r.start < end) at++;
+    after = `, after line ${src.where(w).line}`;
+  }
+  const read: ExprStmt = {
+    k: K.ExprStmt,
+    r,
+    e: { k: K.Tgt, r, a: { k: K.Ident, r, name: final.name } } as Expr,
+  };
+  ir.body.splice(at, 0, read);
+  return { text: `${final.name} (its final value${after})`, range: r, name: final.name, expr: true, stmt: at };
 }
 
 function noTarget(src: SourceText, n: ts.Node): GradientLensError {
