@@ -288,10 +288,11 @@ export class Interp {
   private frameOf = new Int32Array(this.cap);
   private loopOf = new Int32Array(this.cap);
   private iterOf = new Int32Array(this.cap);
-  /** Per node: index into `sites` of the IR node that made it (label and range). */
-  private siteIx = new Int32Array(this.cap);
-  private sites: SiteNode[] = [];
-  private siteIds = new Map<SiteNode, number>();
+  /**
+   * Per node: the IR node that made it (label and range). A plain array of references, written
+   * once per node: cheaper than numbering the sites through a Map (a 20,000-term sum has 40,000).
+   */
+  private siteOf: SiteNode[] = [];
   /** Per node: 1 when its value steered the run (see `steer`); the highest such node. */
   private steered = new Uint8Array(this.cap);
   private steeredMax = -1;
@@ -370,7 +371,6 @@ export class Interp {
       this.frameOf = new Int32Array(cap);
       this.loopOf = new Int32Array(cap);
       this.iterOf = new Int32Array(cap);
-      this.siteIx = new Int32Array(cap);
       this.inputIx = new Int32Array(cap);
       this.nameIx = new Int32Array(cap);
       this.steered = new Uint8Array(cap);
@@ -400,7 +400,6 @@ export class Interp {
     this.frameOf = g32(this.frameOf);
     this.loopOf = g32(this.loopOf);
     this.iterOf = g32(this.iterOf);
-    this.siteIx = g32(this.siteIx);
     this.inputIx = g32(this.inputIx);
     this.nameIx = g32(this.nameIx);
     const st = new Uint8Array(cap);
@@ -418,13 +417,7 @@ export class Interp {
     this.frameOf[id] = this.curFrame;
     this.loopOf[id] = this.curLoop;
     this.iterOf[id] = this.curIter;
-    let s = this.siteIds.get(site);
-    if (s === undefined) {
-      s = this.sites.length;
-      this.sites.push(site);
-      this.siteIds.set(site, s);
-    }
-    this.siteIx[id] = s;
+    this.siteOf[id] = site;
   }
 
   constNode(v: number, site: SiteNode): number {
@@ -3035,7 +3028,7 @@ export class Interp {
     const inputs: Array<{ node: InputNode; raw: string; id: number }> = [];
     for (let j = 0; j < count; j++) {
       const i = order[j];
-      const site = this.sites[this.siteIx[i]];
+      const site = this.siteOf[i];
       let node: ExprNode;
       const info = this.inputIx[i] !== 0 ? this.inputInfos[this.inputIx[i] - 1] : undefined;
       const name = this.nameIx[i] !== 0 ? this.nameList[this.nameIx[i] - 1] : undefined;
@@ -3181,9 +3174,40 @@ function hasAccessor(o: Obj, key: string): boolean {
   return false;
 }
 
+/**
+ * True when compileSimple(n) would certainly return null because its first operands nest more
+ * than MAX_COMPILE_DEPTH deep: it follows the operand compileSimple compiles first (and returns
+ * null without compiling the others when that one fails), in a loop. A long chain `1 + 1 + ...`
+ * asks this for every one of its sums (each one's left operand the next): a few steps each,
+ * where compileSimple would recurse 17 levels first.
+ */
+function firstOperandsTooDeep(n: Expr): boolean {
+  let e: Expr = n;
+  for (let depth = 0; depth <= MAX_COMPILE_DEPTH; depth++) {
+    switch (e.k) {
+      case K.Bin:
+      case K.Unary:
+      case K.Logic:
+        e = e.a;
+        break;
+      case K.Cond:
+        e = e.c;
+        break;
+      case K.Member:
+      case K.Index:
+        e = e.o;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true; // compileSimple(e, MAX_COMPILE_DEPTH + 1) is null, whatever e is
+}
+
 /** Compiles `n` if it is simple enough; null otherwise. Bounded recursion (depth ≤ 16). */
 function compileSimple(n: Expr, depth = 0): Compiled | null {
   if (depth > MAX_COMPILE_DEPTH) return null;
+  if (depth === 0 && firstOperandsTooDeep(n)) return null;
   switch (n.k) {
     case K.Num: {
       if (n.input !== undefined) return null;
