@@ -915,6 +915,9 @@ export class Interp {
       case K.Call:
       case K.Logic:
       case K.Cond: {
+        // Not cached on the node (a property added to each of the 20,000 sums of a long chain):
+        // a few steps each time.
+        if (firstOperandsTooDeep(n)) return false;
         const f = compileSimple(n);
         (n as CompiledHolder)[COMPILED] = f;
         if (f === null) return false;
@@ -3207,7 +3210,6 @@ function firstOperandsTooDeep(n: Expr): boolean {
 /** Compiles `n` if it is simple enough; null otherwise. Bounded recursion (depth ≤ 16). */
 function compileSimple(n: Expr, depth = 0): Compiled | null {
   if (depth > MAX_COMPILE_DEPTH) return null;
-  if (depth === 0 && firstOperandsTooDeep(n)) return null;
   switch (n.k) {
     case K.Num: {
       if (n.input !== undefined) return null;
