@@ -288,11 +288,10 @@ export class Interp {
   private frameOf = new Int32Array(this.cap);
   private loopOf = new Int32Array(this.cap);
   private iterOf = new Int32Array(this.cap);
-  /**
-   * Per node: the IR node that made it (label and range). A plain array of references, written
-   * once per node: cheaper than numbering the sites through a Map (a 20,000-term sum has 40,000).
-   */
-  private siteOf: SiteNode[] = [];
+  /** Per node: index into `sites` of the IR node that made it (label and range). */
+  private siteIx = new Int32Array(this.cap);
+  private sites: SiteNode[] = [];
+  private siteIds = new Map<SiteNode, number>();
   /** Per node: 1 when its value steered the run (see `steer`); the highest such node. */
   private steered = new Uint8Array(this.cap);
   private steeredMax = -1;
@@ -371,6 +370,7 @@ export class Interp {
       this.frameOf = new Int32Array(cap);
       this.loopOf = new Int32Array(cap);
       this.iterOf = new Int32Array(cap);
+      this.siteIx = new Int32Array(cap);
       this.inputIx = new Int32Array(cap);
       this.nameIx = new Int32Array(cap);
       this.steered = new Uint8Array(cap);
@@ -400,6 +400,7 @@ export class Interp {
     this.frameOf = g32(this.frameOf);
     this.loopOf = g32(this.loopOf);
     this.iterOf = g32(this.iterOf);
+    this.siteIx = g32(this.siteIx);
     this.inputIx = g32(this.inputIx);
     this.nameIx = g32(this.nameIx);
     const st = new Uint8Array(cap);
@@ -417,7 +418,13 @@ export class Interp {
     this.frameOf[id] = this.curFrame;
     this.loopOf[id] = this.curLoop;
     this.iterOf[id] = this.curIter;
-    this.siteOf[id] = site;
+    let s = this.siteIds.get(site);
+    if (s === undefined) {
+      s = this.sites.length;
+      this.sites.push(site);
+      this.siteIds.set(site, s);
+    }
+    this.siteIx[id] = s;
   }
 
   constNode(v: number, site: SiteNode): number {
@@ -3031,7 +3038,7 @@ export class Interp {
     const inputs: Array<{ node: InputNode; raw: string; id: number }> = [];
     for (let j = 0; j < count; j++) {
       const i = order[j];
-      const site = this.siteOf[i];
+      const site = this.sites[this.siteIx[i]];
       let node: ExprNode;
       const info = this.inputIx[i] !== 0 ? this.inputInfos[this.inputIx[i] - 1] : undefined;
       const name = this.nameIx[i] !== 0 ? this.nameList[this.nameIx[i] - 1] : undefined;
