@@ -188,7 +188,10 @@ function retraceIfNeeded(
   const params = source.params ?? [];
   const steers = (name: string) => !steering || steering.has(name) || params.includes(/^[^[.@]*/.exec(name)![0]);
   const names = new Set<string>();
-  for (const node of program.nodes) {
+  const nodes = program.nodes;
+  // An index loop: for…of allocates an iterator result per node until the loop is optimized.
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i];
     if (node.kind !== 'input') continue;
     names.add(node.name);
     let v: number | undefined;

@@ -28,6 +28,8 @@ export class SourceText {
   readonly text: string;
   private syntaxDiags: readonly ts.DiagnosticWithLocation[] | undefined;
   private lineStarts: readonly number[] | undefined;
+  /** The last label abbreviateByEnds gave (abbrev): its start, max, end window and label. */
+  private lastByEnds: { start: number; max: number; tail: string; label: string } | undefined;
   constructor(
     readonly sf: ts.SourceFile,
     readonly fileName: string,
@@ -131,7 +133,24 @@ export class SourceText {
 
   /** The node's text, whitespace runs collapsed, at most `max` chars with '…' in the middle. */
   abbrev(node: ts.Node, max: number): string {
-    return abbreviate(this.text, this.start(node), node.end, max);
+    const start = this.start(node);
+    const end = node.end;
+    if (end - start > longAbove(max)) {
+      // A long node: abbreviate reads a window of endWindow(max) characters at each end first,
+      // and that suffices for most. Every sum of `1 + 1 + ...` starts at the same offset and
+      // ends in the same characters: the same label as the last one, found by comparing the
+      // end windows (no new strings; 20,000 labels of a 20,000-term sum are one string).
+      const w = endWindow(max);
+      const last = this.lastByEnds;
+      if (last && last.start === start && last.max === max && this.text.startsWith(last.tail, end - w))
+        return last.label;
+      const label = abbreviateByEnds(this.text, start, end, max);
+      if (label !== undefined) {
+        this.lastByEnds = { start, max, tail: this.text.slice(end - w, end), label };
+        return label;
+      }
+    }
+    return abbreviate(this.text, start, end, max);
   }
 
   /** The error `where` argument for a node. */
@@ -220,7 +239,7 @@ function scan(text: string, start: number, end: number, limit: number, dir: 1 | 
  */
 export function abbreviate(text: string, start: number, end: number, max: number): string {
   // Fast path: collapse whitespace on bounded slices (the scan below is the definition).
-  const K = 4 * max + 8;
+  const K = longAbove(max);
   const headLen = Math.ceil((max - 1) / 2);
   const tailLen = max - 1 - headLen;
   if (end - start <= K) {
@@ -229,16 +248,8 @@ export function abbreviate(text: string, start: number, end: number, max: number
     const tail = full.slice(full.length - tailLen);
     return full.slice(0, headLen).trimEnd() + '…' + tail.trimStart();
   }
-  // Most long nodes (every sum in a 20,000-term sum has a label): a short window at each end
-  // already holds enough characters. Collapsing a prefix (suffix) of the text gives a prefix
-  // (suffix) of the collapsed text, so this is what the longer windows below would give.
-  const k1 = Math.min(max + 16, K); // inside [start, end): end - start > K here
-  const head1 = collapse(text.slice(start, start + k1)).trimStart();
-  if (head1.trimEnd().length > max) {
-    const tail1 = collapse(text.slice(end - k1, end)).trimEnd();
-    if (tail1.length > tailLen)
-      return head1.slice(0, headLen).trimEnd() + '…' + tail1.slice(tail1.length - tailLen).trimStart();
-  }
+  const byEnds = abbreviateByEnds(text, start, end, max);
+  if (byEnds !== undefined) return byEnds;
   const head = collapse(text.slice(start, start + K)).trimStart();
   const tailSrc = collapse(text.slice(end - K, end)).trimEnd();
   if (head.trimEnd().length > max && tailSrc.length > tailLen) {
@@ -249,6 +260,36 @@ export function abbreviate(text: string, start: number, end: number, max: number
   const h = whole.s.slice(0, headLen).trimEnd();
   const t = scan(text, start, end, tailLen, -1).s;
   return h + '…' + t.trimStart();
+}
+
+/** Ranges longer than this are abbreviated from windows at their ends (abbreviate). */
+function longAbove(max: number): number {
+  return 4 * max + 8;
+}
+
+/** The window at each end of a long range that abbreviateByEnds reads. */
+function endWindow(max: number): number {
+  return Math.min(max + 16, longAbove(max));
+}
+
+/**
+ * abbreviate for a long range (end - start > longAbove(max)) when a short window at each end
+ * already holds enough characters (most long nodes: every sum in a 20,000-term sum has a label);
+ * undefined otherwise. Collapsing a prefix (suffix) of the text gives a prefix (suffix) of the
+ * collapsed text, so this is what the longer windows would give. Reads only
+ * text[start, start + w) and text[end - w, end), w = endWindow(max).
+ */
+function abbreviateByEnds(text: string, start: number, end: number, max: number): string | undefined {
+  const headLen = Math.ceil((max - 1) / 2);
+  const tailLen = max - 1 - headLen;
+  const w = endWindow(max); // inside [start, end): end - start > longAbove(max) here
+  const head = collapse(text.slice(start, start + w)).trimStart();
+  if (head.trimEnd().length > max) {
+    const tail = collapse(text.slice(end - w, end)).trimEnd();
+    if (tail.length > tailLen)
+      return head.slice(0, headLen).trimEnd() + '…' + tail.slice(tail.length - tailLen).trimStart();
+  }
+  return undefined;
 }
 
 /** The characters isSpace accepts, as runs. */

@@ -57,6 +57,38 @@ describe('abbreviate', () => {
   });
 });
 
+describe('SourceText.abbrev', () => {
+  it('equals the definition for every node of long chains, asked in any order (it reuses the last long label)', function () {
+    this.timeout(20000);
+    const piece = fc.constantFrom('1', 'x0', ' + ', ' * ', '  +  ', '\n+ ', '\t', '(1 + 1)', ' - 2', '  ', '\n');
+    fc.assert(
+      fc.property(
+        fc.array(piece, { minLength: 1, maxLength: 300, size: 'max' }),
+        fc.constantFrom(1, 10, 24, 48, 60),
+        fc.boolean(),
+        (pieces, max, reverse) => {
+          const text = `const s = ${pieces.join('')};`;
+          const sf = ts.createSourceFile('/a.ts', text, ts.ScriptTarget.Latest, false);
+          const src = new SourceText(sf, 'a.ts');
+          const nodes: ts.Node[] = [];
+          const stack: ts.Node[] = [sf];
+          while (stack.length) {
+            const n = stack.pop()!;
+            nodes.push(n);
+            ts.forEachChild(n, (c) => void stack.push(c));
+          }
+          if (reverse) nodes.reverse();
+          for (const n of nodes) {
+            const start = n.getStart(sf);
+            assert.equal(src.abbrev(n, max), reference(text, start, n.end, max));
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
+
 describe('SourceText.rangeOf', () => {
   it("gives TypeScript's line and character for every offset, whatever the line breaks", () => {
     const piece = fc.constantFrom('a', 'bc', ' ', '\n', '\r\n', '\r', '\u2028', '\u2029', '\n\n', '// x\n');

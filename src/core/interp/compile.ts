@@ -32,6 +32,36 @@ export function hasAccessor(o: Obj, key: string): boolean {
   return false;
 }
 
+/**
+ * True when compileSimple(n) would certainly return null because its first operands nest more
+ * than MAX_COMPILE_DEPTH deep: it follows the operand compileSimple compiles first (and returns
+ * null without compiling the others when that one fails), in a loop. A long chain `1 + 1 + ...`
+ * asks this for every one of its sums (each one's left operand the next): a few steps each,
+ * where compileSimple would recurse 17 levels first.
+ */
+export function firstOperandsTooDeep(n: Expr): boolean {
+  let e: Expr = n;
+  for (let depth = 0; depth <= MAX_COMPILE_DEPTH; depth++) {
+    switch (e.k) {
+      case K.Bin:
+      case K.Unary:
+      case K.Logic:
+        e = e.a;
+        break;
+      case K.Cond:
+        e = e.c;
+        break;
+      case K.Member:
+      case K.Index:
+        e = e.o;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true; // compileSimple(e, MAX_COMPILE_DEPTH + 1) is null, whatever e is
+}
+
 /** Compiles `n` if it is simple enough; null otherwise. Bounded recursion (depth ≤ 16). */
 export function compileSimple(n: Expr, depth = 0): Compiled | null {
   if (depth > MAX_COMPILE_DEPTH) return null;

@@ -11,7 +11,7 @@ import { type Expr, type IrProgram, type IrTarget, K, type NumExpr, type Scope, 
 import { OP_LIST } from '../ops';
 import { TapeBuilder } from '../tape';
 import { makeGlobals, REFUSED_GLOBALS } from './builtins';
-import { BAIL, COMPILED, type CompiledHolder, compileSimple, CONSTS, SIZE_HINT } from './compile';
+import { BAIL, COMPILED, type CompiledHolder, compileSimple, CONSTS, firstOperandsTooDeep, SIZE_HINT } from './compile';
 import { type Budgets, DEFAULT_BUDGETS, type InterpretOptions } from './options';
 import { cap, patternNames, ZERO_RANGE } from './paths';
 import {
@@ -722,6 +722,9 @@ export abstract class Machine {
       case K.Call:
       case K.Logic:
       case K.Cond: {
+        // Not cached on the node (a property added to each of the 20,000 sums of a long chain):
+        // a few steps each time.
+        if (firstOperandsTooDeep(n)) return false;
         const f = compileSimple(n);
         (n as CompiledHolder)[COMPILED] = f;
         if (f === null) return false;
