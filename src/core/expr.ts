@@ -93,6 +93,11 @@ export interface ArrayGroup {
   shape: number[];
   /** Node ids of its elements, row-major (length = product of shape). */
   elements: number[];
+  /**
+   * The top-level declaration that named it, when a helper created it (`const z = matvec(W1, x)`
+   * for the `W.map(…)` in `matvec`): its line shows the array's inline values.
+   */
+  bound?: SourceRange;
 }
 
 /** A loop of the program as it ran (`for`, `while`, `for…of`, a `map`/`reduce`/`forEach` callback). */

@@ -8,7 +8,7 @@ import { topLevelFrameOf } from '../core/program';
 import { config } from './config';
 import type { InlineValues } from './inline';
 import { hoverMarkdown, hoverNode, outputName } from './inlineText';
-import { arrayHoverMarkdown, hoverArray } from './inlineArrays';
+import { arrayHoverMarkdown, hoverArray, withOffPathArrays } from './inlineArrays';
 
 const IDENTIFIER = /[A-Za-z_$][\w$]*/;
 
@@ -39,9 +39,10 @@ export class GradientHover implements vscode.HoverProvider {
     }
     const { analysis } = state;
     // An array's name (programs): the whole matrix and its gradient.
-    const array = word ? hoverArray(analysis.program, offset, word) : undefined;
+    const all = withOffPathArrays(analysis.program, analysis.evaluation.tape);
+    const array = word ? hoverArray(all.program, offset, word) : undefined;
     if (array !== undefined) {
-      const md = arrayHoverMarkdown(analysis.program, analysis.evaluation.tape, array, {
+      const md = arrayHoverMarkdown(all.program, all.tape, array, {
         out: outputName(analysis.program),
         stale: state.stale,
       });

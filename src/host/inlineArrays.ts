@@ -7,6 +7,7 @@
  */
 import type { ExprProgram } from '../core/expr';
 import type { Tape } from '../core/tape';
+import { offPathTape, withOffPath } from '../core/vector';
 
 const MINUS = '\u2212';
 
@@ -32,6 +33,16 @@ export function formatArray(values: ArrayLike<number>, shape: readonly number[],
   const cols = shape[shape.length - 1];
   const rows = values.length / cols;
   return `[${row(0, cols)}${rows > 1 ? ', …' : ''}]`;
+}
+
+/**
+ * The program with its named arrays off the target's path (softmax's `p` when the loss reads
+ * only `p[label]`: ExprProgram.offPath) and the tape extended to them (values forward, gradient
+ * 0), so an array line and its hover show the whole array, as the vector view does.
+ */
+export function withOffPathArrays(program: ExprProgram, tape: Tape): { program: ExprProgram; tape: Tape } {
+  const ext = withOffPath(program);
+  return ext === program ? { program, tape } : { program: ext, tape: offPathTape(ext, tape) };
 }
 
 /** `3×2` or `3`. */
@@ -65,9 +76,11 @@ export function arrayInlines(
   const seen = new Set<string>();
   (program.arrays ?? []).forEach((a, i) => {
     if (a.elements.length === 0) return;
-    // Built inside a helper (its body may run many times): not a line of the user's own code.
-    if (a.elements.every((e) => program.nodes[e].frame !== undefined)) return;
-    const key = `${a.label}@${a.range.line}`;
+    // Built inside a helper (its body may run many times): not a line of the user's own code,
+    // unless a top-level declaration named it (then it goes on that line).
+    if (!a.bound && a.elements.every((e) => program.nodes[e].frame !== undefined)) return;
+    const at = a.bound ?? a.range;
+    const key = `${a.label}@${at.line}`;
     if (seen.has(key)) return;
     seen.add(key);
     for (const e of a.elements) covered.add(e);
@@ -75,9 +88,9 @@ export function arrayInlines(
       array: i,
       label: a.label,
       shape: a.shape.slice(),
-      line: a.range.line,
-      anchor: a.range.start,
-      column: a.range.column,
+      line: at.line,
+      anchor: at.start,
+      column: at.column,
       values: a.elements.map((e) => tape.value[e]),
       grads: a.elements.map((e) => tape.grad[e]),
     });
@@ -96,7 +109,8 @@ export function hoverArray(program: ExprProgram, offset: number, word?: { text: 
   arrays.forEach((a, i) => {
     if (a.label !== word.text || a.elements.length === 0) return;
     // The binding that holds at the offset: the last one declared before it (else the first).
-    if (best === undefined || (a.range.start <= offset && arrays[best].range.start <= a.range.start)) best = i;
+    const start = (a.bound ?? a.range).start;
+    if (best === undefined || (start <= offset && (arrays[best].bound ?? arrays[best].range).start <= start)) best = i;
   });
   return best;
 }

@@ -15,7 +15,7 @@ import {
   topLevelFrameOf,
   type ChainTerm,
 } from '../core/program';
-import { arrayInlines, formatArray, shapeLabel } from './inlineArrays';
+import { arrayInlines, formatArray, shapeLabel, withOffPathArrays } from './inlineArrays';
 
 export type InlineShow = 'both' | 'value' | 'gradient' | 'off';
 
@@ -110,7 +110,8 @@ export function inlineItems(ev: Pick<Evaluation, 'program' | 'tape'>, text?: str
   const { program, tape } = ev;
   const items = new Map<number, InlineItem>();
   // Arrays (programs): one short item per array line instead of one per element (see inlineArrays.ts).
-  const arrays = arrayInlines(program, tape);
+  const all = withOffPathArrays(program, tape);
+  const arrays = arrayInlines(all.program, all.tape);
   const add = (node: number, item: Omit<InlineItem, 'node' | 'value' | 'grad'>) => {
     if (items.has(node) || (node !== program.root && arrays.covered.has(node))) return;
     items.set(node, { node, value: tape.value[node], grad: tape.grad[node], ...item });
@@ -119,7 +120,7 @@ export function inlineItems(ev: Pick<Evaluation, 'program' | 'tape'>, text?: str
   const t = program.target;
   for (const a of arrays.items) {
     items.set(-1 - a.array, {
-      node: program.arrays![a.array].elements[0],
+      node: all.program.arrays![a.array].elements[0],
       line: a.line,
       anchor: a.anchor,
       column: a.column - 0.25,

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { evaluate } from '../../src/core';
 import { arrayHoverMarkdown, formatArray, hoverArray, startLines } from '../../src/host/inlineArrays';
 import { inlineLines, regexTargets } from '../../src/host/inlineText';
+import { parseTarget } from '../../src/parse/index';
+import { runJs, stripTypes } from './plainjs';
 import { CASES } from './vectorCases';
 
 const FIXTURE = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'vector-jacobians.json'), 'utf8')) as {
@@ -33,6 +35,41 @@ describe('inline arrays', () => {
     assert.deepEqual(
       h.segments.map((s) => s.role),
       ['value', 'negative'], // coloured by the largest |gradient| (−1.1)
+    );
+  });
+
+  it('real programs: an array a helper built shows on the line of the declaration that names it; one off the loss path (softmax p) shows whole', () => {
+    const textOf = (file: string) => fs.readFileSync(path.join(EXAMPLES, file), 'utf8');
+    const linesOf = (file: string, name: string) => {
+      const text = textOf(file);
+      const ev = evaluate(parseTarget({ text, fileName: file, name }));
+      const src = text.split('\n');
+      return new Map(inlineLines(ev, { show: 'both', precision: 4 }).map((l) => [src[l.line - 1].trim(), l.text]));
+    };
+    // two-layer-relu.ts: `const z = matvec(W1, x)` (the W.map in matvec made it). The h item is the
+    // hand-built case's above (checked against PyTorch), now from the interpreter's own trace.
+    const relu = linesOf('two-layer-relu.ts', 'f');
+    const js = stripTypes(textOf('two-layer-relu.ts').replace(/export \{\};.*/, ''));
+    const z = (runJs(js, 'z') as number[]).map((v) => Math.round(v * 10) / 10);
+    assert.equal(
+      relu.get('const z = matvec(W1, x); // 3')?.split('  ')[0],
+      `z 3 = [${z.join(', ').replace(/-/g, '−')}]`,
+    );
+    assert.equal(
+      relu.get('const h = z.map((zi) => Math.max(0, zi)); // ReLU'),
+      'h 3 = [0.9, 0, 0.6]  ∂f/∂h = [0.6, −1.1, 0.4]',
+    );
+    assert.match(relu.get('const y = matvec(W2, h); // 1') ?? '', /^y 1 = \[0\.78\] {2}∂f\/∂y = \[1\]$/);
+    // softmax.ts: the loss reads p[label] only; p is shown whole, ∂loss/∂p = −1/p[label] at the label, 0 elsewhere.
+    const soft = linesOf('softmax.ts', 'loss');
+    const sjs = stripTypes(textOf('softmax.ts').replace(/export \{\};.*/, ''));
+    const pv = runJs(sjs, 'p') as number[];
+    const label = runJs(sjs, 'label') as number;
+    const fmt = (v: number) => String(Number(v.toPrecision(3))).replace('-', '−');
+    const dp = pv.map((v, i) => (i === label ? -1 / v : 0));
+    assert.equal(
+      soft.get('const p = e.map((ei) => ei / S);'),
+      `p 3 = [${pv.map(fmt).join(', ')}]  ∂loss/∂p = [${dp.map(fmt).join(', ')}]`,
     );
   });
 

@@ -375,7 +375,7 @@ export class Interp extends Calls {
         if (info.bound) offCandidates.push(arr);
         continue;
       }
-      arrays.push({ label: info.label, range: info.r, shape, elements, ...(info.bound ? {} : {}) });
+      arrays.push({ label: info.label, range: info.r, shape, elements, ...(info.at ? { bound: info.at } : {}) });
       (arrays[arrays.length - 1] as ArrayGroup & { _arr?: Value[] })._arr = arr;
     }
     const groups = arrays.filter((g) => {

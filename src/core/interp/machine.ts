@@ -119,7 +119,7 @@ export abstract class Machine {
   protected loopIds = new Map<object, number>();
   curLoop = -1;
   curIter = 0;
-  protected arrays = new Map<Value[], { label: string; r: SourceRange; bound: boolean }>();
+  protected arrays = new Map<Value[], { label: string; r: SourceRange; bound: boolean; at?: SourceRange }>();
   protected lastClosure = new Map<number, Fun>();
   protected targetValue: Value | typeof TDZ = TDZ;
   protected readonly global: Env;

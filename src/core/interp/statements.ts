@@ -169,6 +169,12 @@ export abstract class Statements extends Stepper {
       t.s = 0;
       this.tasks.push(t);
       this.bind(d.p, v, t.env, node.kind);
+      if (Array.isArray(v) && d.p.k === K.PId && this.curFrame < 0) {
+        // An array a helper built, named by a top-level declaration (`const z = matvec(W1, x)`):
+        // its inline values go on this line.
+        const info = this.arrays.get(v);
+        if (info && info.label === d.p.name && info.at === undefined) info.at = d.r;
+      }
       return;
     }
     while (t.i < node.decls.length) {
