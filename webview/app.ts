@@ -33,6 +33,8 @@ export function createApp(root: HTMLElement, host: AppHost, store: PanelStore): 
   let inputsView: InputsView | undefined;
   let diagnosticsEl: HTMLElement | undefined;
   let trainEl: HTMLElement | undefined;
+  /** Counts repaints of the side sections deferred past a frame (repaintValues). */
+  let sideRepaint = 0;
 
   store.subscribe((change, s) => {
     if (change === 'selection') return graph?.select(s.selected, true);
@@ -69,6 +71,7 @@ export function createApp(root: HTMLElement, host: AppHost, store: PanelStore): 
   }
 
   function render(): void {
+    sideRepaint++;
     const { payload, error, ev, evalError, stale, selected, notice } = store.get();
     // Keep the focused value field focused across the repaint (typing Enter in the inputs table).
     const editing = (document.activeElement as HTMLElement | null)
@@ -143,19 +146,30 @@ export function createApp(root: HTMLElement, host: AppHost, store: PanelStore): 
     header.replaceWith(renderHeader());
     graph.update(c);
     const t2 = performance.now();
-    const diagnostics = renderDiagnostics(c);
-    diagnosticsEl.replaceWith(diagnostics);
-    diagnosticsEl = diagnostics;
-    const t3 = performance.now();
-    const train = renderTrain(c);
-    trainEl.replaceWith(train);
-    trainEl = train;
-    root.dataset.timings = JSON.stringify({
-      inputsMs: t1 - t0,
-      graphMs: t2 - t1,
-      diagnosticsMs: t3 - t2,
-      trainMs: performance.now() - t3,
-    });
+    // The diagnostics and the Train section (toolkit components: costly to style and lay out) are
+    // rebuilt after the frame that shows the graph's new numbers, so an edit paints the graph
+    // first; a newer edit before then supersedes this one.
+    const timings = { inputsMs: t1 - t0, graphMs: t2 - t1 };
+    root.dataset.timings = JSON.stringify(timings);
+    const token = ++sideRepaint;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (token !== sideRepaint || !diagnosticsEl?.isConnected || !trainEl?.isConnected) return;
+        const t3 = performance.now();
+        const diagnostics = renderDiagnostics(c);
+        diagnosticsEl.replaceWith(diagnostics);
+        diagnosticsEl = diagnostics;
+        const t4 = performance.now();
+        const train = renderTrain(c);
+        trainEl.replaceWith(train);
+        trainEl = train;
+        root.dataset.timings = JSON.stringify({
+          ...timings,
+          diagnosticsMs: t4 - t3,
+          trainMs: performance.now() - t4,
+        });
+      }, 0),
+    );
   }
 
   function renderHeader(): HTMLElement {
