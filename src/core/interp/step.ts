@@ -593,7 +593,11 @@ export abstract class Stepper extends Machine {
       if (m) return m;
       throw this.error(
         'unsupported',
-        `Unsupported array property '${key}' in "${site.t ?? ''}" at ${pos(site.r)}`,
+        `Unsupported array property '${key}' in "${site.t ?? ''}" at ${pos(site.r)}: ` +
+          `arrays support length, indexing and ${Object.keys(ARRAY_METHODS)
+            .filter((k) => k !== 'sort') // refused with its own message
+            .sort()
+            .join(', ')}; write a for loop for the rest`,
         site.r,
       );
     }
