@@ -431,12 +431,8 @@ describe('refusals say what to write instead', () => {
   });
 });
 
-describe('known gaps found by the red team (skipped: each needs more than a small fix)', () => {
-  // Every micrograd port's backward() builds its topological order with a Set (`visited = new
-  // Set()`, `new Set(children)`, `.has/.add/.forEach`); Gradient Lens refuses Set by name, so a
-  // user's micrograd works only for the forward `.data` (corpus 37 and 09 leave backward() out).
-  // Wanted: Set with add/has/delete/size/forEach/for…of/spread, numbers compared by value.
-  it.skip('a micrograd Value class with a Set-based backward() runs (a.grad is differentiable)', () => {
+describe('Set (a gap the red team found: every micrograd backward() builds its topological order with one)', () => {
+  it('a micrograd Value class with a Set-based backward() runs (a.grad is differentiable)', () => {
     const text =
       'class V {\n  data: number;\n  grad = 0;\n  prev: Set<V>;\n  bw = () => {};\n' +
       '  constructor(d: number, ch: V[] = []) {\n    this.data = d;\n    this.prev = new Set(ch);\n  }\n' +
@@ -444,5 +440,45 @@ describe('known gaps found by the red team (skipped: each needs more than a smal
       '  backward() {\n    const topo: V[] = [];\n    const seen = new Set<V>();\n    const build = (v: V) => {\n      if (!seen.has(v)) {\n        seen.add(v);\n        v.prev.forEach(build);\n        topo.push(v);\n      }\n    };\n    build(this);\n    this.grad = 1;\n    for (let i = topo.length - 1; i >= 0; i--) topo[i].bw();\n  }\n}\n' +
       'const x0 = 1.5;\nconst y0 = -2;\nconst a = new V(x0);\nconst c = a.mul(a).mul(new V(y0));\nc.backward();\nconst g = a.grad;\n';
     agreesWithJs(text, 'g'); // g = 2·x0·y0: ∂g/∂x0 = 2·y0, ∂g/∂y0 = 2·x0
+  });
+
+  it('membership is SameValueZero (numbers by value, NaN equal, objects by identity); size, has, delete, clear, spread, Array.from', () => {
+    agreesWithJs(
+      'const x0 = 2;\nconst s = new Set([x0, 2, 3, 0 / 0, 0 / 0]);\nconst o = { v: 1 };\ns.add(o);\ns.add({ v: 1 });\n' +
+        'const a = s.size * 10 + (s.has(2) ? 1 : 0) + (s.has(o) ? 2 : 0) + (s.has({ v: 1 }) ? 100 : 0);\n' +
+        'const del = s.delete(3) ? 1000 : 0;\nconst b = [...s].length + Array.from(s).length;\n' +
+        'const nums = [...s].filter((v) => typeof v === "number" && v === v);\nconst t = a + del + b + nums[0] * x0;\n',
+      't',
+    );
+    const cleared = run('const x = 3;\nconst s = new Set([x, 4]);\ns.clear();\nconst t = s.size + x;\n', 't');
+    assert.equal(cleared.value, 3);
+  });
+
+  it('iteration is live, as in JavaScript: entries added during for…of / forEach are visited, deleted ones skipped', () => {
+    agreesWithJs(
+      'const x0 = 1.5;\nconst s = new Set([x0, 2, 3]);\nlet acc = 0;\n' +
+        'for (const v of s) {\n  acc = acc * 2 + v;\n  if (v === 2) { s.delete(3); s.add(7); }\n}\nconst t = acc;\n',
+      't',
+    );
+    agreesWithJs(
+      'const x0 = 0.5;\nconst s = new Set([x0, 2]);\nlet acc = 0;\n' +
+        's.forEach((v, k, set) => {\n  acc = acc * 3 + v * k;\n  if (set.size < 4) set.add(v + 10);\n});\nconst t = acc;\n',
+      't',
+    );
+  });
+
+  it('an input edit that changes membership re-traces (has() reads the value)', () => {
+    const text = 'const x0 = 2;\nconst s = new Set([2, 5]);\nconst t = s.has(x0) ? x0 * 10 : x0;\n';
+    const program = parseTarget({ text, name: 't' });
+    assert.equal(evaluate(program).value, 20);
+    assert.equal(evaluate(program, { x0: 3 }).value, 3);
+    assert.equal(runJs(stripTypes(text.replace('const x0 = 2', 'const x0 = 3')), 't'), 3);
+  });
+
+  it('a Set method we do not have is refused by name, with what Sets support', () => {
+    const r = refusal('const s = new Set([1]);\nconst t = s.union(s).size;\n', 't');
+    assert.match(r.message, /Unsupported Set property 'union' at 2:11: Sets support size, add, has, delete/);
+    // values() is an iterator in JavaScript (no .length): refused rather than given as an array
+    assert.match(refusal('const s = new Set([1]);\nconst t = s.values().length;\n', 't').message, /'values'/);
   });
 });

@@ -12,6 +12,7 @@ import {
   Env,
   FROZEN,
   Fun,
+  GONE,
   type HofState,
   HOLEY,
   type Interp,
@@ -20,6 +21,7 @@ import {
   ownKeys,
   PENDING,
   pos,
+  SetObj,
   type SiteNode,
   type Value,
 } from './values';
@@ -50,7 +52,6 @@ export const REFUSED_GLOBALS: Record<string, string> = {
   parseInt: 'strings are never converted to numbers here; write the number',
   Symbol: 'symbols are not supported',
   Map: 'Map is not supported; use an object or an array',
-  Set: 'Set is not supported; use an array',
   Float64Array: 'typed arrays are not supported; use an array',
   Float32Array: 'typed arrays are not supported; use an array',
 };
@@ -164,6 +165,103 @@ export function makeMath(): Obj {
   m.label = 'Math';
   return m;
 }
+
+// ---- Set (micrograd's backward() builds its topological order with one) ----
+
+/** JavaScript's SameValueZero; numbers (tape nodes) compare by value, which steers the run. */
+function sameValueZero(it: Interp, a: Value, b: Value): boolean {
+  if (typeof a === 'number' && typeof b === 'number') {
+    it.steer(a);
+    it.steer(b);
+    const x = it.value[a];
+    const y = it.value[b];
+    return x === y || (x !== x && y !== y);
+  }
+  return a === b;
+}
+
+function setIndex(it: Interp, s: SetObj, v: Value): number {
+  const items = s.items;
+  for (let i = 0; i < items.length; i++) if (items[i] !== GONE && sameValueZero(it, items[i], v)) return i;
+  return -1;
+}
+
+export function setAdd(it: Interp, s: SetObj, v: Value): void {
+  if (setIndex(it, s, v) >= 0) return;
+  s.items.push(v);
+  s.count++;
+}
+
+/** The entries now (for spread and Array.from; values()/keys() are iterators in JavaScript: not offered). */
+export function setEntries(s: SetObj): Value[] {
+  return s.items.filter((v) => v !== GONE);
+}
+
+function thisSet(it: Interp, t: Value, site: SiteNode, name: string): SetObj {
+  // (Object.freeze does not freeze a Set's entries, in JavaScript either.)
+  if (t instanceof SetObj) return t;
+  throw it.error('unsupported', `.${name} is called on ${typeof t} at ${pos(site.r)}: call it on a Set`, site.r);
+}
+
+export const SET_CTOR = fn('Set', (it, _t, args, site) => {
+  const s = new SetObj();
+  const src = args[0];
+  if (src === undefined || src === null) return s;
+  let items: Value[];
+  if (Array.isArray(src)) {
+    it.checkNoHoles(src, 'new Set', site);
+    items = src;
+  } else if (src instanceof SetObj) items = setEntries(src);
+  else if (typeof src === 'string') items = [...src];
+  else throw it.error('unsupported', `new Set of ${typeof src} at ${pos(site.r)}: give it an array`, site.r);
+  for (const v of items) setAdd(it, s, v);
+  return s;
+});
+
+export const SET_METHODS: Record<string, Builtin> = {
+  add: fn('add', (it, t, args, site) => {
+    setAdd(it, thisSet(it, t, site, 'add'), args[0]);
+    return t;
+  }),
+  has: fn('has', (it, t, args, site) => setIndex(it, thisSet(it, t, site, 'has'), args[0]) >= 0),
+  delete: fn('delete', (it, t, args, site) => {
+    const s = thisSet(it, t, site, 'delete');
+    const i = setIndex(it, s, args[0]);
+    if (i < 0) return false;
+    s.items[i] = GONE; // keeps the places of a running iteration
+    s.count--;
+    return true;
+  }),
+  clear: fn('clear', (it, t, _args, site) => {
+    const s = thisSet(it, t, site, 'clear');
+    for (let i = 0; i < s.items.length; i++) s.items[i] = GONE;
+    s.count = 0;
+    return undefined;
+  }),
+  forEach: fn('forEach', (it, t, args, site) => {
+    const s = t instanceof SetObj ? t : thisSet(it, t, site, 'forEach');
+    const f = args[0];
+    if (!(f instanceof Fun || f instanceof Builtin))
+      throw it.error('unsupported', `.forEach needs a function at ${pos(site.r)}`, site.r);
+    const st: HofState = {
+      kind: 'setForEach',
+      arr: s.items, // live: entries added during the loop are visited, deleted ones skipped
+      fn: f,
+      out: undefined,
+      acc: undefined,
+      hasAcc: false,
+      n: s.items.length,
+      loop: -1,
+      savedLoop: -1,
+      savedIter: 0,
+      site,
+      from: 'arr',
+      set: s,
+    };
+    if (args.length > 1) st.thisArg = args[1];
+    return it.startHof(st);
+  }),
+};
 
 export const ARRAY_CTOR = fn('Array', (it, _t, args, site) => {
   if (args.length === 1 && typeof args[0] === 'number') {
@@ -488,6 +586,9 @@ export function makeGlobals(it: Interp): Env {
       } else if (typeof src === 'string') {
         arr = [...src];
         n = arr.length;
+      } else if (src instanceof SetObj) {
+        arr = setEntries(src);
+        n = arr.length;
       } else if (src instanceof Obj) {
         const len = src.props.get('length');
         if (typeof len !== 'number')
@@ -523,6 +624,7 @@ export function makeGlobals(it: Interp): Env {
   );
   // Array is both a constructor and a namespace.
   g.set('Array', ARRAY_CTOR);
+  g.set('Set', SET_CTOR);
   (ARRAY_CTOR as Builtin & { ns?: Obj }).ns = arrayNs;
   const consoleObj = new Obj(undefined);
   for (const k of [

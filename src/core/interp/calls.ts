@@ -15,6 +15,7 @@ import {
   ClassV,
   Env,
   Fun,
+  GONE,
   type HofState,
   ImportV,
   Obj,
@@ -119,7 +120,7 @@ export abstract class Calls extends Statements {
       this.constructInto(c, obj, args, node);
       return;
     }
-    if (c instanceof Builtin && c.name === 'Array') {
+    if (c instanceof Builtin && (c.name === 'Array' || c.name === 'Set')) {
       const r = c.impl(this, undefined, args, node);
       if (r !== PENDING) vals.push(r);
       return;
@@ -604,6 +605,11 @@ export abstract class Calls extends Statements {
           break;
       }
     }
+    if (st.set !== undefined) {
+      // Set.forEach: over the live entry list (entries added meanwhile are visited, deleted skipped).
+      while (t.i < st.arr.length && st.arr[t.i] === GONE) t.i++;
+      st.n = st.arr.length;
+    }
     if (t.i >= st.n) {
       switch (st.kind) {
         case 'map':
@@ -631,7 +637,8 @@ export abstract class Calls extends Statements {
     this.loops[st.loop].iterations++;
     const idx = this.constNode(i, st.site);
     const el = st.from === 'length' ? undefined : st.arr[i];
-    const args = st.kind === 'reduce' ? [st.acc, el, idx, st.arr] : [el, idx, st.arr];
+    const args =
+      st.kind === 'reduce' ? [st.acc, el, idx, st.arr] : st.set !== undefined ? [el, el, st.set] : [el, idx, st.arr];
     t.s = 1;
     this.tasks.push(t);
     if (st.fn instanceof Fun && this.callInline(st.fn, args, st.site)) return;

@@ -7,7 +7,23 @@ import { type Expr, K, type Pattern, type Stmt } from '../ir';
 import { OBJECT_PROTO } from './builtins';
 import { patternNames, ZERO_RANGE } from './paths';
 import { Stepper } from './step';
-import { ADD, Env, Fun, Obj, ownKeys, PENDING, pos, type SiteNode, SUB, T, Task, TDZ, type Value } from './values';
+import {
+  ADD,
+  Env,
+  Fun,
+  GONE,
+  Obj,
+  ownKeys,
+  PENDING,
+  pos,
+  SetObj,
+  type SiteNode,
+  SUB,
+  T,
+  Task,
+  TDZ,
+  type Value,
+} from './values';
 
 export abstract class Statements extends Stepper {
   // ---- assignment ----
@@ -396,6 +412,8 @@ export abstract class Statements extends Stepper {
           items = ownKeys(it);
         } else throw this.error('unsupported', `for…in over ${this.typeName(it)} at ${pos(node.r)}`, node.r);
       } else if (Array.isArray(it)) items = it;
+      else if (it instanceof SetObj)
+        items = it.items; // live, as JavaScript's Set iteration (GONE: deleted)
       else if (typeof it === 'string') items = [...it];
       else throw this.notNumber(it, node, 'an array in for…of (only arrays and strings are iterable here)');
       this.enterLoop(t, node);
@@ -406,6 +424,7 @@ export abstract class Statements extends Stepper {
     const [id, items] = t.c as [number, Value[]];
     if (t.s === 3) this.curIter++;
     this.curLoop = id;
+    while (t.i < items.length && items[t.i] === GONE) t.i++; // a Set's deleted entries
     if (t.i >= items.length) {
       this.exitLoop(t);
       return;

@@ -6,7 +6,16 @@
 import { GradientLensError } from '../errors';
 import type { SourceRange } from '../expr';
 import { type Expr, K, type Stmt } from '../ir';
-import { ARRAY_CTOR, ARRAY_METHODS, FUNCTION_METHODS, NUMBER_METHODS, OBJECT_PROTO, STRING_METHODS } from './builtins';
+import {
+  ARRAY_CTOR,
+  ARRAY_METHODS,
+  FUNCTION_METHODS,
+  NUMBER_METHODS,
+  OBJECT_PROTO,
+  SET_METHODS,
+  setEntries,
+  STRING_METHODS,
+} from './builtins';
 import { Machine } from './machine';
 import { canonicalIndex, cap } from './paths';
 import {
@@ -25,6 +34,7 @@ import {
   Poison,
   pos,
   POS,
+  SetObj,
   type SiteNode,
   T,
   Task,
@@ -601,6 +611,17 @@ export abstract class Stepper extends Machine {
         site.r,
       );
     }
+    if (o instanceof SetObj) {
+      if (key === 'size') return this.constNode(o.count, site);
+      const m = SET_METHODS[key];
+      if (m) return m;
+      if (!o.props.has(String(key)))
+        throw this.error(
+          'unsupported',
+          `Unsupported Set property '${key}' at ${pos(site.r)}: Sets support size, ${Object.keys(SET_METHODS).join(', ')}, for…of and spread`,
+          site.r,
+        );
+    }
     if (o instanceof Obj) return this.getFromObj(o, String(key), o, site);
     if (typeof o === 'string') {
       if (key === 'length') return this.constNode(o.length, site);
@@ -769,6 +790,7 @@ export abstract class Stepper extends Machine {
       const v = raw[i] as Value;
       if (items[i].k === K.Spread) {
         if (Array.isArray(v)) for (const x of v) out.push(x);
+        else if (v instanceof SetObj) for (const x of setEntries(v)) out.push(x);
         else if (typeof v === 'string') for (const c of v) out.push(c);
         else throw this.error('unsupported', `Spreading ${this.typeName(v)} at ${pos(items[i].r)}`, items[i].r);
       } else out.push(v);

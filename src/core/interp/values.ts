@@ -164,6 +164,26 @@ export class Poison {
   constructor(readonly error: GradientLensError) {}
 }
 
+/**
+ * A deleted Set entry: the entry list keeps its place, so a running for…of / forEach skips it
+ * and visits entries added later, as JavaScript's Set iteration does. Never a value a program sees
+ * (if it leaked, using it would throw).
+ */
+export const GONE = new Poison(new GradientLensError('runtime', 'a deleted Set entry was used'));
+
+/**
+ * A Set: its entries in insertion order (GONE where one was deleted) and their count. Membership
+ * is JavaScript's SameValueZero: numbers by value (a read of their values: it steers the run),
+ * strings and booleans by value, objects by identity.
+ */
+export class SetObj extends Obj {
+  readonly items: Value[] = [];
+  count = 0;
+  constructor() {
+    super(undefined);
+  }
+}
+
 export type Value =
   number | string | boolean | undefined | null | Value[] | Obj | Fun | Builtin | ClassV | ImportV | Poison;
 
@@ -258,6 +278,8 @@ export interface HofState {
   /** Source array for Array.from({length}), or the array itself. */
   from: 'arr' | 'length';
   thisArg?: Value;
+  /** Set.prototype.forEach: the Set (arr is its live entry list; GONE entries are skipped). */
+  set?: Value;
 }
 
 // ---------------------------------------------------------------------------------------------
