@@ -143,20 +143,37 @@ function lossOracle(v: { w0: number; w1: number; x: number; t: number }) {
   return { value: f(v), grad };
 }
 
-/** The panel's inputs (read from its DOM) once they show `expected` values. */
-async function panelShows(expected: Record<string, number>, what: string) {
+/**
+ * The panel's inputs (read from its DOM) once they show `expected` values. A probe that gets no
+ * answer (the webview still loading: on a cold start under load that took over 10 s in CI) is
+ * asked again until the deadline.
+ */
+async function panelShows(expected: Record<string, number>, what: string, ms = 60_000) {
   let last = '';
   try {
-    return await waitFor(what, async () => {
-      const probe = await api.probePanel();
-      const values = Object.fromEntries(probe.inputs.map((i) => [i.name, i.value]));
-      last = JSON.stringify({ inputs: values, error: probe.error, extra: probe.extra, debug: api.current().debug });
-      return Object.entries(expected).every(
-        ([k, v]) => values[k] !== undefined && Math.abs(values[k] - v) <= 1e-12 * Math.max(1, Math.abs(v)),
-      )
-        ? probe
-        : undefined;
-    });
+    return await waitFor(
+      what,
+      async () => {
+        let probe;
+        try {
+          probe = await api.probePanel();
+        } catch (e) {
+          last = `probe: ${(e as Error).message}`;
+          return undefined;
+        }
+        const values = Object.fromEntries(probe.inputs.map((i) => [i.name, i.value]));
+        last = JSON.stringify({ inputs: values, error: probe.error, extra: probe.extra, debug: api.current().debug });
+        // Every call is made while the program is paused: numbers left from an earlier session
+        // (a retry) are marked stale until the new frame's arrive.
+        return probe.extra.debugState !== 'stale' &&
+          Object.entries(expected).every(
+            ([k, v]) => values[k] !== undefined && Math.abs(values[k] - v) <= 1e-12 * Math.max(1, Math.abs(v)),
+          )
+          ? probe
+          : undefined;
+      },
+      ms,
+    );
   } catch (e) {
     throw new Error(`${(e as Error).message}; expected ${JSON.stringify(expected)}; last: ${last}`, { cause: e });
   }
