@@ -168,26 +168,24 @@ export function makeMath(): Obj {
 
 // ---- Set (micrograd's backward() builds its topological order with one) ----
 
-/** JavaScript's SameValueZero; numbers (tape nodes) compare by value, which steers the run. */
-function sameValueZero(it: Interp, a: Value, b: Value): boolean {
-  if (typeof a === 'number' && typeof b === 'number') {
-    it.steer(a);
-    it.steer(b);
-    const x = it.value[a];
-    const y = it.value[b];
-    return x === y || (x !== x && y !== y);
-  }
-  return a === b;
-}
-
+/**
+ * The entry of `v` in the Set, or -1. A JS Map's key equality is SameValueZero, so `s.index` is
+ * keyed by the value itself, and a number (a tape node) by its forward value. Looking a number up
+ * reads its value and, on a hit, the value of the entry it matched; on a miss, the values of all
+ * numbers in the Set (any of them could match after an input edit): each read steers the run.
+ */
 function setIndex(it: Interp, s: SetObj, v: Value): number {
-  const items = s.items;
-  for (let i = 0; i < items.length; i++) if (items[i] !== GONE && sameValueZero(it, items[i], v)) return i;
-  return -1;
+  if (typeof v !== 'number') return s.index.get(v) ?? -1;
+  it.steer(v);
+  const i = s.index.get(it.value[v]);
+  if (i !== undefined) it.steer(s.items[i] as number);
+  else for (const x of s.items) if (typeof x === 'number') it.steer(x);
+  return i ?? -1;
 }
 
 export function setAdd(it: Interp, s: SetObj, v: Value): void {
   if (setIndex(it, s, v) >= 0) return;
+  s.index.set(typeof v === 'number' ? it.value[v] : v, s.items.length);
   s.items.push(v);
   s.count++;
 }
@@ -226,8 +224,10 @@ export const SET_METHODS: Record<string, Builtin> = {
   has: fn('has', (it, t, args, site) => setIndex(it, thisSet(it, t, site, 'has'), args[0]) >= 0),
   delete: fn('delete', (it, t, args, site) => {
     const s = thisSet(it, t, site, 'delete');
-    const i = setIndex(it, s, args[0]);
+    const v = args[0];
+    const i = setIndex(it, s, v);
     if (i < 0) return false;
+    s.index.delete(typeof v === 'number' ? it.value[v] : v);
     s.items[i] = GONE; // keeps the places of a running iteration
     s.count--;
     return true;
@@ -235,6 +235,7 @@ export const SET_METHODS: Record<string, Builtin> = {
   clear: fn('clear', (it, t, _args, site) => {
     const s = thisSet(it, t, site, 'clear');
     for (let i = 0; i < s.items.length; i++) s.items[i] = GONE;
+    s.index.clear();
     s.count = 0;
     return undefined;
   }),
@@ -674,12 +675,13 @@ export function makeGlobals(it: Interp): Env {
     'values',
     fn('Object.values', (i2, _t, args, site) => {
       const o = args[0];
-      if (o instanceof Obj) i2.checkNoAccessors(o, 'Object.values', site);
-      if (o instanceof Obj)
+      if (o instanceof Obj) {
+        i2.checkNoAccessors(o, 'Object.values', site);
         return i2.newArray(
           ownKeys(o).map((k) => o.props.get(k) as Value),
           site,
         );
+      }
       if (Array.isArray(o)) {
         i2.checkNoHoles(o, 'Object.values', site);
         return i2.newArray([...o], site);
@@ -691,12 +693,13 @@ export function makeGlobals(it: Interp): Env {
     'entries',
     fn('Object.entries', (i2, _t, args, site) => {
       const o = args[0];
-      if (o instanceof Obj) i2.checkNoAccessors(o, 'Object.entries', site);
-      if (o instanceof Obj)
+      if (o instanceof Obj) {
+        i2.checkNoAccessors(o, 'Object.entries', site);
         return i2.newArray(
           ownKeys(o).map((k) => i2.newArray([k, o.props.get(k) as Value], site)),
           site,
         );
+      }
       throw i2.error('unsupported', `Object.entries of this value at ${pos(site.r)}`, site.r);
     }),
   );

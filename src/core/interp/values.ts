@@ -172,12 +172,14 @@ export class Poison {
 export const GONE = new Poison(new GradientLensError('runtime', 'a deleted Set entry was used'));
 
 /**
- * A Set: its entries in insertion order (GONE where one was deleted) and their count. Membership
+ * A Set: its entries in insertion order (GONE where one was deleted), indexed, and their count. Membership
  * is JavaScript's SameValueZero: numbers by value (a read of their values: it steers the run),
  * strings and booleans by value, objects by identity.
  */
 export class SetObj extends Obj {
   readonly items: Value[] = [];
+  /** Entry position by key: the value, or a number's forward value (see setIndex in builtins.ts). */
+  readonly index = new Map<unknown, number>();
   count = 0;
   constructor() {
     super(undefined);
