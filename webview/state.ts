@@ -164,6 +164,7 @@ export function createPanelStore(): PanelStore {
       emit('all');
     },
     setValues(next) {
+      performance.mark('gl:edit');
       s = { ...s, timing: { ...s.timing, editAt: performance.now() } };
       const defaults = new Set(s.defaults);
       for (const k of Object.keys(next)) defaults.delete(k);

@@ -237,6 +237,20 @@ export default async function vectorScale(d: VSCodeDriver): Promise<void> {
   const field = frame.locator('[data-edit-input="b3[0]"] input');
   await field.waitFor({ timeout: 10_000 });
   const edits: Timings[] = [];
+  // GL_CHROME_TRACE=file.json: a Chrome performance trace of the edits (style, layout, paint per frame).
+  const chromeTrace = process.env.GL_CHROME_TRACE;
+  if (chromeTrace) {
+    await d.session.browser.startTracing(d.page, {
+      path: chromeTrace,
+      categories: [
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        'disabled-by-default-devtools.timeline.stack',
+        'blink.user_timing',
+        'v8.execute',
+      ],
+    });
+  }
   for (const v of ['0.2', '-0.1', '0.05', '0.3', '-0.25']) {
     const before = (await timingsOf(frame)).frames;
     await field.fill(v);
@@ -253,6 +267,15 @@ export default async function vectorScale(d: VSCodeDriver): Promise<void> {
     );
     await sleep(150);
   }
+  if (chromeTrace) await d.session.browser.stopTracing();
+  const skipped = await frame
+    .locator('.vnode')
+    .evaluateAll((cards) =>
+      cards.filter((c) => !c.querySelector('td')?.checkVisibility()).map((c) => c.getAttribute('data-group-label')),
+    );
+  console.log(
+    `    cards not rendered (outside the box): ${skipped.length} of ${await frame.locator('.vnode').count()}: ${skipped.join(', ')}`,
+  );
   const show = (k: string) => edits.map((t) => t[k].toFixed(0)).join(', ');
   console.log(
     `    edit b3[0] → repainted: ${show('editMs')} ms, median ${median(edits.map((t) => t.editMs)).toFixed(0)} ms ` +

@@ -29,8 +29,19 @@ export interface MatrixOptions {
   attrs?: Record<string, string>;
 }
 
-/** What each table was last painted with (an update keeps cells whose number and scale stay). */
-const painted = new WeakMap<HTMLElement, { scale: number; values: Float64Array }>();
+/**
+ * What each table was last painted with, for updates: its scale and numbers (a cell whose number
+ * and scale stay is left alone), its cells with their flat indices, and each cell's background
+ * (written only when it changes: a new inline style costs the cell a style recalculation).
+ */
+interface Painted {
+  scale: number;
+  values: Float64Array;
+  cells: HTMLElement[];
+  index: Int32Array;
+  fills: Array<string | undefined>;
+}
+const painted = new WeakMap<HTMLElement, Painted>();
 
 export function renderMatrix(values: ArrayLike<number>, shape: readonly number[], o: MatrixOptions): HTMLElement {
   let [rows, cols] = drawShape(shape);
@@ -51,12 +62,17 @@ export function renderMatrix(values: ArrayLike<number>, shape: readonly number[]
     ...o.attrs,
   });
   const body = h('tbody');
+  const cells: HTMLElement[] = [];
+  const index = new Int32Array(shownRows * shownCols);
+  const fills: Array<string | undefined> = [];
   for (let r = 0; r < shownRows; r++) {
     const tr = h('tr');
     for (let c = 0; c < shownCols; c++) {
       const i = r * cols + c;
       const cell = h('td', { 'data-i': i });
-      paintCell(cell, values[i], i, shape, o, maxAbs, textless);
+      index[cells.length] = i;
+      fills.push(paintCell(cell, values[i], o, maxAbs, textless, undefined));
+      cells.push(cell);
       if (o.marked?.has(i)) cell.classList.add('marked');
       if (o.dim?.has(i)) cell.classList.add('dim');
       tr.append(cell);
@@ -68,32 +84,51 @@ export function renderMatrix(values: ArrayLike<number>, shape: readonly number[]
     body.append(h('tr', {}, [h('td', { class: 'more', colspan: shownCols + 1 }, [`… ${rows - shownRows} more rows`])]));
   }
   table.append(body);
-  painted.set(table, { scale: maxAbs, values: Float64Array.from(values) });
+  painted.set(table, { scale: maxAbs, values: Float64Array.from(values), cells, index, fills });
+  // A cell's tooltip (`∂L/∂W1[1][0] = …`) is written when the pointer reaches it, not with every number.
+  table.addEventListener('pointerover', (e) => {
+    const cell = (e.target as Element).closest?.('td[data-i]') as HTMLElement | null;
+    if (cell) cell.title = `${o.label}[${indexText(shape, Number(cell.dataset.i))}] = ${cell.dataset.v}`;
+  });
   return table;
 }
 
-/** One cell's number, title, colour and sign class (the same for a new table and an update). */
+/** Text of a cell: the existing text node's data when there is one (no node replaced). */
+function setText(cell: HTMLElement, text: string): void {
+  const t = cell.firstChild;
+  if (t && t.nodeType === 3 && !t.nextSibling) {
+    if ((t as Text).data !== text) (t as Text).data = text;
+  } else cell.textContent = text;
+}
+
+/**
+ * One cell's number, colour and sign class (the same for a new table and an update); returns its
+ * background (`fill`: the one it has, written only when it differs).
+ */
 function paintCell(
   cell: HTMLElement,
   v: number,
-  i: number,
-  shape: readonly number[],
   o: MatrixOptions,
   maxAbs: number,
   textless: boolean,
-): void {
+  fill: string | undefined,
+): string | undefined {
   cell.dataset.v = full(v);
-  cell.title = `${o.label}[${indexText(shape, i)}] = ${full(v)}`;
+  if (cell.title) cell.title = ''; // written again on hover (renderMatrix)
   if (o.kind !== 'value') {
     const st = gradStyle(v, maxAbs);
-    cell.style.background = st.fill;
+    if (st.fill !== fill) cell.style.background = st.fill;
     for (const sign of ['pos', 'neg', 'zero', 'nonfinite']) cell.classList.toggle(`s-${sign}`, sign === st.sign);
-    if (!textless) cell.textContent = `${o.kind === 'grad' ? st.glyph : ''}${short(v, o.precision)}`;
-  } else if (!textless) cell.textContent = short(v, o.precision);
-  else {
-    const st = gradStyle(v, maxAbs); // a heat strip of values: colour carries the sign and size
-    cell.style.background = st.fill;
+    if (!textless) setText(cell, `${o.kind === 'grad' ? st.glyph : ''}${short(v, o.precision)}`);
+    return st.fill;
   }
+  if (!textless) {
+    setText(cell, short(v, o.precision));
+    return fill;
+  }
+  const st = gradStyle(v, maxAbs); // a heat strip of values: colour carries the sign and size
+  if (st.fill !== fill) cell.style.background = st.fill;
+  return st.fill;
 }
 
 /**
@@ -110,15 +145,24 @@ export function updateMatrix(
   const textless = table.classList.contains('vmat-textless');
   // A cell whose number and colour scale are unchanged is left alone (an edit of the last layer's
   // bias changes no value before it): no style or layout work for it.
-  const before = painted.get(table);
-  const sameScale = before !== undefined && Object.is(before.scale, maxAbs) && before.values.length === values.length;
-  painted.set(table, { scale: maxAbs, values: Float64Array.from(values) });
-  for (const cell of table.querySelectorAll<HTMLElement>('td[data-i]')) {
-    const i = Number(cell.dataset.i);
+  let before = painted.get(table);
+  if (!before) {
+    // Not one of renderMatrix's tables (never, today): paint every cell.
+    const cells = [...table.querySelectorAll<HTMLElement>('td[data-i]')];
+    const index = Int32Array.from(cells, (c) => Number(c.dataset.i));
+    before = { scale: NaN, values: new Float64Array(0), cells, index, fills: [] };
+    painted.set(table, before);
+  }
+  const sameScale = Object.is(before.scale, maxAbs) && before.values.length === values.length;
+  const { cells, index, fills } = before;
+  for (let k = 0; k < cells.length; k++) {
+    const i = index[k];
     const v = values[i];
     if (sameScale && Object.is(before.values[i], v)) continue;
-    paintCell(cell, v, i, shape, o, maxAbs, textless);
+    fills[k] = paintCell(cells[k], v, o, maxAbs, textless, fills[k]);
   }
+  before.scale = maxAbs;
+  before.values = Float64Array.from(values);
 }
 
 /** A matrix with a caption above it (`∂L/∂W1  3×2`). */

@@ -30,6 +30,8 @@ import { webMark } from '../trace';
 type Mode = 'vector' | 'scalar';
 /** The smallest scale the canvas is shrunk to in a narrow panel (below it the box scrolls). */
 const MIN_FIT = 0.7;
+/** Cards farther than this (px) outside the canvas's box are not rendered until they come near it. */
+const FAR_MARGIN = 96;
 type Selection = { kind: 'edge'; id: number } | { kind: 'group'; id: number } | undefined;
 
 /** The panel's graph slot: the vector view for programs with arrays/loops, else the scalar graph. */
@@ -150,11 +152,37 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
   /** The canvas's structure changed (cards added, expanded, a sample's figures): fit its width again. */
   let fitPending = true;
   let fittedWidth = -1;
+  /** Cards rendered (renderCards): their content-visibility waits for their first painted frame. */
+  let cardsGen = 0;
+  /** A drawEdges is queued for the next frame (relayout coalesces). */
+  let edgesQueued = false;
+  /** drawEdges ran in this rendering step (its card rectangles are the ones the observer reports). */
+  let edgesDrawn = false;
+  /**
+   * A card changed size outside an edges frame (a card skipped below the box's edge rendered
+   * again with numbers that changed meanwhile, once it scrolls into view): redraw the edges.
+   */
+  const cardObserver =
+    typeof ResizeObserver === 'function'
+      ? new ResizeObserver(() => {
+          if (!edgesDrawn) relayout();
+        })
+      : undefined;
 
   const canvas = h('div', { class: 'vgraph' });
   const edgesSvg = svg('svg', { class: 'vedges', 'aria-hidden': 'true' }) as SVGSVGElement;
   const graphBox = h('div', { class: 'vgraph-box' }, [canvas]);
   graphBox.prepend(edgesSvg);
+  /** Cards outside the box (and a margin around it) are 'vfar': not rendered (media/vector.css). */
+  const farObserver =
+    typeof IntersectionObserver === 'function'
+      ? new IntersectionObserver(
+          (entries) => {
+            for (const e of entries) e.target.classList.toggle('vfar', !e.isIntersecting);
+          },
+          { root: graphBox, rootMargin: `${FAR_MARGIN}px` },
+        )
+      : undefined;
   const detail = h('div', {
     class: 'vdetail',
     role: 'region',
@@ -221,6 +249,11 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
   function renderCards(): void {
     const m = model!;
     cardMatrices = [];
+    // New cards are laid out whole once (their sizes remembered) before offscreen ones are skipped.
+    cardsGen++;
+    canvas.classList.remove('vcv');
+    cardObserver?.disconnect();
+    farObserver?.disconnect();
     canvas.replaceChildren(
       ...m.columns.map((col) =>
         h(
@@ -230,6 +263,10 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
         ),
       ),
     );
+    for (const card of canvas.querySelectorAll('.vnode')) {
+      cardObserver?.observe(card);
+      farObserver?.observe(card);
+    }
   }
 
   function renderCard(id: number): HTMLElement {
@@ -375,7 +412,12 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
 
   // ---- edges (SVG overlay) ----
   function relayout(): void {
-    requestAnimationFrame(drawEdges);
+    if (edgesQueued) return;
+    edgesQueued = true;
+    requestAnimationFrame(() => {
+      edgesQueued = false;
+      drawEdges();
+    });
   }
 
   function drawEdges(): void {
@@ -392,6 +434,14 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
     drawEdgePaths(m);
     timings.edgesMs = performance.now() - t0;
     if (traced) webMark('edges');
+    edgesDrawn = true;
+    setTimeout(() => (edgesDrawn = false), 0);
+    if (!canvas.classList.contains('vcv')) {
+      // The cards' sizes are recorded in this frame's rendering: from the next one on, the cards
+      // outside the box skip style, layout and paint (media/vector.css).
+      const gen = cardsGen;
+      requestAnimationFrame(() => gen === cardsGen && canvas.classList.add('vcv'));
+    }
     const done = pending;
     pending = undefined;
     if (done) {
@@ -399,6 +449,7 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
       requestAnimationFrame(() => {
         timings[done.kind] = performance.now() - done.at;
         webMark(done.kind === 'showMs' ? 'painted' : 'editPainted');
+        performance.mark(`gl:${done.kind === 'showMs' ? 'painted' : 'editPainted'}`);
         if (c.timing?.evaluateMs !== undefined) timings.evaluateMs = c.timing.evaluateMs;
         timings.frames = (timings.frames ?? 0) + 1;
         element.dataset.timings = JSON.stringify(timings);
@@ -900,6 +951,8 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
     },
     dispose() {
       resizeObserver?.disconnect();
+      cardObserver?.disconnect();
+      farObserver?.disconnect();
     },
   };
 }
