@@ -651,23 +651,30 @@ function restrictedBackward(
   weights: ArrayLike<number>,
   hit: (node: number, adjoint: number) => void,
   propagates: Uint8Array = ctx.propagates,
+  sweep = false,
 ): void {
   const { tape, graph, local, scratch: adj, seedWeight, mark } = ctx;
   const { owner } = graph;
-  const heap = new NodeHeap(true);
+  const heap = sweep ? undefined : new NodeHeap(true);
   const touched: number[] = [];
+  // With `sweep`, nodes are visited by a scan down from the highest seed instead of a heap (the
+  // same order, the tape being topological: a node's args come before it); cheaper when the
+  // seeds' region is most of the tape (edgeContributions), dearer for one seed (a Jacobian row).
+  let high = -1;
+  let low = Infinity;
   // mark bits: 1 = in heap / touched, 2 = seed, 4 = reached by propagation
   seeds.forEach((s, i) => {
     if (!(mark[s] & 1)) {
       mark[s] |= 1;
-      heap.push(s);
+      heap?.push(s);
       touched.push(s);
+      if (s > high) high = s;
+      if (s < low) low = s;
     }
     mark[s] |= 2;
     seedWeight[s] += weights[i];
   });
-  while (heap.size > 0) {
-    const node = heap.pop();
+  const visit = (node: number): void => {
     const m = mark[node];
     let w: number;
     if (m & 2) {
@@ -675,20 +682,23 @@ function restrictedBackward(
       w = seedWeight[node];
     } else if (owner[node] >= 0) {
       hit(node, adj[node]);
-      continue;
+      return;
     } else w = adj[node];
-    if (!propagates[node] || tape.op[node] === LEAF) continue;
+    if (!propagates[node] || tape.op[node] === LEAF) return;
     for (let k = tape.argStart[node]; k < tape.argStart[node + 1]; k++) {
       const a = tape.args[k];
       adj[a] += w * local[k];
       if (!(mark[a] & 1)) {
         mark[a] |= 1;
-        heap.push(a);
+        heap?.push(a);
         touched.push(a);
+        if (a < low) low = a;
       }
       mark[a] |= 4;
     }
-  }
+  };
+  if (heap) while (heap.size > 0) visit(heap.pop());
+  else for (let node = high; node >= low; node--) if (mark[node] & 1) visit(node);
   for (const t of touched) {
     adj[t] = 0;
     seedWeight[t] = 0;
@@ -905,6 +915,7 @@ export function edgeContributions(ctx: VectorContext): Float64Array[] {
         if (e !== undefined) out[e][graph.ownerIndex[node]] += adjoint;
       },
       ctx.tapeLive, // the same gates the tape's backward pass goes through
+      true,
     );
   }
   return out;

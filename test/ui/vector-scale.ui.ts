@@ -287,6 +287,12 @@ export default async function vectorScale(d: VSCodeDriver): Promise<void> {
       `diagnostics ${rest.diagnosticsMs?.toFixed(0)}, train ${rest.trainMs?.toFixed(0)} ms`,
   );
   net.b[2][0] = -0.25;
+  // Cards outside the box get their numbers in the task after the painted frame.
+  await waitFor(
+    'the cards outside the box repainted',
+    async () => (await frame.locator('.vview').getAttribute('data-stale-tables')) === null,
+    10_000,
+  );
   await checkGradients(frame, net, 'after the edit');
   await d.screenshot('vector-scale-mlp-edited');
 

@@ -31,7 +31,7 @@ type Mode = 'vector' | 'scalar';
 /** The smallest scale the canvas is shrunk to in a narrow panel (below it the box scrolls). */
 const MIN_FIT = 0.7;
 /** Cards farther than this (px) outside the canvas's box are not rendered until they come near it. */
-const FAR_MARGIN = 96;
+const FAR_MARGIN = 32;
 type Selection = { kind: 'edge'; id: number } | { kind: 'group'; id: number } | undefined;
 
 /** The panel's graph slot: the vector view for programs with arrays/loops, else the scalar graph. */
@@ -178,7 +178,10 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
     typeof IntersectionObserver === 'function'
       ? new IntersectionObserver(
           (entries) => {
-            for (const e of entries) e.target.classList.toggle('vfar', !e.isIntersecting);
+            for (const e of entries) {
+              if (e.isIntersecting && staleTables.size > 0) paintStale(e.target);
+              e.target.classList.toggle('vfar', !e.isIntersecting);
+            }
           },
           { root: graphBox, rootMargin: `${FAR_MARGIN}px` },
         )
@@ -222,9 +225,16 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
     // New numbers on the same cards (an input edit): repaint the cells in place. Expanded scalars
     // and a sample's figure (shown only when its share is non-zero) are rebuilt.
     if (numbersOnly && expanded.size === 0 && sample < 0 && cardMatrices.length > 0) {
+      // Cards not rendered (outside the box) get their numbers in the task after the painted frame,
+      // or when they come near the box, whichever is first.
+      const far = canvas.classList.contains('vcv');
       for (const cm of cardMatrices) {
-        const { values, options } = cm.numbers();
-        updateMatrix(cm.table, values, cm.shape, options);
+        if (far && cm.table.closest('.vfar')) staleTables.add(cm);
+        else paintTable(cm);
+      }
+      if (staleTables.size > 0) {
+        element.dataset.staleTables = String(staleTables.size);
+        requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => paintStale(), 0)));
       }
     } else {
       renderSamples();
@@ -239,16 +249,34 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
   }
 
   /** The cards' value and gradient tables and how to get their current numbers (for in-place repaints). */
-  let cardMatrices: Array<{
+  interface CardMatrix {
     table: HTMLElement;
     shape: readonly number[];
     numbers(): { values: ArrayLike<number>; options: MatrixOptions };
-  }> = [];
+  }
+  let cardMatrices: CardMatrix[] = [];
+  /** Tables of cards outside the box whose new numbers are not written yet (`data-stale-tables`). */
+  const staleTables = new Set<CardMatrix>();
+
+  function paintTable(cm: CardMatrix): void {
+    staleTables.delete(cm);
+    const { values, options } = cm.numbers();
+    updateMatrix(cm.table, values, cm.shape, options);
+  }
+
+  /** Writes the numbers held back (of `card`'s tables, or all). */
+  function paintStale(card?: Element): void {
+    for (const cm of [...staleTables]) if (!card || card.contains(cm.table)) paintTable(cm);
+    if (staleTables.size > 0) element.dataset.staleTables = String(staleTables.size);
+    else delete element.dataset.staleTables;
+  }
 
   // ---- cards ----
   function renderCards(): void {
     const m = model!;
     cardMatrices = [];
+    staleTables.clear();
+    delete element.dataset.staleTables;
     // New cards are laid out whole once (their sizes remembered) before offscreen ones are skipped.
     cardsGen++;
     canvas.classList.remove('vcv');
