@@ -316,6 +316,23 @@ export default async function vectorScale(d: VSCodeDriver): Promise<void> {
   await checkGradients(frame, net, 'after the edit');
   await d.screenshot('vector-scale-mlp-edited');
 
+  // The cards outside the box were not rendered during the edits: scrolled into view, they show
+  // the edited numbers (checked again) and the edges follow them.
+  await frame.locator('.vgraph-box').evaluate((box) => box.scrollTo({ left: box.scrollWidth }));
+  await waitFor(
+    'the cards at the right end rendered',
+    async () =>
+      frame
+        .locator('[data-group-label="mse"] td')
+        .first()
+        .evaluate((td) => td.checkVisibility()),
+    10_000,
+  );
+  await sleep(300);
+  await checkGradients(frame, net, 'scrolled to the right end');
+  await d.screenshot('vector-scale-mlp-scrolled');
+  await frame.locator('.vgraph-box').evaluate((box) => box.scrollTo({ left: 0 }));
+
   // Show gradients again (warm: the parser is loaded, the panel exists): a new vector view.
   // (The editor's cursor is still on `const mse`: no click, which the panel's hover can intercept.)
   await d.runCommand('View: Focus First Editor Group');
