@@ -150,6 +150,47 @@ const out = s;`;
     }
   });
 
+  it('every node keeps the site (label and range) that made it: the site table, with many sites and collisions', () => {
+    // 6,000 distinct sites, each used once (the site table grows several times): every literal's
+    // label is its source text, every sum spans its operands.
+    const terms = Array.from({ length: 3000 }, (_, i) => String((i % 97) * 0.25));
+    const text = `const s = ${terms.join(' + ')};\n`;
+    const p = parseTarget({ text, name: 's' });
+    assert.equal(p.nodes.length, 5999);
+    let consts = 0;
+    for (const n of p.nodes) {
+      if (n.kind === 'const') {
+        consts++;
+        assert.equal(n.label, text.slice(n.range.start, n.range.end));
+        assert.equal(n.value, Number(n.label));
+      } else if (n.kind === 'op') {
+        assert.equal(n.range.start, p.nodes[n.args[0]].range.start);
+        assert.equal(n.range.end, p.nodes[n.args[1]].range.end);
+      }
+    }
+    assert.equal(consts, 3000);
+    assert.equal(evaluate(p).value, runJs(text, 's'));
+    // Sites made afresh at every use, all with the same source range (NaN in a loop: more than
+    // the table probes), mixed with sites used 500 times each.
+    const loop = 'let t = 0;\nfor (let i = 0; i < 500; i++) t = t + NaN * i + 2;\nconst u = t;\n';
+    const q = parseTarget({ text: loop, name: 'u' });
+    const nanAt = loop.indexOf('NaN');
+    let nans = 0;
+    for (const n of q.nodes) {
+      if (n.label === 'NaN') {
+        nans++;
+        assert.equal(n.range.start, nanAt);
+        assert.equal(n.range.end, nanAt + 3);
+        assert.equal(n.kind, 'const');
+      } else if (n.kind === 'op' && n.op === 'mul') {
+        assert.equal(n.label, 'NaN * i');
+        assert.equal(q.nodes[n.args[0]].label, 'NaN');
+      } else assert.ok(n.range.start < nanAt || n.range.start > nanAt + 2, `${n.label} at the range of NaN`);
+    }
+    assert.equal(nans, 500);
+    assert.ok(Number.isNaN(evaluate(q).value));
+  });
+
   it('TapeBuilder.take moves exactly full arrays and copies the others', () => {
     const exact = new TapeBuilder(3, 2);
     const x = exact.leaf(2);

@@ -40,6 +40,15 @@ import {
   where,
 } from './values';
 
+/** Slots a site lookup probes before it appends the site again (see Machine.siteSlots). */
+const SITE_PROBES = 16;
+
+/** A hash of a site's source range (Fibonacci hashing of its start and end offsets). */
+function siteHash(site: SiteNode): number {
+  const r = site.r;
+  return r === undefined ? 0 : Math.imul(r.start ^ Math.imul(r.end, 0x85ebca6b), 0x9e3779b1) >>> 7;
+}
+
 export abstract class Machine {
   // Defined in ./step, ./statements, ./calls and ./interp (the layers above this one).
   protected abstract finish(target: IrTarget): ExprProgram;
@@ -80,7 +89,15 @@ export abstract class Machine {
   /** Per node: index into `sites` of the IR node that made it (label and range). */
   protected siteIx = new Int32Array(this.cap);
   protected sites: SiteNode[] = [];
-  protected siteIds = new Map<SiteNode, number>();
+  /**
+   * `sites` interned by identity: an open-addressing table of 1 + index into `sites` (0: empty),
+   * hashed by the site's source range (distinct sites with the same range only probe further).
+   * Not a Map: on a 20,000-term sum (a site per sum and per literal, each used once) growing a
+   * Map of 40,000 objects cost more than the rest of the recording. A site not found within
+   * SITE_PROBES slots is appended again: a repeated entry in `sites` is harmless (it only saves
+   * memory to find it), so no run of colliding ranges can make this quadratic.
+   */
+  protected siteSlots = new Int32Array(2048);
   /** Per node: 1 when its value steered the run (see `steer`); the highest such node. */
   protected steered = new Uint8Array(this.cap);
   protected steeredMax = -1;
@@ -207,13 +224,45 @@ export abstract class Machine {
     this.frameOf[id] = this.curFrame;
     this.loopOf[id] = this.curLoop;
     this.iterOf[id] = this.curIter;
-    let s = this.siteIds.get(site);
-    if (s === undefined) {
-      s = this.sites.length;
-      this.sites.push(site);
-      this.siteIds.set(site, s);
+    this.siteIx[id] = this.siteIndex(site);
+  }
+
+  /** The index of `site` in `sites`, appended when not found (see siteSlots). */
+  protected siteIndex(site: SiteNode): number {
+    const slots = this.siteSlots;
+    const mask = slots.length - 1;
+    const sites = this.sites;
+    let h = siteHash(site) & mask;
+    for (let p = 0; p < SITE_PROBES; p++, h = (h + 1) & mask) {
+      const e = slots[h];
+      if (e === 0) {
+        const s = sites.length;
+        sites.push(site);
+        slots[h] = s + 1;
+        if (s * 2 >= mask) this.growSiteSlots();
+        return s;
+      }
+      if (sites[e - 1] === site) return e - 1;
     }
-    this.siteIx[id] = s;
+    sites.push(site);
+    return sites.length - 1;
+  }
+
+  /** Doubles the site table and enters every entry of `sites` again (a repeat where one is found). */
+  protected growSiteSlots(): void {
+    const slots = new Int32Array(this.siteSlots.length * 2);
+    const mask = slots.length - 1;
+    const sites = this.sites;
+    for (let s = 0; s < sites.length; s++) {
+      let h = siteHash(sites[s]) & mask;
+      for (let p = 0; p < SITE_PROBES; p++, h = (h + 1) & mask) {
+        if (slots[h] === 0) {
+          slots[h] = s + 1;
+          break;
+        }
+      }
+    }
+    this.siteSlots = slots;
   }
 
   constNode(v: number, site: SiteNode): number {
