@@ -97,6 +97,21 @@ export function toReport(ev: Evaluation, check?: GradCheck[]): Report {
 }
 
 /** The aligned text table: target value, then one row per input. */
+/**
+ * The indices of `ev.inputs` in the order their numbers are written in the source (line, then
+ * column): `W1[0][0]`, `W1[0][1]`, … `x[0]`, `W2[0][0]`, as a reader meets them, instead of the
+ * order the run first read them (`W2[0][0]`, `W1[0][0]`, `x[0]`, …). Inputs without a position
+ * keep their place after the others; ties keep the run's order.
+ */
+export function inputSourceOrder(ev: Pick<Evaluation, 'program' | 'inputs'>): number[] {
+  const nodes = ev.program.nodes;
+  const key = ev.inputs.map((inp) => {
+    const r = (nodes[inp.node] as { range?: SourceRange } | undefined)?.range;
+    return r ? [r.line, r.column] : [Number.MAX_SAFE_INTEGER, 0];
+  });
+  return ev.inputs.map((_, i) => i).sort((a, b) => key[a][0] - key[b][0] || key[a][1] - key[b][1] || a - b);
+}
+
 export function toTable(ev: Evaluation, check?: GradCheck[]): string {
   const { name: declared, text } = ev.program.target;
   const name = declared ?? text;
@@ -106,7 +121,8 @@ export function toTable(ev: Evaluation, check?: GradCheck[]): string {
   const lines = [`${name} = ${tableNumber(ev.value)}${note}`, ''];
   const byName = new Map(check?.map((c) => [c.name, c]));
   const rows = [['input', 'value', 'grad', 'numeric grad', 'rel error']];
-  for (const inp of ev.inputs) {
+  for (const i of inputSourceOrder(ev)) {
+    const inp = ev.inputs[i];
     const c = byName.get(inp.name);
     rows.push([
       inp.name,
