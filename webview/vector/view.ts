@@ -132,6 +132,22 @@ interface VectorView {
   dispose(): void;
 }
 
+/**
+ * Under the arrays: what L is (the cards say ∂L/∂W1 whatever the output is called), that a
+ * gradient has its array's shape, and the colours (the scalar graph has the same legend).
+ */
+function vectorLegend(output: string | undefined): HTMLElement {
+  const item = (cls: string, label: string) =>
+    h('span', { class: 'legend-item' }, [h('span', { class: `sw ${cls}` }), label]);
+  return h('div', { class: 'legend vlegend', 'data-legend': '' }, [
+    h('span', { class: 'legend-item' }, [`L = ${output ?? 'the output'}; ∂L/∂X has the shape of X`]),
+    item('sw-pos', '▲ positive'),
+    item('sw-neg', '▼ negative'),
+    item('sw-zero', '○ zero'),
+    h('span', { class: 'legend-item' }, ['stronger colour = larger |gradient|']),
+  ]);
+}
+
 function createVectorView(initial: ViewContext, showScalar: (node: number) => void): VectorView {
   let c = initial;
   const program = c.payload.program;
@@ -175,6 +191,7 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
   const element = h('div', { class: 'vview', 'data-scalar-nodes': program.nodes.length }, [
     toolbar,
     graphBox,
+    vectorLegend(program.target.name),
     stepText,
     h('div', { class: 'vbelow' }, [
       detail,
@@ -558,7 +575,10 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
     out.push(
       h('h3', { 'data-jacobian': `${B.label}/${A.label}` }, [
         `∂${B.label}/∂${A.label}: Jacobian ${rc}`,
-        h('span', { class: 'muted' }, [` (${shapeText(J.rowShape)} by ${shapeText(J.colShape)})`]),
+        h('span', { class: 'muted', 'data-jacobian-axes': '' }, [
+          ` (${J.rowShape.length ? `a row per element of ${B.label} ${shapeText(J.rowShape)}` : `one row: ${B.label} is a scalar`}, ` +
+            `${J.colShape.length ? `a column per element of ${A.label} ${shapeText(J.colShape)}` : `one column: ${A.label} is a scalar`})`,
+        ]),
       ]),
       h('p', {}, [roleText(e.role), h('span', { class: 'muted' }, [` (gates: ${e.gates.join(', ')})`])]),
     );
