@@ -97,6 +97,12 @@ export function toReport(ev: Evaluation, check?: GradCheck[]): Report {
 }
 
 /** The aligned text table: target value, then one row per input. */
+/** Said instead of an empty inputs table (CLI and panel). */
+export const NO_INPUTS_TEXT =
+  'No inputs: every number this value depends on is a literal written inline (the graph still shows ' +
+  'their gradients). To list a number here, edit it and train it, bind it to a top-level name: ' +
+  'const x = 3; and use x.';
+
 /**
  * The indices of `ev.inputs` in the order their numbers are written in the source (line, then
  * column): `W1[0][0]`, `W1[0][1]`, … `x[0]`, `W2[0][0]`, as a reader meets them, instead of the
@@ -142,6 +148,7 @@ export function toTable(ev: Evaluation, check?: GradCheck[]): string {
     );
     if (r === 0) lines.push(widths.map((w) => '-'.repeat(w)).join('  '));
   }
+  if (ev.inputs.length === 0) lines.push('', NO_INPUTS_TEXT);
   for (const d of ev.diagnostics) lines.push('', `${d.severity}: ${d.message}`);
   return lines.join('\n') + '\n';
 }

@@ -174,6 +174,16 @@ describe('CLI', () => {
     ]);
   });
 
+  it('no inputs: the table says why there is no gradient and what to write, instead of an empty table', () => {
+    const r = run(tmpFile('function g(a: number) {\n  return a * a;\n}\nconst f = g(3) + 2 * 3;\n'), '--name', 'f');
+    assert.equal(r.code, 0);
+    assert.match(r.out, /^f = 15\n/);
+    assert.match(
+      r.out,
+      /No inputs: every number this value depends on is a literal written inline.*const x = 3; and use x\./,
+    );
+  });
+
   it('--set overrides a const and gives free inputs their value, in both spellings', () => {
     assert.match(run(ex('simple.ts'), '--name', 'f', '--set', 'x=3').out, /^f = -32\n/);
     assert.match(run(ex('simple.ts'), '--name', 'f', '--set=x=3').out, /^f = -32\n/);

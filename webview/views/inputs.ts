@@ -19,7 +19,7 @@ import { badge, button, dataGrid, textField } from '../toolkit';
 import { sourceBadge } from './debugBanner';
 import { full, parseNumber, short } from '../format';
 import { relErrorText } from '../../src/core/format';
-import { inputSourceOrder } from '../../src/core/report';
+import { NO_INPUTS_TEXT, inputSourceOrder } from '../../src/core/report';
 import { h } from './dom';
 import { gradSign, gradStyle } from '../graph/color';
 import type { GradCheck } from '../../src/core';
@@ -310,7 +310,9 @@ export function renderInputs(initial: ViewContext): InputsView {
     });
     children.push(h('div', { class: 'inputs-tools' }, [filter, status]));
   }
-  children.push(grid);
+  children.push(
+    names.length ? grid : h('p', { class: 'muted inputs-empty', 'data-inputs-empty': '' }, [NO_INPUTS_TEXT]),
+  );
   if (paged) children.push(more);
   const element = h(
     'section',
