@@ -77,6 +77,19 @@ export default async function vector(d: VSCodeDriver): Promise<void> {
   assert.ok(look.px >= 10, `matrix numbers drawn at ${look.px.toFixed(1)} px`);
   assert.ok(look.below && look.fits, JSON.stringify(look));
   assert.match(look.legend, /L = f; ∂L\/∂X has the shape of X/);
+  // Step back from the output (y, then W2 and h) to z, whose line names upstream × local.
+  let stepLine = '';
+  for (let i = 0; i < 6 && !stepLine.startsWith('∂L/∂z '); i++) {
+    await frame.locator('[data-action="vstep"]').click();
+    stepLine = (await frame.locator('[data-step-text]').textContent()) ?? '';
+  }
+  assert.match(
+    stepLine,
+    /^∂L\/∂z \(3, same shape as z\) comes back from h .* Upstream ∂L\/∂h × local ∂h\/∂z/,
+    stepLine,
+  );
+  await d.screenshot('vector-two-layer-step-dark');
+  await frame.locator('[data-action="vreset"]').click();
   // An edge: z → h, the ReLU's Jacobian, a diagonal 0/1 mask.
   await frame.locator('.vedges-details summary').click();
   await frame.locator('[data-action="select-edge"]', { hasText: 'z → h' }).click();

@@ -862,9 +862,16 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
       }
       return `${B.label} (${how})`;
     });
+    // The seed's rule in words, with the names of this step (the numbers are in the detail below).
+    const uses = m.graph.outEdges[g].map((e) => group(m.graph.edges[e].to).label);
+    const rule =
+      uses.length === 1
+        ? ` Upstream ∂L/∂${uses[0]} × local ∂${uses[0]}/∂${G.label}: the edge ${G.label} → ${uses[0]} (Edges) shows it with numbers.`
+        : ` For each use B: upstream ∂L/∂B × local ∂B/∂${G.label}, with numbers on each edge (Edges).`;
     stepText.textContent =
       `∂L/∂${G.label} (${shapeText(G.shape)}, same shape as ${G.label}) comes back from ${words.join(' and ')}` +
-      (words.length > 1 ? ': the gradients sum.' : '.');
+      (words.length > 1 ? ': the gradients sum.' : '.') +
+      rule;
   }
 
   function update(next: ViewContext): void {
