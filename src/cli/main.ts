@@ -13,9 +13,10 @@ import { runTraining, trainingReport, trainingTable } from '../core/train';
 
 const USAGE = `Usage: gradient-lens FILE (--name DECL | --line N) [options]
 
-Shows the value of an arithmetic expression in a TypeScript/JavaScript file and the
-gradient of that value with respect to every named input (reverse-mode autodiff, checked
-against central differences). Nothing in FILE is executed.
+Shows the value of a declaration, return or expression in a TypeScript/JavaScript program
+and the gradient of that value with respect to every named input (reverse-mode autodiff,
+checked against central differences). FILE is read, never executed: Gradient Lens runs it
+with its own interpreter.
 
 Target (one of):
   --name DECL            the declaration \`const DECL = ...\`, or a function (its
@@ -38,6 +39,40 @@ Exit codes: 0 ok, 1 bad input, 2 usage error.
 `;
 
 class UsageError extends Error {}
+/** No --name and no --line: the message lists the file's declarations (see targetHint). */
+class NoTargetError extends UsageError {
+  constructor(readonly file: string) {
+    super('give exactly one of --name DECL or --line N');
+  }
+}
+
+/**
+ * What to write when FILE is given without a target: the names declared at the top level of the
+ * file with their lines, and the command for the last one (usually the loss or result).
+ */
+export function targetHint(file: string, text: string): string {
+  const found: Array<{ name: string; line: number; value: boolean }> = [];
+  text.split('\n').forEach((t, i) => {
+    const m = /^(?:export\s+)?(?:(const|let|var)|(?:async\s+)?function\*?)\s+([A-Za-z_$][\w$]*)/.exec(t);
+    if (!m) return;
+    // `const f = (a) => …` is a helper function, not a value to differentiate.
+    const value =
+      m[1] !== undefined && !/=\s*(?:async\s+)?(?:function\b|\([^)]*\)\s*(?::[^=]*)?=>|[A-Za-z_$][\w$]*\s*=>)/.test(t);
+    found.push({ name: m[2], line: i + 1, value });
+  });
+  if (!found.length)
+    return `${file} has no top-level declaration: give --line N (the line of the expression or return to differentiate).\n`;
+  const last = [...found].reverse().find((d) => d.value) ?? found[found.length - 1];
+  // A long file: its first declarations and its last ones (the results are usually last).
+  const shown = found.length > 12 ? [...found.slice(0, 3), undefined, ...found.slice(-8)] : found;
+  const list = shown.map((d) => (d ? `${d.name} (line ${d.line})` : '…')).join(', ');
+  return (
+    `Which value of ${file} should be differentiated? Give --name DECL or --line N.\n` +
+    `  Declared at the top level: ${list}\n` +
+    `  For example: gradient-lens ${file} --name ${last.name}\n` +
+    `  (gradient-lens --help lists every option)\n`
+  );
+}
 
 interface Options {
   file: string;
@@ -177,8 +212,8 @@ function parseArgs(argv: string[]): Options | 'help' {
   }
   if (files.length !== 1)
     throw new UsageError(files.length === 0 ? 'missing FILE' : `one FILE expected, got ${files.join(' ')}`);
-  if ((name === undefined) === (line === undefined))
-    throw new UsageError('give exactly one of --name DECL or --line N');
+  if (name === undefined && line === undefined) throw new NoTargetError(files[0]);
+  if (name !== undefined && line !== undefined) throw new UsageError('give exactly one of --name DECL or --line N');
   if (format === 'dot' && train) throw new UsageError('--train prints table or json, not dot');
   if (!train && (params !== undefined || lr !== undefined))
     throw new UsageError('--lr and --params need --train STEPS');
@@ -199,6 +234,18 @@ export function main(argv: string[], io: CliIo = processIo): number {
     opts = parseArgs(argv);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
+    if (e instanceof NoTargetError) {
+      let text: string | undefined;
+      try {
+        text = readFileSync(e.file, 'utf8');
+      } catch {
+        // unreadable: the usage below
+      }
+      if (text !== undefined) {
+        io.err(`gradient-lens: ${targetHint(e.file, text)}`);
+        return 2;
+      }
+    }
     io.err(`gradient-lens: ${e.message}\n\n${USAGE}`);
     return 2;
   }

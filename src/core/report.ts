@@ -97,6 +97,27 @@ export function toReport(ev: Evaluation, check?: GradCheck[]): Report {
 }
 
 /** The aligned text table: target value, then one row per input. */
+/** Said instead of an empty inputs table (CLI and panel). */
+export const NO_INPUTS_TEXT =
+  'No inputs: every number this value depends on is a literal written inline (the graph still shows ' +
+  'their gradients). To list a number here, edit it and train it, bind it to a top-level name: ' +
+  'const x = 3; and use x.';
+
+/**
+ * The indices of `ev.inputs` in the order their numbers are written in the source (line, then
+ * column): `W1[0][0]`, `W1[0][1]`, … `x[0]`, `W2[0][0]`, as a reader meets them, instead of the
+ * order the run first read them (`W2[0][0]`, `W1[0][0]`, `x[0]`, …). Inputs without a position
+ * keep their place after the others; ties keep the run's order.
+ */
+export function inputSourceOrder(ev: Pick<Evaluation, 'program' | 'inputs'>): number[] {
+  const nodes = ev.program.nodes;
+  const key = ev.inputs.map((inp) => {
+    const r = (nodes[inp.node] as { range?: SourceRange } | undefined)?.range;
+    return r ? [r.line, r.column] : [Number.MAX_SAFE_INTEGER, 0];
+  });
+  return ev.inputs.map((_, i) => i).sort((a, b) => key[a][0] - key[b][0] || key[a][1] - key[b][1] || a - b);
+}
+
 export function toTable(ev: Evaluation, check?: GradCheck[]): string {
   const { name: declared, text } = ev.program.target;
   const name = declared ?? text;
@@ -106,7 +127,8 @@ export function toTable(ev: Evaluation, check?: GradCheck[]): string {
   const lines = [`${name} = ${tableNumber(ev.value)}${note}`, ''];
   const byName = new Map(check?.map((c) => [c.name, c]));
   const rows = [['input', 'value', 'grad', 'numeric grad', 'rel error']];
-  for (const inp of ev.inputs) {
+  for (const i of inputSourceOrder(ev)) {
+    const inp = ev.inputs[i];
     const c = byName.get(inp.name);
     rows.push([
       inp.name,
@@ -126,6 +148,7 @@ export function toTable(ev: Evaluation, check?: GradCheck[]): string {
     );
     if (r === 0) lines.push(widths.map((w) => '-'.repeat(w)).join('  '));
   }
+  if (ev.inputs.length === 0) lines.push('', NO_INPUTS_TEXT);
   for (const d of ev.diagnostics) lines.push('', `${d.severity}: ${d.message}`);
   return lines.join('\n') + '\n';
 }

@@ -27,7 +27,7 @@ import {
   type Stmt,
   type VarStmt,
 } from '../core/ir';
-import { LABEL_MAX, SourceText, kindWords } from './text';
+import { LABEL_MAX, SourceText, insteadWords, kindWords } from './text';
 
 const SK = ts.SyntaxKind;
 
@@ -216,7 +216,7 @@ export class Lowerer {
   private unsupported(n: ts.Node): GradientLensError {
     return this.src.error(
       'unsupported',
-      `Unsupported syntax: ${kindWords(n)} ${this.src.quote(n)} at ${this.src.pos(n)}`,
+      `Unsupported syntax: ${kindWords(n)} ${this.src.quote(n)} at ${this.src.pos(n)}: ${insteadWords(n)}`,
       n,
     );
   }

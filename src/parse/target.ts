@@ -303,9 +303,23 @@ export function targetByName(src: SourceText, name: string): Target {
   }
   const found = best ?? bestFn;
   if (!found) {
-    throw new GradientLensError('no-expression', `No declaration named '${name}' in ${src.fileName}`, undefined, [
-      name,
-    ]);
+    // Name what the file does declare at its top level, so the fix is one copy away.
+    const declared: string[] = [];
+    for (const st of src.sf.statements) {
+      if (ts.isVariableStatement(st))
+        for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) declared.push(d.name.text);
+      if (ts.isFunctionDeclaration(st) && st.name) declared.push(st.name.text);
+    }
+    const list = declared.length > 20 ? [...declared.slice(0, 5), '…', ...declared.slice(-14)] : declared;
+    throw new GradientLensError(
+      'no-expression',
+      `No declaration named '${name}' in ${src.fileName}` +
+        (declared.length
+          ? `. Declared at its top level: ${list.join(', ')}; give one of these names (or the line of an expression).`
+          : ': it declares nothing at its top level; give the line of the expression or return to differentiate.'),
+      undefined,
+      [name],
+    );
   }
   const t = targetOf(found);
   if (!t) {

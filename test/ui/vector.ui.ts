@@ -58,6 +58,38 @@ export default async function vector(d: VSCodeDriver): Promise<void> {
     close(await cells(frame, label, 1), [torch[label]].flat(3) as number[], `∂f/∂${label}`);
   }
   await d.screenshot('vector-two-layer-dark');
+  // Readable beside the editor: the numbers are drawn at ≥ 10 px (font size × the fit-to-width
+  // zoom; side by side the 2-layer net was shrunk to 7.7 px), a matrix's gradient sits under its
+  // values, and the legend says what L is.
+  const look = await frame.evaluate(() => {
+    const box = document.querySelector<HTMLElement>('.vgraph-box')!;
+    const td = document.querySelector<HTMLElement>('[data-group-label="W1"] .vmat td[data-v]')!;
+    const [value, grad] = [...document.querySelectorAll('[data-group-label="W1"] .vnode-body figure')].map((f) =>
+      f.getBoundingClientRect(),
+    );
+    return {
+      px: parseFloat(getComputedStyle(td).fontSize) * Number(box.dataset.zoom ?? 1),
+      below: grad.top >= value.bottom - 1,
+      fits: box.scrollWidth <= box.clientWidth + 1,
+      legend: document.querySelector('[data-legend]')?.textContent ?? '',
+    };
+  });
+  assert.ok(look.px >= 10, `matrix numbers drawn at ${look.px.toFixed(1)} px`);
+  assert.ok(look.below && look.fits, JSON.stringify(look));
+  assert.match(look.legend, /L = f; ∂L\/∂X has the shape of X/);
+  // Step back from the output (y, then W2 and h) to z, whose line names upstream × local.
+  let stepLine = '';
+  for (let i = 0; i < 6 && !stepLine.startsWith('∂L/∂z '); i++) {
+    await frame.locator('[data-action="vstep"]').click();
+    stepLine = (await frame.locator('[data-step-text]').textContent()) ?? '';
+  }
+  assert.match(
+    stepLine,
+    /^∂L\/∂z \(3, same shape as z\) comes back from h .* Upstream ∂L\/∂h × local ∂h\/∂z/,
+    stepLine,
+  );
+  await d.screenshot('vector-two-layer-step-dark');
+  await frame.locator('[data-action="vreset"]').click();
   // An edge: z → h, the ReLU's Jacobian, a diagonal 0/1 mask.
   await frame.locator('.vedges-details summary').click();
   await frame.locator('[data-action="select-edge"]', { hasText: 'z → h' }).click();
@@ -67,6 +99,11 @@ export default async function vector(d: VSCodeDriver): Promise<void> {
     .locator('[data-jacobian-matrix] td[data-v]')
     .evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-v'))));
   assert.deepEqual(J, [1, 0, 0, 0, 0, 0, 0, 0, 1]);
+  // The heading says what the rows and columns are (it said "(3 by 3)").
+  assert.match(
+    (await frame.locator('[data-jacobian-axes]').textContent()) ?? '',
+    /a row per element of h 3, a column per element of z 3/,
+  );
   await sleep(200);
   await d.screenshot('vector-two-layer-jacobian-dark');
   await d.setTheme('light');

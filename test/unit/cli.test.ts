@@ -129,6 +129,61 @@ describe('CLI', () => {
     assert.equal(run(join(root, 'no-such-file.ts'), '--name', 'f').code, 2);
   });
 
+  it('a FILE without --name or --line lists its top-level declarations and suggests the last value', () => {
+    const r = run(ex('two-layer-relu.ts'));
+    assert.equal(r.code, 2);
+    assert.equal(r.out, '');
+    assert.match(r.err, /Give --name DECL or --line N/);
+    assert.match(r.err, /W1 \(line 6\), x \(line 11\), W2 \(line 12\)/);
+    // `dot` and `matvec` are helper functions (arrows): the suggestion is the result f.
+    assert.match(r.err, /For example: gradient-lens \S*two-layer-relu\.ts --name f\n/);
+    assert.doesNotMatch(r.err, /Usage:/); // the short hint, not the whole help
+    // A long file: the first declarations, an ellipsis and the last ones.
+    const n = run(ex('network.ts'));
+    assert.match(n.err, /sigmoid \(line 5\), x1 \(line 7\), x2 \(line 8\), …, .* loss \(line 32\)\n/);
+    assert.match(n.err, /--name loss\n/);
+    // A file without declarations says to give a line.
+    assert.match(run(tmpFile('1 + 2;\n')).err, /has no top-level declaration: give --line N/);
+  });
+
+  it('--name of a name the file does not declare lists the names it does declare', () => {
+    const r = run(ex('two-layer-relu.ts'), '--name', 'L');
+    assert.equal(r.code, 1);
+    assert.match(r.err, /No declaration named 'L' .*Declared at its top level: W1, x, W2, dot, matvec, z, h, y, f;/);
+  });
+
+  it('the table lists inputs in source order (as written), not in the order the run read them', () => {
+    const { out } = run(ex('two-layer-relu.ts'), '--name', 'f');
+    const names = out
+      .split('\n')
+      .slice(4)
+      .map((l) => l.split(/\s+/)[0])
+      .filter((n) => /^(W1|W2|x)\[/.test(n));
+    assert.deepEqual(names, [
+      'W1[0][0]',
+      'W1[0][1]',
+      'W1[1][0]',
+      'W1[1][1]',
+      'W1[2][0]',
+      'W1[2][1]',
+      'x[0]',
+      'x[1]',
+      'W2[0][0]',
+      'W2[0][1]',
+      'W2[0][2]',
+    ]);
+  });
+
+  it('no inputs: the table says why there is no gradient and what to write, instead of an empty table', () => {
+    const r = run(tmpFile('function g(a: number) {\n  return a * a;\n}\nconst f = g(3) + 2 * 3;\n'), '--name', 'f');
+    assert.equal(r.code, 0);
+    assert.match(r.out, /^f = 15\n/);
+    assert.match(
+      r.out,
+      /No inputs: every number this value depends on is a literal written inline.*const x = 3; and use x\./,
+    );
+  });
+
   it('--set overrides a const and gives free inputs their value, in both spellings', () => {
     assert.match(run(ex('simple.ts'), '--name', 'f', '--set', 'x=3').out, /^f = -32\n/);
     assert.match(run(ex('simple.ts'), '--name', 'f', '--set=x=3').out, /^f = -32\n/);

@@ -421,6 +421,23 @@ describe('backward stepper', () => {
     assert.equal(st.state[g.byTapeId[x]], 2);
   });
 
+  it('a compound input is one operand in the step text: ∂/∂(y - t), not ∂/∂y - t', () => {
+    const text = 'const y = 3;\nconst t = 1;\nconst loss = 0.5 * (y - t) ** 2;\n';
+    const ev = evaluate(parseTarget({ text, name: 'loss' }), {});
+    const g = buildDisplay(ev.program, ev.tape);
+    const steps = buildSteps(g, ev.program, ev.tape, edgeNumbers(g, ev.tape), 4);
+    const lines = steps.flatMap((s) => s.lines.map((l) => l.text));
+    assert.ok(
+      lines.some((l) => l.startsWith('∂/∂(y - t): upstream 0.5 × local 4')),
+      lines.join('\n'),
+    );
+    assert.ok(!lines.some((l) => l.startsWith('∂/∂y - t')), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.startsWith('∂/∂y: upstream')),
+      lines.join('\n'),
+    ); // a name stays bare
+  });
+
   it('explains fan-out: grad(x) = a + b from 2 uses', () => {
     const b = new ProgramBuilder();
     const x = b.input('x', 3);

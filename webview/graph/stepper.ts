@@ -100,6 +100,8 @@ export function buildSteps(
   }
   const p = precision;
   const name = (v: number) => g.nodes[v].label;
+  // `∂/∂y2 - t2` reads as (∂/∂y2) − t2: a compound label is one operand, so it gets parentheses.
+  const operand = (label: string) => (/[\s+\-*/%^]/.test(label.replace(/^-(?=\d)/, '')) ? `(${label})` : label);
   const steps: Step[] = [];
   order.forEach((v, s) => {
     const node = g.nodes[v];
@@ -110,7 +112,7 @@ export function buildSteps(
       const contribution = nums.contribution[ei];
       const formula = edgeFormula(g, program, e);
       const text =
-        `∂/∂${name(e.from)}: upstream ${short(up, p)} × local ${paren(local, p)}` +
+        `∂/∂${operand(name(e.from))}: upstream ${short(up, p)} × local ${paren(local, p)}` +
         `${formula && formula !== short(local, p) ? ` [${formula}]` : ''} = ${short(contribution, p)}`;
       return { edge: ei, from: e.from, upstream: up, local, contribution, formula, text };
     });

@@ -134,6 +134,22 @@ interface VectorView {
   dispose(): void;
 }
 
+/**
+ * Under the arrays: what L is (the cards say ∂L/∂W1 whatever the output is called), that a
+ * gradient has its array's shape, and the colours (the scalar graph has the same legend).
+ */
+function vectorLegend(output: string | undefined): HTMLElement {
+  const item = (cls: string, label: string) =>
+    h('span', { class: 'legend-item' }, [h('span', { class: `sw ${cls}` }), label]);
+  return h('div', { class: 'legend vlegend', 'data-legend': '' }, [
+    h('span', { class: 'legend-item' }, [`L = ${output ?? 'the output'}; ∂L/∂X has the shape of X`]),
+    item('sw-pos', '▲ positive'),
+    item('sw-neg', '▼ negative'),
+    item('sw-zero', '○ zero'),
+    h('span', { class: 'legend-item' }, ['stronger colour = larger |gradient|']),
+  ]);
+}
+
 function createVectorView(initial: ViewContext, showScalar: (node: number) => void): VectorView {
   let c = initial;
   const program = c.payload.program;
@@ -206,6 +222,7 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
   const element = h('div', { class: 'vview', 'data-scalar-nodes': program.nodes.length }, [
     toolbar,
     graphBox,
+    vectorLegend(program.target.name),
     stepText,
     h('div', { class: 'vbelow' }, [
       detail,
@@ -637,7 +654,10 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
     out.push(
       h('h3', { 'data-jacobian': `${B.label}/${A.label}` }, [
         `∂${B.label}/∂${A.label}: Jacobian ${rc}`,
-        h('span', { class: 'muted' }, [` (${shapeText(J.rowShape)} by ${shapeText(J.colShape)})`]),
+        h('span', { class: 'muted', 'data-jacobian-axes': '' }, [
+          ` (${J.rowShape.length ? `a row per element of ${B.label} ${shapeText(J.rowShape)}` : `one row: ${B.label} is a scalar`}, ` +
+            `${J.colShape.length ? `a column per element of ${A.label} ${shapeText(J.colShape)}` : `one column: ${A.label} is a scalar`})`,
+        ]),
       ]),
       h('p', {}, [roleText(e.role), h('span', { class: 'muted' }, [` (gates: ${e.gates.join(', ')})`])]),
     );
@@ -921,9 +941,16 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
       }
       return `${B.label} (${how})`;
     });
+    // The seed's rule in words, with the names of this step (the numbers are in the detail below).
+    const uses = m.graph.outEdges[g].map((e) => group(m.graph.edges[e].to).label);
+    const rule =
+      uses.length === 1
+        ? ` Upstream ∂L/∂${uses[0]} × local ∂${uses[0]}/∂${G.label}: the edge ${G.label} → ${uses[0]} (Edges) shows it with numbers.`
+        : ` For each use B: upstream ∂L/∂B × local ∂B/∂${G.label}, with numbers on each edge (Edges).`;
     stepText.textContent =
       `∂L/∂${G.label} (${shapeText(G.shape)}, same shape as ${G.label}) comes back from ${words.join(' and ')}` +
-      (words.length > 1 ? ': the gradients sum.' : '.');
+      (words.length > 1 ? ': the gradients sum.' : '.') +
+      rule;
   }
 
   function update(next: ViewContext): void {

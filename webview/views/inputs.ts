@@ -19,6 +19,7 @@ import { badge, button, dataGrid, textField } from '../toolkit';
 import { sourceBadge } from './debugBanner';
 import { full, parseNumber, short } from '../format';
 import { relErrorText } from '../../src/core/format';
+import { NO_INPUTS_TEXT, inputSourceOrder } from '../../src/core/report';
 import { h } from './dom';
 import { gradSign, gradStyle } from '../graph/color';
 import type { GradCheck } from '../../src/core';
@@ -68,6 +69,8 @@ export function renderInputs(initial: ViewContext): InputsView {
   let c = initial;
   const program = c.payload.program;
   const names = c.ev.inputs.map((i) => i.name);
+  /** Rows in source order (W1's numbers, then x's, …), not in the order the run first read them. */
+  const order = inputSourceOrder(c.ev);
   const lowerNames = names.map((n) => n.toLowerCase());
   const defaultsShown = new Set(c.defaults);
   const paged = names.length > INPUTS_PAGE;
@@ -187,10 +190,8 @@ export function renderInputs(initial: ViewContext): InputsView {
 
   function matching(): number[] {
     const q = mem.filter.trim().toLowerCase();
-    if (!q) return names.map((_, i) => i);
-    const out: number[] = [];
-    for (let i = 0; i < lowerNames.length; i++) if (lowerNames[i].includes(q)) out.push(i);
-    return out;
+    if (!q) return order;
+    return order.filter((i) => lowerNames[i].includes(q));
   }
 
   /** Show the current filter and limit: reuse rows, build `syncCount` now and the rest when idle. */
@@ -309,7 +310,9 @@ export function renderInputs(initial: ViewContext): InputsView {
     });
     children.push(h('div', { class: 'inputs-tools' }, [filter, status]));
   }
-  children.push(grid);
+  children.push(
+    names.length ? grid : h('p', { class: 'muted inputs-empty', 'data-inputs-empty': '' }, [NO_INPUTS_TEXT]),
+  );
   if (paged) children.push(more);
   const element = h(
     'section',
