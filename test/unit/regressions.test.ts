@@ -481,4 +481,33 @@ describe('Set (a gap the red team found: every micrograd backward() builds its t
     // values() is an iterator in JavaScript (no .length): refused rather than given as an array
     assert.match(refusal('const s = new Set([1]);\nconst t = s.values().length;\n', 't').message, /'values'/);
   });
+
+  it('the cursor inside a class constructor or method is refused by name (was an internal error: no `this`)', () => {
+    const text = [
+      'class Neuron {',
+      '  w = [0.5, -1];',
+      '  constructor(public b: number) {',
+      '    this.w.push(b);',
+      '  }',
+      '  out(x: number) {',
+      '    return this.w[0] * x + this.b;',
+      '  }',
+      '}',
+      'const n = new Neuron(0.1);',
+      'const y = n.out(2);',
+      '',
+    ].join('\n');
+    for (const line of [4, 7]) {
+      let err: unknown;
+      try {
+        evaluate(parseTarget({ text, line }));
+      } catch (e) {
+        err = e;
+      }
+      assert.ok(isGradientLensError(err), `line ${line}: expected a refusal, got ${String(err)}`);
+      assert.match(err.message, /of class Neuron at \d+:3 runs on an object \('this'\).*new Neuron/);
+    }
+    // the expression that uses it still works (plain JS: 0.5 * 2 + 0.1)
+    assert.ok(Math.abs(run(text, 'y').value - 1.1) < 1e-12);
+  });
 });

@@ -632,6 +632,18 @@ export abstract class Machine {
           where(fn.r),
         );
       }
+      const owner = this.ir.classes.find((c) => c.ctor === target.fn || c.members.some((m) => m.fn === target.fn));
+      if (owner) {
+        const what =
+          owner.ctor === target.fn
+            ? `The constructor of class ${owner.name}`
+            : `The method '${fn.name}' of class ${owner.name}`;
+        throw new GradientLensError(
+          'no-expression',
+          `${what} at ${pos(fn.r)} runs on an object ('this'), so it cannot be called on its own: select an expression that uses it (e.g. a top-level 'const n = new ${owner.name}(…)' and what is computed from it), or a function declared at top level`,
+          where(fn.r),
+        );
+      }
       this.targetValue = TDZ;
       yield* this.entryCall(fun, topEnv);
       const ret = this.vals.pop() as Value;
