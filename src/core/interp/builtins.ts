@@ -277,7 +277,7 @@ export const ARRAY_CTOR = fn('Array', (it, _t, args, site) => {
   return it.newArray([...args], site);
 });
 
-export const MUTATING = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'fill', 'reverse']);
+export const MUTATING = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'fill', 'reverse', 'sort']);
 
 export function thisArray(it: Interp, t: Value, site: SiteNode, name: string): Value[] {
   if (MUTATING.has(name)) {
@@ -296,7 +296,7 @@ export function thisArray(it: Interp, t: Value, site: SiteNode, name: string): V
 export function hof(kind: string): Builtin {
   return fn(kind, (it, t, args, site) => {
     const arr = thisArray(it, t, site, kind);
-    if (kind !== 'find' && kind !== 'findIndex') it.checkNoHoles(arr, `.${kind}`, site); // find visits holes as undefined
+    if (!kind.startsWith('find')) it.checkNoHoles(arr, `.${kind}`, site); // find, findLast… visit holes as undefined
     const f = args[0];
     if (!(f instanceof Fun || f instanceof Builtin))
       throw it.error('unsupported', `.${kind} needs a function at ${pos(site.r)}`, site.r);
@@ -305,14 +305,83 @@ export function hof(kind: string): Builtin {
       arr,
       fn: f,
       out: kind === 'map' ? presized(arr.length) : kind === 'filter' || kind === 'flatMap' ? [] : undefined,
-      acc: kind === 'reduce' ? args[1] : undefined,
-      hasAcc: kind === 'reduce' && args.length >= 2,
+      acc: kind === 'reduce' || kind === 'reduceRight' ? args[1] : undefined,
+      hasAcc: (kind === 'reduce' || kind === 'reduceRight') && args.length >= 2,
       n: arr.length,
       loop: -1,
       savedLoop: -1,
       savedIter: 0,
       site,
       from: 'arr',
+    };
+    if (kind === 'reduceRight' || kind === 'findLast' || kind === 'findLastIndex') st.rev = true;
+    return it.startHof(st);
+  });
+}
+
+/**
+ * `.sort(cmp)` (in place) and `.toSorted(cmp)` (a copy). With a comparator: the task machine
+ * calls it (Calls.sortStep), reading its results. Without one JavaScript compares the elements
+ * as strings: done for strings; refused for numbers (10 sorts before 9 in JavaScript, rarely what
+ * was meant) and other values.
+ */
+function sorter(kind: 'sort' | 'toSorted'): Builtin {
+  return fn(kind, (it, t, args, site) => {
+    const arr = thisArray(it, t, site, kind);
+    it.checkNoHoles(arr, `.${kind}`, site);
+    const work: Value[] = [];
+    let undefs = 0;
+    for (const x of arr) {
+      if (x === undefined) undefs++;
+      else work.push(x);
+    }
+    const f = args[0];
+    if (f === undefined) {
+      for (const x of work)
+        if (typeof x !== 'string')
+          throw it.error(
+            'unsupported',
+            `.${kind}() without a comparator at ${pos(site.r)} on ${typeof x === 'number' ? 'numbers' : 'non-strings'}: JavaScript compares them as strings (10 before 9); give a comparator, e.g. .${kind}((a, b) => a - b)`,
+            site.r,
+          );
+      const sorted = (work as string[]).slice().sort();
+      const out: Value[] = sorted;
+      for (let k = 0; k < undefs; k++) out.push(undefined);
+      if (kind === 'toSorted') return it.newArray(out, site);
+      for (let k = 0; k < out.length; k++) arr[k] = out[k];
+      return arr;
+    }
+    if (!(f instanceof Fun || f instanceof Builtin))
+      throw it.error('unsupported', `.${kind} needs a comparator function at ${pos(site.r)}`, site.r);
+    const st: HofState = {
+      kind,
+      arr,
+      fn: f,
+      out: undefined,
+      acc: undefined,
+      hasAcc: false,
+      n: arr.length,
+      loop: -1,
+      savedLoop: -1,
+      savedIter: 0,
+      site,
+      from: 'arr',
+      sort: {
+        work,
+        undefs,
+        target: kind === 'sort' ? arr : undefined,
+        phase: 0,
+        idx: 0,
+        runLen: 0,
+        desc: false,
+        prev: undefined,
+        start: 0,
+        left: 0,
+        right: 0,
+        mid: 0,
+        pivot: undefined,
+        odd: undefined,
+      },
     };
     return it.startHof(st);
   });
@@ -340,6 +409,11 @@ export const ARRAY_METHODS: Record<string, Builtin> = {
   find: hof('find'),
   findIndex: hof('findIndex'),
   flatMap: hof('flatMap'),
+  reduceRight: hof('reduceRight'),
+  findLast: hof('findLast'),
+  findLastIndex: hof('findLastIndex'),
+  sort: sorter('sort'),
+  toSorted: sorter('toSorted'),
   push: fn('push', (it, t, args, site) => {
     const a = thisArray(it, t, site, 'push');
     for (const x of args) a.push(x);
@@ -449,13 +523,6 @@ export const ARRAY_METHODS: Record<string, Builtin> = {
     return it.newArray(
       a.map((x, i) => it.newArray([it.constNode(i, site), x], site)),
       site,
-    );
-  }),
-  sort: fn('sort', (it, _t, _args, site) => {
-    throw it.error(
-      'unsupported',
-      `Unsupported: .sort at ${pos(site.r)}: sort the data in the file, or write the loop`,
-      site.r,
     );
   }),
 };

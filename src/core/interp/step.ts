@@ -605,7 +605,6 @@ export abstract class Stepper extends Machine {
         'unsupported',
         `Unsupported array property '${key}' in "${site.t ?? ''}" at ${pos(site.r)}: ` +
           `arrays support length, indexing and ${Object.keys(ARRAY_METHODS)
-            .filter((k) => k !== 'sort') // refused with its own message
             .sort()
             .join(', ')}; write a for loop for the rest`,
         site.r,

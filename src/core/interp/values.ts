@@ -282,6 +282,36 @@ export interface HofState {
   thisArg?: Value;
   /** Set.prototype.forEach: the Set (arr is its live entry list; GONE entries are skipped). */
   set?: Value;
+  /** reduceRight, findLast, findLastIndex: visit index n − 1 − i at step i. */
+  rev?: boolean;
+  /** .sort(cmp) / .toSorted(cmp): the state of the sort (see Calls.sortStep). */
+  sort?: SortState;
+}
+
+/**
+ * A sort with a comparator in the task machine: V8's algorithm for arrays under 64 elements (the
+ * first run, descending runs reversed, then binary insertion of the rest), so the comparator is
+ * called on the same pairs in the same order as node does; longer arrays are sorted the same
+ * way (stable: the same order as any stable sort when the comparator is consistent).
+ */
+export interface SortState {
+  /** The elements being sorted (undefined ones set aside: they go last, never compared). */
+  work: Value[];
+  undefs: number;
+  /** The array written back (sort) or undefined (toSorted: a new array). */
+  target: Value[] | undefined;
+  phase: number;
+  idx: number;
+  runLen: number;
+  desc: boolean;
+  prev: Value;
+  start: number;
+  left: number;
+  right: number;
+  mid: number;
+  pivot: Value;
+  /** A comparator result that was not a number, or NaN (its order is the engine's below 64 elements only). */
+  odd: string | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,166 @@
+/**
+ * Language features real snippets need (issue 10, red team): `.sort`/`.toSorted` with a
+ * comparator, `reduceRight`/`findLast`/`findLastIndex`, bitwise operators, `Map`, `try`/`catch`,
+ * and tricky semantics. Every program is also run as plain JavaScript in the test: the value must
+ * be JavaScript's, and every gradient must equal Richardson-extrapolated central differences of
+ * the plain-JS program (the oracle is never our engine). Input edits that change an order or a
+ * branch are checked the same way, at the edited values.
+ */
+import assert from 'node:assert/strict';
+import { evaluate } from '../../src/core/evaluate';
+import { isGradientLensError, parseTarget } from '../../src/parse/index';
+import { literalSpan, runJs, stripTypes } from './plainjs';
+
+function run(text: string, name: string, values: Record<string, number> = {}) {
+  return evaluate(parseTarget({ text, name }), values);
+}
+
+function refusal(text: string, target: string): { message: string } {
+  try {
+    run(text, target);
+  } catch (e) {
+    assert.ok(isGradientLensError(e), `expected a GradientLensError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('expected a refusal');
+}
+
+/** The program's text with each input in `values` written into its literal. */
+function withValues(js: string, values: Record<string, number>): string {
+  const spans = Object.entries(values)
+    .map(([name, v]) => [...literalSpan(js, name), v] as const)
+    .sort((a, b) => b[0] - a[0]);
+  let out = js;
+  for (const [s, e, v] of spans) out = out.slice(0, s) + `(${v})` + out.slice(e);
+  return out;
+}
+
+/**
+ * Value and gradients against plain JS: the value exactly (to 1e-12), each input's gradient to
+ * central differences (1e-6 relative) where the differences are smooth (two Richardson
+ * extrapolations agree), and at least `minChecked` gradients checked.
+ */
+function agrees(text: string, target: string, values: Record<string, number> = {}, minChecked = 1) {
+  const ev = run(text, target, values);
+  const js = stripTypes(text);
+  const base = withValues(js, values);
+  const want = runJs(base, target) as number;
+  assert.ok(
+    Object.is(ev.value, want) || Math.abs(ev.value - want) <= 1e-12 * Math.max(1, Math.abs(want)),
+    `value ${ev.value}, JavaScript ${want}`,
+  );
+  let checked = 0;
+  for (const input of ev.inputs) {
+    const x = input.value;
+    const f = (v: number) => runJs(withValues(js, { ...values, [input.name]: v }), target) as number;
+    const h0 = 1e-3 * Math.max(1, Math.abs(x));
+    const D = [h0, h0 / 2, h0 / 4].map((h) => (f(x + h) - f(x - h)) / (x + h - (x - h)));
+    const r1 = (4 * D[1] - D[0]) / 3;
+    const r2 = (4 * D[2] - D[1]) / 3;
+    const err = Math.abs(r1 - r2);
+    if (!(err <= 1e-7 * Math.max(Math.abs(r2), 1) + 1e-10)) continue; // a kink within the step
+    checked++;
+    assert.ok(
+      Math.abs(input.grad - r2) <= 1e-6 * Math.max(Math.abs(r2), 1) + 2 * err,
+      `∂${target}/∂${input.name} = ${input.grad}, central differences ${r2}`,
+    );
+  }
+  assert.ok(checked >= minChecked, `only ${checked} gradients checked`);
+  return ev;
+}
+
+describe('sort and toSorted with a comparator (the order follows the values)', function () {
+  this.timeout(60_000);
+  const median =
+    'const xs = [3, 1, 2.5, 0.5, 4.25];\n' +
+    'function median(arr: number[]) {\n  const s = [...arr].sort((a, b) => a - b);\n  const mid = Math.floor(s.length / 2);\n' +
+    '  return s.length % 2 !== 0 ? s[mid] : (s[mid - 1] + s[mid]) / 2;\n}\n' +
+    'const m = median(xs) * 2 + median(xs.slice(1));\n';
+
+  it('a median: value and gradients of JavaScript', () => {
+    agrees(median, 'm', {}, 5);
+  });
+
+  it('an input edit that changes the order re-traces (the comparisons steer the run)', () => {
+    for (const values of [{ 'xs[0]': -7 }, { 'xs[3]': 9, 'xs[1]': 2.75 }, { 'xs[4]': 0.75 }])
+      agrees(median, 'm', values);
+  });
+
+  it('objects by a key, descending numbers in place, toSorted leaves the array; ties stay in order (stable)', () => {
+    const text =
+      'const a = 0.3, b = -1.2, c = 2.5, d = 0.9;\n' +
+      'const pts = [{ x: a, d: 3 }, { x: b, d: 1 }, { x: c, d: 2 }, { x: d, d: 1 }];\n' +
+      'const byD = pts.toSorted((p, q) => p.d - q.d);\n' +
+      'const r = byD[0].x * 1 + byD[1].x * 2 + byD[2].x * 3 + byD[3].x * 4 + pts[0].x * 10;\n' +
+      'const xs = [a, b, c, d, 1.7, -0.4];\nconst ret = xs.sort((p, q) => q - p);\n' +
+      'const top = xs[0] * 2 + xs[5] + ret[1] + (ret === xs ? 100 : 0);\n' +
+      'const t = r + top;\n';
+    agrees(text, 't', {}, 4);
+    agrees(text, 't', { a: 5, c: -3 }, 4);
+  });
+
+  it('the comparator is called on the same pairs in the same order as node (small arrays), even a boolean one', () => {
+    const text =
+      'const v = [5, 1, 4, 2, 8, 7, 3, 6, 0.5, 9, 2.5];\nlet calls = 0;\nlet trace = 0;\n' +
+      'const s = v.slice().sort((a, b) => {\n  calls++;\n  trace = trace * 1.01 + a - 0.5 * b;\n  return a > b;\n});\n' +
+      'const t = s[0] + 2 * s[1] + 3 * s[10] + calls + trace;\n';
+    agrees(text, 't', {}, 3);
+  });
+
+  it('64 elements and more: sorted like node with a consistent comparator', () => {
+    const xs = Array.from({ length: 80 }, (_, i) => ((i * 37) % 101) / 7 - 5 + (i % 3) * 0.01);
+    const text =
+      `const xs = [${xs.join(', ')}];\n` +
+      'const s = xs.toSorted((a, b) => a - b);\nconst d = [...xs].sort((a, b) => b - a);\n' +
+      'let t = 0;\nfor (let i = 0; i < s.length; i++) t += s[i] * (i + 1) - d[i] / (i + 2);\n';
+    agrees(text, 't', {}, 60);
+  });
+
+  it('64 elements and more with a comparator that returns booleans or NaN: refused, not guessed', () => {
+    const xs = Array.from({ length: 70 }, (_, i) => (i * 13) % 70);
+    const r = refusal(`const xs = [${xs.join(', ')}];\nconst t = xs.sort((a, b) => a > b)[0];\n`, 't');
+    assert.match(r.message, /comparator of \.sort at 2:11 returns a boolean .*depends on the engine/);
+  });
+
+  it('undefined elements go last without being compared; strings sort without a comparator', () => {
+    const text =
+      'const a = 2, b = 1;\nconst u = [a, undefined, b].sort((p, q) => p - q);\n' +
+      'const names = ["pear", "apple", "Fig"].sort();\n' +
+      'const t = u[0] * 10 + u[1] + (u[2] === undefined ? 100 : 0) + (names[0] === "Fig" ? 1000 : 0);\n';
+    agrees(text, 't', {}, 2);
+  });
+
+  it('sort() without a comparator on numbers is refused (JavaScript sorts them as strings)', () => {
+    const r = refusal('const xs = [10, 9, 1];\nconst t = xs.sort()[0];\n', 't');
+    assert.match(
+      r.message,
+      /\.sort\(\) without a comparator at 2:11 on numbers: JavaScript compares them as strings \(10 before 9\); give a comparator, e\.g\. \.sort\(\(a, b\) => a - b\)/,
+    );
+  });
+
+  it('a comparator returning a string is refused by name', () => {
+    const r = refusal('const xs = [2, 1];\nconst t = xs.sort((a, b) => "x")[0];\n', 't');
+    assert.match(r.message, /comparator of \.sort at 2:11 returns a string: return a number/);
+  });
+});
+
+describe('reduceRight, findLast, findLastIndex', () => {
+  it('value and gradients of JavaScript, indices and the array passed as JavaScript does', () => {
+    const text =
+      'const a = 0.3, b = -1.2, c = 2.5, d = 0.9;\nconst xs = [a, b, c, d];\n' +
+      'const s = xs.reduceRight((acc, v, i, arr) => acc * 2 + v * i + arr.length, 0);\n' +
+      'const s2 = xs.reduceRight((acc, v) => acc * v);\n' +
+      'const f = xs.findLast((v) => v > 0) + xs.findLastIndex((v) => v < 0) + xs.findLastIndex((v) => v > 10);\n' +
+      'const none = xs.findLast((v) => v > 10) === undefined ? 1 : 0;\n' +
+      'const t = s + s2 + f + none;\n';
+    agrees(text, 't', {}, 4);
+    agrees(text, 't', { d: -0.5 }, 4);
+  });
+
+  it('reduceRight of an empty array without an initial value is an error, as in JavaScript', () => {
+    assert.match(
+      refusal('const xs: number[] = [];\nconst t = xs.reduceRight((a, b) => a + b);\n', 't').message,
+      /reduceRight of an empty array/,
+    );
+  });
+});
