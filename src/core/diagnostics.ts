@@ -15,7 +15,7 @@ export type DiagnosticCode =
   | 'saturated' // sigmoid/tanh near 0/1 or ±1: the local gradient is nearly 0
   | 'tie' // max/min with several arguments equal to the result
   | 'kink' // a point where the derivative is undefined (abs at 0) and a convention is used
-  | 'piecewise-constant'; // Math.round/floor/ceil/trunc: derivative 0, no gradient flows through
+  | 'piecewise-constant'; // Math.round/floor/ceil/trunc, bitwise operators: derivative 0, no gradient flows through
 
 export interface Diagnostic {
   severity: 'error' | 'warning' | 'info';
@@ -25,6 +25,8 @@ export interface Diagnostic {
 }
 
 const SATURATION = 0.99;
+/** Ops on 32-bit integers (derivative 0): reported like Math.floor. */
+const BITWISE = new Set(['bitand', 'bitor', 'bitxor', 'shl', 'shr', 'ushr', 'bitnot', 'imul']);
 
 function at(node: ExprNode): string {
   return `${node.label} (${node.range.line}:${node.range.column})`;
@@ -161,6 +163,15 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
           'so no gradient flows through it (like torch.' +
           spec.name +
           ').',
+      });
+    } else if (BITWISE.has(spec.name)) {
+      out.push({
+        severity: 'info',
+        code: 'piecewise-constant',
+        nodeId: i,
+        message:
+          `${spec.name === 'imul' ? 'Math.imul' : `The bitwise operator '${spec.symbol}'`} at ${at(nodes[i])} works on ` +
+          '32-bit integers (its operands are truncated): its derivative is 0, so no gradient flows through it.',
       });
     } else if (spec.name === 'abs' && value[args[s]] === 0) {
       out.push({

@@ -439,7 +439,9 @@ export class Lowerer {
               ? '+'
               : u.operator === SK.ExclamationToken
                 ? '!'
-                : '';
+                : u.operator === SK.TildeToken
+                  ? '~'
+                  : '';
         if (!op) throw this.unsupported(n);
         const e = { k: K.Unary, r, op, a: undefined as unknown as Expr, t: this.label(n) };
         set(e as Expr);
@@ -666,7 +668,13 @@ export class Lowerer {
       case SK.EqualsEqualsToken:
       case SK.ExclamationEqualsToken:
       case SK.InKeyword:
-      case SK.InstanceOfKeyword: {
+      case SK.InstanceOfKeyword:
+      case SK.AmpersandToken:
+      case SK.BarToken:
+      case SK.CaretToken:
+      case SK.LessThanLessThanToken:
+      case SK.GreaterThanGreaterThanToken:
+      case SK.GreaterThanGreaterThanGreaterThanToken: {
         // All fields at once (one object of its final shape), in the order they had when the
         // operands were set later: k, r, op, t, a, b.
         const e = {
@@ -722,7 +730,13 @@ export class Lowerer {
           k === SK.AsteriskAsteriskEqualsToken ||
           k === SK.AmpersandAmpersandEqualsToken ||
           k === SK.BarBarEqualsToken ||
-          k === SK.QuestionQuestionEqualsToken
+          k === SK.QuestionQuestionEqualsToken ||
+          k === SK.AmpersandEqualsToken ||
+          k === SK.BarEqualsToken ||
+          k === SK.CaretEqualsToken ||
+          k === SK.LessThanLessThanEqualsToken ||
+          k === SK.GreaterThanGreaterThanEqualsToken ||
+          k === SK.GreaterThanGreaterThanGreaterThanEqualsToken
         ) {
           const e = { k: K.Assign, r, op: opText, t: this.label(b) } as {
             k: K.Assign;

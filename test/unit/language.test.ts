@@ -82,7 +82,10 @@ describe('sort and toSorted with a comparator (the order follows the values)', f
   });
 
   it('an input edit that changes the order re-traces (the comparisons steer the run)', () => {
-    for (const values of [{ 'xs[0]': -7 }, { 'xs[3]': 9, 'xs[1]': 2.75 }, { 'xs[4]': 0.75 }])
+    for (const values of [{ 'xs[0]': -7 }, { 'xs[3]': 9, 'xs[1]': 2.75 }, { 'xs[4]': 0.75 }] as Record<
+      string,
+      number
+    >[])
       agrees(median, 'm', values);
   });
 
@@ -162,5 +165,47 @@ describe('reduceRight, findLast, findLastIndex', () => {
       refusal('const xs: number[] = [];\nconst t = xs.reduceRight((a, b) => a + b);\n', 't').message,
       /reduceRight of an empty array/,
     );
+  });
+});
+
+describe('bitwise operators and Math.imul: 32-bit integers as in JavaScript, derivative 0', function () {
+  this.timeout(60_000);
+  it('| & ^ ~ << >> >>> and their compound assignments give JavaScript’s numbers', () => {
+    const text =
+      'const a = 5.7, b = -13.25, k = 3;\nconst c = 3e9 + 0.5; // not an input: central differences would cross its integer steps\n' +
+      'let m = 255;\nm &= 0xf0 | 7;\nm ^= 0x0f;\nm <<= 2;\nm >>= 1;\nm >>>= 0;\nm |= 1;\n' +
+      'const ints = (a | 0) + (b | 0) + (c | 0) + ~~b + (~a) + (a & k) + (b ^ k) + (b << k) + (b >> 1) + (b >>> 28) + (c >>> 0) + (1 << 31) + (1 << 32);\n' +
+      'const t = (ints % 997) + m + a * b; // small: central differences stay exact\n';
+    agrees(text, 't', {}, 2);
+    agrees(text, 't', { a: -0.5, b: 77.75, k: 33 }, 2);
+  });
+
+  it('the truncation has derivative 0 and says so (like Math.floor)', () => {
+    const ev = run('const x = 7.9;\nconst t = (x | 0) * x;\n', 't');
+    assert.equal(ev.value, 7 * 7.9);
+    assert.equal(ev.inputs.find((i) => i.name === 'x')!.grad, 7);
+    assert.ok(
+      ev.diagnostics.some((d) =>
+        /bitwise operator '\|' at .*2:12.* works on 32-bit integers .*derivative is 0/.test(d.message),
+      ),
+      JSON.stringify(ev.diagnostics.map((d) => d.message)),
+    );
+  });
+
+  it('a seeded mulberry32 generator (Math.imul, >>>, |, ^) makes the data a loss is computed on', () => {
+    const text =
+      'function mulberry32(seed: number) {\n  let a = seed;\n  return () => {\n    a |= 0;\n    a = (a + 0x6d2b79f5) | 0;\n' +
+      '    let t = Math.imul(a ^ (a >>> 15), 1 | a);\n    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;\n' +
+      '    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;\n  };\n}\n' +
+      'const seed = 42;\nconst w = 0.5, b0 = -0.25;\nconst rand = mulberry32(seed);\nlet loss = 0;\n' +
+      'for (let i = 0; i < 20; i++) {\n  const x = rand() * 2 - 1;\n  const y = 3 * x + 0.1;\n  const e = w * x + b0 - y;\n  loss += e * e;\n}\n' +
+      'const mse = loss / 20;\n';
+    const ev = agrees(text, 'mse', {}, 2);
+    assert.equal(ev.inputs.find((i) => i.name === 'seed')!.grad, 0);
+    agrees(text, 'mse', { seed: 7 }, 2); // another seed: other data, re-traced
+  });
+
+  it('a bitwise operator on a boolean or a string is refused, not converted', () => {
+    assert.match(refusal('const t = (1 < 2) | 0;\n', 't').message, /boolean .*'\|'/);
   });
 });

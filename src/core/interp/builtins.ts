@@ -76,6 +76,7 @@ export function mathFn(name: string): Builtin | undefined {
       });
     case 'pow':
     case 'atan2':
+    case 'imul':
       return fn(
         `Math.${name}`,
         (it, _t, args, site) => {
@@ -158,7 +159,7 @@ export class MathObj extends Obj {}
 
 export function makeMath(): Obj {
   const m = new MathObj(undefined);
-  for (const name of [...Object.keys(MATH_UNARY), 'max', 'min', 'pow', 'atan2', 'hypot', 'random']) {
+  for (const name of [...Object.keys(MATH_UNARY), 'max', 'min', 'pow', 'atan2', 'imul', 'hypot', 'random']) {
     const b = mathFn(name);
     if (b) m.props.set(name, b);
   }

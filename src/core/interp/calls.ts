@@ -560,7 +560,11 @@ export abstract class Calls extends Statements {
     t.h = this.vals.length;
     if ((st.kind === 'reduce' || st.kind === 'reduceRight') && !st.hasAcc) {
       if (st.arr.length === 0)
-        throw this.error('runtime', `${st.kind} of an empty array with no initial value at ${pos(st.site.r)}`, st.site.r);
+        throw this.error(
+          'runtime',
+          `${st.kind} of an empty array with no initial value at ${pos(st.site.r)}`,
+          st.site.r,
+        );
       st.acc = st.arr[st.rev ? st.arr.length - 1 : 0];
       st.hasAcc = true;
       t.i = 1;
@@ -647,7 +651,10 @@ export abstract class Calls extends Statements {
     const el = st.from === 'length' ? undefined : st.arr[i];
     const args =
       st.kind === 'reduce' || st.kind === 'reduceRight'
-        ? [st.acc, el, idx, st.arr] : st.set !== undefined ? [el, el, st.set] : [el, idx, st.arr];
+        ? [st.acc, el, idx, st.arr]
+        : st.set !== undefined
+          ? [el, el, st.set]
+          : [el, idx, st.arr];
     t.s = 1;
     this.tasks.push(t);
     if (st.fn instanceof Fun && this.callInline(st.fn, args, st.site)) return;

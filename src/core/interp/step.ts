@@ -4,6 +4,7 @@
  * properties (getProp, setProp, spread, arguments).
  */
 import { GradientLensError } from '../errors';
+import { OP_CODE } from '../ops';
 import type { SourceRange } from '../expr';
 import { type Expr, K, type Stmt } from '../ir';
 import {
@@ -120,6 +121,9 @@ export abstract class Stepper extends Machine {
             return;
           case '!':
             vals.push(!this.truthy(a));
+            return;
+          case '~':
+            vals.push(this.apply1(OP_CODE.bitnot, this.num(a, node), node));
             return;
           case 'typeof':
             vals.push(this.typeOf(a));

@@ -331,7 +331,21 @@ export const ADD = OP_CODE.add,
 export const OFF_PATH_PER_ELEMENT = 16;
 export const OFF_PATH_MAX = 50_000;
 
-export const BIN_OPS: Record<string, number> = { '+': ADD, '-': SUB, '*': MUL, '/': DIV, '%': MOD, '**': POW };
+export const BIN_OPS: Record<string, number> = {
+  '+': ADD,
+  '-': SUB,
+  '*': MUL,
+  '/': DIV,
+  '%': MOD,
+  '**': POW,
+  // 32-bit integer operators: derivative 0 (ops.ts)
+  '&': OP_CODE.bitand,
+  '|': OP_CODE.bitor,
+  '^': OP_CODE.bitxor,
+  '<<': OP_CODE.shl,
+  '>>': OP_CODE.shr,
+  '>>>': OP_CODE.ushr,
+};
 
 export function pos(r: SourceRange): string {
   return `${r.line}:${r.column}`;
