@@ -40,7 +40,14 @@ function withValues(js: string, values: Record<string, number>): string {
  * central differences (1e-6 relative) where the differences are smooth (two Richardson
  * extrapolations agree), and at least `minChecked` gradients checked.
  */
-function agrees(text: string, target: string, values: Record<string, number> = {}, minChecked = 1) {
+function agrees(
+  text: string,
+  target: string,
+  values: Record<string, number> = {},
+  minChecked = 1,
+  /** Inputs compared with `===` (a Map key): the program jumps at their value; not differentiated numerically. */
+  skip: string[] = [],
+) {
   const ev = run(text, target, values);
   const js = stripTypes(text);
   const base = withValues(js, values);
@@ -51,6 +58,7 @@ function agrees(text: string, target: string, values: Record<string, number> = {
   );
   let checked = 0;
   for (const input of ev.inputs) {
+    if (skip.includes(input.name)) continue;
     const x = input.value;
     const f = (v: number) => runJs(withValues(js, { ...values, [input.name]: v }), target) as number;
     const h0 = 1e-3 * Math.max(1, Math.abs(x));
@@ -207,5 +215,61 @@ describe('bitwise operators and Math.imul: 32-bit integers as in JavaScript, der
 
   it('a bitwise operator on a boolean or a string is refused, not converted', () => {
     assert.match(refusal('const t = (1 < 2) | 0;\n', 't').message, /boolean .*'\|'/);
+  });
+});
+
+describe('Map: JavaScript’s semantics (SameValueZero keys, insertion order, live iteration)', function () {
+  this.timeout(60_000);
+  const program =
+    'const w = 2, z = -0.5, k0 = 1;\n' +
+    'const m = new Map<number | string, number>([[k0, w], ["b", 3]]);\n' +
+    'm.set(2, w * 2).set(1, z * w);\n' +
+    'let s = 0;\n' +
+    'for (const [k, v] of m) {\n  s += v * (typeof k === "number" ? k : 10);\n  if (k === 1) m.set(3, z);\n  if (k === "b") m.delete(2);\n}\n' +
+    'm.forEach((v, k, mm) => {\n  s += v * mm.size;\n});\n' +
+    'const keys = [...m.keys()];\nconst vals = Array.from(m.values());\nconst pairs = [...m.entries()];\n' +
+    'const ents = Object.fromEntries([["a", w], ["c", z]]);\nconst back = Object.fromEntries(m);\n' +
+    'const copy = new Map(m);\ncopy.clear();\n' +
+    'const t = s + keys.length + vals[0] * 3 + pairs[1][1] + ents.a * ents.c + back.b + (m.has(3) ? 1 : 0) + (m.get(7) === undefined ? 100 : 0) + copy.size + m.size;\n';
+
+  it('get/set/has/delete/clear/size/forEach, for…of with [k, v], keys()/values()/entries(), spread, Object.fromEntries', () => {
+    agrees(program, 't', {}, 3, ['k0']);
+  });
+
+  it('a number key is looked up by its value: an edit that changes a hit into a miss re-traces', () => {
+    agrees(program, 't', { k0: 2 }, 3, ['k0']); // k0 = 2 collides with m.set(2, …): one entry fewer
+    agrees(program, 't', { k0: 3 }, 3, ['k0']);
+  });
+
+  it('NaN is one key, -0 and +0 are one key, objects by identity, strings by value', () => {
+    const text =
+      'const a = 0.5, nz = -0, zero = 0;\nconst o1 = { v: 1 }, o2 = { v: 1 };\n' +
+      'const m = new Map<unknown, number>();\n' +
+      'm.set(0 / 0, a).set(0 / 0, a * 2).set(nz, a * 3).set(zero, a * 4).set(o1, 5).set(o2, 6).set("x", 7).set("x", a * 8);\n' +
+      'let negZero = 0;\nfor (const k of m.keys()) if (k === 0 && 1 / (k as number) < 0) negZero += 1000;\n' +
+      'const t = m.size * 100 + m.get(0 / 0)! + m.get(-0)! + m.get(o1)! + (m.get({ v: 1 }) === undefined ? 1 : 0) + m.get("x")! + negZero;\n';
+    agrees(text, 't', {}, 1);
+  });
+
+  it('Set keys()/values()/entries() as JavaScript', () => {
+    const text =
+      'const a = 1.5, b = -2;\nconst s = new Set([a, b, a]);\nconst e = [...s.entries()];\n' +
+      'let acc = 0;\nfor (const v of s.values()) acc += v * 2;\nconst t = acc + e[1][0] * e[1][1] + Array.from(s.keys()).length + new Set(s.values()).size;\n';
+    agrees(text, 't', {}, 2);
+  });
+
+  it('what JavaScript gives as an iterator is refused where an array would behave differently', () => {
+    assert.match(
+      refusal('const m = new Map([[1, 2]]);\nconst t = m.keys().length;\n', 't').message,
+      /'length' of Map\.keys\(\) at 2:11: it is an iterator in JavaScript; use it in for…of, \[\.\.\.spread\] or Array\.from/,
+    );
+    assert.match(
+      refusal('const m = new Map([[1, 2]]);\nconst t = m.groupBy;\n', 't').message,
+      /Unsupported Map property 'groupBy' .*Maps support size, get, set/,
+    );
+    assert.match(
+      refusal('const m = new Map([1, 2]);\nconst t = m.size;\n', 't').message,
+      /an entry is number, not a \[key, value\] array/,
+    );
   });
 });

@@ -21,6 +21,9 @@ import {
   ownKeys,
   PENDING,
   pos,
+  IterMode,
+  IterObj,
+  MapObj,
   SetObj,
   type SiteNode,
   type Value,
@@ -51,7 +54,6 @@ export const REFUSED_GLOBALS: Record<string, string> = {
   parseFloat: 'strings are never converted to numbers here; write the number',
   parseInt: 'strings are never converted to numbers here; write the number',
   Symbol: 'symbols are not supported',
-  Map: 'Map is not supported; use an object or an array',
   Float64Array: 'typed arrays are not supported; use an array',
   Float32Array: 'typed arrays are not supported; use an array',
 };
@@ -206,13 +208,10 @@ export const SET_CTOR = fn('Set', (it, _t, args, site) => {
   const s = new SetObj();
   const src = args[0];
   if (src === undefined || src === null) return s;
-  let items: Value[];
-  if (Array.isArray(src)) {
-    it.checkNoHoles(src, 'new Set', site);
-    items = src;
-  } else if (src instanceof SetObj) items = setEntries(src);
-  else if (typeof src === 'string') items = [...src];
-  else throw it.error('unsupported', `new Set of ${typeof src} at ${pos(site.r)}: give it an array`, site.r);
+  if (Array.isArray(src)) it.checkNoHoles(src, 'new Set', site);
+  const items = iterSnapshot(it, src, site);
+  if (items === undefined)
+    throw it.error('unsupported', `new Set of ${typeof src} at ${pos(site.r)}: give it an array`, site.r);
   for (const v of items) setAdd(it, s, v);
   return s;
 });
@@ -263,6 +262,181 @@ export const SET_METHODS: Record<string, Builtin> = {
     if (args.length > 1) st.thisArg = args[1];
     return it.startHof(st);
   }),
+};
+
+// ---- Map (keys compared as a Set's members are) ----
+
+/** The entry of key `k` in the Map, or -1; a number key's value is read (it steers the run), as in setIndex. */
+function mapIndex(it: Interp, m: MapObj, k: Value): number {
+  if (typeof k !== 'number') return m.index.get(k) ?? -1;
+  it.steer(k);
+  const i = m.index.get(it.value[k]);
+  if (i !== undefined) it.steer((m.entries[i] as Value[])[0] as number);
+  else
+    for (const e of m.entries) {
+      if (e === GONE) continue;
+      const key = (e as Value[])[0];
+      if (typeof key === 'number') it.steer(key);
+    }
+  return i ?? -1;
+}
+
+export function mapSet(it: Interp, m: MapObj, k: Value, v: Value, site: SiteNode): void {
+  const i = mapIndex(it, m, k);
+  if (i >= 0) {
+    // a new pair: one a running for…of already copied is not changed (JavaScript yields fresh arrays)
+    m.entries[i] = [(m.entries[i] as Value[])[0], v];
+    return;
+  }
+  // -0 is stored as +0, as JavaScript's Map does
+  m.index.set(typeof k === 'number' ? it.value[k] : k, m.entries.length);
+  m.entries.push([typeof k === 'number' && Object.is(it.value[k], -0) ? it.constNode(0, site) : k, v]);
+  m.count++;
+}
+
+function thisMap(it: Interp, t: Value, site: SiteNode, name: string): MapObj {
+  if (t instanceof MapObj) return t;
+  throw it.error('unsupported', `.${name} is called on ${typeof t} at ${pos(site.r)}: call it on a Map`, site.r);
+}
+
+/**
+ * The elements an iterable gives now (spread, Array.from, new Map/Set): an array's, a string's
+ * characters, a Set's members, a Map's [key, value] pairs (copies), an iterator's; undefined for
+ * anything else.
+ */
+export function iterSnapshot(it: Interp, v: Value, site: SiteNode): Value[] | undefined {
+  if (Array.isArray(v)) return v;
+  if (typeof v === 'string') return [...v];
+  if (v instanceof SetObj) return setEntries(v);
+  let list: Value[];
+  let mode: IterMode;
+  if (v instanceof MapObj) {
+    list = v.entries;
+    mode = IterMode.Pair;
+  } else if (v instanceof IterObj) {
+    list = v.list;
+    mode = v.mode;
+  } else return undefined;
+  const out: Value[] = [];
+  for (const e of list) {
+    if (e === GONE) continue;
+    const p = e as Value[];
+    switch (mode) {
+      case IterMode.Pair:
+        out.push(it.newArray([p[0], p[1]], site));
+        break;
+      case IterMode.Key:
+        out.push(p[0]);
+        break;
+      case IterMode.Val:
+        out.push(p[1]);
+        break;
+      case IterMode.Twice:
+        out.push(it.newArray([e, e], site));
+        break;
+      default:
+        out.push(e);
+    }
+  }
+  return out;
+}
+
+export const MAP_CTOR = fn('Map', (it, _t, args, site) => {
+  const m = new MapObj();
+  const src = args[0];
+  if (src === undefined || src === null) return m;
+  if (Array.isArray(src)) it.checkNoHoles(src, 'new Map', site);
+  const items = iterSnapshot(it, src, site);
+  if (items === undefined || typeof src === 'string')
+    throw it.error(
+      'unsupported',
+      `new Map of ${typeof src} at ${pos(site.r)}: give it an array of [key, value] pairs`,
+      site.r,
+    );
+  for (const e of items) {
+    if (!Array.isArray(e))
+      throw it.error(
+        'unsupported',
+        `new Map at ${pos(site.r)}: an entry is ${e === undefined ? 'undefined' : typeof e}, not a [key, value] array`,
+        site.r,
+      );
+    mapSet(it, m, e[0], e[1], site);
+  }
+  return m;
+});
+
+function iterFn(name: 'keys' | 'values' | 'entries', isMap: boolean): Builtin {
+  return fn(name, (it, t, _args, site) => {
+    if (isMap) {
+      const m = thisMap(it, t, site, name);
+      const mode = name === 'keys' ? IterMode.Key : name === 'values' ? IterMode.Val : IterMode.Pair;
+      return new IterObj(m.entries, mode, `Map.${name}()`);
+    }
+    const s = thisSet(it, t, site, name);
+    return new IterObj(s.items, name === 'entries' ? IterMode.Twice : IterMode.Item, `Set.${name}()`);
+  });
+}
+
+export const SET_ITER_METHODS: Record<string, Builtin> = {
+  keys: iterFn('keys', false),
+  values: iterFn('values', false),
+  entries: iterFn('entries', false),
+};
+
+export const MAP_METHODS: Record<string, Builtin> = {
+  get: fn('get', (it, t, args, site) => {
+    const m = thisMap(it, t, site, 'get');
+    const i = mapIndex(it, m, args[0]);
+    return i < 0 ? undefined : (m.entries[i] as Value[])[1];
+  }),
+  set: fn('set', (it, t, args, site) => {
+    mapSet(it, thisMap(it, t, site, 'set'), args[0], args[1], site);
+    return t;
+  }),
+  has: fn('has', (it, t, args, site) => mapIndex(it, thisMap(it, t, site, 'has'), args[0]) >= 0),
+  delete: fn('delete', (it, t, args, site) => {
+    const m = thisMap(it, t, site, 'delete');
+    const k = args[0];
+    const i = mapIndex(it, m, k);
+    if (i < 0) return false;
+    m.index.delete(typeof k === 'number' ? it.value[k] : k);
+    m.entries[i] = GONE; // keeps the places of a running iteration
+    m.count--;
+    return true;
+  }),
+  clear: fn('clear', (it, t, _args, site) => {
+    const m = thisMap(it, t, site, 'clear');
+    for (let i = 0; i < m.entries.length; i++) m.entries[i] = GONE;
+    m.index.clear();
+    m.count = 0;
+    return undefined;
+  }),
+  forEach: fn('forEach', (it, t, args, site) => {
+    const m = thisMap(it, t, site, 'forEach');
+    const f = args[0];
+    if (!(f instanceof Fun || f instanceof Builtin))
+      throw it.error('unsupported', `.forEach needs a function at ${pos(site.r)}`, site.r);
+    const st: HofState = {
+      kind: 'mapForEach',
+      arr: m.entries, // live, as Set.forEach
+      fn: f,
+      out: undefined,
+      acc: undefined,
+      hasAcc: false,
+      n: m.entries.length,
+      loop: -1,
+      savedLoop: -1,
+      savedIter: 0,
+      site,
+      from: 'arr',
+      set: m,
+    };
+    if (args.length > 1) st.thisArg = args[1];
+    return it.startHof(st);
+  }),
+  keys: iterFn('keys', true),
+  values: iterFn('values', true),
+  entries: iterFn('entries', true),
 };
 
 export const ARRAY_CTOR = fn('Array', (it, _t, args, site) => {
@@ -655,8 +829,8 @@ export function makeGlobals(it: Interp): Env {
       } else if (typeof src === 'string') {
         arr = [...src];
         n = arr.length;
-      } else if (src instanceof SetObj) {
-        arr = setEntries(src);
+      } else if (src instanceof SetObj || src instanceof MapObj || src instanceof IterObj) {
+        arr = iterSnapshot(i2, src, site)!;
         n = arr.length;
       } else if (src instanceof Obj) {
         const len = src.props.get('length');
@@ -694,6 +868,7 @@ export function makeGlobals(it: Interp): Env {
   // Array is both a constructor and a namespace.
   g.set('Array', ARRAY_CTOR);
   g.set('Set', SET_CTOR);
+  g.set('Map', MAP_CTOR);
   (ARRAY_CTOR as Builtin & { ns?: Obj }).ns = arrayNs;
   const consoleObj = new Obj(undefined);
   for (const k of [
@@ -769,6 +944,41 @@ export function makeGlobals(it: Interp): Env {
         );
       }
       throw i2.error('unsupported', `Object.entries of this value at ${pos(site.r)}`, site.r);
+    }),
+  );
+  objectNs.props.set(
+    'fromEntries',
+    fn('Object.fromEntries', (i2, _t, args, site) => {
+      const src = args[0];
+      if (Array.isArray(src)) i2.checkNoHoles(src, 'Object.fromEntries', site);
+      const items =
+        src instanceof Obj && !(src instanceof MapObj || src instanceof IterObj)
+          ? undefined
+          : iterSnapshot(i2, src, site);
+      if (items === undefined || typeof src === 'string')
+        throw i2.error(
+          'unsupported',
+          `Object.fromEntries of this value at ${pos(site.r)}: give it an array of [key, value] pairs or a Map`,
+          site.r,
+        );
+      const o = new Obj(OBJECT_PROTO);
+      for (const e of items) {
+        if (!Array.isArray(e))
+          throw i2.error(
+            'unsupported',
+            `Object.fromEntries at ${pos(site.r)}: an entry is not a [key, value] array`,
+            site.r,
+          );
+        const k = i2.key(e[0], site);
+        if (k === '__proto__')
+          throw i2.error(
+            'unsupported',
+            `Object.fromEntries at ${pos(site.r)}: the key '__proto__' is not supported`,
+            site.r,
+          );
+        o.props.set(String(k), e[1]);
+      }
+      return o;
     }),
   );
   objectNs.props.set(

@@ -121,7 +121,7 @@ export abstract class Calls extends Statements {
       this.constructInto(c, obj, args, node);
       return;
     }
-    if (c instanceof Builtin && (c.name === 'Array' || c.name === 'Set')) {
+    if (c instanceof Builtin && (c.name === 'Array' || c.name === 'Set' || c.name === 'Map')) {
       const r = c.impl(this, undefined, args, node);
       if (r !== PENDING) vals.push(r);
       return;
@@ -653,7 +653,9 @@ export abstract class Calls extends Statements {
       st.kind === 'reduce' || st.kind === 'reduceRight'
         ? [st.acc, el, idx, st.arr]
         : st.set !== undefined
-          ? [el, el, st.set]
+          ? st.kind === 'mapForEach'
+            ? [(el as Value[])[1], (el as Value[])[0], st.set]
+            : [el, el, st.set]
           : [el, idx, st.arr];
     t.s = 1;
     this.tasks.push(t);

@@ -12,6 +12,9 @@ import {
   Env,
   Fun,
   GONE,
+  IterMode,
+  IterObj,
+  MapObj,
   Obj,
   ownKeys,
   PENDING,
@@ -414,6 +417,7 @@ export abstract class Statements extends Stepper {
       } else if (Array.isArray(it)) items = it;
       else if (it instanceof SetObj)
         items = it.items; // live, as JavaScript's Set iteration (GONE: deleted)
+      else if (it instanceof MapObj || it instanceof IterObj) return this.forOfLive(t, node, it);
       else if (typeof it === 'string') items = [...it];
       else throw this.notNumber(it, node, 'an array in for…of (only arrays and strings are iterable here)');
       this.enterLoop(t, node);
@@ -421,7 +425,9 @@ export abstract class Statements extends Stepper {
       t.c = [t.c, items];
       t.s = 2;
     }
-    const [id, items] = t.c as [number, Value[]];
+    const c = t.c as [number, Value[], IterMode?];
+    const id = c[0];
+    const items = c[1];
     if (t.s === 3) this.curIter++;
     this.curLoop = id;
     while (t.i < items.length && items[t.i] === GONE) t.i++; // a Set's deleted entries
@@ -429,7 +435,8 @@ export abstract class Statements extends Stepper {
       this.exitLoop(t);
       return;
     }
-    const v = items[t.i++];
+    let v = items[t.i++];
+    if (c.length > 2) v = this.iterYield(v, c[2]!, node); // a Map's pairs, keys(), …
     this.loops[id].iterations++;
     const env = new Env(t.env);
     t.s = 3;
@@ -444,6 +451,31 @@ export abstract class Statements extends Stepper {
         for (const nm of names) env.consts.add(nm);
       }
       this.bind(node.p, v, node.kind === 'var' ? t.env : env, node.kind === 'var' ? 'var' : 'let');
+    }
+  }
+
+  /** for…of over a Map or a keys()/values()/entries() iterator: its live list, yielded by mode. */
+  private forOfLive(t: Task, node: Extract<Stmt, { k: K.ForOf | K.ForIn }>, it: MapObj | IterObj): void {
+    const items = it instanceof MapObj ? it.entries : it.list;
+    this.enterLoop(t, node);
+    t.i = 0;
+    t.c = [t.c, items, it instanceof MapObj ? IterMode.Pair : it.mode];
+    t.s = 2;
+    this.tasks.push(t);
+  }
+
+  protected iterYield(v: Value, mode: IterMode, site: SiteNode): Value {
+    switch (mode) {
+      case IterMode.Pair:
+        return this.newArray([(v as Value[])[0], (v as Value[])[1]], site);
+      case IterMode.Key:
+        return (v as Value[])[0];
+      case IterMode.Val:
+        return (v as Value[])[1];
+      case IterMode.Twice:
+        return this.newArray([v, v], site);
+      default:
+        return v;
     }
   }
 

@@ -13,6 +13,9 @@ import {
   FUNCTION_METHODS,
   NUMBER_METHODS,
   OBJECT_PROTO,
+  iterSnapshot,
+  MAP_METHODS,
+  SET_ITER_METHODS,
   SET_METHODS,
   setEntries,
   STRING_METHODS,
@@ -35,6 +38,8 @@ import {
   Poison,
   pos,
   POS,
+  IterObj,
+  MapObj,
   SetObj,
   type SiteNode,
   T,
@@ -419,6 +424,24 @@ export abstract class Stepper extends Machine {
   // ---- values ----
 
   /** Marks number node `v` as having steered the run (a branch, an index, a length): its inputs stay in the program. */
+  /** A Map's size and methods; an iterator (keys() …) has none here: see IterObj. */
+  private mapProp(o: MapObj | IterObj, key: string | number, site: SiteNode): Value {
+    if (o instanceof IterObj)
+      throw this.error(
+        'unsupported',
+        `Unsupported: '${key}' of ${o.what} at ${pos(site.r)}: it is an iterator in JavaScript; use it in for…of, [...spread] or Array.from(…)`,
+        site.r,
+      );
+    if (key === 'size') return this.constNode(o.count, site);
+    const m = MAP_METHODS[key];
+    if (m) return m;
+    throw this.error(
+      'unsupported',
+      `Unsupported Map property '${key}' at ${pos(site.r)}: Maps support size, ${Object.keys(MAP_METHODS).join(', ')}, for…of and spread`,
+      site.r,
+    );
+  }
+
   steer(v: number): void {
     this.steered[v] = 1;
     if (v > this.steeredMax) this.steeredMax = v;
@@ -614,14 +637,15 @@ export abstract class Stepper extends Machine {
         site.r,
       );
     }
+    if (o instanceof MapObj || o instanceof IterObj) return this.mapProp(o, key, site);
     if (o instanceof SetObj) {
       if (key === 'size') return this.constNode(o.count, site);
-      const m = SET_METHODS[key];
+      const m = SET_METHODS[key] ?? SET_ITER_METHODS[key];
       if (m) return m;
       if (!o.props.has(String(key)))
         throw this.error(
           'unsupported',
-          `Unsupported Set property '${key}' at ${pos(site.r)}: Sets support size, ${Object.keys(SET_METHODS).join(', ')}, for…of and spread`,
+          `Unsupported Set property '${key}' at ${pos(site.r)}: Sets support size, ${[...Object.keys(SET_METHODS), ...Object.keys(SET_ITER_METHODS)].join(', ')}, for…of and spread`,
           site.r,
         );
     }
@@ -794,6 +818,8 @@ export abstract class Stepper extends Machine {
       if (items[i].k === K.Spread) {
         if (Array.isArray(v)) for (const x of v) out.push(x);
         else if (v instanceof SetObj) for (const x of setEntries(v)) out.push(x);
+        else if (v instanceof MapObj || v instanceof IterObj)
+          for (const x of iterSnapshot(this, v, items[i])!) out.push(x);
         else if (typeof v === 'string') for (const c of v) out.push(c);
         else throw this.error('unsupported', `Spreading ${this.typeName(v)} at ${pos(items[i].r)}`, items[i].r);
       } else out.push(v);

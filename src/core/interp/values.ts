@@ -186,6 +186,46 @@ export class SetObj extends Obj {
   }
 }
 
+/**
+ * A Map: its entries in insertion order, each a [key, value] pair (GONE where one was deleted,
+ * so a running iteration skips it and visits entries added later, as JavaScript does), indexed
+ * by key as SetObj is (SameValueZero; a number by its forward value, which steers the run).
+ * for…of and spread yield copies of the pairs, as JavaScript yields fresh arrays.
+ */
+export class MapObj extends Obj {
+  readonly entries: Value[] = [];
+  readonly index = new Map<unknown, number>();
+  count = 0;
+  constructor() {
+    super(undefined);
+  }
+}
+
+/**
+ * What a Map's or Set's keys() / values() / entries() return: an iterator in JavaScript. It is
+ * offered where an iterator and an array behave alike (for…of, spread, Array.from, new Map/Set),
+ * and refused elsewhere (`.length`, `.map`, `.next()`: they differ).
+ */
+export class IterObj extends Obj {
+  constructor(
+    /** A MapObj's entries or a SetObj's items: the live list. */
+    readonly list: Value[],
+    readonly mode: IterMode,
+    readonly what: string,
+  ) {
+    super(undefined);
+  }
+}
+
+/** How a live entry list yields: the element itself, a copy of the pair, its key, its value, [v, v]. */
+export const enum IterMode {
+  Item = 0,
+  Pair = 1,
+  Key = 2,
+  Val = 3,
+  Twice = 4,
+}
+
 export type Value =
   number | string | boolean | undefined | null | Value[] | Obj | Fun | Builtin | ClassV | ImportV | Poison;
 
