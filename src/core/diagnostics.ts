@@ -106,6 +106,8 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
   }
 
   const sigmoidNodes = new Set<number>();
+  /** Source positions of bitwise operators already reported (a loop runs one many times: one note each). */
+  const bitwiseSeen = new Set<string>();
   for (const f of program.frames) if (isSigmoidName(f.fn)) sigmoidNodes.add(f.result);
 
   for (let i = 0; i < t.size; i++) {
@@ -165,12 +167,15 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
           ').',
       });
     } else if (BITWISE.has(spec.name)) {
+      const where = at(nodes[i]);
+      if (bitwiseSeen.has(where)) continue;
+      bitwiseSeen.add(where);
       out.push({
         severity: 'info',
         code: 'piecewise-constant',
         nodeId: i,
         message:
-          `${spec.name === 'imul' ? 'Math.imul' : `The bitwise operator '${spec.symbol}'`} at ${at(nodes[i])} works on ` +
+          `${spec.name === 'imul' ? 'Math.imul' : `The bitwise operator '${spec.symbol}'`} at ${where} works on ` +
           '32-bit integers (its operands are truncated): its derivative is 0, so no gradient flows through it.',
       });
     } else if (spec.name === 'abs' && value[args[s]] === 0) {
