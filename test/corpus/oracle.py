@@ -1123,6 +1123,64 @@ def _(x):
     return (a - px) ** 2 + bs * (py - px * px) ** 2
 
 
+
+@entry("59-micrograd-lazy", "result", dict(a0=0.8, b0=-1.3, c0=0.4))
+def _(x):
+    a, b, cc = x["a0"], x["b0"], x["c0"]
+    e = a * b + cc + 1.5  # add(c, 1.5): this.data, then += each other
+    diff = torch.tanh(e) + (-1) * (torch.exp(a) * 2.0**-1)  # sub = add(-1 * …), div(2) = mul(2 ** -1)
+    L = torch.log(diff**2 + cc * cc)
+    # micrograd's own gradients are the exact derivatives (its backward formulas): second order here
+    ga, gb, gc = torch.autograd.grad(L, [a, b, cc], create_graph=True)
+    return L + 0.25 * ga - gb * gc
+
+
+
+PIX60 = [[200, 30, 40], [20, 180, 60], [210, 45, 35], [25, 170, 80], [190, 60, 50], [40, 160, 70], [120, 110, 60]]
+
+
+@entry("60-kmeans-pixels", "contrast", flat("pixels", PIX60))
+def _(x):
+    pts = mat(x, "pixels", len(PIX60), 3)
+    k = 2
+    cent = pts[:k]
+    assignment = [None] * len(pts)
+    clusters = [None] * k
+    movement = True
+    while movement:
+        for i, p in enumerate(pts):
+            best, index = math.inf, 0
+            for ci, q in enumerate(cent):
+                d = [p[0] - q[0], p[1] - q[1], p[2] - q[2]]
+                dist = val(d[0] * d[0] + d[1] * d[1] + d[2] * d[2])
+                if dist < best:
+                    best, index = dist, ci
+            assignment[i] = index
+        movement = False
+        for j in range(k):
+            assigned = [pts[i] for i in range(len(pts)) if assignment[i] == j]
+            if not assigned:
+                continue
+            centroid, new = cent[j], []
+            for g in range(3):
+                total = c(0)
+                for p in assigned:
+                    total = total + p[g]
+                new.append(total / len(assigned))
+                if val(new[g]) != val(centroid[g]):
+                    movement = True
+            cent[j] = new
+            clusters[j] = assigned
+
+    def brightness(cl):
+        acc = c(0)
+        for p in cl:
+            acc = acc + (p[0] + p[1] + p[2]) / 3
+        return acc / len(cl)
+
+    return brightness(clusters[0]) - 0.5 * brightness(clusters[1]) + len(clusters[0])
+
+
 def compute(e):
     leaves = {k: torch.tensor(float(v), requires_grad=True) for k, v in e["inputs"].items()}
     out = e["fn"](leaves)
