@@ -63,6 +63,8 @@ export const enum K {
   ClassDecl,
   /** A statement with a syntax error: poisons the names it declares, or throws when it holds the target. */
   Bad,
+  /** try { } catch (p) { } finally { } */
+  Try,
   // patterns (binding / assignment targets)
   PId = 100,
   PArr,
@@ -390,8 +392,18 @@ export interface BadStmt extends IrBase {
   fatal?: boolean;
 }
 
+export interface TryStmt extends IrBase {
+  k: K.Try;
+  block: Stmt;
+  /** The catch clause's binding (absent: `catch { }`). */
+  param?: Pattern;
+  handler?: Stmt;
+  fin?: Stmt;
+}
+
 export type Stmt =
   | BadStmt
+  | TryStmt
   | ExprStmt
   | VarStmt
   | ReturnStmt

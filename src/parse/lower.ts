@@ -1641,8 +1641,27 @@ export class Lowerer {
         this.push((n as ts.ThrowStatement).expression, 'expr', ((v: Expr) => (s.e = v)) as Setter, ctx);
         return;
       }
-      case SK.TryStatement:
-        throw this.refuse(n, "'try' statement", 'remove the try/catch: errors stop the analysis with their position');
+      case SK.TryStatement: {
+        const ts_ = n as ts.TryStatement;
+        const s = { k: K.Try, r } as {
+          k: K.Try;
+          r: SourceRange;
+          block: Stmt;
+          param?: Pattern;
+          handler?: Stmt;
+          fin?: Stmt;
+        };
+        set(s);
+        if (ts_.finallyBlock) this.push(ts_.finallyBlock, 'stmt', ((v: Stmt) => (s.fin = v)) as Setter, ctx);
+        const cc = ts_.catchClause;
+        if (cc) {
+          this.push(cc.block, 'stmt', ((v: Stmt) => (s.handler = v)) as Setter, ctx);
+          if (cc.variableDeclaration)
+            this.push(cc.variableDeclaration.name, 'pat', ((p: Pattern) => (s.param = p)) as Setter, ctx);
+        }
+        this.push(ts_.tryBlock, 'stmt', ((v: Stmt) => (s.block = v)) as Setter, ctx);
+        return;
+      }
       case SK.WithStatement:
         throw this.refuse(n, "'with' statement", '');
       default:

@@ -273,3 +273,55 @@ describe('Map: JavaScript’s semantics (SameValueZero keys, insertion order, li
     );
   });
 });
+
+describe('try / catch / finally and throw', function () {
+  this.timeout(60_000);
+  it('a throw inside calls, callbacks and loops is caught where JavaScript catches it; finally runs after a normal end', () => {
+    const text =
+      'const w = 2, lim = 10;\n' +
+      'function check(x: number) {\n  if (x > lim) throw new RangeError("too big: " + x);\n  return x * 2;\n}\n' +
+      'let r = 0;\nlet log = 0;\n' +
+      'for (let i = 0; i < 6; i++) {\n  try {\n    r += [1, 2, 3].map((k) => check(w * k * i)).reduce((a, b) => a + b);\n  } catch (e) {\n' +
+      '    log += e instanceof RangeError ? 100 : 1;\n    log += e instanceof Error ? 1000 : 0;\n    if (e instanceof TypeError) log = -1;\n    r -= w * i;\n  } finally {\n    r += 0.5 * w;\n  }\n}\n' +
+      'try {\n  throw { message: "plain", code: w * 3 };\n} catch ({ code }) {\n  r += code;\n}\n' +
+      'try {\n  r *= 2;\n} catch {\n  r = 0;\n}\n' +
+      'const t = r + log;\n';
+    agrees(text, 't', {}, 2);
+    agrees(text, 't', { lim: 25 }, 2); // fewer throws: other branches, re-traced
+  });
+
+  it('a throw nothing catches ends the run with its message and line; one leaving a finally is refused', () => {
+    assert.match(
+      refusal(
+        'const w = 12;\nfunction f(x) {\n  if (x > 10) throw new Error("too big: " + x);\n  return x;\n}\nconst t = f(w);\n',
+        't',
+      ).message,
+      /The program throws at 3:15: too big: 12/,
+    );
+    assert.match(
+      refusal(
+        'const w = 1;\nlet t = 0;\ntry {\n  try {\n    throw new Error("x");\n  } finally {\n    t = 1;\n  }\n} catch (e) {\n  t = w;\n}\n',
+        't',
+      ).message,
+      /the throw at 5:5 leaves the try…finally at 4:3/,
+    );
+    assert.match(
+      refusal(
+        'const w = 1;\nfunction f() {\n  try {\n    return w;\n  } finally {\n    w;\n  }\n}\nconst t = f();\n',
+        't',
+      ).message,
+      /a 'return' leaves the try…finally at 3:3/,
+    );
+  });
+
+  it('our own errors (budgets) are never caught by the program', () => {
+    const text = 'const w = 1;\nlet t = 0;\ntry {\n  while (true) t += w;\n} catch (e) {\n  t = -1;\n}\n';
+    try {
+      evaluate(parseTarget({ text, name: 't' }, { maxSteps: 100_000 }), {});
+      assert.fail('expected the step budget error');
+    } catch (e) {
+      assert.ok(isGradientLensError(e));
+      assert.match((e as Error).message, /budget/);
+    }
+  });
+});

@@ -21,6 +21,7 @@ import {
   ownKeys,
   PENDING,
   pos,
+  ErrorObj,
   IterMode,
   IterObj,
   MapObj,
@@ -438,6 +439,20 @@ export const MAP_METHODS: Record<string, Builtin> = {
   values: iterFn('values', true),
   entries: iterFn('entries', true),
 };
+
+// ---- Error, TypeError, RangeError: what `throw new Error(…)` throws ----
+
+export const ERROR_KINDS = ['Error', 'TypeError', 'RangeError'];
+
+function errorCtor(kind: string): Builtin {
+  return fn(kind, (it, _t, args, site) => {
+    const e = new ErrorObj(kind);
+    const m = args[0];
+    e.props.set('message', m === undefined ? '' : typeof m === 'string' ? m : it.toStr(m, site));
+    e.props.set('name', kind);
+    return e;
+  });
+}
 
 export const ARRAY_CTOR = fn('Array', (it, _t, args, site) => {
   if (args.length === 1 && typeof args[0] === 'number') {
@@ -869,6 +884,7 @@ export function makeGlobals(it: Interp): Env {
   g.set('Array', ARRAY_CTOR);
   g.set('Set', SET_CTOR);
   g.set('Map', MAP_CTOR);
+  for (const kind of ERROR_KINDS) g.set(kind, errorCtor(kind));
   (ARRAY_CTOR as Builtin & { ns?: Obj }).ns = arrayNs;
   const consoleObj = new Obj(undefined);
   for (const k of [

@@ -6,7 +6,7 @@
 import { GradientLensError } from '../errors';
 import type { CallFrame, SourceRange } from '../expr';
 import { type Expr, type IrClass, type IrFunction, K, type Pattern, type Stmt } from '../ir';
-import { ConstNamespace, OBJECT_PROTO } from './builtins';
+import { ConstNamespace, ERROR_KINDS, OBJECT_PROTO } from './builtins';
 import { BODY, COMPILED, type CompiledHolder, PARAM_NAMES } from './compile';
 import { numbersOf, parsePath } from './paths';
 import { Statements } from './statements';
@@ -121,7 +121,10 @@ export abstract class Calls extends Statements {
       this.constructInto(c, obj, args, node);
       return;
     }
-    if (c instanceof Builtin && (c.name === 'Array' || c.name === 'Set' || c.name === 'Map')) {
+    if (
+      c instanceof Builtin &&
+      (c.name === 'Array' || c.name === 'Set' || c.name === 'Map' || ERROR_KINDS.includes(c.name))
+    ) {
       const r = c.impl(this, undefined, args, node);
       if (r !== PENDING) vals.push(r);
       return;

@@ -13,6 +13,7 @@ import {
   FUNCTION_METHODS,
   NUMBER_METHODS,
   OBJECT_PROTO,
+  ERROR_KINDS,
   iterSnapshot,
   MAP_METHODS,
   SET_ITER_METHODS,
@@ -38,6 +39,7 @@ import {
   Poison,
   pos,
   POS,
+  ErrorObj,
   IterObj,
   MapObj,
   SetObj,
@@ -62,6 +64,8 @@ export abstract class Stepper extends Machine {
   protected abstract whileStep(t: Task, node: Extract<Stmt, { k: K.While | K.DoWhile }>): void;
   protected abstract jump(isBreak: boolean, label: string | undefined, site: SiteNode): void;
   protected abstract switchStep(t: Task, node: Extract<Stmt, { k: K.Switch }>): void;
+  protected abstract throwValue(v: Value, node: SiteNode): void;
+  protected abstract tryStep(t: Task, node: Extract<Stmt, { k: K.Try }>): void;
   protected abstract initBinding(env: Env, name: string, v: Value): void;
 
   protected step(t: Task): void {
@@ -388,14 +392,12 @@ export abstract class Stepper extends Machine {
         return;
       case K.Throw: {
         if (t.s === 0) return this.then(t, 1, node.e);
-        const v = vals.pop() as Value;
-        let msg = typeof v === 'string' ? v : this.typeName(v);
-        if (v instanceof Obj) {
-          const m = v.props.get('message');
-          if (typeof m === 'string') msg = m;
-        }
-        throw this.error('runtime', `The program throws at ${pos(node.r)}: ${msg}`, node.r);
+        this.throwValue(vals.pop() as Value, node);
+        return;
       }
+      case K.Try:
+        this.tryStep(t, node);
+        return;
       case K.Empty:
         return;
       case K.ClassDecl: {
@@ -576,6 +578,8 @@ export abstract class Stepper extends Machine {
           return false;
         }
         if (b === ARRAY_CTOR) return Array.isArray(a);
+        if (b instanceof Builtin && ERROR_KINDS.includes(b.name))
+          return a instanceof ErrorObj && (b.name === 'Error' || a.kind === b.name);
         throw this.error('unsupported', `'instanceof' of ${this.typeName(b)} at ${pos(node.r)}`, node.r);
       }
     }

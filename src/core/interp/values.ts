@@ -226,6 +226,13 @@ export const enum IterMode {
   Twice = 4,
 }
 
+/** An object made by `new Error(message)` (or TypeError, RangeError): `instanceof` knows it. */
+export class ErrorObj extends Obj {
+  constructor(readonly kind: string) {
+    super(undefined);
+  }
+}
+
 export type Value =
   number | string | boolean | undefined | null | Value[] | Obj | Fun | Builtin | ClassV | ImportV | Poison;
 
