@@ -156,6 +156,10 @@ export interface CallExpr extends IrBase {
   args: Expr[];
   /** `f?.()` */
   opt?: boolean;
+  /** Continues an optional chain (`a?.b.c`: `.c`): a short-circuited object ends it as undefined. */
+  cont?: boolean;
+  /** Its parent continues the chain: a short-circuit yields SHORT, not undefined. */
+  sc?: boolean;
   t: string;
 }
 export interface NewExpr extends IrBase {
@@ -169,6 +173,10 @@ export interface MemberExpr extends IrBase {
   o: Expr;
   name: string;
   opt?: boolean;
+  /** Continues an optional chain (`a?.b.c`: `.c`): a short-circuited object ends it as undefined. */
+  cont?: boolean;
+  /** Its parent continues the chain: a short-circuit yields SHORT, not undefined. */
+  sc?: boolean;
   t: string;
 }
 export interface IndexExpr extends IrBase {
@@ -176,6 +184,10 @@ export interface IndexExpr extends IrBase {
   o: Expr;
   i: Expr;
   opt?: boolean;
+  /** Continues an optional chain (`a?.b.c`: `.c`): a short-circuited object ends it as undefined. */
+  cont?: boolean;
+  /** Its parent continues the chain: a short-circuit yields SHORT, not undefined. */
+  sc?: boolean;
   t: string;
 }
 export interface ArrExpr extends IrBase {

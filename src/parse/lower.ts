@@ -539,7 +539,7 @@ export class Lowerer {
           t: string;
           opt?: boolean;
         };
-        if (p.questionDotToken) e.opt = true;
+        optionalChain(n, p.questionDotToken !== undefined, e);
         set(e);
         this.push(p.expression, 'expr', ((v: Expr) => (e.o = v)) as Setter, sub);
         return;
@@ -555,7 +555,7 @@ export class Lowerer {
           t: string;
           opt?: boolean;
         };
-        if (p.questionDotToken) e.opt = true;
+        optionalChain(n, p.questionDotToken !== undefined, e);
         set(e);
         this.push(p.argumentExpression, 'expr', ((v: Expr) => (e.i = v)) as Setter, sub);
         this.push(p.expression, 'expr', ((v: Expr) => (e.o = v)) as Setter, sub);
@@ -784,7 +784,7 @@ export class Lowerer {
       t: string;
       opt?: boolean;
     };
-    if (c.questionDotToken) e.opt = true;
+    optionalChain(c, c.questionDotToken !== undefined, e);
     set(e);
     this.exprList(c.arguments, e.args, ctx);
     this.push(c.expression, 'expr', ((v: Expr) => (e.f = v)) as Setter, ctx);
@@ -1668,6 +1668,22 @@ export class Lowerer {
         throw this.unsupported(n);
     }
   }
+}
+
+/**
+ * Optional chaining: `?.` sets opt; a member, index or call after it in the same chain
+ * (`a?.b.c`: `.c`) sets opt and cont, so a short-circuit anywhere in the chain makes the whole
+ * chain undefined, as JavaScript does; sc when the parent continues the chain.
+ */
+function optionalChain(n: ts.Node, q: boolean, e: { opt?: boolean; cont?: boolean; sc?: boolean }): void {
+  if (q) e.opt = true;
+  else if (n.flags & ts.NodeFlags.OptionalChain) {
+    e.opt = true;
+    e.cont = true;
+  }
+  if (!e.opt) return;
+  const p = n.parent;
+  if (p && p.flags & ts.NodeFlags.OptionalChain && (p as ts.PropertyAccessExpression).expression === n) e.sc = true;
 }
 
 /** Lowers the file; `target` (a node of the same tree) is wrapped in a Tgt expression. */

@@ -325,3 +325,29 @@ describe('try / catch / finally and throw', function () {
     }
   });
 });
+
+describe('tricky semantics, against plain JavaScript', function () {
+  this.timeout(60_000);
+  it('closures in let/var loops, labelled break/continue, switch fallthrough, this in arrows, getters/setters, rest, ?., NaN, -0, integer-key order, string concatenation', () => {
+    agrees(
+      'const x = 2;\n// closures in loops: let vs var\nconst fl: Array<() => number> = [];\nfor (let i = 0; i < 3; i++) fl.push(() => x * i);\nconst fv: Array<() => number> = [];\nfor (var j = 0; j < 3; j++) fv.push(() => x * j);\nconst a1 = fl[0]() + fl[1]() + fl[2]() + fv[0]() + fv[1]();\n// labelled break/continue\nlet acc = 0;\nouter: for (let i = 0; i < 4; i++) {\n  for (let k = 0; k < 4; k++) {\n    if (k === 2) continue outer;\n    if (i === 3) break outer;\n    acc += x * (i + k);\n  }\n}\n// switch fallthrough\nfunction sw(n: number) {\n  let s = 0;\n  switch (n) {\n    case 1:\n      s += x;\n    case 2:\n      s += 10 * x;\n      break;\n    default:\n      s -= 1;\n    case 3:\n      s += 100;\n  }\n  return s;\n}\nconst a2 = sw(1) + sw(2) + sw(3) + sw(7);\n// this in arrows vs functions\nconst obj = {\n  v: x,\n  arrowGet() { const f = () => this.v * 3; return f(); },\n  get dbl() { return this.v * 2; },\n  set dbl(y: number) { this.v = y / 2; },\n};\nobj.dbl = 10;\nconst a3 = obj.arrowGet() + obj.dbl;\n// arguments\nfunction sumArgs(...args: number[]) { let s = 0; for (let i = 0; i < args.length; i++) s += args[i]; return s; }\nconst a4 = sumArgs(x, 3, 4);\n// optional chaining / nullish\nconst o2: any = { p: { q: x } };\nconst a5 = (o2.p?.q ?? 0) + (o2.z?.q ?? 5) + (o2.z?.q.r.s ?? 1);\n// NaN comparisons and -0\nconst nz = -0;\nconst a6 = (NaN < 1 ? 1 : 0) + (NaN === NaN ? 10 : 0) + (Object.is ? 0 : 0) + (1 / nz < 0 ? 100 : 0) + (nz === 0 ? 1000 : 0) + Math.max(nz, 0) * x;\n// integer key order\nconst ko: any = { b: 1, 2: 2, a: 3, 1: 4, "-1": 5 };\nlet order = 0;\nfor (const k in ko) order = order * 10 + ko[k];\n// string concat of numbers\nconst s1 = "v" + x + 1;\nconst s2 = x + 1 + "v";\nconst a7 = (s1 === "v21" ? 1 : 0) + (s2 === "3v" ? 10 : 0) + (`${x / 3}` === "0.6666666666666666" ? 100 : 0);\nconst t = a1 + acc + a2 + a3 + a4 + a5 + a6 + order + a7;\n',
+      't',
+      {},
+      1,
+      ['ko.-1'], // a quoted key: the test cannot locate its literal to perturb it
+    );
+  });
+
+  it('an optional chain that short-circuits makes the whole chain undefined (a?.b.c, a?.b(), a?.[0].x)', () => {
+    agrees(
+      'const x = 3;\nconst o: any = { p: { q: x, f: () => x * 2, arr: [x, 2 * x] } };\nconst n: any = undefined;\nconst a = (n?.p.q ?? 1) + (n?.p.f() ?? 2) + (n?.p.arr[1] ?? 4) + (o.p?.q ?? 0) + (o.p?.f() ?? 0) + (o?.p.arr[1] ?? 0);\nconst b = (o.z?.f() ?? 10) + (o.p.g?.() ?? 20) + (n?.[0].x.y ?? 40) + ((o?.p).q);\nconst t = a + b;\n',
+      't',
+      {},
+      1,
+    );
+    assert.match(
+      refusal('const o: any = { p: undefined };\nconst t = o?.p.q;\n', 't').message,
+      /Cannot read property 'q' of undefined in "o\?\.p\.q" at 2:11: JavaScript throws a TypeError here/,
+    );
+  });
+});

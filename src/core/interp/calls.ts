@@ -18,6 +18,7 @@ import {
   GONE,
   type HofState,
   ImportV,
+  SHORT,
   type SortState,
   Obj,
   PENDING,
@@ -62,8 +63,9 @@ export abstract class Calls extends Statements {
     if (t.s === 11) {
       const key = f.k === K.Index ? this.key(vals.pop() as Value, f) : (f as { name: string }).name;
       const o = vals.pop() as Value;
-      if ((f as { opt?: boolean }).opt && (o === undefined || o === null)) {
-        vals.push(undefined);
+      const fo = f as { opt?: boolean; cont?: boolean };
+      if (fo.opt && (o === undefined || o === null || o === SHORT) && (o === SHORT || !fo.cont)) {
+        vals.push(node.sc ? SHORT : undefined);
         return;
       }
       t.a = o;
@@ -88,8 +90,12 @@ export abstract class Calls extends Statements {
       }
       const args = this.collectArgs(node.args, t.h);
       const callee = t.b as Value;
-      if (node.opt && (callee === undefined || callee === null)) {
-        vals.push(undefined);
+      if (
+        node.opt &&
+        (callee === undefined || callee === null || callee === SHORT) &&
+        (callee === SHORT || !node.cont)
+      ) {
+        vals.push(node.sc ? SHORT : undefined);
         return;
       }
       this.invoke(callee, t.a as Value, args, node, false);

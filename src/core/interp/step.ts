@@ -43,6 +43,7 @@ import {
   IterObj,
   MapObj,
   SetObj,
+  SHORT,
   type SiteNode,
   T,
   Task,
@@ -168,8 +169,8 @@ export abstract class Stepper extends Machine {
       case K.Member: {
         if (t.s === 0) return this.then(t, 1, node.o);
         const o = vals.pop() as Value;
-        if (node.opt && (o === undefined || o === null)) {
-          vals.push(undefined);
+        if (node.opt && (o === undefined || o === null || o === SHORT) && (o === SHORT || !node.cont)) {
+          vals.push(node.sc ? SHORT : undefined);
           return;
         }
         const v = this.getProp(o, node.name, node);
@@ -181,8 +182,8 @@ export abstract class Stepper extends Machine {
         if (t.s === 1) return this.then(t, 2, node.i);
         const i = vals.pop() as Value;
         const o = vals.pop() as Value;
-        if (node.opt && (o === undefined || o === null)) {
-          vals.push(undefined);
+        if (node.opt && (o === undefined || o === null || o === SHORT) && (o === SHORT || !node.cont)) {
+          vals.push(node.sc ? SHORT : undefined);
           return;
         }
         const v = this.getProp(o, this.key(i, node), node);

@@ -171,6 +171,11 @@ export class Poison {
  */
 export const GONE = new Poison(new GradientLensError('runtime', 'a deleted Set entry was used'));
 
+/** An optional chain that short-circuited, on its way to the end of the chain (never seen by the program). */
+export const SHORT = new Poison(
+  new GradientLensError('runtime', 'internal: a short-circuited optional chain was used'),
+);
+
 /**
  * A Set: its entries in insertion order (GONE where one was deleted), indexed, and their count. Membership
  * is JavaScript's SameValueZero: numbers by value (a read of their values: it steers the run),
