@@ -481,6 +481,9 @@ describe('Set (a gap the red team found: every micrograd backward() builds its t
     const r = refusal('const s = new Set([1]);\nconst t = s.union(s).size;\n', 't');
     assert.match(r.message, /Unsupported Set property 'union' at 2:11: Sets support size, add, has, delete/);
     // values() is an iterator in JavaScript (no .length): refused rather than given as an array
-    assert.match(refusal('const s = new Set([1]);\nconst t = s.values().length;\n', 't').message, /'length' of Set\.values\(\) .*an iterator in JavaScript/);
+    assert.match(
+      refusal('const s = new Set([1]);\nconst t = s.values().length;\n', 't').message,
+      /'length' of Set\.values\(\) .*an iterator in JavaScript/,
+    );
   });
 });
