@@ -350,4 +350,13 @@ describe('tricky semantics, against plain JavaScript', function () {
       /Cannot read property 'q' of undefined in "o\?\.p\.q" at 2:11: JavaScript throws a TypeError here/,
     );
   });
+  it('per-iteration let copies, evaluation order, swaps, spread order, labelled blocks, switch ===, accessors with +=, super and statics, NaN in indexOf/includes, length truncation', () => {
+    agrees(
+      'const x = 1.5, y = -2.25;\n// per-iteration let copies, with the body changing i\nconst fs: Array<() => number> = [];\nfor (let i = 0; i < 6; i++) { fs.push(() => i * x); i++; }\nconst b1 = fs.map((f) => f()).reduce((a, b) => a + b, 0);\n// evaluation order\nlet k = 0;\nconst arr = [0, 0, 0, 0];\narr[k++] = k * x;\narr[k] = k++ * y + k;\nconst b2 = arr[0] + arr[1] * 10 + k;\n// swap, chained assignment, ** associativity\nlet p = x, q = y;\n[p, q] = [q, p];\nlet r1: number, r2: number;\nr1 = r2 = p * 2;\nconst b3 = p - q * 2 + r1 + r2 + 2 ** 3 ** 0.5 + (-x) ** 2;\n// object spread order, typeof null\nconst base = { a: x, b: 2 };\nconst over = { ...base, a: 10, ...{ b: y } };\nconst b4 = over.a + over.b * 3 + (typeof null === "object" ? 1 : 0);\n// labelled block, do-while with continue\nlet c = 0;\nblk: { c += x; if (c > 1) break blk; c += 100; }\nlet n = 0;\ndo { n++; if (n < 3) continue; c += n * y; } while (n < 5);\n// switch uses ===\nfunction sw(v: any) { switch (v) { case 1: return 10; case "1": return 20; default: return 30; } }\nconst b5 = c + sw(1) + sw("1") + sw(true);\n// accessors with compound assignment; inheritance with super and static fields\nclass A {\n  static base = 3;\n  static twice = A.base * 2;\n  constructor(public w: number) {}\n  get dbl() { return this.w * 2; }\n  set dbl(v: number) { this.w = v / 2; }\n  scale(s: number) { return this.w * s; }\n}\nclass B extends A {\n  extra = this.w + 1;\n  constructor(w: number) { super(w * 2); }\n  scale(s: number) { return super.scale(s) + this.extra; }\n  get dbl() { return super.dbl + 1; }\n}\nconst bb = new B(x);\nconst bd = bb.dbl;\nconst a1 = new A(y);\na1.dbl += 3;\nconst b6 = bb.scale(2) + A.twice + B.base + a1.w + bd;\n// indexOf / includes NaN, at(-1), number keys\nconst nans = [x, NaN];\nconst ok: any = {};\nok[1] = x; ok["1"] += 1;\nconst b7 = nans.indexOf(NaN) + (nans.includes(NaN) ? 10 : 0) + [x, y, 7].at(-1)! + ok[1];\n// array length truncation\nconst tr = [x, y, 3, 4];\ntr.length = 2;\nconst b8 = tr.length + tr[1] + (tr[2] === undefined ? 100 : 0);\nconst t = b1 + b2 + b3 + b4 + b5 + b6 + b7 + b8;\n',
+      't',
+      {},
+      2,
+      ['nans[1]'],
+    );
+  });
 });
