@@ -356,7 +356,7 @@ describe('tricky semantics, against plain JavaScript', function () {
       't',
       {},
       2,
-      ['nans[1]'],
+      ['nans[1]', 'k'], // k is an index: perturbing it changes what is written where
     );
   });
 });
