@@ -251,6 +251,15 @@ describe('Map: JavaScript’s semantics (SameValueZero keys, insertion order, li
     agrees(text, 't', {}, 1);
   });
 
+  it('-0 becomes +0 as a Set member or Map key, as in JavaScript (the gradient still flows)', () => {
+    agrees(
+      'const z = -0, w = 2;\nconst s = new Set([z, 0]);\nconst m = new Map([[z, 1]]);\nconst a = [...s][0];\nconst b = [...m.keys()][0];\nconst t = (1 / a > 0 ? 10 : 0) + (1 / b > 0 ? 100 : 0) + s.size + a * w + b * w;\n',
+      't',
+      {},
+      1,
+    );
+  });
+
   it('Set keys()/values()/entries() as JavaScript', () => {
     const text =
       'const a = 1.5, b = -2;\nconst s = new Set([a, b, a]);\nconst e = [...s.entries()];\n' +

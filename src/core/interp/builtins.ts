@@ -4,7 +4,7 @@
  * and makeGlobals (the global scope of a run). Nothing here reaches a real global.
  */
 import { MATH_CONSTANTS, OP_CODE, OP_LIST } from '../ops';
-import { presized } from './paths';
+import { presized, ZERO_RANGE } from './paths';
 import {
   ADD,
   Builtin,
@@ -190,7 +190,12 @@ function setIndex(it: Interp, s: SetObj, v: Value): number {
 export function setAdd(it: Interp, s: SetObj, v: Value): void {
   if (setIndex(it, s, v) >= 0) return;
   s.index.set(typeof v === 'number' ? it.value[v] : v, s.items.length);
-  s.items.push(v);
+  // -0 is stored as +0, as JavaScript's Set does: -0 + 0 is +0 (and keeps the member's gradient)
+  s.items.push(
+    typeof v === 'number' && Object.is(it.value[v], -0)
+      ? it.apply2(ADD, v, it.constNode(0, { r: ZERO_RANGE }), { r: ZERO_RANGE })
+      : v,
+  );
   s.count++;
 }
 
@@ -289,9 +294,12 @@ export function mapSet(it: Interp, m: MapObj, k: Value, v: Value, site: SiteNode
     m.entries[i] = [(m.entries[i] as Value[])[0], v];
     return;
   }
-  // -0 is stored as +0, as JavaScript's Map does
+  // -0 is stored as +0, as JavaScript's Map does: -0 + 0 is +0 (and keeps the key's gradient)
   m.index.set(typeof k === 'number' ? it.value[k] : k, m.entries.length);
-  m.entries.push([typeof k === 'number' && Object.is(it.value[k], -0) ? it.constNode(0, site) : k, v]);
+  m.entries.push([
+    typeof k === 'number' && Object.is(it.value[k], -0) ? it.apply2(ADD, k, it.constNode(0, site), site) : k,
+    v,
+  ]);
   m.count++;
 }
 
