@@ -368,4 +368,12 @@ describe('tricky semantics, against plain JavaScript', function () {
       ['nans[1]', 'k'], // k is an index: perturbing it changes what is written where
     );
   });
+  it('class instances: parameter properties come first in key order, spread/assign copy own fields only; Math.max of nothing, round, sign of -0, string order, == null, entries()', () => {
+    agrees(
+      'const x = 1.5;\nclass P {\n  b = 2;\n  constructor(public a: number) {}\n  get dbl() { return this.a * 2; }\n  m() { return this.a; }\n}\nconst inst = new P(x);\nconst sp: any = { ...inst };\nconst as: any = Object.assign({}, inst);\nconst keys = Object.keys(inst).join(",");\nconst v1 = (sp.dbl === undefined ? 1 : 0) + (sp.m === undefined ? 10 : 0) + (as.dbl === undefined ? 100 : 0) + sp.a * 2 + as.b;\nconst v2 = (keys === "b,a" ? 1000 : keys === "a,b" ? 2000 : 0);\nconst mx = Math.max(...[x, 2 * x].filter((v) => v > 100));\nconst v3 = (mx === -Infinity ? 1 : 0) + Math.round(-0.5) * 0 + (1 / Math.round(-0.4) < 0 ? 5 : 0) + Math.round(2.5) + Math.sign(-0) * x;\nconst s1 = "10" < "9" ? 1 : 0;\nconst nu = (null == undefined ? 1 : 0) + (null === undefined ? 10 : 0);\nlet tot = 0;\nfor (const [i, v] of [x, 2 * x, 3].entries()) tot += i * v;\nconst t = v1 + v2 + v3 + s1 + nu + tot;\n',
+      't',
+      {},
+      1,
+    );
+  });
 });

@@ -194,6 +194,12 @@ export abstract class Calls extends Statements {
     const c = t.a as ClassV;
     const obj = t.b as Obj;
     const members = c.cls.members;
+    if (t.s === 0 && t.i === 0) {
+      // Parameter properties (constructor(public w: number)) are declared before the other fields
+      // (tsc and esbuild both emit `w; b = 2;` then `this.w = w`): they come first in key order.
+      const pp = (c.ctor?.fn as (IrFunction & { paramProps?: string[] }) | undefined)?.paramProps;
+      if (pp) for (const name of pp) if (!obj.props.has(name)) this.setOwn(obj, name, undefined);
+    }
     if (t.s === 1) {
       const m = members[t.i];
       const v = this.vals.pop() as Value;
