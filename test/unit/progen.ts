@@ -282,7 +282,7 @@ export function generate(seed: number, level: 0 | 1): GeneratedProgram {
         if (!s.arrays.length) return leaf(s);
         const arr = pick(s.arrays);
         const at = int(0, arr.len - 1);
-        return (m) => `new Map(${arr.name}.map((v, i) => [i, v])).get(${at})`;
+        return () => `new Map(${arr.name}.map((v, i) => [i, v])).get(${at})`;
       }
       default: {
         // `x && y` / `x || y` on numbers pick an operand by truthiness; keep operands non-zero
