@@ -660,7 +660,14 @@ export abstract class Stepper extends Machine {
       if (typeof key === 'number') return o[key];
       const m = STRING_METHODS[key];
       if (m) return m;
-      throw this.error('unsupported', `Unsupported string property '${key}' at ${pos(site.r)}`, site.r);
+      throw this.error(
+        'unsupported',
+        `Unsupported string property '${key}' at ${pos(site.r)}` +
+          (key === 'localeCompare'
+            ? ': its order depends on the locale; compare with < and > (code-unit order), e.g. (a, b) => (a < b ? -1 : a > b ? 1 : 0)'
+            : `: strings support length, ${Object.keys(STRING_METHODS).join(', ')}`),
+        site.r,
+      );
     }
     if (typeof o === 'number') {
       const m = NUMBER_METHODS[key];
