@@ -141,8 +141,13 @@ describe('sort and toSorted with a comparator (the order follows the values)', f
     agrees(text, 't', {}, 2);
   });
 
-  it('top-k of an object's entries (a comparator with destructured parameters), names in reverse order, argmax by reduce', () => {
-    agrees("const scores = { cat: 2.5, dog: 1.25, eel: 3.75, fox: 0.5 };\nconst top = Object.entries(scores).sort(([, a], [, b]) => b - a).slice(0, 2);\nconst names = Object.keys(scores).sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));\nconst argmax = Object.values(scores).reduce((best, v, i, arr) => (v > arr[best] ? i : best), 0);\nconst t = top[0][1] * 2 + top[1][1] + (names[0] === \"fox\" ? 100 : 0) + argmax;\n", 't', {}, 2);
+  it('top-k of an object’s entries (a comparator with destructured parameters), names in reverse order, argmax by reduce', () => {
+    agrees(
+      'const scores = { cat: 2.5, dog: 1.25, eel: 3.75, fox: 0.5 };\nconst top = Object.entries(scores).sort(([, a], [, b]) => b - a).slice(0, 2);\nconst names = Object.keys(scores).sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));\nconst argmax = Object.values(scores).reduce((best, v, i, arr) => (v > arr[best] ? i : best), 0);\nconst t = top[0][1] * 2 + top[1][1] + (names[0] === "fox" ? 100 : 0) + argmax;\n',
+      't',
+      {},
+      2,
+    );
     assert.match(
       refusal('const n = ["b", "a"];\nconst t = n.sort((a, b) => a.localeCompare(b)).length;\n', 't').message,
       /'localeCompare' at 2:28: its order depends on the locale; compare with < and >/,
