@@ -1181,6 +1181,36 @@ def _(x):
     return brightness(clusters[0]) - 0.5 * brightness(clusters[1]) + len(clusters[0])
 
 
+
+@entry("61-newton-throw", "roots", dict(MAX_ITER=20, c=2.5, lo=0.5, hi=3))
+def _(x):
+    cc = x["c"]
+
+    class Thrown(Exception):
+        pass
+
+    def newton(x1, x2, xacc):
+        rtn = 0.5 * (x1 + x2) + 0.4
+        for _i in range(int(val(x["MAX_ITER"]))):
+            fx = rtn * rtn - cc
+            dfx = 2 * rtn
+            dx = fx / dfx
+            rtn = rtn - dx
+            if val(rtn) < val(x1) or val(rtn) > val(x2):
+                raise Thrown("Error: jumped out of brackets")
+            if abs(val(dx)) < xacc:
+                return rtn
+        raise Thrown("Maximum number of iterations exceeded")
+
+    def safe_root(a, b):
+        try:
+            return newton(a, b, 1e-9)
+        except Thrown as e:
+            return 0.5 * (a + b) if str(e).startswith("Error") else -1
+
+    return safe_root(x["lo"], x["hi"]) + 10 * safe_root(-3, -1.7)
+
+
 def compute(e):
     leaves = {k: torch.tensor(float(v), requires_grad=True) for k, v in e["inputs"].items()}
     out = e["fn"](leaves)
