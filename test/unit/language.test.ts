@@ -336,6 +336,22 @@ describe('try / catch / finally and throw', function () {
     );
   });
 
+  it('an error, a Map and a plain object as text are JavaScript’s; a toString of the program’s own is refused, not skipped', () => {
+    agrees(
+      'const w = 2;\nclass V { constructor(public x: number) {} toString() { return `V(${this.x})`; } }\nlet msg = "";\ntry { throw new RangeError("bad " + w); } catch (e) { msg = `${e}`; }\nconst t = (msg === "RangeError: bad 2" ? 1 : 0) + (`${new Map()}` === "[object Map]" ? 10 : 0) + (`${{ a: 1 }}` === "[object Object]" ? 100 : 0) + w;\nconst u = `${new V(w)}`.length;\n',
+      't',
+      {},
+      1,
+    );
+    assert.match(
+      refusal(
+        'const w = 2;\nclass V { constructor(public x: number) {} toString() { return `V(${this.x})`; } }\nlet msg = "";\ntry { throw new RangeError("bad " + w); } catch (e) { msg = `${e}`; }\nconst t = (msg === "RangeError: bad 2" ? 1 : 0) + (`${new Map()}` === "[object Map]" ? 10 : 0) + (`${{ a: 1 }}` === "[object Object]" ? 100 : 0) + w;\nconst u = `${new V(w)}`.length;\n',
+        'u',
+      ).message,
+      /An object with its own toString turned into text at 6:11/,
+    );
+  });
+
   it('our own errors (budgets) are never caught by the program', () => {
     const text = 'const w = 1;\nlet t = 0;\ntry {\n  while (true) t += w;\n} catch (e) {\n  t = -1;\n}\n';
     try {

@@ -480,7 +480,32 @@ export abstract class Stepper extends Machine {
     if (typeof v === 'boolean' || v === undefined || v === null) return String(v);
     if (Array.isArray(v)) return v.map((x) => (x === undefined || x === null ? '' : this.toStr(x, site))).join(',');
     if (v instanceof ImportV) throw this.importError(v);
-    return v instanceof Obj ? '[object Object]' : 'function';
+    if (v instanceof Obj) return this.objectText(v, site);
+    throw this.error(
+      'unsupported',
+      `A function turned into text at ${pos(site.r)}: JavaScript gives its source code; use a string`,
+      site.r,
+    );
+  }
+
+  /** An object as text, as JavaScript's default toString gives it; a toString of the program's own is refused. */
+  private objectText(v: Obj, site: SiteNode): string {
+    if (v instanceof ErrorObj) {
+      const name = v.props.get('name');
+      const msg = v.props.get('message');
+      const n = typeof name === 'string' ? name : v.kind;
+      return typeof msg === 'string' && msg !== '' ? `${n}: ${msg}` : n;
+    }
+    if (v instanceof MapObj) return '[object Map]';
+    if (v instanceof SetObj) return '[object Set]';
+    for (let o: Obj | undefined = v; o; o = o.proto)
+      if (o.props.has('toString') || o.acc?.has('toString'))
+        throw this.error(
+          'unsupported',
+          `An object with its own toString turned into text at ${pos(site.r)}: it is not called here; call it yourself (obj.toString())`,
+          site.r,
+        );
+    return '[object Object]';
   }
 
   key(v: Value, site: SiteNode): string | number {
