@@ -15,7 +15,7 @@ export type DiagnosticCode =
   | 'saturated' // sigmoid/tanh near 0/1 or ±1: the local gradient is nearly 0
   | 'tie' // max/min with several arguments equal to the result
   | 'kink' // a point where the derivative is undefined (abs at 0) and a convention is used
-  | 'piecewise-constant'; // Math.round/floor/ceil/trunc: derivative 0, no gradient flows through
+  | 'piecewise-constant'; // Math.round/floor/ceil/trunc, bitwise operators: derivative 0, no gradient flows through
 
 export interface Diagnostic {
   severity: 'error' | 'warning' | 'info';
@@ -25,6 +25,8 @@ export interface Diagnostic {
 }
 
 const SATURATION = 0.99;
+/** Ops on 32-bit integers (derivative 0): reported like Math.floor. */
+const BITWISE = new Set(['bitand', 'bitor', 'bitxor', 'shl', 'shr', 'ushr', 'bitnot', 'imul']);
 
 function at(node: ExprNode): string {
   return `${node.label} (${node.range.line}:${node.range.column})`;
@@ -104,6 +106,8 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
   }
 
   const sigmoidNodes = new Set<number>();
+  /** Source positions of bitwise operators already reported (a loop runs one many times: one note each). */
+  const bitwiseSeen = new Set<string>();
   for (const f of program.frames) if (isSigmoidName(f.fn)) sigmoidNodes.add(f.result);
 
   for (let i = 0; i < t.size; i++) {
@@ -161,6 +165,21 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
           'so no gradient flows through it (like torch.' +
           spec.name +
           ').',
+      });
+    } else if (BITWISE.has(spec.name)) {
+      const where = at(nodes[i]);
+      if (bitwiseSeen.has(where)) continue;
+      bitwiseSeen.add(where);
+      const xor = spec.name === 'bitxor';
+      out.push({
+        // `x ^ 2` is the classic slip for a power: say it louder
+        severity: xor ? 'warning' : 'info',
+        code: 'piecewise-constant',
+        nodeId: i,
+        message:
+          `${spec.name === 'imul' ? 'Math.imul' : `The bitwise operator '${spec.symbol}'`} at ${where} works on ` +
+          '32-bit integers (its operands are truncated): its derivative is 0, so no gradient flows through it.' +
+          (xor ? " '^' is XOR in JavaScript, not a power: for a power write a ** b or Math.pow(a, b)." : ''),
       });
     } else if (spec.name === 'abs' && value[args[s]] === 0) {
       out.push({

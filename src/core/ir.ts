@@ -63,6 +63,8 @@ export const enum K {
   ClassDecl,
   /** A statement with a syntax error: poisons the names it declares, or throws when it holds the target. */
   Bad,
+  /** try { } catch (p) { } finally { } */
+  Try,
   // patterns (binding / assignment targets)
   PId = 100,
   PArr,
@@ -154,6 +156,10 @@ export interface CallExpr extends IrBase {
   args: Expr[];
   /** `f?.()` */
   opt?: boolean;
+  /** Continues an optional chain (`a?.b.c`: `.c`): a short-circuited object ends it as undefined. */
+  cont?: boolean;
+  /** Its parent continues the chain: a short-circuit yields SHORT, not undefined. */
+  sc?: boolean;
   t: string;
 }
 export interface NewExpr extends IrBase {
@@ -167,6 +173,10 @@ export interface MemberExpr extends IrBase {
   o: Expr;
   name: string;
   opt?: boolean;
+  /** Continues an optional chain (`a?.b.c`: `.c`): a short-circuited object ends it as undefined. */
+  cont?: boolean;
+  /** Its parent continues the chain: a short-circuit yields SHORT, not undefined. */
+  sc?: boolean;
   t: string;
 }
 export interface IndexExpr extends IrBase {
@@ -174,6 +184,10 @@ export interface IndexExpr extends IrBase {
   o: Expr;
   i: Expr;
   opt?: boolean;
+  /** Continues an optional chain (`a?.b.c`: `.c`): a short-circuited object ends it as undefined. */
+  cont?: boolean;
+  /** Its parent continues the chain: a short-circuit yields SHORT, not undefined. */
+  sc?: boolean;
   t: string;
 }
 export interface ArrExpr extends IrBase {
@@ -390,8 +404,18 @@ export interface BadStmt extends IrBase {
   fatal?: boolean;
 }
 
+export interface TryStmt extends IrBase {
+  k: K.Try;
+  block: Stmt;
+  /** The catch clause's binding (absent: `catch { }`). */
+  param?: Pattern;
+  handler?: Stmt;
+  fin?: Stmt;
+}
+
 export type Stmt =
   | BadStmt
+  | TryStmt
   | ExprStmt
   | VarStmt
   | ReturnStmt

@@ -60,7 +60,15 @@ export type OpName =
   | 'eq'
   | 'ne'
   | 'cond'
-  | 'branch';
+  | 'branch'
+  | 'bitand'
+  | 'bitor'
+  | 'bitxor'
+  | 'shl'
+  | 'shr'
+  | 'ushr'
+  | 'bitnot'
+  | 'imul';
 
 /** How a gate treats the upstream gradient (the vocabulary the panel teaches). */
 export type GateRole =
@@ -261,6 +269,16 @@ const SPECS: OpSpec[] = [
     () => 1,
     ['1 (the branch taken)'],
   ),
+  // Bitwise operators and Math.imul work on 32-bit integers (each operand through ToInt32, as
+  // JavaScript does): piecewise constant, derivative 0 wherever it exists, like Math.floor.
+  op('bitand', '&', 2, 'constant', (a, b) => a & b, zero, ['0', '0']),
+  op('bitor', '|', 2, 'constant', (a, b) => a | b, zero, ['0', '0']),
+  op('bitxor', '^', 2, 'constant', (a, b) => a ^ b, zero, ['0', '0']),
+  op('shl', '<<', 2, 'constant', (a, b) => a << b, zero, ['0', '0']),
+  op('shr', '>>', 2, 'constant', (a, b) => a >> b, zero, ['0', '0']),
+  op('ushr', '>>>', 2, 'constant', (a, b) => a >>> b, zero, ['0', '0']),
+  unary('bitnot', '~', 'constant', (a) => ~a, zero, '0'),
+  op('imul', 'imul', 2, 'constant', (a, b) => Math.imul(a, b), zero, ['0', '0']),
 ];
 
 /** Op code (index into OP_LIST) by name. */
@@ -290,10 +308,16 @@ export const BINARY_OPERATORS: Readonly<Record<string, OpName>> = {
   '!==': 'ne',
   '==': 'eq',
   '!=': 'ne',
+  '&': 'bitand',
+  '|': 'bitor',
+  '^': 'bitxor',
+  '<<': 'shl',
+  '>>': 'shr',
+  '>>>': 'ushr',
 };
 
 /** Prefix unary operators and their ops. */
-export const UNARY_OPERATORS: Readonly<Record<string, OpName>> = { '-': 'neg', '+': 'pos' };
+export const UNARY_OPERATORS: Readonly<Record<string, OpName>> = { '-': 'neg', '+': 'pos', '~': 'bitnot' };
 
 /** `Math.<name>(...)` functions we differentiate, and their ops. */
 export const MATH_FUNCTIONS: Readonly<Record<string, OpName>> = {
@@ -324,6 +348,7 @@ export const MATH_FUNCTIONS: Readonly<Record<string, OpName>> = {
   ceil: 'ceil',
   trunc: 'trunc',
   atan2: 'atan2',
+  imul: 'imul',
 };
 
 /** `Math.<NAME>` constants, which become constant nodes. */

@@ -27,7 +27,7 @@ import {
   type Stmt,
   type VarStmt,
 } from '../core/ir';
-import { LABEL_MAX, SourceText, insteadWords, kindWords } from './text';
+import { INSTEAD_WORDS, LABEL_MAX, SourceText, kindWords } from './text';
 
 const SK = ts.SyntaxKind;
 
@@ -216,7 +216,7 @@ export class Lowerer {
   private unsupported(n: ts.Node): GradientLensError {
     return this.src.error(
       'unsupported',
-      `Unsupported syntax: ${kindWords(n)} ${this.src.quote(n)} at ${this.src.pos(n)}: ${insteadWords(n)}`,
+      `Unsupported syntax: ${kindWords(n)} ${this.src.quote(n)} at ${this.src.pos(n)}: ${INSTEAD_WORDS}`,
       n,
     );
   }
@@ -439,7 +439,9 @@ export class Lowerer {
               ? '+'
               : u.operator === SK.ExclamationToken
                 ? '!'
-                : '';
+                : u.operator === SK.TildeToken
+                  ? '~'
+                  : '';
         if (!op) throw this.unsupported(n);
         const e = { k: K.Unary, r, op, a: undefined as unknown as Expr, t: this.label(n) };
         set(e as Expr);
@@ -537,7 +539,7 @@ export class Lowerer {
           t: string;
           opt?: boolean;
         };
-        if (p.questionDotToken) e.opt = true;
+        optionalChain(n, p.questionDotToken !== undefined, e);
         set(e);
         this.push(p.expression, 'expr', ((v: Expr) => (e.o = v)) as Setter, sub);
         return;
@@ -553,7 +555,7 @@ export class Lowerer {
           t: string;
           opt?: boolean;
         };
-        if (p.questionDotToken) e.opt = true;
+        optionalChain(n, p.questionDotToken !== undefined, e);
         set(e);
         this.push(p.argumentExpression, 'expr', ((v: Expr) => (e.i = v)) as Setter, sub);
         this.push(p.expression, 'expr', ((v: Expr) => (e.o = v)) as Setter, sub);
@@ -666,7 +668,13 @@ export class Lowerer {
       case SK.EqualsEqualsToken:
       case SK.ExclamationEqualsToken:
       case SK.InKeyword:
-      case SK.InstanceOfKeyword: {
+      case SK.InstanceOfKeyword:
+      case SK.AmpersandToken:
+      case SK.BarToken:
+      case SK.CaretToken:
+      case SK.LessThanLessThanToken:
+      case SK.GreaterThanGreaterThanToken:
+      case SK.GreaterThanGreaterThanGreaterThanToken: {
         // All fields at once (one object of its final shape), in the order they had when the
         // operands were set later: k, r, op, t, a, b.
         const e = {
@@ -722,7 +730,13 @@ export class Lowerer {
           k === SK.AsteriskAsteriskEqualsToken ||
           k === SK.AmpersandAmpersandEqualsToken ||
           k === SK.BarBarEqualsToken ||
-          k === SK.QuestionQuestionEqualsToken
+          k === SK.QuestionQuestionEqualsToken ||
+          k === SK.AmpersandEqualsToken ||
+          k === SK.BarEqualsToken ||
+          k === SK.CaretEqualsToken ||
+          k === SK.LessThanLessThanEqualsToken ||
+          k === SK.GreaterThanGreaterThanEqualsToken ||
+          k === SK.GreaterThanGreaterThanGreaterThanEqualsToken
         ) {
           const e = { k: K.Assign, r, op: opText, t: this.label(b) } as {
             k: K.Assign;
@@ -770,7 +784,7 @@ export class Lowerer {
       t: string;
       opt?: boolean;
     };
-    if (c.questionDotToken) e.opt = true;
+    optionalChain(c, c.questionDotToken !== undefined, e);
     set(e);
     this.exprList(c.arguments, e.args, ctx);
     this.push(c.expression, 'expr', ((v: Expr) => (e.f = v)) as Setter, ctx);
@@ -1627,14 +1641,49 @@ export class Lowerer {
         this.push((n as ts.ThrowStatement).expression, 'expr', ((v: Expr) => (s.e = v)) as Setter, ctx);
         return;
       }
-      case SK.TryStatement:
-        throw this.refuse(n, "'try' statement", 'remove the try/catch: errors stop the analysis with their position');
+      case SK.TryStatement: {
+        const ts_ = n as ts.TryStatement;
+        const s = { k: K.Try, r } as {
+          k: K.Try;
+          r: SourceRange;
+          block: Stmt;
+          param?: Pattern;
+          handler?: Stmt;
+          fin?: Stmt;
+        };
+        set(s);
+        if (ts_.finallyBlock) this.push(ts_.finallyBlock, 'stmt', ((v: Stmt) => (s.fin = v)) as Setter, ctx);
+        const cc = ts_.catchClause;
+        if (cc) {
+          this.push(cc.block, 'stmt', ((v: Stmt) => (s.handler = v)) as Setter, ctx);
+          if (cc.variableDeclaration)
+            this.push(cc.variableDeclaration.name, 'pat', ((p: Pattern) => (s.param = p)) as Setter, ctx);
+        }
+        this.push(ts_.tryBlock, 'stmt', ((v: Stmt) => (s.block = v)) as Setter, ctx);
+        return;
+      }
       case SK.WithStatement:
         throw this.refuse(n, "'with' statement", '');
       default:
         throw this.unsupported(n);
     }
   }
+}
+
+/**
+ * Optional chaining: `?.` sets opt; a member, index or call after it in the same chain
+ * (`a?.b.c`: `.c`) sets opt and cont, so a short-circuit anywhere in the chain makes the whole
+ * chain undefined, as JavaScript does; sc when the parent continues the chain.
+ */
+function optionalChain(n: ts.Node, q: boolean, e: { opt?: boolean; cont?: boolean; sc?: boolean }): void {
+  if (q) e.opt = true;
+  else if (n.flags & ts.NodeFlags.OptionalChain) {
+    e.opt = true;
+    e.cont = true;
+  }
+  if (!e.opt) return;
+  const p = n.parent;
+  if (p && p.flags & ts.NodeFlags.OptionalChain && (p as ts.PropertyAccessExpression).expression === n) e.sc = true;
 }
 
 /** Lowers the file; `target` (a node of the same tree) is wrapped in a Tgt expression. */

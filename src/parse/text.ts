@@ -384,35 +384,8 @@ export function unaryOperatorWords(op: ts.SyntaxKind, postfix: boolean): string 
   }
 }
 
-/**
- * What to write instead of a construct the interpreter refuses (the end of `Unsupported syntax:
- * ...`): `^` is the classic slip for a power; other constructs point at the supported subset.
- */
-export function insteadWords(node: ts.Node): string {
-  if (ts.isBinaryExpression(node)) {
-    const op = node.operatorToken.kind;
-    if (op === ts.SyntaxKind.CaretToken || op === ts.SyntaxKind.CaretEqualsToken) {
-      // The user's own operands when they are short (`x ** 3`), else a ** b.
-      const side = (e: ts.Node, alt: string) => {
-        const t = e.getText();
-        return t.length <= 20 && !/\n/.test(t) ? t : alt;
-      };
-      const [a, b] = [side(node.left, 'a'), side(node.right, 'b')];
-      return `'^' is XOR in JavaScript, not a power: write ${a} ** ${b} or Math.pow(${a}, ${b})`;
-    }
-    if (
-      op === ts.SyntaxKind.AmpersandToken ||
-      op === ts.SyntaxKind.BarToken ||
-      op === ts.SyntaxKind.LessThanLessThanToken ||
-      op === ts.SyntaxKind.GreaterThanGreaterThanToken ||
-      op === ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken
-    )
-      return 'bitwise operators work on 32-bit integers and have no derivative; write the arithmetic with + - * / % ** and Math functions';
-  }
-  if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.TildeToken)
-    return 'bitwise operators work on 32-bit integers and have no derivative; write -x - 1 for ~x';
-  return 'rewrite it with the supported subset (README: "What the program may contain")';
-}
+/** What to write instead of a construct the interpreter refuses (the end of `Unsupported syntax: ...`). */
+export const INSTEAD_WORDS = 'rewrite it with the supported subset (README: "What the program may contain")';
 
 /** A construct's name in words ('string literal', "'new' expression", ...). */
 export function kindWords(node: ts.Node): string {

@@ -873,6 +873,344 @@ def _(x):
     return J[1] * 2 + J[4] - J[8] * J[2] + sz * (1 - sz) + leaky
 
 
+
+# ---- red team, round 2: sort, Map, bitwise operators (entries 50-58)
+
+
+def quantile_sorted(s, q):
+    """The snippets' quantile of an ascending list: linear interpolation, the last one alone."""
+    pos = (len(s) - 1) * q
+    base = math.floor(pos)
+    rest = pos - base
+    if base + 1 < len(s):
+        return s[base] + rest * (s[base + 1] - s[base])
+    return s[base]
+
+
+def jssum(xs):
+    out = c(0)
+    for v in xs:
+        out = out + v
+    return out
+
+
+@entry("50-quantile-sort", "summary", flat("noise", [4.2, -1.5, 3.3, 0.7, 9.1, 2.6, -0.4, 5.8]))
+def _(x):
+    s = sorted(arr(x, "noise", 8), key=val)  # sorted in place by the first quantile: every later call sees it sorted
+    mu = jssum(s) / 8
+    sd = torch.sqrt(jssum([(a - mu) ** 2 for a in s]) / 7)
+    return (quantile_sorted(s, 0.75) - quantile_sorted(s, 0.25)) / sd + quantile_sorted(s, 0.5) * 0.5 + quantile_sorted(s, 1)
+
+
+@entry("51-quartile-stdev", "anomaly", flat("temps", [14.1, 15.3, 13.8, 16.9, 15.0, 17.4, 12.6]))
+def _(x):
+    s = sorted(arr(x, "temps", 7), key=val)
+    total = c(0)
+    for v in s:
+        total = total + v
+    mean = total / 7
+    sq = [torch.pow(v - mean, 2) for v in s]
+    acc = sq[0]
+    for v in sq[1:]:
+        acc = acc + v
+    stdev = torch.sqrt(acc / 7)
+    avg = jssum(s) / 7
+    return quantile_sorted(s, 0.75) - quantile_sorted(s, 0.5) + quantile_sorted(s, 0.25) * 0.1 + stdev * avg
+
+
+KM_POINTS = [(1.0, 1.2), (1.5, 0.8), (0.7, 1.9), (5.2, 4.8), (6.1, 5.5), (5.6, 6.3), (2.9, 3.1)]
+
+
+@entry(
+    "52-kmeans-sort",
+    "score",
+    {
+        **objs("points", [dict(x=a, y=b) for a, b in KM_POINTS]),
+        **objs("start", [dict(x=0, y=0), dict(x=8, y=8)]),
+    },
+)
+def _(x):
+    pts = [(x[f"points[{i}].x"], x[f"points[{i}].y"]) for i in range(len(KM_POINTS))]
+    cl = [(x["start[0].x"], x["start[0].y"]), (x["start[1].x"], x["start[1].y"])]
+    for _it in range(3):
+        groups = [[] for _ in cl]
+        for p in pts:
+            d = [torch.sqrt(torch.pow(q[0] - p[0], 2) + torch.pow(q[1] - p[1], 2)) for q in cl]
+            dv = [val(v) for v in d]
+            assert len(set(dv)) == len(dv), "tie in the sort: the stable order would matter"
+            groups[dv.index(min(dv))].append(p)  # the first after a stable sort by distance
+        new = []
+        for g in groups:
+            sx, sy = c(0), c(0)
+            for p in g:
+                sx, sy = sx + p[0], sy + p[1]
+            new.append((sx / len(g), sy / len(g)))
+        cl = new
+    return cl[0][0] + 2 * cl[0][1] + 3 * cl[1][0] - cl[1][1]
+
+
+def median53(xs):
+    s = sorted(xs, key=val)
+    mid = len(s) // 2
+    return s[mid] if len(s) % 2 != 0 else (s[mid - 1] + s[mid]) / 2
+
+
+@entry("53-median-spread", "spread", {**flat("odd", [7.5, -2.25, 3.125, 10.5, 0.75]), **flat("even", [2.5, 9.75, -4.5, 6.25])})
+def _(x):
+    odd = arr(x, "odd", 5)
+    return median53(odd) * 3 - median53(arr(x, "even", 4)) + odd[0] * 0.5
+
+
+def i32(v):
+    v &= 0xFFFFFFFF
+    return v - (1 << 32) if v >= (1 << 31) else v
+
+
+def u32(v):
+    return v & 0xFFFFFFFF
+
+
+def imul(a, b):
+    return i32((a & 0xFFFFFFFF) * (b & 0xFFFFFFFF))
+
+
+def mulberry32(seed):
+    state = [i32(seed)]
+
+    def nxt():
+        s = i32(state[0] + 0x6D2B79F5)
+        state[0] = s
+        t = imul(s ^ (u32(s) >> 15), 1 | s)
+        t = i32(t + imul(t ^ (u32(t) >> 7), 61 | t)) ^ t
+        return u32(t ^ (u32(t) >> 14)) / 4294967296
+
+    return nxt
+
+
+@entry("54-mulberry32-fit", "fitLoss", dict(seed=1234, noiseScale=0.3, w=0.1, b=0, lr=0.05, fitLoss=0))
+def _(x):
+    rand = mulberry32(int(val(x["seed"])))
+    xs, ys = [], []
+    for _i in range(12):
+        xv = rand() * 4 - 2
+        xs.append(xv)
+        ys.append(1.5 * xv - 0.5 + x["noiseScale"] * (rand() - 0.5))
+    w, b, lr, n = x["w"], x["b"], x["lr"], len(xs)
+    for _step in range(25):
+        gw, gb = c(0), c(0)
+        for xi, yi in zip(xs, ys):
+            err = w * xi + b - yi
+            gw = gw + (2 * err * xi) / n
+            gb = gb + (2 * err) / n
+        w = w - lr * gw
+        b = b - lr * gb
+    loss = x["fitLoss"]
+    for xi, yi in zip(xs, ys):
+        loss = loss + (w * xi + b - yi) ** 2 / n
+    return loss
+
+
+def xorshift32(seed):
+    state = [i32(seed)]
+
+    def nxt():
+        v = state[0]
+        v = i32(v ^ i32(v << 13))
+        v = i32(v ^ (u32(v) >> 17))
+        v = i32(v ^ i32(v << 5))
+        state[0] = v
+        return u32(v) / 0x100000000
+
+    return nxt
+
+
+@entry("55-xorshift-perceptron", "logLoss", dict(w1=0.2, w0=-0.1, rate=0.3))
+def _(x):
+    rng = xorshift32(2463534242)
+    samples = []
+    for _i in range(16):
+        xv = rng() * 6 - 3
+        samples.append((xv, 1 if rng() < 1 / (1 + math.exp(-(2 * xv - 0.5))) else 0))
+    w1, w0, rate = x["w1"], x["w0"], x["rate"]
+    sig = lambda z: 1 / (1 + torch.exp(-z))
+    for _e in range(10):
+        for xv, yv in samples:
+            p = sig(w1 * xv + w0)
+            w1 = w1 - rate * (p - yv) * xv
+            w0 = w0 - rate * (p - yv)
+    acc = c(0)
+    for xv, yv in samples:
+        p = sig(w1 * xv + w0)
+        acc = acc - (yv * torch.log(p) + (1 - yv) * torch.log(1 - p))
+    return acc / len(samples)
+
+
+@entry(
+    "56-verlet-integrator",
+    "height",
+    {
+        **{f"ball.{k}": v for k, v in {"position.x": 0, "position.y": 10, "prevPosition.x": -0.05, "prevPosition.y": 10, "velocity.x": 5, "velocity.y": 0, "mass": 2}.items()},
+        **{f"anchor.{k}": v for k, v in {"position.x": 1, "position.y": 1, "prevPosition.x": 1, "prevPosition.y": 1, "velocity.x": 0, "velocity.y": 0, "mass": 1}.items()},
+        "dt": 0.01,
+    },
+)
+def _(x):
+    px, py = x["ball.position.x"], x["ball.position.y"]
+    qx, qy = x["ball.prevPosition.x"], x["ball.prevPosition.y"]
+    vx, vy, m, dt = x["ball.velocity.x"], x["ball.velocity.y"], x["ball.mass"], x["dt"]
+    gravity, drag = 9.81, 0.4
+    for _k in range(50):
+        ax = (-drag * vx) / m
+        ay = -gravity - (drag * vy) / m
+        nx = 2 * px - qx + ax * dt * dt
+        ny = 2 * py - qy + ay * dt * dt
+        vx = (nx - qx) / (2 * dt)
+        vy = (ny - qy) / (2 * dt)
+        qx, qy = px, py
+        px, py = nx, ny
+    return py + 0.1 * px + x["anchor.position.y"]
+
+
+@entry(
+    "57-entropy-map",
+    "bits",
+    {**flat("bins", [0, 2, 1, 0, 2, 2, 3, 0]), **flat("weights", [0.5, 1.25, 0.75, 2, 0.4, 1.1, 0.9, 1.6]), "lambda": 0.7},
+)
+def _(x):
+    labels = ["a", "b", "a", "c", "a", "b", "d", "a"]
+    counts = {}
+    for l in labels:  # dict keeps insertion order, as Map does
+        counts[l] = counts.get(l, 0) + 1
+    result = 0.0
+    for v in counts.values():
+        pr = v / len(labels)
+        result += pr * math.log2(pr)
+    bins = [int(val(b)) for b in arr(x, "bins", 8)]
+    w = arr(x, "weights", 8)
+    mass, total = {}, c(0)
+    for i, b in enumerate(bins):
+        mass[b] = (mass[b] if b in mass else c(0)) + w[i]
+        total = total + w[i]
+    h = c(0)
+    for v in mass.values():
+        h = h - (v / total) * torch.log2(v / total)
+    return -result * x["lambda"] + h
+
+
+class Adam58:
+    def __init__(self, learningRate=0.1, beta1=0.9, beta2=0.99, epsilon=1e-8):
+        self.lr, self.b1, self.b2, self.eps = learningRate, beta1, beta2, epsilon
+        self.m, self.v, self.it = 0, 0, 0
+
+    def update(self, g):
+        self.it += 1
+        self.m = self.b1 * self.m + (1 - self.b1) * g
+        self.v = self.b2 * self.v + (1 - self.b2) * g * g
+        mhat = self.m / (1 - math.pow(self.b1, self.it))
+        vhat = self.v / (1 - math.pow(self.b2, self.it))
+        return -((self.lr * mhat) / (torch.sqrt(vhat) + self.eps))
+
+
+@entry("58-adam-assign", "objective", dict(a=1, bScale=5, px=-1.2, py=1))
+def _(x):
+    a, bs, px, py = x["a"], x["bScale"], x["px"], x["py"]
+    ox, oy = Adam58(learningRate=0.05), Adam58(learningRate=0.05, beta1=0.8)
+    for _i in range(40):
+        gx = -2 * (a - px) - 4 * bs * px * (py - px * px)
+        gy = 2 * bs * (py - px * px)
+        px = px + ox.update(gx)
+        py = py + oy.update(gy)
+    return (a - px) ** 2 + bs * (py - px * px) ** 2
+
+
+
+@entry("59-micrograd-lazy", "result", dict(a0=0.8, b0=-1.3, c0=0.4))
+def _(x):
+    a, b, cc = x["a0"], x["b0"], x["c0"]
+    e = a * b + cc + 1.5  # add(c, 1.5): this.data, then += each other
+    diff = torch.tanh(e) + (-1) * (torch.exp(a) * 2.0**-1)  # sub = add(-1 * …), div(2) = mul(2 ** -1)
+    L = torch.log(diff**2 + cc * cc)
+    # micrograd's own gradients are the exact derivatives (its backward formulas): second order here
+    ga, gb, gc = torch.autograd.grad(L, [a, b, cc], create_graph=True)
+    return L + 0.25 * ga - gb * gc
+
+
+
+PIX60 = [[200, 30, 40], [20, 180, 60], [210, 45, 35], [25, 170, 80], [190, 60, 50], [40, 160, 70], [120, 110, 60]]
+
+
+@entry("60-kmeans-pixels", "contrast", flat("pixels", PIX60))
+def _(x):
+    pts = mat(x, "pixels", len(PIX60), 3)
+    k = 2
+    cent = pts[:k]
+    assignment = [None] * len(pts)
+    clusters = [None] * k
+    movement = True
+    while movement:
+        for i, p in enumerate(pts):
+            best, index = math.inf, 0
+            for ci, q in enumerate(cent):
+                d = [p[0] - q[0], p[1] - q[1], p[2] - q[2]]
+                dist = val(d[0] * d[0] + d[1] * d[1] + d[2] * d[2])
+                if dist < best:
+                    best, index = dist, ci
+            assignment[i] = index
+        movement = False
+        for j in range(k):
+            assigned = [pts[i] for i in range(len(pts)) if assignment[i] == j]
+            if not assigned:
+                continue
+            centroid, new = cent[j], []
+            for g in range(3):
+                total = c(0)
+                for p in assigned:
+                    total = total + p[g]
+                new.append(total / len(assigned))
+                if val(new[g]) != val(centroid[g]):
+                    movement = True
+            cent[j] = new
+            clusters[j] = assigned
+
+    def brightness(cl):
+        acc = c(0)
+        for p in cl:
+            acc = acc + (p[0] + p[1] + p[2]) / 3
+        return acc / len(cl)
+
+    return brightness(clusters[0]) - 0.5 * brightness(clusters[1]) + len(clusters[0])
+
+
+
+@entry("61-newton-throw", "roots", dict(MAX_ITER=20, c=2.5, lo=0.5, hi=3))
+def _(x):
+    cc = x["c"]
+
+    class Thrown(Exception):
+        pass
+
+    def newton(x1, x2, xacc):
+        rtn = 0.5 * (x1 + x2) + 0.4
+        for _i in range(int(val(x["MAX_ITER"]))):
+            fx = rtn * rtn - cc
+            dfx = 2 * rtn
+            dx = fx / dfx
+            rtn = rtn - dx
+            if val(rtn) < val(x1) or val(rtn) > val(x2):
+                raise Thrown("Error: jumped out of brackets")
+            if abs(val(dx)) < xacc:
+                return rtn
+        raise Thrown("Maximum number of iterations exceeded")
+
+    def safe_root(a, b):
+        try:
+            return newton(a, b, 1e-9)
+        except Thrown as e:
+            return 0.5 * (a + b) if str(e).startswith("Error") else -1
+
+    return safe_root(x["lo"], x["hi"]) + 10 * safe_root(-3, -1.7)
+
+
 def compute(e):
     leaves = {k: torch.tensor(float(v), requires_grad=True) for k, v in e["inputs"].items()}
     out = e["fn"](leaves)

@@ -272,6 +272,27 @@ describe('core: every op against central differences', () => {
     floor: [[1.3], [-2.7]],
     ceil: [[1.3], [-2.7]],
     trunc: [[1.3], [-2.7]],
+    // 32-bit integer operators: piecewise constant too.
+    bitand: [
+      [5.3, 3.2],
+      [-7.6, 12.4],
+    ],
+    bitor: [
+      [5.3, 3.2],
+      [-7.6, 0.5],
+    ],
+    bitxor: [[5.3, 3.2]],
+    shl: [
+      [5.3, 3.2],
+      [-1.5, 31.5],
+    ],
+    shr: [[-77.3, 2.5]],
+    ushr: [[-77.3, 2.5]],
+    bitnot: [[5.3], [-2.7]],
+    imul: [
+      [35.5, 7.7],
+      [-12.3, 4.6],
+    ],
     atan2: [
       [1, 2],
       [-0.5, -3],

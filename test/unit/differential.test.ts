@@ -24,6 +24,7 @@ import { stripTypes } from './plainjs';
 const PRELUDE = `
 const __b = (c) => { __rec.push(c ? 1 : 0); return c; };
 const __t = (x) => { __rec.push(x ? 1 : 0); return x; };
+const __fl = (x) => { __rec.push(Math.floor(x)); return x; };
 const __abs = (x) => { __rec.push(x > 0 ? 1 : x < 0 ? 0 : 2); return Math.abs(x); };
 const __max = (a, b) => { __rec.push(a > b ? 1 : a < b ? 0 : 2); return Math.max(a, b); };
 const __min = (a, b) => { __rec.push(a < b ? 1 : a > b ? 0 : 2); return Math.min(a, b); };

@@ -14,7 +14,9 @@
  * curried and recursive helpers, and top-level statements that change a top-level `let`; and
  * (red team) objects with integer/computed keys enumerated by for…in / Object.values / entries
  * (JavaScript's key order), destructuring defaults reading earlier names, `z[j++] += e` on an
- * aliased array, closures over `for (let i ...)` per-iteration bindings, `xs.map(Math.tanh)`, `||=`.
+ * aliased array, closures over `for (let i ...)` per-iteration bindings, `xs.map(Math.tanh)`, `||=`;
+ * and sorted copies read at an index (`[...xs].sort((p, q) => p - q)[k]`), bitwise operators on
+ * 32-bit integers (`x | 0`, `>> 1`, `& 7`, `^ 5`), a Map from index to element read back by key.
  */
 
 export type Mode = 'ts' | 'js';
@@ -136,7 +138,7 @@ export function generate(seed: number, level: 0 | 1): GeneratedProgram {
     if (depth <= 0 || chance(0.25)) return leaf(s);
     const d = depth - 1;
     const a = () => expr(s, d);
-    const k = int(0, level === 1 ? 24 : 16);
+    const k = int(0, level === 1 ? 27 : 16);
     switch (k) {
       case 0:
       case 1: {
@@ -254,6 +256,33 @@ export function generate(seed: number, level: 0 | 1): GeneratedProgram {
         if (!s.arrays.length) return leaf(s);
         const arr = pick(s.arrays);
         return (m) => (m === 'js' ? `__mins(${arr.name})` : `Math.min(...${arr.name})`);
+      }
+      case 25: {
+        // (red team) a sorted copy read at an index: the comparator's results decide the order
+        if (!s.arrays.length) return leaf(s);
+        const arr = pick(s.arrays);
+        const at = int(0, arr.len - 1);
+        const desc = chance(0.5);
+        const [p, q] = desc ? ['q', 'p'] : ['p', 'q'];
+        return (m) =>
+          m === 'js'
+            ? `[...${arr.name}].sort((p, q) => (__b(${p} > ${q}) ? 1 : __b(${p} < ${q}) ? -1 : 0))[${at}]`
+            : `[...${arr.name}].sort((p, q) => ${p} - ${q})[${at}]`;
+      }
+      case 26: {
+        // (red team) a bitwise operator: 32-bit integers, derivative 0 (the JS variant records the
+        // operand's integer part, so a perturbation across an integer is seen as a kink)
+        const [x, y] = [a(), a()];
+        const op = pick(['| 0', '>> 1', '& 7', '^ 5']);
+        return (m) =>
+          m === 'js' ? `((__fl(${x(m)}) ${op}) * 0.25 + ${y(m)})` : `(((${x(m)}) ${op}) * 0.25 + ${y(m)})`;
+      }
+      case 27: {
+        // (red team) a Map from index to element, read back by a number key
+        if (!s.arrays.length) return leaf(s);
+        const arr = pick(s.arrays);
+        const at = int(0, arr.len - 1);
+        return () => `new Map(${arr.name}.map((v, i) => [i, v])).get(${at})`;
       }
       default: {
         // `x && y` / `x || y` on numbers pick an operand by truthiness; keep operands non-zero

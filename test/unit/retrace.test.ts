@@ -77,6 +77,29 @@ describe('re-tracing after an input edit: only for inputs that steered the run',
     assert.equal(evaluate(w, { 'W[0][0]': -3 }).program, w);
   });
 
+  it('(red team) a sort steers (its comparisons), a Map lookup by number key steers, a bitwise operator does not (a gate replayed)', () => {
+    const sorted = [
+      'const xs = [3, 1, 2.5, 0.5, 4.25];',
+      'const s = [...xs].sort((a, b) => a - b);',
+      'const m = s[1] * 2 + s[3];',
+      'export {};',
+    ].join('\n');
+    check(sorted, 'm', 'xs[0]', -7, true, true);
+    check(sorted, 'm', 'xs[4]', 4.5, true);
+    const keyed = [
+      'const k = 2;',
+      'const w = 1.5;',
+      'const mp = new Map([[1, w], [2, 3 * w]]);',
+      'const t = (mp.get(k) ?? 10) * w;',
+      'export {};',
+    ].join('\n');
+    check(keyed, 't', 'k', 1, true, true);
+    check(keyed, 't', 'w', 2.5, false);
+    const bits = ['const x = 7.9;', 'const t = (x | 0) * x + ((x * 3) >> 1) + (~x & 6);', 'export {};'].join('\n');
+    check(bits, 't', 'x', 3.2, false);
+    check(bits, 't', 'x', -5.5, false);
+  });
+
   it('a branch on an input, an index, a loop bound, text from a number, Number.isFinite: re-traced', () => {
     check('const x = 0.5;\nconst f = x > 0 ? x * 2 : x * 3;\nexport {};', 'f', 'x', -1, true, true);
     check('const k = 1;\nconst a = [10, 20, 30];\nconst f = a[k] * 2 + k;\nexport {};', 'f', 'k', 2, true, true);

@@ -4,7 +4,7 @@
  * and makeGlobals (the global scope of a run). Nothing here reaches a real global.
  */
 import { MATH_CONSTANTS, OP_CODE, OP_LIST } from '../ops';
-import { presized } from './paths';
+import { presized, ZERO_RANGE } from './paths';
 import {
   ADD,
   Builtin,
@@ -21,6 +21,10 @@ import {
   ownKeys,
   PENDING,
   pos,
+  ErrorObj,
+  IterMode,
+  IterObj,
+  MapObj,
   SetObj,
   type SiteNode,
   type Value,
@@ -51,7 +55,6 @@ export const REFUSED_GLOBALS: Record<string, string> = {
   parseFloat: 'strings are never converted to numbers here; write the number',
   parseInt: 'strings are never converted to numbers here; write the number',
   Symbol: 'symbols are not supported',
-  Map: 'Map is not supported; use an object or an array',
   Float64Array: 'typed arrays are not supported; use an array',
   Float32Array: 'typed arrays are not supported; use an array',
 };
@@ -76,6 +79,7 @@ export function mathFn(name: string): Builtin | undefined {
       });
     case 'pow':
     case 'atan2':
+    case 'imul':
       return fn(
         `Math.${name}`,
         (it, _t, args, site) => {
@@ -158,7 +162,7 @@ export class MathObj extends Obj {}
 
 export function makeMath(): Obj {
   const m = new MathObj(undefined);
-  for (const name of [...Object.keys(MATH_UNARY), 'max', 'min', 'pow', 'atan2', 'hypot', 'random']) {
+  for (const name of [...Object.keys(MATH_UNARY), 'max', 'min', 'pow', 'atan2', 'imul', 'hypot', 'random']) {
     const b = mathFn(name);
     if (b) m.props.set(name, b);
   }
@@ -186,7 +190,12 @@ function setIndex(it: Interp, s: SetObj, v: Value): number {
 export function setAdd(it: Interp, s: SetObj, v: Value): void {
   if (setIndex(it, s, v) >= 0) return;
   s.index.set(typeof v === 'number' ? it.value[v] : v, s.items.length);
-  s.items.push(v);
+  // -0 is stored as +0, as JavaScript's Set does: -0 + 0 is +0 (and keeps the member's gradient)
+  s.items.push(
+    typeof v === 'number' && Object.is(it.value[v], -0)
+      ? it.apply2(ADD, v, it.constNode(0, { r: ZERO_RANGE }), { r: ZERO_RANGE })
+      : v,
+  );
   s.count++;
 }
 
@@ -205,13 +214,10 @@ export const SET_CTOR = fn('Set', (it, _t, args, site) => {
   const s = new SetObj();
   const src = args[0];
   if (src === undefined || src === null) return s;
-  let items: Value[];
-  if (Array.isArray(src)) {
-    it.checkNoHoles(src, 'new Set', site);
-    items = src;
-  } else if (src instanceof SetObj) items = setEntries(src);
-  else if (typeof src === 'string') items = [...src];
-  else throw it.error('unsupported', `new Set of ${typeof src} at ${pos(site.r)}: give it an array`, site.r);
+  if (Array.isArray(src)) it.checkNoHoles(src, 'new Set', site);
+  const items = iterSnapshot(it, src, site);
+  if (items === undefined)
+    throw it.error('unsupported', `new Set of ${typeof src} at ${pos(site.r)}: give it an array`, site.r);
   for (const v of items) setAdd(it, s, v);
   return s;
 });
@@ -264,6 +270,198 @@ export const SET_METHODS: Record<string, Builtin> = {
   }),
 };
 
+// ---- Map (keys compared as a Set's members are) ----
+
+/** The entry of key `k` in the Map, or -1; a number key's value is read (it steers the run), as in setIndex. */
+function mapIndex(it: Interp, m: MapObj, k: Value): number {
+  if (typeof k !== 'number') return m.index.get(k) ?? -1;
+  it.steer(k);
+  const i = m.index.get(it.value[k]);
+  if (i !== undefined) it.steer((m.entries[i] as Value[])[0] as number);
+  else
+    for (const e of m.entries) {
+      if (e === GONE) continue;
+      const key = (e as Value[])[0];
+      if (typeof key === 'number') it.steer(key);
+    }
+  return i ?? -1;
+}
+
+export function mapSet(it: Interp, m: MapObj, k: Value, v: Value, site: SiteNode): void {
+  const i = mapIndex(it, m, k);
+  if (i >= 0) {
+    // a new pair: one a running for…of already copied is not changed (JavaScript yields fresh arrays)
+    m.entries[i] = [(m.entries[i] as Value[])[0], v];
+    return;
+  }
+  // -0 is stored as +0, as JavaScript's Map does: -0 + 0 is +0 (and keeps the key's gradient)
+  m.index.set(typeof k === 'number' ? it.value[k] : k, m.entries.length);
+  m.entries.push([
+    typeof k === 'number' && Object.is(it.value[k], -0) ? it.apply2(ADD, k, it.constNode(0, site), site) : k,
+    v,
+  ]);
+  m.count++;
+}
+
+function thisMap(it: Interp, t: Value, site: SiteNode, name: string): MapObj {
+  if (t instanceof MapObj) return t;
+  throw it.error('unsupported', `.${name} is called on ${typeof t} at ${pos(site.r)}: call it on a Map`, site.r);
+}
+
+/**
+ * The elements an iterable gives now (spread, Array.from, new Map/Set): an array's, a string's
+ * characters, a Set's members, a Map's [key, value] pairs (copies), an iterator's; undefined for
+ * anything else.
+ */
+export function iterSnapshot(it: Interp, v: Value, site: SiteNode): Value[] | undefined {
+  if (Array.isArray(v)) return v;
+  if (typeof v === 'string') return [...v];
+  if (v instanceof SetObj) return setEntries(v);
+  let list: Value[];
+  let mode: IterMode;
+  if (v instanceof MapObj) {
+    list = v.entries;
+    mode = IterMode.Pair;
+  } else if (v instanceof IterObj) {
+    list = v.list;
+    mode = v.mode;
+  } else return undefined;
+  const out: Value[] = [];
+  for (const e of list) {
+    if (e === GONE) continue;
+    const p = e as Value[];
+    switch (mode) {
+      case IterMode.Pair:
+        out.push(it.newArray([p[0], p[1]], site));
+        break;
+      case IterMode.Key:
+        out.push(p[0]);
+        break;
+      case IterMode.Val:
+        out.push(p[1]);
+        break;
+      case IterMode.Twice:
+        out.push(it.newArray([e, e], site));
+        break;
+      default:
+        out.push(e);
+    }
+  }
+  return out;
+}
+
+export const MAP_CTOR = fn('Map', (it, _t, args, site) => {
+  const m = new MapObj();
+  const src = args[0];
+  if (src === undefined || src === null) return m;
+  if (Array.isArray(src)) it.checkNoHoles(src, 'new Map', site);
+  const items = iterSnapshot(it, src, site);
+  if (items === undefined || typeof src === 'string')
+    throw it.error(
+      'unsupported',
+      `new Map of ${typeof src} at ${pos(site.r)}: give it an array of [key, value] pairs`,
+      site.r,
+    );
+  for (const e of items) {
+    if (!Array.isArray(e))
+      throw it.error(
+        'unsupported',
+        `new Map at ${pos(site.r)}: an entry is ${e === undefined ? 'undefined' : typeof e}, not a [key, value] array`,
+        site.r,
+      );
+    mapSet(it, m, e[0], e[1], site);
+  }
+  return m;
+});
+
+function iterFn(name: 'keys' | 'values' | 'entries', isMap: boolean): Builtin {
+  return fn(name, (it, t, _args, site) => {
+    if (isMap) {
+      const m = thisMap(it, t, site, name);
+      const mode = name === 'keys' ? IterMode.Key : name === 'values' ? IterMode.Val : IterMode.Pair;
+      return new IterObj(m.entries, mode, `Map.${name}()`);
+    }
+    const s = thisSet(it, t, site, name);
+    return new IterObj(s.items, name === 'entries' ? IterMode.Twice : IterMode.Item, `Set.${name}()`);
+  });
+}
+
+export const SET_ITER_METHODS: Record<string, Builtin> = {
+  keys: iterFn('keys', false),
+  values: iterFn('values', false),
+  entries: iterFn('entries', false),
+};
+
+export const MAP_METHODS: Record<string, Builtin> = {
+  get: fn('get', (it, t, args, site) => {
+    const m = thisMap(it, t, site, 'get');
+    const i = mapIndex(it, m, args[0]);
+    return i < 0 ? undefined : (m.entries[i] as Value[])[1];
+  }),
+  set: fn('set', (it, t, args, site) => {
+    mapSet(it, thisMap(it, t, site, 'set'), args[0], args[1], site);
+    return t;
+  }),
+  has: fn('has', (it, t, args, site) => mapIndex(it, thisMap(it, t, site, 'has'), args[0]) >= 0),
+  delete: fn('delete', (it, t, args, site) => {
+    const m = thisMap(it, t, site, 'delete');
+    const k = args[0];
+    const i = mapIndex(it, m, k);
+    if (i < 0) return false;
+    m.index.delete(typeof k === 'number' ? it.value[k] : k);
+    m.entries[i] = GONE; // keeps the places of a running iteration
+    m.count--;
+    return true;
+  }),
+  clear: fn('clear', (it, t, _args, site) => {
+    const m = thisMap(it, t, site, 'clear');
+    for (let i = 0; i < m.entries.length; i++) m.entries[i] = GONE;
+    m.index.clear();
+    m.count = 0;
+    return undefined;
+  }),
+  forEach: fn('forEach', (it, t, args, site) => {
+    const m = thisMap(it, t, site, 'forEach');
+    const f = args[0];
+    if (!(f instanceof Fun || f instanceof Builtin))
+      throw it.error('unsupported', `.forEach needs a function at ${pos(site.r)}`, site.r);
+    const st: HofState = {
+      kind: 'mapForEach',
+      arr: m.entries, // live, as Set.forEach
+      fn: f,
+      out: undefined,
+      acc: undefined,
+      hasAcc: false,
+      n: m.entries.length,
+      loop: -1,
+      savedLoop: -1,
+      savedIter: 0,
+      site,
+      from: 'arr',
+      set: m,
+    };
+    if (args.length > 1) st.thisArg = args[1];
+    return it.startHof(st);
+  }),
+  keys: iterFn('keys', true),
+  values: iterFn('values', true),
+  entries: iterFn('entries', true),
+};
+
+// ---- Error, TypeError, RangeError: what `throw new Error(…)` throws ----
+
+export const ERROR_KINDS = ['Error', 'TypeError', 'RangeError'];
+
+function errorCtor(kind: string): Builtin {
+  return fn(kind, (it, _t, args, site) => {
+    const e = new ErrorObj(kind);
+    const m = args[0];
+    e.props.set('message', m === undefined ? '' : typeof m === 'string' ? m : it.toStr(m, site));
+    e.props.set('name', kind);
+    return e;
+  });
+}
+
 export const ARRAY_CTOR = fn('Array', (it, _t, args, site) => {
   if (args.length === 1 && typeof args[0] === 'number') {
     it.steer(args[0]);
@@ -277,7 +475,7 @@ export const ARRAY_CTOR = fn('Array', (it, _t, args, site) => {
   return it.newArray([...args], site);
 });
 
-export const MUTATING = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'fill', 'reverse']);
+export const MUTATING = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'fill', 'reverse', 'sort']);
 
 export function thisArray(it: Interp, t: Value, site: SiteNode, name: string): Value[] {
   if (MUTATING.has(name)) {
@@ -296,7 +494,7 @@ export function thisArray(it: Interp, t: Value, site: SiteNode, name: string): V
 export function hof(kind: string): Builtin {
   return fn(kind, (it, t, args, site) => {
     const arr = thisArray(it, t, site, kind);
-    if (kind !== 'find' && kind !== 'findIndex') it.checkNoHoles(arr, `.${kind}`, site); // find visits holes as undefined
+    if (!kind.startsWith('find')) it.checkNoHoles(arr, `.${kind}`, site); // find, findLast… visit holes as undefined
     const f = args[0];
     if (!(f instanceof Fun || f instanceof Builtin))
       throw it.error('unsupported', `.${kind} needs a function at ${pos(site.r)}`, site.r);
@@ -305,14 +503,83 @@ export function hof(kind: string): Builtin {
       arr,
       fn: f,
       out: kind === 'map' ? presized(arr.length) : kind === 'filter' || kind === 'flatMap' ? [] : undefined,
-      acc: kind === 'reduce' ? args[1] : undefined,
-      hasAcc: kind === 'reduce' && args.length >= 2,
+      acc: kind === 'reduce' || kind === 'reduceRight' ? args[1] : undefined,
+      hasAcc: (kind === 'reduce' || kind === 'reduceRight') && args.length >= 2,
       n: arr.length,
       loop: -1,
       savedLoop: -1,
       savedIter: 0,
       site,
       from: 'arr',
+    };
+    if (kind === 'reduceRight' || kind === 'findLast' || kind === 'findLastIndex') st.rev = true;
+    return it.startHof(st);
+  });
+}
+
+/**
+ * `.sort(cmp)` (in place) and `.toSorted(cmp)` (a copy). With a comparator: the task machine
+ * calls it (Calls.sortStep), reading its results. Without one JavaScript compares the elements
+ * as strings: done for strings; refused for numbers (10 sorts before 9 in JavaScript, rarely what
+ * was meant) and other values.
+ */
+function sorter(kind: 'sort' | 'toSorted'): Builtin {
+  return fn(kind, (it, t, args, site) => {
+    const arr = thisArray(it, t, site, kind);
+    it.checkNoHoles(arr, `.${kind}`, site);
+    const work: Value[] = [];
+    let undefs = 0;
+    for (const x of arr) {
+      if (x === undefined) undefs++;
+      else work.push(x);
+    }
+    const f = args[0];
+    if (f === undefined) {
+      for (const x of work)
+        if (typeof x !== 'string')
+          throw it.error(
+            'unsupported',
+            `.${kind}() without a comparator at ${pos(site.r)} on ${typeof x === 'number' ? 'numbers' : 'non-strings'}: JavaScript compares them as strings (10 before 9); give a comparator, e.g. .${kind}((a, b) => a - b)`,
+            site.r,
+          );
+      const sorted = (work as string[]).slice().sort();
+      const out: Value[] = sorted;
+      for (let k = 0; k < undefs; k++) out.push(undefined);
+      if (kind === 'toSorted') return it.newArray(out, site);
+      for (let k = 0; k < out.length; k++) arr[k] = out[k];
+      return arr;
+    }
+    if (!(f instanceof Fun || f instanceof Builtin))
+      throw it.error('unsupported', `.${kind} needs a comparator function at ${pos(site.r)}`, site.r);
+    const st: HofState = {
+      kind,
+      arr,
+      fn: f,
+      out: undefined,
+      acc: undefined,
+      hasAcc: false,
+      n: arr.length,
+      loop: -1,
+      savedLoop: -1,
+      savedIter: 0,
+      site,
+      from: 'arr',
+      sort: {
+        work,
+        undefs,
+        target: kind === 'sort' ? arr : undefined,
+        phase: 0,
+        idx: 0,
+        runLen: 0,
+        desc: false,
+        prev: undefined,
+        start: 0,
+        left: 0,
+        right: 0,
+        mid: 0,
+        pivot: undefined,
+        odd: undefined,
+      },
     };
     return it.startHof(st);
   });
@@ -340,6 +607,11 @@ export const ARRAY_METHODS: Record<string, Builtin> = {
   find: hof('find'),
   findIndex: hof('findIndex'),
   flatMap: hof('flatMap'),
+  reduceRight: hof('reduceRight'),
+  findLast: hof('findLast'),
+  findLastIndex: hof('findLastIndex'),
+  sort: sorter('sort'),
+  toSorted: sorter('toSorted'),
   push: fn('push', (it, t, args, site) => {
     const a = thisArray(it, t, site, 'push');
     for (const x of args) a.push(x);
@@ -449,13 +721,6 @@ export const ARRAY_METHODS: Record<string, Builtin> = {
     return it.newArray(
       a.map((x, i) => it.newArray([it.constNode(i, site), x], site)),
       site,
-    );
-  }),
-  sort: fn('sort', (it, _t, _args, site) => {
-    throw it.error(
-      'unsupported',
-      `Unsupported: .sort at ${pos(site.r)}: sort the data in the file, or write the loop`,
-      site.r,
     );
   }),
 };
@@ -587,8 +852,8 @@ export function makeGlobals(it: Interp): Env {
       } else if (typeof src === 'string') {
         arr = [...src];
         n = arr.length;
-      } else if (src instanceof SetObj) {
-        arr = setEntries(src);
+      } else if (src instanceof SetObj || src instanceof MapObj || src instanceof IterObj) {
+        arr = iterSnapshot(i2, src, site)!;
         n = arr.length;
       } else if (src instanceof Obj) {
         const len = src.props.get('length');
@@ -626,6 +891,8 @@ export function makeGlobals(it: Interp): Env {
   // Array is both a constructor and a namespace.
   g.set('Array', ARRAY_CTOR);
   g.set('Set', SET_CTOR);
+  g.set('Map', MAP_CTOR);
+  for (const kind of ERROR_KINDS) g.set(kind, errorCtor(kind));
   (ARRAY_CTOR as Builtin & { ns?: Obj }).ns = arrayNs;
   const consoleObj = new Obj(undefined);
   for (const k of [
@@ -701,6 +968,41 @@ export function makeGlobals(it: Interp): Env {
         );
       }
       throw i2.error('unsupported', `Object.entries of this value at ${pos(site.r)}`, site.r);
+    }),
+  );
+  objectNs.props.set(
+    'fromEntries',
+    fn('Object.fromEntries', (i2, _t, args, site) => {
+      const src = args[0];
+      if (Array.isArray(src)) i2.checkNoHoles(src, 'Object.fromEntries', site);
+      const items =
+        src instanceof Obj && !(src instanceof MapObj || src instanceof IterObj)
+          ? undefined
+          : iterSnapshot(i2, src, site);
+      if (items === undefined || typeof src === 'string')
+        throw i2.error(
+          'unsupported',
+          `Object.fromEntries of this value at ${pos(site.r)}: give it an array of [key, value] pairs or a Map`,
+          site.r,
+        );
+      const o = new Obj(OBJECT_PROTO);
+      for (const e of items) {
+        if (!Array.isArray(e))
+          throw i2.error(
+            'unsupported',
+            `Object.fromEntries at ${pos(site.r)}: an entry is not a [key, value] array`,
+            site.r,
+          );
+        const k = i2.key(e[0], site);
+        if (k === '__proto__')
+          throw i2.error(
+            'unsupported',
+            `Object.fromEntries at ${pos(site.r)}: the key '__proto__' is not supported`,
+            site.r,
+          );
+        o.props.set(String(k), e[1]);
+      }
+      return o;
     }),
   );
   objectNs.props.set(

@@ -6,7 +6,7 @@
 import { GradientLensError } from '../errors';
 import type { CallFrame, SourceRange } from '../expr';
 import { type Expr, type IrClass, type IrFunction, K, type Pattern, type Stmt } from '../ir';
-import { ConstNamespace, OBJECT_PROTO } from './builtins';
+import { ConstNamespace, ERROR_KINDS, OBJECT_PROTO } from './builtins';
 import { BODY, COMPILED, type CompiledHolder, PARAM_NAMES } from './compile';
 import { numbersOf, parsePath } from './paths';
 import { Statements } from './statements';
@@ -18,6 +18,8 @@ import {
   GONE,
   type HofState,
   ImportV,
+  SHORT,
+  type SortState,
   Obj,
   PENDING,
   Poison,
@@ -61,8 +63,9 @@ export abstract class Calls extends Statements {
     if (t.s === 11) {
       const key = f.k === K.Index ? this.key(vals.pop() as Value, f) : (f as { name: string }).name;
       const o = vals.pop() as Value;
-      if ((f as { opt?: boolean }).opt && (o === undefined || o === null)) {
-        vals.push(undefined);
+      const fo = f as { opt?: boolean; cont?: boolean };
+      if (fo.opt && (o === undefined || o === null || o === SHORT) && (o === SHORT || !fo.cont)) {
+        vals.push(node.sc ? SHORT : undefined);
         return;
       }
       t.a = o;
@@ -87,8 +90,12 @@ export abstract class Calls extends Statements {
       }
       const args = this.collectArgs(node.args, t.h);
       const callee = t.b as Value;
-      if (node.opt && (callee === undefined || callee === null)) {
-        vals.push(undefined);
+      if (
+        node.opt &&
+        (callee === undefined || callee === null || callee === SHORT) &&
+        (callee === SHORT || !node.cont)
+      ) {
+        vals.push(node.sc ? SHORT : undefined);
         return;
       }
       this.invoke(callee, t.a as Value, args, node, false);
@@ -120,7 +127,10 @@ export abstract class Calls extends Statements {
       this.constructInto(c, obj, args, node);
       return;
     }
-    if (c instanceof Builtin && (c.name === 'Array' || c.name === 'Set')) {
+    if (
+      c instanceof Builtin &&
+      (c.name === 'Array' || c.name === 'Set' || c.name === 'Map' || ERROR_KINDS.includes(c.name))
+    ) {
       const r = c.impl(this, undefined, args, node);
       if (r !== PENDING) vals.push(r);
       return;
@@ -184,6 +194,12 @@ export abstract class Calls extends Statements {
     const c = t.a as ClassV;
     const obj = t.b as Obj;
     const members = c.cls.members;
+    if (t.s === 0 && t.i === 0) {
+      // Parameter properties (constructor(public w: number)) are declared before the other fields
+      // (tsc and esbuild both emit `w; b = 2;` then `this.w = w`): they come first in key order.
+      const pp = (c.ctor?.fn as (IrFunction & { paramProps?: string[] }) | undefined)?.paramProps;
+      if (pp) for (const name of pp) if (!obj.props.has(name)) this.setOwn(obj, name, undefined);
+    }
     if (t.s === 1) {
       const m = members[t.i];
       const v = this.vals.pop() as Value;
@@ -557,10 +573,14 @@ export abstract class Calls extends Statements {
     st.savedIter = this.curIter;
     t.i = 0;
     t.h = this.vals.length;
-    if (st.kind === 'reduce' && !st.hasAcc) {
+    if ((st.kind === 'reduce' || st.kind === 'reduceRight') && !st.hasAcc) {
       if (st.arr.length === 0)
-        throw this.error('runtime', `reduce of an empty array with no initial value at ${pos(st.site.r)}`, st.site.r);
-      st.acc = st.arr[0];
+        throw this.error(
+          'runtime',
+          `${st.kind} of an empty array with no initial value at ${pos(st.site.r)}`,
+          st.site.r,
+        );
+      st.acc = st.arr[st.rev ? st.arr.length - 1 : 0];
       st.hasAcc = true;
       t.i = 1;
     }
@@ -570,11 +590,12 @@ export abstract class Calls extends Statements {
 
   protected hofStep(t: Task): void {
     const st = t.a as HofState;
+    if (st.sort !== undefined) return this.sortStep(t, st);
     const vals = this.vals;
     if (t.s === 1) {
       // a callback returned
       const r = vals.pop() as Value;
-      const i = t.i - 1;
+      const i = st.rev ? st.n - t.i : t.i - 1;
       const el = st.from === 'length' ? undefined : st.arr[i];
       switch (st.kind) {
         case 'map':
@@ -585,6 +606,7 @@ export abstract class Calls extends Statements {
           if (this.truthy(r)) st.out!.push(el);
           break;
         case 'reduce':
+        case 'reduceRight':
           st.acc = r;
           break;
         case 'some':
@@ -594,9 +616,11 @@ export abstract class Calls extends Statements {
           if (!this.truthy(r)) return this.hofDone(st, false);
           break;
         case 'find':
+        case 'findLast':
           if (this.truthy(r)) return this.hofDone(st, el);
           break;
         case 'findIndex':
+        case 'findLastIndex':
           if (this.truthy(r)) return this.hofDone(st, this.constNode(i, st.site));
           break;
         case 'flatMap':
@@ -618,27 +642,36 @@ export abstract class Calls extends Statements {
         case 'flatMap':
           return this.hofDone(st, this.newArray(st.out!, st.site));
         case 'reduce':
+        case 'reduceRight':
           return this.hofDone(st, st.acc);
         case 'some':
           return this.hofDone(st, false);
         case 'every':
           return this.hofDone(st, true);
         case 'find':
+        case 'findLast':
           return this.hofDone(st, undefined);
         case 'findIndex':
+        case 'findLastIndex':
           return this.hofDone(st, this.constNode(-1, st.site));
         default:
           return this.hofDone(st, undefined);
       }
     }
-    const i = t.i++;
+    const i = st.rev ? st.n - 1 - t.i++ : t.i++;
     this.curLoop = st.loop;
     this.curIter = i;
     this.loops[st.loop].iterations++;
     const idx = this.constNode(i, st.site);
     const el = st.from === 'length' ? undefined : st.arr[i];
     const args =
-      st.kind === 'reduce' ? [st.acc, el, idx, st.arr] : st.set !== undefined ? [el, el, st.set] : [el, idx, st.arr];
+      st.kind === 'reduce' || st.kind === 'reduceRight'
+        ? [st.acc, el, idx, st.arr]
+        : st.set !== undefined
+          ? st.kind === 'mapForEach'
+            ? [(el as Value[])[1], (el as Value[])[0], st.set]
+            : [el, el, st.set]
+          : [el, idx, st.arr];
     t.s = 1;
     this.tasks.push(t);
     if (st.fn instanceof Fun && this.callInline(st.fn, args, st.site)) return;
@@ -710,6 +743,141 @@ export abstract class Calls extends Statements {
     if (typeof v === 'number') fr.result = v;
     this.curFrame = saved;
     return true;
+  }
+
+  /**
+   * One step of `.sort(cmp)` / `.toSorted(cmp)` (SortState): applies the comparator's result if
+   * one just returned, then either calls the comparator on the next pair or finishes. The results
+   * are read (they steer the run: an input edit that changes the order re-traces).
+   */
+  protected sortStep(t: Task, st: HofState): void {
+    const ss = st.sort!;
+    const w = ss.work;
+    const n = w.length;
+    let order = 0;
+    if (t.s === 1) {
+      const r = this.vals.pop() as Value;
+      order = this.compareResult(r, st, ss);
+    }
+    for (;;) {
+      switch (ss.phase) {
+        case 0: // start: the first run (V8's CountAndMakeRun)
+          if (n < 2) return this.sortDone(st, ss);
+          ss.phase = 1;
+          return this.sortCompare(t, st, w[1], w[0]);
+        case 1:
+          ss.desc = order < 0;
+          ss.runLen = 2;
+          ss.prev = w[1];
+          ss.idx = 2;
+          ss.phase = 2;
+          continue;
+        case 2:
+          if (ss.idx >= n) {
+            ss.phase = 4;
+            continue;
+          }
+          ss.phase = 3;
+          return this.sortCompare(t, st, w[ss.idx], ss.prev);
+        case 3:
+          if (ss.desc ? order >= 0 : order < 0) {
+            ss.phase = 4;
+            continue;
+          }
+          ss.prev = w[ss.idx];
+          ss.runLen++;
+          ss.idx++;
+          ss.phase = 2;
+          continue;
+        case 4: {
+          // end of the run: a descending one (strictly) is reversed
+          if (ss.desc) {
+            for (let lo = 0, hi = ss.runLen - 1; lo < hi; lo++, hi--) {
+              const x = w[lo];
+              w[lo] = w[hi];
+              w[hi] = x;
+            }
+          }
+          ss.start = ss.runLen;
+          ss.phase = 5;
+          continue;
+        }
+        case 5: // binary insertion of w[start] into w[0, start)
+          if (ss.start >= n) return this.sortDone(st, ss);
+          ss.left = 0;
+          ss.right = ss.start;
+          ss.pivot = w[ss.start];
+          ss.phase = 6;
+          continue;
+        case 6:
+          if (ss.left < ss.right) {
+            ss.mid = ss.left + ((ss.right - ss.left) >> 1);
+            ss.phase = 7;
+            return this.sortCompare(t, st, ss.pivot, w[ss.mid]);
+          }
+          for (let p = ss.start; p > ss.left; p--) w[p] = w[p - 1];
+          w[ss.left] = ss.pivot;
+          ss.start++;
+          ss.phase = 5;
+          continue;
+        case 7:
+          if (order < 0) ss.right = ss.mid;
+          else ss.left = ss.mid + 1;
+          ss.phase = 6;
+          continue;
+      }
+    }
+  }
+
+  private sortCompare(t: Task, st: HofState, x: Value, y: Value): void {
+    this.curLoop = st.loop;
+    this.curIter = this.loops[st.loop].iterations++;
+    t.s = 1;
+    this.tasks.push(t);
+    const args = [x, y];
+    if (st.fn instanceof Fun && this.callInline(st.fn, args, st.site)) return;
+    this.invoke(st.fn, undefined, args, st.site, false);
+  }
+
+  /** A comparator's result as JavaScript reads it (ToNumber; NaN counts as 0). */
+  private compareResult(r: Value, st: HofState, ss: SortState): number {
+    let x: number;
+    if (typeof r === 'number') {
+      this.steer(r);
+      x = this.value[r];
+    } else if (typeof r === 'boolean') {
+      x = r ? 1 : 0;
+      ss.odd ??= `returns a boolean (${r}), never a negative number`;
+    } else if (r === undefined) {
+      x = NaN;
+      ss.odd ??= 'returns undefined';
+    } else if (r === null) x = 0;
+    else
+      throw this.error(
+        'unsupported',
+        `The comparator of .${st.kind} at ${pos(st.site.r)} returns ${this.typeName(r)}: return a number (negative, 0 or positive), e.g. (a, b) => a - b`,
+        st.site.r,
+      );
+    if (x !== x) {
+      ss.odd ??= 'returns NaN';
+      return 0;
+    }
+    if (ss.work.length >= 64 && ss.odd !== undefined)
+      throw this.error(
+        'unsupported',
+        `The comparator of .${st.kind} at ${pos(st.site.r)} ${ss.odd}: on 64 elements or more the order JavaScript gives then depends on the engine's algorithm; return a negative number, 0 or a positive one consistently, e.g. (a, b) => a - b`,
+        st.site.r,
+      );
+    return x;
+  }
+
+  private sortDone(st: HofState, ss: SortState): void {
+    const w = ss.work;
+    for (let k = 0; k < ss.undefs; k++) w.push(undefined);
+    if (ss.target === undefined) return this.hofDone(st, this.newArray(w, st.site));
+    const a = ss.target;
+    for (let k = 0; k < w.length; k++) a[k] = w[k];
+    this.hofDone(st, a);
   }
 
   protected hofDone(st: HofState, v: Value): void {

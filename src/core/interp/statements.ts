@@ -12,6 +12,10 @@ import {
   Env,
   Fun,
   GONE,
+  type HofState,
+  IterMode,
+  IterObj,
+  MapObj,
   Obj,
   ownKeys,
   PENDING,
@@ -414,6 +418,7 @@ export abstract class Statements extends Stepper {
       } else if (Array.isArray(it)) items = it;
       else if (it instanceof SetObj)
         items = it.items; // live, as JavaScript's Set iteration (GONE: deleted)
+      else if (it instanceof MapObj || it instanceof IterObj) return this.forOfLive(t, node, it);
       else if (typeof it === 'string') items = [...it];
       else throw this.notNumber(it, node, 'an array in for…of (only arrays and strings are iterable here)');
       this.enterLoop(t, node);
@@ -421,7 +426,9 @@ export abstract class Statements extends Stepper {
       t.c = [t.c, items];
       t.s = 2;
     }
-    const [id, items] = t.c as [number, Value[]];
+    const c = t.c as [number, Value[], IterMode?];
+    const id = c[0];
+    const items = c[1];
     if (t.s === 3) this.curIter++;
     this.curLoop = id;
     while (t.i < items.length && items[t.i] === GONE) t.i++; // a Set's deleted entries
@@ -429,7 +436,8 @@ export abstract class Statements extends Stepper {
       this.exitLoop(t);
       return;
     }
-    const v = items[t.i++];
+    let v = items[t.i++];
+    if (c.length > 2) v = this.iterYield(v, c[2]!, node); // a Map's pairs, keys(), …
     this.loops[id].iterations++;
     const env = new Env(t.env);
     t.s = 3;
@@ -444,6 +452,31 @@ export abstract class Statements extends Stepper {
         for (const nm of names) env.consts.add(nm);
       }
       this.bind(node.p, v, node.kind === 'var' ? t.env : env, node.kind === 'var' ? 'var' : 'let');
+    }
+  }
+
+  /** for…of over a Map or a keys()/values()/entries() iterator: its live list, yielded by mode. */
+  private forOfLive(t: Task, node: Extract<Stmt, { k: K.ForOf | K.ForIn }>, it: MapObj | IterObj): void {
+    const items = it instanceof MapObj ? it.entries : it.list;
+    this.enterLoop(t, node);
+    t.i = 0;
+    t.c = [t.c, items, it instanceof MapObj ? IterMode.Pair : it.mode];
+    t.s = 2;
+    this.tasks.push(t);
+  }
+
+  protected iterYield(v: Value, mode: IterMode, site: SiteNode): Value {
+    switch (mode) {
+      case IterMode.Pair:
+        return this.newArray([(v as Value[])[0], (v as Value[])[1]], site);
+      case IterMode.Key:
+        return (v as Value[])[0];
+      case IterMode.Val:
+        return (v as Value[])[1];
+      case IterMode.Twice:
+        return this.newArray([v, v], site);
+      default:
+        return v;
     }
   }
 
@@ -525,6 +558,97 @@ export abstract class Statements extends Stepper {
     this.push(node.cases[ci].body[si], t.env);
   }
 
+  // ---- try / catch / finally, throw ----
+
+  /**
+   * try: s 1 after the block, 2 after the catch clause (both normal completions: the finally
+   * block runs next), 3 after the finally block. A throw lands in s 1 (see throwValue).
+   */
+  protected tryStep(t: Task, node: Extract<Stmt, { k: K.Try }>): void {
+    if (t.s === 0) {
+      t.h = this.vals.length;
+      t.s = 1;
+      this.tasks.push(t);
+      this.push(node.block, t.env);
+      return;
+    }
+    if ((t.s === 1 || t.s === 2) && node.fin) {
+      t.s = 3;
+      this.tasks.push(t);
+      this.push(node.fin, t.env);
+    }
+  }
+
+  /**
+   * `throw v`: unwinds to the innermost try whose block is running and has a catch clause, and
+   * runs the clause with v bound (across calls, callbacks and loops, whose bookkeeping is undone
+   * as a return does). Only values the program throws are caught: the interpreter's own errors
+   * (budgets, refusals) are never caught, so a catch cannot hide them. A throw that would leave a
+   * try…finally block is refused (its finally block would have to run first); one nothing
+   * catches ends the run with the thrown message and its position.
+   */
+  protected throwValue(v: Value, node: SiteNode): void {
+    const tasks = this.tasks;
+    let k = tasks.length - 1;
+    for (; k >= 0; k--) {
+      const t = tasks[k];
+      if (t.t === T.Stop || t.t === T.EntryCall) {
+        k = -1;
+        break;
+      }
+      if (t.t !== T.Eval || (t.n as Stmt).k !== K.Try) continue;
+      const tn = t.n as Extract<Stmt, { k: K.Try }>;
+      if (t.s === 1 && tn.handler) break;
+      if ((t.s === 1 || t.s === 2) && tn.fin)
+        throw this.error(
+          'unsupported',
+          `Unsupported: the throw at ${pos(node.r)} leaves the try…finally at ${pos(tn.r)}: finally blocks run only after a normal end of the try or catch block here; catch the error inside, or move the finally code after the try statement`,
+          node.r,
+        );
+    }
+    if (k < 0) {
+      let msg = typeof v === 'string' ? v : this.typeName(v);
+      if (v instanceof Obj) {
+        const m = v.props.get('message');
+        if (typeof m === 'string') msg = m;
+      }
+      throw this.error('runtime', `The program throws at ${pos(node.r)}: ${msg}`, node.r);
+    }
+    while (tasks.length > k + 1) {
+      const t = tasks.pop()!;
+      if (t.t === T.CallExit) {
+        this.depth--;
+        if (t.s === 1) this.curFrame = t.a as number;
+      } else if (t.t === T.Hof) {
+        const st = t.a as HofState;
+        this.curLoop = st.savedLoop;
+        this.curIter = st.savedIter;
+      } else if (t.t === T.Eval && t.s > 0) {
+        const kind = (t.n as Stmt).k;
+        if (kind === K.For || kind === K.ForOf || kind === K.ForIn || kind === K.While || kind === K.DoWhile)
+          this.exitLoop(t);
+      }
+    }
+    const t = tasks[k];
+    const tn = t.n as Extract<Stmt, { k: K.Try }>;
+    this.vals.length = t.h;
+    t.s = 2;
+    const env = new Env(t.env);
+    this.push(tn.handler!, env);
+    if (tn.param) this.bind(tn.param, v, env, 'let');
+  }
+
+  /** A return, break or continue that would leave a try…finally block: refused (see throwValue). */
+  protected leavesFinally(t: Task, what: string, site: SiteNode | undefined): void {
+    const tn = t.n as Extract<Stmt, { k: K.Try }>;
+    if (tn.fin && (t.s === 1 || t.s === 2))
+      throw this.error(
+        'unsupported',
+        `Unsupported: a '${what}'${site ? ` at ${pos(site.r)}` : ''} leaves the try…finally at ${pos(tn.r)}: finally blocks run only after a normal end of the try or catch block here; move the ${what} after the try statement`,
+        site?.r ?? tn.r,
+      );
+  }
+
   /** break / continue: unwinds to the loop (or labeled statement / switch). */
   protected jump(isBreak: boolean, label: string | undefined, site: SiteNode): void {
     const tasks = this.tasks;
@@ -533,6 +657,7 @@ export abstract class Statements extends Stepper {
       if (t.t === T.CallExit || t.t === T.Hof) break;
       if (t.t !== T.Eval) continue;
       const n = t.n as Stmt;
+      if (n.k === K.Try) this.leavesFinally(t, isBreak ? 'break' : 'continue', site);
       const isLoop = n.k === K.For || n.k === K.ForOf || n.k === K.ForIn || n.k === K.While || n.k === K.DoWhile;
       if (isLoop) {
         const matches = label === undefined || (n as { label?: string }).label === label;
@@ -573,6 +698,7 @@ export abstract class Statements extends Stepper {
       tasks.pop();
       if (t.t === T.Eval && t.s > 0) {
         const k = (t.n as Stmt).k;
+        if (k === K.Try) this.leavesFinally(t, 'return', undefined);
         if (k === K.For || k === K.ForOf || k === K.ForIn || k === K.While || k === K.DoWhile) this.exitLoop(t);
       }
     }

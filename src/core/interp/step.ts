@@ -4,6 +4,7 @@
  * properties (getProp, setProp, spread, arguments).
  */
 import { GradientLensError } from '../errors';
+import { OP_CODE } from '../ops';
 import type { SourceRange } from '../expr';
 import { type Expr, K, type Stmt } from '../ir';
 import {
@@ -12,6 +13,10 @@ import {
   FUNCTION_METHODS,
   NUMBER_METHODS,
   OBJECT_PROTO,
+  ERROR_KINDS,
+  iterSnapshot,
+  MAP_METHODS,
+  SET_ITER_METHODS,
   SET_METHODS,
   setEntries,
   STRING_METHODS,
@@ -34,7 +39,11 @@ import {
   Poison,
   pos,
   POS,
+  ErrorObj,
+  IterObj,
+  MapObj,
   SetObj,
+  SHORT,
   type SiteNode,
   T,
   Task,
@@ -56,6 +65,8 @@ export abstract class Stepper extends Machine {
   protected abstract whileStep(t: Task, node: Extract<Stmt, { k: K.While | K.DoWhile }>): void;
   protected abstract jump(isBreak: boolean, label: string | undefined, site: SiteNode): void;
   protected abstract switchStep(t: Task, node: Extract<Stmt, { k: K.Switch }>): void;
+  protected abstract throwValue(v: Value, node: SiteNode): void;
+  protected abstract tryStep(t: Task, node: Extract<Stmt, { k: K.Try }>): void;
   protected abstract initBinding(env: Env, name: string, v: Value): void;
 
   protected step(t: Task): void {
@@ -121,6 +132,9 @@ export abstract class Stepper extends Machine {
           case '!':
             vals.push(!this.truthy(a));
             return;
+          case '~':
+            vals.push(this.apply1(OP_CODE.bitnot, this.num(a, node), node));
+            return;
           case 'typeof':
             vals.push(this.typeOf(a));
             return;
@@ -155,8 +169,8 @@ export abstract class Stepper extends Machine {
       case K.Member: {
         if (t.s === 0) return this.then(t, 1, node.o);
         const o = vals.pop() as Value;
-        if (node.opt && (o === undefined || o === null)) {
-          vals.push(undefined);
+        if (node.opt && (o === undefined || o === null || o === SHORT) && (o === SHORT || !node.cont)) {
+          vals.push(node.sc ? SHORT : undefined);
           return;
         }
         const v = this.getProp(o, node.name, node);
@@ -168,8 +182,8 @@ export abstract class Stepper extends Machine {
         if (t.s === 1) return this.then(t, 2, node.i);
         const i = vals.pop() as Value;
         const o = vals.pop() as Value;
-        if (node.opt && (o === undefined || o === null)) {
-          vals.push(undefined);
+        if (node.opt && (o === undefined || o === null || o === SHORT) && (o === SHORT || !node.cont)) {
+          vals.push(node.sc ? SHORT : undefined);
           return;
         }
         const v = this.getProp(o, this.key(i, node), node);
@@ -379,14 +393,12 @@ export abstract class Stepper extends Machine {
         return;
       case K.Throw: {
         if (t.s === 0) return this.then(t, 1, node.e);
-        const v = vals.pop() as Value;
-        let msg = typeof v === 'string' ? v : this.typeName(v);
-        if (v instanceof Obj) {
-          const m = v.props.get('message');
-          if (typeof m === 'string') msg = m;
-        }
-        throw this.error('runtime', `The program throws at ${pos(node.r)}: ${msg}`, node.r);
+        this.throwValue(vals.pop() as Value, node);
+        return;
       }
+      case K.Try:
+        this.tryStep(t, node);
+        return;
       case K.Empty:
         return;
       case K.ClassDecl: {
@@ -415,6 +427,24 @@ export abstract class Stepper extends Machine {
   // ---- values ----
 
   /** Marks number node `v` as having steered the run (a branch, an index, a length): its inputs stay in the program. */
+  /** A Map's size and methods; an iterator (keys() …) has none here: see IterObj. */
+  private mapProp(o: MapObj | IterObj, key: string | number, site: SiteNode): Value {
+    if (o instanceof IterObj)
+      throw this.error(
+        'unsupported',
+        `Unsupported: '${key}' of ${o.what} at ${pos(site.r)}: it is an iterator in JavaScript; use it in for…of, [...spread] or Array.from(…)`,
+        site.r,
+      );
+    if (key === 'size') return this.constNode(o.count, site);
+    const m = MAP_METHODS[key];
+    if (m) return m;
+    throw this.error(
+      'unsupported',
+      `Unsupported Map property '${key}' at ${pos(site.r)}: Maps support size, ${Object.keys(MAP_METHODS).join(', ')}, for…of and spread`,
+      site.r,
+    );
+  }
+
   steer(v: number): void {
     this.steered[v] = 1;
     if (v > this.steeredMax) this.steeredMax = v;
@@ -450,7 +480,32 @@ export abstract class Stepper extends Machine {
     if (typeof v === 'boolean' || v === undefined || v === null) return String(v);
     if (Array.isArray(v)) return v.map((x) => (x === undefined || x === null ? '' : this.toStr(x, site))).join(',');
     if (v instanceof ImportV) throw this.importError(v);
-    return v instanceof Obj ? '[object Object]' : 'function';
+    if (v instanceof Obj) return this.objectText(v, site);
+    throw this.error(
+      'unsupported',
+      `A function turned into text at ${pos(site.r)}: JavaScript gives its source code; use a string`,
+      site.r,
+    );
+  }
+
+  /** An object as text, as JavaScript's default toString gives it; a toString of the program's own is refused. */
+  private objectText(v: Obj, site: SiteNode): string {
+    if (v instanceof ErrorObj) {
+      const name = v.props.get('name');
+      const msg = v.props.get('message');
+      const n = typeof name === 'string' ? name : v.kind;
+      return typeof msg === 'string' && msg !== '' ? `${n}: ${msg}` : n;
+    }
+    if (v instanceof MapObj) return '[object Map]';
+    if (v instanceof SetObj) return '[object Set]';
+    for (let o: Obj | undefined = v; o; o = o.proto)
+      if (o.props.has('toString') || o.acc?.has('toString'))
+        throw this.error(
+          'unsupported',
+          `An object with its own toString turned into text at ${pos(site.r)}: it is not called here; call it yourself (obj.toString())`,
+          site.r,
+        );
+    return '[object Object]';
   }
 
   key(v: Value, site: SiteNode): string | number {
@@ -549,6 +604,8 @@ export abstract class Stepper extends Machine {
           return false;
         }
         if (b === ARRAY_CTOR) return Array.isArray(a);
+        if (b instanceof Builtin && ERROR_KINDS.includes(b.name))
+          return a instanceof ErrorObj && (b.name === 'Error' || a.kind === b.name);
         throw this.error('unsupported', `'instanceof' of ${this.typeName(b)} at ${pos(node.r)}`, node.r);
       }
     }
@@ -605,20 +662,20 @@ export abstract class Stepper extends Machine {
         'unsupported',
         `Unsupported array property '${key}' in "${site.t ?? ''}" at ${pos(site.r)}: ` +
           `arrays support length, indexing and ${Object.keys(ARRAY_METHODS)
-            .filter((k) => k !== 'sort') // refused with its own message
             .sort()
             .join(', ')}; write a for loop for the rest`,
         site.r,
       );
     }
+    if (o instanceof MapObj || o instanceof IterObj) return this.mapProp(o, key, site);
     if (o instanceof SetObj) {
       if (key === 'size') return this.constNode(o.count, site);
-      const m = SET_METHODS[key];
+      const m = SET_METHODS[key] ?? SET_ITER_METHODS[key];
       if (m) return m;
       if (!o.props.has(String(key)))
         throw this.error(
           'unsupported',
-          `Unsupported Set property '${key}' at ${pos(site.r)}: Sets support size, ${Object.keys(SET_METHODS).join(', ')}, for…of and spread`,
+          `Unsupported Set property '${key}' at ${pos(site.r)}: Sets support size, ${[...Object.keys(SET_METHODS), ...Object.keys(SET_ITER_METHODS)].join(', ')}, for…of and spread`,
           site.r,
         );
     }
@@ -628,7 +685,14 @@ export abstract class Stepper extends Machine {
       if (typeof key === 'number') return o[key];
       const m = STRING_METHODS[key];
       if (m) return m;
-      throw this.error('unsupported', `Unsupported string property '${key}' at ${pos(site.r)}`, site.r);
+      throw this.error(
+        'unsupported',
+        `Unsupported string property '${key}' at ${pos(site.r)}` +
+          (key === 'localeCompare'
+            ? ': its order depends on the locale; compare with < and > (code-unit order), e.g. (a, b) => (a < b ? -1 : a > b ? 1 : 0)'
+            : `: strings support length, ${Object.keys(STRING_METHODS).join(', ')}`),
+        site.r,
+      );
     }
     if (typeof o === 'number') {
       const m = NUMBER_METHODS[key];
@@ -791,6 +855,8 @@ export abstract class Stepper extends Machine {
       if (items[i].k === K.Spread) {
         if (Array.isArray(v)) for (const x of v) out.push(x);
         else if (v instanceof SetObj) for (const x of setEntries(v)) out.push(x);
+        else if (v instanceof MapObj || v instanceof IterObj)
+          for (const x of iterSnapshot(this, v, items[i])!) out.push(x);
         else if (typeof v === 'string') for (const c of v) out.push(c);
         else throw this.error('unsupported', `Spreading ${this.typeName(v)} at ${pos(items[i].r)}`, items[i].r);
       } else out.push(v);

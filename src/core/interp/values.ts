@@ -171,6 +171,11 @@ export class Poison {
  */
 export const GONE = new Poison(new GradientLensError('runtime', 'a deleted Set entry was used'));
 
+/** An optional chain that short-circuited, on its way to the end of the chain (never seen by the program). */
+export const SHORT = new Poison(
+  new GradientLensError('runtime', 'internal: a short-circuited optional chain was used'),
+);
+
 /**
  * A Set: its entries in insertion order (GONE where one was deleted), indexed, and their count. Membership
  * is JavaScript's SameValueZero: numbers by value (a read of their values: it steers the run),
@@ -182,6 +187,53 @@ export class SetObj extends Obj {
   readonly index = new Map<unknown, number>();
   count = 0;
   constructor() {
+    super(undefined);
+  }
+}
+
+/**
+ * A Map: its entries in insertion order, each a [key, value] pair (GONE where one was deleted,
+ * so a running iteration skips it and visits entries added later, as JavaScript does), indexed
+ * by key as SetObj is (SameValueZero; a number by its forward value, which steers the run).
+ * for…of and spread yield copies of the pairs, as JavaScript yields fresh arrays.
+ */
+export class MapObj extends Obj {
+  readonly entries: Value[] = [];
+  readonly index = new Map<unknown, number>();
+  count = 0;
+  constructor() {
+    super(undefined);
+  }
+}
+
+/**
+ * What a Map's or Set's keys() / values() / entries() return: an iterator in JavaScript. It is
+ * offered where an iterator and an array behave alike (for…of, spread, Array.from, new Map/Set),
+ * and refused elsewhere (`.length`, `.map`, `.next()`: they differ).
+ */
+export class IterObj extends Obj {
+  constructor(
+    /** A MapObj's entries or a SetObj's items: the live list. */
+    readonly list: Value[],
+    readonly mode: IterMode,
+    readonly what: string,
+  ) {
+    super(undefined);
+  }
+}
+
+/** How a live entry list yields: the element itself, a copy of the pair, its key, its value, [v, v]. */
+export const enum IterMode {
+  Item = 0,
+  Pair = 1,
+  Key = 2,
+  Val = 3,
+  Twice = 4,
+}
+
+/** An object made by `new Error(message)` (or TypeError, RangeError): `instanceof` knows it. */
+export class ErrorObj extends Obj {
+  constructor(readonly kind: string) {
     super(undefined);
   }
 }
@@ -282,6 +334,36 @@ export interface HofState {
   thisArg?: Value;
   /** Set.prototype.forEach: the Set (arr is its live entry list; GONE entries are skipped). */
   set?: Value;
+  /** reduceRight, findLast, findLastIndex: visit index n − 1 − i at step i. */
+  rev?: boolean;
+  /** .sort(cmp) / .toSorted(cmp): the state of the sort (see Calls.sortStep). */
+  sort?: SortState;
+}
+
+/**
+ * A sort with a comparator in the task machine: V8's algorithm for arrays under 64 elements (the
+ * first run, descending runs reversed, then binary insertion of the rest), so the comparator is
+ * called on the same pairs in the same order as node does; longer arrays are sorted the same
+ * way (stable: the same order as any stable sort when the comparator is consistent).
+ */
+export interface SortState {
+  /** The elements being sorted (undefined ones set aside: they go last, never compared). */
+  work: Value[];
+  undefs: number;
+  /** The array written back (sort) or undefined (toSorted: a new array). */
+  target: Value[] | undefined;
+  phase: number;
+  idx: number;
+  runLen: number;
+  desc: boolean;
+  prev: Value;
+  start: number;
+  left: number;
+  right: number;
+  mid: number;
+  pivot: Value;
+  /** A comparator result that was not a number, or NaN (its order is the engine's below 64 elements only). */
+  odd: string | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -301,7 +383,21 @@ export const ADD = OP_CODE.add,
 export const OFF_PATH_PER_ELEMENT = 16;
 export const OFF_PATH_MAX = 50_000;
 
-export const BIN_OPS: Record<string, number> = { '+': ADD, '-': SUB, '*': MUL, '/': DIV, '%': MOD, '**': POW };
+export const BIN_OPS: Record<string, number> = {
+  '+': ADD,
+  '-': SUB,
+  '*': MUL,
+  '/': DIV,
+  '%': MOD,
+  '**': POW,
+  // 32-bit integer operators: derivative 0 (ops.ts)
+  '&': OP_CODE.bitand,
+  '|': OP_CODE.bitor,
+  '^': OP_CODE.bitxor,
+  '<<': OP_CODE.shl,
+  '>>': OP_CODE.shr,
+  '>>>': OP_CODE.ushr,
+};
 
 export function pos(r: SourceRange): string {
   return `${r.line}:${r.column}`;
