@@ -17,6 +17,10 @@ import { renderTrain } from './views/train';
 import { debugProbe, renderDebugBanner } from './views/debugBanner';
 import { renderSelectionNote, selectionOf, selectionProbe } from './views/selection';
 import type { AppHost, PanelStore, ViewContext } from './state';
+import { webMark } from './trace';
+
+/** From this many scalar nodes, a new program's side sections are built after its graph is painted. */
+const DEFER_SIDE_NODES = 5000;
 
 export type { AppHost, ViewContext } from './state';
 
@@ -35,6 +39,8 @@ export function createApp(root: HTMLElement, host: AppHost, store: PanelStore): 
   let trainEl: HTMLElement | undefined;
   /** Counts repaints of the side sections deferred past a frame (repaintValues). */
   let sideRepaint = 0;
+  /** A big program's side sections, built after its graph's first frame (render). */
+  let sideBuild: (() => void) | undefined;
 
   store.subscribe((change, s) => {
     if (change === 'selection') return graph?.select(s.selected, true);
@@ -101,32 +107,51 @@ export function createApp(root: HTMLElement, host: AppHost, store: PanelStore): 
     }
     const c = ctx();
     // Same program and limits: repaint the numbers in place (no re-layout; zoom and folds kept).
-    if (graph && graph.accepts(c)) graph.update(c);
+    const fresh = !(graph && graph.accepts(c));
+    if (graph && !fresh) graph.update(c);
     else {
       dropGraph();
       graph = renderVectorOrGraph(c);
     }
-    const t0 = performance.now();
-    inputsView = renderInputs(c);
-    const t1 = performance.now();
-    diagnosticsEl = renderDiagnostics(c);
-    const t2 = performance.now();
-    trainEl = renderTrain(c);
-    // For the scale UI tests: where a full render's time goes besides the graph.
-    root.dataset.timings = JSON.stringify({
-      inputsMs: t1 - t0,
-      diagnosticsMs: t2 - t1,
-      trainMs: performance.now() - t2,
-    });
-    root.append(
-      h('div', { class: 'body' }, [
-        graph.element,
-        h('section', { class: 'side' }, [inputsView.element, diagnosticsEl]),
-      ]),
-      trainEl,
-    );
+    const side = h('section', { class: 'side' }, []);
+    root.append(h('div', { class: 'body' }, [graph.element, side]));
     graph.select(selected);
-    if (editing) (root.querySelector(`[data-edit-input="${CSS.escape(editing)}"]`) as HTMLElement | null)?.focus();
+    const buildSide = () => {
+      const t0 = performance.now();
+      inputsView = renderInputs(c);
+      const t1 = performance.now();
+      diagnosticsEl = renderDiagnostics(c);
+      const t2 = performance.now();
+      trainEl = renderTrain(c);
+      // For the scale UI tests: where a full render's time goes besides the graph.
+      root.dataset.timings = JSON.stringify({
+        inputsMs: t1 - t0,
+        diagnosticsMs: t2 - t1,
+        trainMs: performance.now() - t2,
+      });
+      side.append(inputsView.element, diagnosticsEl);
+      root.append(trainEl);
+      if (editing) (root.querySelector(`[data-edit-input="${CSS.escape(editing)}"]`) as HTMLElement | null)?.focus();
+    };
+    // A big new program paints its graph first: the inputs table, diagnostics and the Train section
+    // (hundreds of toolkit components to style and lay out) are built after the graph's first
+    // painted frame (two frames: the graph's own paint mark comes first). The side column keeps its
+    // width meanwhile (media/panel.css), so the graph does not move.
+    if (fresh && c.payload.program.nodes.length >= DEFER_SIDE_NODES) {
+      const token = sideRepaint;
+      sideBuild = () => {
+        sideBuild = undefined;
+        if (token !== sideRepaint || !side.isConnected) return;
+        buildSide();
+        webMark('side');
+      };
+      requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => sideBuild?.(), 0)));
+    } else buildSide();
+  }
+
+  /** The side sections still to be built after a big graph's first paint: now (an edit, a probe). */
+  function flushSide(): void {
+    sideBuild?.();
   }
 
   /**
@@ -135,6 +160,7 @@ export function createApp(root: HTMLElement, host: AppHost, store: PanelStore): 
    * field keeps its focus); fall back to a full render when the structure changed.
    */
   function repaintValues(): void {
+    flushSide();
     const { payload, ev, error, evalError } = store.get();
     const header = root.querySelector('header.header');
     if (!payload || !ev || error || evalError || !graph || !inputsView || !diagnosticsEl || !trainEl || !header)
@@ -248,6 +274,7 @@ export function createApp(root: HTMLElement, host: AppHost, store: PanelStore): 
 
   /** Answer a probe once the graph is drawn (big graphs lay out in slices), at most ~10 s later. */
   function probe(requestId: number, attempts = 200): void {
+    flushSide();
     const { stale } = store.get();
     if (graph && graph.probe().laidOut === false && attempts > 0) {
       setTimeout(() => probe(requestId, attempts - 1), 50);
