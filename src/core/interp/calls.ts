@@ -16,6 +16,7 @@ import {
   Env,
   Fun,
   GONE,
+  HOLEY,
   type HofState,
   ImportV,
   SHORT,
@@ -57,7 +58,16 @@ export abstract class Calls extends Statements {
     }
     if (t.s === 10) {
       // object evaluated
-      if (f.k === K.Index) return this.then(t, 11, f.i);
+      if (f.k === K.Index) {
+        // a short-circuit skips the index expression and the arguments (a?.[f()](g()) calls neither)
+        const o = vals[vals.length - 1];
+        const fo = f as { opt?: boolean; cont?: boolean };
+        if (fo.opt && (o === undefined || o === null || o === SHORT) && (o === SHORT || !fo.cont)) {
+          vals[vals.length - 1] = node.sc ? SHORT : undefined;
+          return;
+        }
+        return this.then(t, 11, f.i);
+      }
       t.s = 11;
     }
     if (t.s === 11) {
@@ -84,6 +94,14 @@ export abstract class Calls extends Statements {
       t.h = vals.length;
     }
     if (t.s === 1) {
+      if (t.i === 0 && node.opt && node.args.length > 0) {
+        // a short-circuit skips the arguments (f?.(g()) does not call g)
+        const callee = t.b as Value;
+        if ((callee === undefined || callee === null || callee === SHORT) && (callee === SHORT || !node.cont)) {
+          vals.push(node.sc ? SHORT : undefined);
+          return;
+        }
+      }
       if (t.i < node.args.length) {
         const a = node.args[t.i++];
         return this.then(t, 1, a.k === K.Spread ? a.a : a);
@@ -596,7 +614,8 @@ export abstract class Calls extends Statements {
       // a callback returned
       const r = vals.pop() as Value;
       const i = st.rev ? st.n - t.i : t.i - 1;
-      const el = st.from === 'length' ? undefined : st.arr[i];
+      // the element the callback was given (the callback may have changed the array since)
+      const el = st.cur;
       switch (st.kind) {
         case 'map':
         case 'from':
@@ -634,6 +653,13 @@ export abstract class Calls extends Statements {
       while (t.i < st.arr.length && st.arr[t.i] === GONE) t.i++;
       st.n = st.arr.length;
     }
+    if (st.set === undefined && st.from === 'arr' && st.kind !== 'from' && !st.kind.startsWith('find'))
+      // an index the callback removed (the array shortened) is skipped, as JavaScript does
+      // (HasProperty); find, findIndex, findLast… visit it as undefined
+      while (t.i < st.n && !((st.rev ? st.n - 1 - t.i : t.i) in st.arr)) {
+        t.i++;
+        if (st.kind === 'map') HOLEY.add(st.out!); // map leaves that slot empty
+      }
     if (t.i >= st.n) {
       switch (st.kind) {
         case 'map':
@@ -664,6 +690,7 @@ export abstract class Calls extends Statements {
     this.loops[st.loop].iterations++;
     const idx = this.constNode(i, st.site);
     const el = st.from === 'length' ? undefined : st.arr[i];
+    st.cur = el;
     const args =
       st.kind === 'reduce' || st.kind === 'reduceRight'
         ? [st.acc, el, idx, st.arr]

@@ -220,6 +220,8 @@ export class IterObj extends Obj {
   ) {
     super(undefined);
   }
+  /** Read once already: JavaScript's iterator is then used up (or resumes where a break left it); refused. */
+  used = false;
 }
 
 /** How a live entry list yields: the element itself, a copy of the pair, its key, its value, [v, v]. */
@@ -334,6 +336,8 @@ export interface HofState {
   thisArg?: Value;
   /** Set.prototype.forEach: the Set (arr is its live entry list; GONE entries are skipped). */
   set?: Value;
+  /** The element the running callback was given (filter and find return it, not a re-read). */
+  cur?: Value;
   /** reduceRight, findLast, findLastIndex: visit index n − 1 − i at step i. */
   rev?: boolean;
   /** .sort(cmp) / .toSorted(cmp): the state of the sort (see Calls.sortStep). */
