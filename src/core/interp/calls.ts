@@ -215,8 +215,9 @@ export abstract class Calls extends Statements {
     if (t.s === 0 && t.i === 0) {
       // Parameter properties (constructor(public w: number)) are declared before the other fields
       // (tsc and esbuild both emit `w; b = 2;` then `this.w = w`): they come first in key order.
+      // (In a derived class that is after super() returns: a parent's field of that name is redefined.)
       const pp = (c.ctor?.fn as (IrFunction & { paramProps?: string[] }) | undefined)?.paramProps;
-      if (pp) for (const name of pp) if (!obj.props.has(name)) this.setOwn(obj, name, undefined);
+      if (pp) for (const name of pp) this.setOwn(obj, name, undefined);
     }
     if (t.s === 1) {
       const m = members[t.i];
@@ -244,7 +245,16 @@ export abstract class Calls extends Statements {
       this.push(m.v, env);
       return;
     }
-    // parameter properties: constructor(public w: number)
+    // A derived class's parameter properties get their values after its fields (tsc and esbuild
+    // emit `super(…); this.w = w;`), read from the constructor's scope at its super(…) call.
+    const pp = (c.ctor?.fn as (IrFunction & { paramProps?: string[] }) | undefined)?.paramProps;
+    if (pp && c.parent && t.c instanceof Env)
+      for (const name of pp)
+        for (let e: Env | undefined = t.c; e; e = e.parent)
+          if (e.has(name)) {
+            this.setOwn(obj, name, e.get(name) as Value);
+            break;
+          }
   }
 
   protected setOwn(obj: Obj, key: string, v: Value): void {
@@ -440,7 +450,9 @@ export abstract class Calls extends Statements {
     }
     // parameter properties
     const pp = (fn as IrFunction & { paramProps?: string[] }).paramProps;
-    if (pp) {
+    // (in a derived class they are set after super(…) returns: see fieldsStep)
+    const home = t.env.get('#home');
+    if (pp && !(home instanceof ClassV && home.parent)) {
       const thisV = t.env.get('this');
       if (thisV instanceof Obj) for (const name of pp) this.setOwn(thisV, name, t.env.get(name) as Value);
     }

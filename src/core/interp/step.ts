@@ -228,6 +228,7 @@ export abstract class Stepper extends Machine {
         const f = new Task(T.Fields, node, home.env);
         f.a = home;
         f.b = thisV;
+        f.c = t.env; // where the constructor's parameter properties are read (see fieldsStep)
         this.tasks.push(f);
         this.constructInto(home.parent, thisV, args, node);
         return;
