@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { evaluate } from '../../src/core/evaluate';
 import { isGradientLensError, parseTarget } from '../../src/parse/index';
+import { timSort } from '../../src/core/interp/timsort';
 import { literalSpan, runJs, stripTypes } from './plainjs';
 
 function run(text: string, name: string) {
@@ -131,5 +132,72 @@ describe('review: parameter properties of a derived class', () => {
         'const t = keys * 1000 + p.a * 2 + p.y + s.b * 5 + c.x + c.y * 3 + c.z * 7;\n',
       't',
     );
+  });
+});
+
+describe('review: sort with a comparator is node’s TimSort at every length', function () {
+  this.timeout(60_000);
+  it('the generator calls the comparator on node’s pairs in node’s order and gives node’s order (consistent or not, 0 to 1,200 elements)', () => {
+    let seed = 12345;
+    const rnd = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 4294967296;
+    };
+    for (let trial = 0; trial < 400; trial++) {
+      const n = Math.floor(rnd() ** 2 * 1200);
+      const kind = trial % 5;
+      const objs: { k: number; i: number }[] = [];
+      for (let i = 0; i < n; i++) {
+        const k =
+          kind === 0
+            ? Math.floor(rnd() * 1000)
+            : kind === 1
+              ? Math.floor(rnd() * 4)
+              : kind === 2
+                ? i + (rnd() < 0.05 ? -50 : 0)
+                : kind === 3
+                  ? rnd() < 0.5
+                    ? n - i
+                    : i
+                  : Math.floor(i / 37) % 2
+                    ? i
+                    : -i;
+        objs.push({ k, i });
+      }
+      const inconsistent = trial % 7 === 0;
+      const cmp = (a: { k: number; i: number }, b: { k: number; i: number }) =>
+        inconsistent ? ((a.k * 7 + b.k * 3 + a.i) % 5) - 2 : a.k - b.k;
+      const nodeTrace: number[] = [];
+      const sorted = objs.slice().sort((a, b) => {
+        nodeTrace.push(a.i, b.i);
+        return cmp(a, b);
+      });
+      const w = objs.slice();
+      const ours: number[] = [];
+      const g = timSort(w as never[]);
+      for (let r = g.next(0); !r.done;) {
+        const [a, b] = r.value as unknown as [{ k: number; i: number }, { k: number; i: number }];
+        ours.push(a.i, b.i);
+        r = g.next(cmp(a, b));
+      }
+      assert.deepEqual(ours, nodeTrace, `trial ${trial}, ${n} elements: comparisons`);
+      assert.ok(
+        sorted.every((o, i) => o === w[i]),
+        `trial ${trial}, ${n} elements: order`,
+      );
+    }
+  });
+
+  it('a comparator that counts its calls or is inconsistent gives node’s numbers on 70 and 200 elements (were: other counts)', () => {
+    for (const n of [70, 200])
+      agrees(
+        `const w = 0.75;\nconst a = Array.from({ length: ${n} }, (_, i) => ((i * 37) % 211) * w);\nlet calls = 0;\nlet trace = 0;\n` +
+          'a.sort((p, q) => {\n  calls++;\n  trace = (trace * 1.0001 + p) % 1000;\n  return p - q;\n});\n' +
+          'const b = Array.from({ length: 90 }, (_, i) => (i * 13) % 17);\nconst c = b.toSorted((p, q) => ((p * 7 + q * 3) % 5) - 2);\n' +
+          'let h = 0;\nfor (let j = 0; j < c.length; j++) h = (h * 31 + c[j]) % 1000003;\n' +
+          'const t = calls * 1000 + a[0] + a[a.length - 1] * 2 + trace + h;\n',
+        't',
+        ['w', 'h', 'trace', 'calls'], // keys and accumulators under % and comparisons: piecewise
+      );
   });
 });

@@ -10,6 +10,7 @@ import { ConstNamespace, ERROR_KINDS, OBJECT_PROTO } from './builtins';
 import { BODY, COMPILED, type CompiledHolder, PARAM_NAMES } from './compile';
 import { numbersOf, parsePath } from './paths';
 import { Statements } from './statements';
+import { timSort } from './timsort';
 import {
   Builtin,
   ClassV,
@@ -785,87 +786,17 @@ export abstract class Calls extends Statements {
   }
 
   /**
-   * One step of `.sort(cmp)` / `.toSorted(cmp)` (SortState): applies the comparator's result if
-   * one just returned, then either calls the comparator on the next pair or finishes. The results
-   * are read (they steer the run: an input edit that changes the order re-traces).
+   * One step of `.sort(cmp)` / `.toSorted(cmp)` (SortState): sends the comparator's result (if
+   * one just returned) to the TimSort generator, then either calls the comparator on the next pair
+   * it yields or finishes. The results are read (they steer the run: an input edit that changes
+   * the order re-traces).
    */
   protected sortStep(t: Task, st: HofState): void {
     const ss = st.sort!;
-    const w = ss.work;
-    const n = w.length;
-    let order = 0;
-    if (t.s === 1) {
-      const r = this.vals.pop() as Value;
-      order = this.compareResult(r, st, ss);
-    }
-    for (;;) {
-      switch (ss.phase) {
-        case 0: // start: the first run (V8's CountAndMakeRun)
-          if (n < 2) return this.sortDone(st, ss);
-          ss.phase = 1;
-          return this.sortCompare(t, st, w[1], w[0]);
-        case 1:
-          ss.desc = order < 0;
-          ss.runLen = 2;
-          ss.prev = w[1];
-          ss.idx = 2;
-          ss.phase = 2;
-          continue;
-        case 2:
-          if (ss.idx >= n) {
-            ss.phase = 4;
-            continue;
-          }
-          ss.phase = 3;
-          return this.sortCompare(t, st, w[ss.idx], ss.prev);
-        case 3:
-          if (ss.desc ? order >= 0 : order < 0) {
-            ss.phase = 4;
-            continue;
-          }
-          ss.prev = w[ss.idx];
-          ss.runLen++;
-          ss.idx++;
-          ss.phase = 2;
-          continue;
-        case 4: {
-          // end of the run: a descending one (strictly) is reversed
-          if (ss.desc) {
-            for (let lo = 0, hi = ss.runLen - 1; lo < hi; lo++, hi--) {
-              const x = w[lo];
-              w[lo] = w[hi];
-              w[hi] = x;
-            }
-          }
-          ss.start = ss.runLen;
-          ss.phase = 5;
-          continue;
-        }
-        case 5: // binary insertion of w[start] into w[0, start)
-          if (ss.start >= n) return this.sortDone(st, ss);
-          ss.left = 0;
-          ss.right = ss.start;
-          ss.pivot = w[ss.start];
-          ss.phase = 6;
-          continue;
-        case 6:
-          if (ss.left < ss.right) {
-            ss.mid = ss.left + ((ss.right - ss.left) >> 1);
-            ss.phase = 7;
-            return this.sortCompare(t, st, ss.pivot, w[ss.mid]);
-          }
-          for (let p = ss.start; p > ss.left; p--) w[p] = w[p - 1];
-          w[ss.left] = ss.pivot;
-          ss.start++;
-          ss.phase = 5;
-          continue;
-        case 7:
-          if (order < 0) ss.right = ss.mid;
-          else ss.left = ss.mid + 1;
-          ss.phase = 6;
-          continue;
-      }
-    }
+    ss.gen ??= timSort(ss.work);
+    const r = t.s === 1 ? ss.gen.next(this.compareResult(this.vals.pop() as Value, st, ss)) : ss.gen.next(0);
+    if (r.done) return this.sortDone(st, ss);
+    return this.sortCompare(t, st, r.value[0], r.value[1]);
   }
 
   private sortCompare(t: Task, st: HofState, x: Value, y: Value): void {

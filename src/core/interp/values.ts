@@ -240,6 +240,8 @@ export class ErrorObj extends Obj {
   }
 }
 
+import type { SortGen } from './timsort';
+
 export type Value =
   number | string | boolean | undefined | null | Value[] | Obj | Fun | Builtin | ClassV | ImportV | Poison;
 
@@ -345,10 +347,8 @@ export interface HofState {
 }
 
 /**
- * A sort with a comparator in the task machine: V8's algorithm for arrays under 64 elements (the
- * first run, descending runs reversed, then binary insertion of the rest), so the comparator is
- * called on the same pairs in the same order as node does; longer arrays are sorted the same
- * way (stable: the same order as any stable sort when the comparator is consistent).
+ * A sort with a comparator in the task machine: node's TimSort (timsort.ts) at every length, so
+ * the comparator is called on the same pairs in the same order as node does.
  */
 export interface SortState {
   /** The elements being sorted (undefined ones set aside: they go last, never compared). */
@@ -356,17 +356,9 @@ export interface SortState {
   undefs: number;
   /** The array written back (sort) or undefined (toSorted: a new array). */
   target: Value[] | undefined;
-  phase: number;
-  idx: number;
-  runLen: number;
-  desc: boolean;
-  prev: Value;
-  start: number;
-  left: number;
-  right: number;
-  mid: number;
-  pivot: Value;
-  /** A comparator result that was not a number, or NaN (its order is the engine's below 64 elements only). */
+  /** node's TimSort over work, yielding each comparison (timsort.ts); made at the first step. */
+  gen?: SortGen;
+  /** A comparator result that was not a number, or NaN (refused from 64 elements up: see compareResult). */
   odd: string | undefined;
 }
 
