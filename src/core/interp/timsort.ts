@@ -8,14 +8,13 @@
  * length, and a comparator with side effects (a call counter) or an inconsistent one gives
  * node's numbers. No recursion: loops and an explicit run stack.
  */
-import type { Value } from './values';
-
 const MIN_GALLOP = 7;
 
-export type SortGen = Generator<[Value, Value], void, number>;
+/** Yields the pairs to compare; is sent the comparator's result as a number. */
+export type SortGen<T> = Generator<[T, T], void, number>;
 
 /** Sorts `a` in place, yielding every comparison. */
-export function* timSort(a: Value[]): SortGen {
+export function* timSort<T>(a: T[]): SortGen<T> {
   const n = a.length;
   if (n < 2) return;
   const runBase: number[] = [];
@@ -93,7 +92,7 @@ export function* timSort(a: Value[]): SortGen {
   }
 }
 
-function* mergeAt(a: Value[], runBase: number[], runLen: number[], i: number, st: { minGallop: number }): SortGen {
+function* mergeAt<T>(a: T[], runBase: number[], runLen: number[], i: number, st: { minGallop: number }): SortGen<T> {
   let baseA = runBase[i];
   let lenA = runLen[i];
   const baseB = runBase[i + 1];
@@ -112,13 +111,7 @@ function* mergeAt(a: Value[], runBase: number[], runLen: number[], i: number, st
 }
 
 /** Where key goes in arr[base, base + len): left of the leftmost element equal to it. */
-function* gallopLeft(
-  arr: Value[],
-  key: Value,
-  base: number,
-  len: number,
-  hint: number,
-): Generator<[Value, Value], number, number> {
+function* gallopLeft<T>(arr: T[], key: T, base: number, len: number, hint: number): Generator<[T, T], number, number> {
   let lastOfs = 0;
   let ofs = 1;
   if ((yield [arr[base + hint], key]) < 0) {
@@ -155,13 +148,7 @@ function* gallopLeft(
 }
 
 /** Where key goes in arr[base, base + len): right of the rightmost element equal to it. */
-function* gallopRight(
-  arr: Value[],
-  key: Value,
-  base: number,
-  len: number,
-  hint: number,
-): Generator<[Value, Value], number, number> {
+function* gallopRight<T>(arr: T[], key: T, base: number, len: number, hint: number): Generator<[T, T], number, number> {
   let lastOfs = 0;
   let ofs = 1;
   if ((yield [key, arr[base + hint]]) < 0) {
@@ -197,14 +184,14 @@ function* gallopRight(
   return ofs;
 }
 
-function* mergeLow(
-  a: Value[],
+function* mergeLow<T>(
+  a: T[],
   baseA: number,
   lenA: number,
   baseB: number,
   lenB: number,
   st: { minGallop: number },
-): SortGen {
+): SortGen<T> {
   const tmp = a.slice(baseA, baseA + lenA);
   let dest = baseA;
   let cT = 0;
@@ -285,14 +272,14 @@ function* mergeLow(
   } else if (lenA > 0) for (let q = 0; q < lenA; q++) a[dest + q] = tmp[cT + q];
 }
 
-function* mergeHigh(
-  a: Value[],
+function* mergeHigh<T>(
+  a: T[],
   baseA: number,
   lenA: number,
   baseB: number,
   lenB: number,
   st: { minGallop: number },
-): SortGen {
+): SortGen<T> {
   const tmp = a.slice(baseB, baseB + lenB);
   let dest = baseB + lenB - 1;
   let cT = lenB - 1;

@@ -240,8 +240,6 @@ export class ErrorObj extends Obj {
   }
 }
 
-import type { SortGen } from './timsort';
-
 export type Value =
   number | string | boolean | undefined | null | Value[] | Obj | Fun | Builtin | ClassV | ImportV | Poison;
 
@@ -357,7 +355,7 @@ export interface SortState {
   /** The array written back (sort) or undefined (toSorted: a new array). */
   target: Value[] | undefined;
   /** node's TimSort over work, yielding each comparison (timsort.ts); made at the first step. */
-  gen?: SortGen;
+  gen?: Generator<[Value, Value], void, number>;
   /** A comparator result that was not a number, or NaN (refused from 64 elements up: see compareResult). */
   odd: string | undefined;
 }
