@@ -309,6 +309,20 @@ function thisMap(it: Interp, t: Value, site: SiteNode, name: string): MapObj {
 }
 
 /**
+ * Marks a keys()/values()/entries() iterator as read; a second read is refused: in JavaScript
+ * the first one used it up (a second for…of or spread gets nothing, or the rest after a break).
+ */
+export function useIter(it: Interp, v: IterObj, site: SiteNode): void {
+  if (v.used)
+    throw it.error(
+      'unsupported',
+      `Unsupported: ${v.what} at ${pos(site.r)} is read a second time: in JavaScript its first for…of, spread or Array.from used it up (the second read gets nothing, or what a break left); call ${v.what} again for each read`,
+      site.r,
+    );
+  v.used = true;
+}
+
+/**
  * The elements an iterable gives now (spread, Array.from, new Map/Set): an array's, a string's
  * characters, a Set's members, a Map's [key, value] pairs (copies), an iterator's; undefined for
  * anything else.
@@ -323,6 +337,7 @@ export function iterSnapshot(it: Interp, v: Value, site: SiteNode): Value[] | un
     list = v.entries;
     mode = IterMode.Pair;
   } else if (v instanceof IterObj) {
+    useIter(it, v, site);
     list = v.list;
     mode = v.mode;
   } else return undefined;
@@ -568,16 +583,6 @@ function sorter(kind: 'sort' | 'toSorted'): Builtin {
         work,
         undefs,
         target: kind === 'sort' ? arr : undefined,
-        phase: 0,
-        idx: 0,
-        runLen: 0,
-        desc: false,
-        prev: undefined,
-        start: 0,
-        left: 0,
-        right: 0,
-        mid: 0,
-        pivot: undefined,
         odd: undefined,
       },
     };

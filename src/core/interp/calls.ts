@@ -10,12 +10,14 @@ import { ConstNamespace, ERROR_KINDS, OBJECT_PROTO } from './builtins';
 import { BODY, COMPILED, type CompiledHolder, PARAM_NAMES } from './compile';
 import { numbersOf, parsePath } from './paths';
 import { Statements } from './statements';
+import { timSort } from './timsort';
 import {
   Builtin,
   ClassV,
   Env,
   Fun,
   GONE,
+  HOLEY,
   type HofState,
   ImportV,
   SHORT,
@@ -57,7 +59,16 @@ export abstract class Calls extends Statements {
     }
     if (t.s === 10) {
       // object evaluated
-      if (f.k === K.Index) return this.then(t, 11, f.i);
+      if (f.k === K.Index) {
+        // a short-circuit skips the index expression and the arguments (a?.[f()](g()) calls neither)
+        const o = vals[vals.length - 1];
+        const fo = f as { opt?: boolean; cont?: boolean };
+        if (fo.opt && (o === undefined || o === null || o === SHORT) && (o === SHORT || !fo.cont)) {
+          vals[vals.length - 1] = node.sc ? SHORT : undefined;
+          return;
+        }
+        return this.then(t, 11, f.i);
+      }
       t.s = 11;
     }
     if (t.s === 11) {
@@ -84,6 +95,14 @@ export abstract class Calls extends Statements {
       t.h = vals.length;
     }
     if (t.s === 1) {
+      if (t.i === 0 && node.opt && node.args.length > 0) {
+        // a short-circuit skips the arguments (f?.(g()) does not call g)
+        const callee = t.b as Value;
+        if ((callee === undefined || callee === null || callee === SHORT) && (callee === SHORT || !node.cont)) {
+          vals.push(node.sc ? SHORT : undefined);
+          return;
+        }
+      }
       if (t.i < node.args.length) {
         const a = node.args[t.i++];
         return this.then(t, 1, a.k === K.Spread ? a.a : a);
@@ -197,8 +216,9 @@ export abstract class Calls extends Statements {
     if (t.s === 0 && t.i === 0) {
       // Parameter properties (constructor(public w: number)) are declared before the other fields
       // (tsc and esbuild both emit `w; b = 2;` then `this.w = w`): they come first in key order.
+      // (In a derived class that is after super() returns: a parent's field of that name is redefined.)
       const pp = (c.ctor?.fn as (IrFunction & { paramProps?: string[] }) | undefined)?.paramProps;
-      if (pp) for (const name of pp) if (!obj.props.has(name)) this.setOwn(obj, name, undefined);
+      if (pp) for (const name of pp) this.setOwn(obj, name, undefined);
     }
     if (t.s === 1) {
       const m = members[t.i];
@@ -226,7 +246,16 @@ export abstract class Calls extends Statements {
       this.push(m.v, env);
       return;
     }
-    // parameter properties: constructor(public w: number)
+    // A derived class's parameter properties get their values after its fields (tsc and esbuild
+    // emit `super(…); this.w = w;`), read from the constructor's scope at its super(…) call.
+    const pp = (c.ctor?.fn as (IrFunction & { paramProps?: string[] }) | undefined)?.paramProps;
+    if (pp && c.parent && t.c instanceof Env)
+      for (const name of pp)
+        for (let e: Env | undefined = t.c; e; e = e.parent)
+          if (e.has(name)) {
+            this.setOwn(obj, name, e.get(name) as Value);
+            break;
+          }
   }
 
   protected setOwn(obj: Obj, key: string, v: Value): void {
@@ -422,7 +451,9 @@ export abstract class Calls extends Statements {
     }
     // parameter properties
     const pp = (fn as IrFunction & { paramProps?: string[] }).paramProps;
-    if (pp) {
+    // (in a derived class they are set after super(…) returns: see fieldsStep)
+    const home = t.env.get('#home');
+    if (pp && !(home instanceof ClassV && home.parent)) {
       const thisV = t.env.get('this');
       if (thisV instanceof Obj) for (const name of pp) this.setOwn(thisV, name, t.env.get(name) as Value);
     }
@@ -596,7 +627,8 @@ export abstract class Calls extends Statements {
       // a callback returned
       const r = vals.pop() as Value;
       const i = st.rev ? st.n - t.i : t.i - 1;
-      const el = st.from === 'length' ? undefined : st.arr[i];
+      // the element the callback was given (the callback may have changed the array since)
+      const el = st.cur;
       switch (st.kind) {
         case 'map':
         case 'from':
@@ -634,6 +666,13 @@ export abstract class Calls extends Statements {
       while (t.i < st.arr.length && st.arr[t.i] === GONE) t.i++;
       st.n = st.arr.length;
     }
+    if (st.set === undefined && st.from === 'arr' && st.kind !== 'from' && !st.kind.startsWith('find'))
+      // an index the callback removed (the array shortened) is skipped, as JavaScript does
+      // (HasProperty); find, findIndex, findLast… visit it as undefined
+      while (t.i < st.n && !((st.rev ? st.n - 1 - t.i : t.i) in st.arr)) {
+        t.i++;
+        if (st.kind === 'map') HOLEY.add(st.out!); // map leaves that slot empty
+      }
     if (t.i >= st.n) {
       switch (st.kind) {
         case 'map':
@@ -664,6 +703,7 @@ export abstract class Calls extends Statements {
     this.loops[st.loop].iterations++;
     const idx = this.constNode(i, st.site);
     const el = st.from === 'length' ? undefined : st.arr[i];
+    st.cur = el;
     const args =
       st.kind === 'reduce' || st.kind === 'reduceRight'
         ? [st.acc, el, idx, st.arr]
@@ -746,87 +786,17 @@ export abstract class Calls extends Statements {
   }
 
   /**
-   * One step of `.sort(cmp)` / `.toSorted(cmp)` (SortState): applies the comparator's result if
-   * one just returned, then either calls the comparator on the next pair or finishes. The results
-   * are read (they steer the run: an input edit that changes the order re-traces).
+   * One step of `.sort(cmp)` / `.toSorted(cmp)` (SortState): sends the comparator's result (if
+   * one just returned) to the TimSort generator, then either calls the comparator on the next pair
+   * it yields or finishes. The results are read (they steer the run: an input edit that changes
+   * the order re-traces).
    */
   protected sortStep(t: Task, st: HofState): void {
     const ss = st.sort!;
-    const w = ss.work;
-    const n = w.length;
-    let order = 0;
-    if (t.s === 1) {
-      const r = this.vals.pop() as Value;
-      order = this.compareResult(r, st, ss);
-    }
-    for (;;) {
-      switch (ss.phase) {
-        case 0: // start: the first run (V8's CountAndMakeRun)
-          if (n < 2) return this.sortDone(st, ss);
-          ss.phase = 1;
-          return this.sortCompare(t, st, w[1], w[0]);
-        case 1:
-          ss.desc = order < 0;
-          ss.runLen = 2;
-          ss.prev = w[1];
-          ss.idx = 2;
-          ss.phase = 2;
-          continue;
-        case 2:
-          if (ss.idx >= n) {
-            ss.phase = 4;
-            continue;
-          }
-          ss.phase = 3;
-          return this.sortCompare(t, st, w[ss.idx], ss.prev);
-        case 3:
-          if (ss.desc ? order >= 0 : order < 0) {
-            ss.phase = 4;
-            continue;
-          }
-          ss.prev = w[ss.idx];
-          ss.runLen++;
-          ss.idx++;
-          ss.phase = 2;
-          continue;
-        case 4: {
-          // end of the run: a descending one (strictly) is reversed
-          if (ss.desc) {
-            for (let lo = 0, hi = ss.runLen - 1; lo < hi; lo++, hi--) {
-              const x = w[lo];
-              w[lo] = w[hi];
-              w[hi] = x;
-            }
-          }
-          ss.start = ss.runLen;
-          ss.phase = 5;
-          continue;
-        }
-        case 5: // binary insertion of w[start] into w[0, start)
-          if (ss.start >= n) return this.sortDone(st, ss);
-          ss.left = 0;
-          ss.right = ss.start;
-          ss.pivot = w[ss.start];
-          ss.phase = 6;
-          continue;
-        case 6:
-          if (ss.left < ss.right) {
-            ss.mid = ss.left + ((ss.right - ss.left) >> 1);
-            ss.phase = 7;
-            return this.sortCompare(t, st, ss.pivot, w[ss.mid]);
-          }
-          for (let p = ss.start; p > ss.left; p--) w[p] = w[p - 1];
-          w[ss.left] = ss.pivot;
-          ss.start++;
-          ss.phase = 5;
-          continue;
-        case 7:
-          if (order < 0) ss.right = ss.mid;
-          else ss.left = ss.mid + 1;
-          ss.phase = 6;
-          continue;
-      }
-    }
+    ss.gen ??= timSort(ss.work);
+    const r = t.s === 1 ? ss.gen.next(this.compareResult(this.vals.pop() as Value, st, ss)) : ss.gen.next(0);
+    if (r.done) return this.sortDone(st, ss);
+    return this.sortCompare(t, st, r.value[0], r.value[1]);
   }
 
   private sortCompare(t: Task, st: HofState, x: Value, y: Value): void {

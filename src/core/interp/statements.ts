@@ -4,7 +4,7 @@
  */
 import type { SourceRange } from '../expr';
 import { type Expr, K, type Pattern, type Stmt } from '../ir';
-import { OBJECT_PROTO } from './builtins';
+import { OBJECT_PROTO, useIter } from './builtins';
 import { patternNames, ZERO_RANGE } from './paths';
 import { Stepper } from './step';
 import {
@@ -457,6 +457,7 @@ export abstract class Statements extends Stepper {
 
   /** for…of over a Map or a keys()/values()/entries() iterator: its live list, yielded by mode. */
   private forOfLive(t: Task, node: Extract<Stmt, { k: K.ForOf | K.ForIn }>, it: MapObj | IterObj): void {
+    if (it instanceof IterObj) useIter(this, it, node);
     const items = it instanceof MapObj ? it.entries : it.list;
     this.enterLoop(t, node);
     t.i = 0;

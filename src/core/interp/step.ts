@@ -179,13 +179,17 @@ export abstract class Stepper extends Machine {
       }
       case K.Index: {
         if (t.s === 0) return this.then(t, 1, node.o);
-        if (t.s === 1) return this.then(t, 2, node.i);
+        if (t.s === 1) {
+          // a short-circuit skips the index expression too (a?.[f()] does not call f)
+          const o = vals[vals.length - 1];
+          if (node.opt && (o === undefined || o === null || o === SHORT) && (o === SHORT || !node.cont)) {
+            vals[vals.length - 1] = node.sc ? SHORT : undefined;
+            return;
+          }
+          return this.then(t, 2, node.i);
+        }
         const i = vals.pop() as Value;
         const o = vals.pop() as Value;
-        if (node.opt && (o === undefined || o === null || o === SHORT) && (o === SHORT || !node.cont)) {
-          vals.push(node.sc ? SHORT : undefined);
-          return;
-        }
         const v = this.getProp(o, this.key(i, node), node);
         if (v !== PENDING) vals.push(v);
         return;
@@ -224,6 +228,7 @@ export abstract class Stepper extends Machine {
         const f = new Task(T.Fields, node, home.env);
         f.a = home;
         f.b = thisV;
+        f.c = t.env; // where the constructor's parameter properties are read (see fieldsStep)
         this.tasks.push(f);
         this.constructInto(home.parent, thisV, args, node);
         return;

@@ -220,6 +220,8 @@ export class IterObj extends Obj {
   ) {
     super(undefined);
   }
+  /** Read once already: JavaScript's iterator is then used up (or resumes where a break left it); refused. */
+  used = false;
 }
 
 /** How a live entry list yields: the element itself, a copy of the pair, its key, its value, [v, v]. */
@@ -334,6 +336,8 @@ export interface HofState {
   thisArg?: Value;
   /** Set.prototype.forEach: the Set (arr is its live entry list; GONE entries are skipped). */
   set?: Value;
+  /** The element the running callback was given (filter and find return it, not a re-read). */
+  cur?: Value;
   /** reduceRight, findLast, findLastIndex: visit index n − 1 − i at step i. */
   rev?: boolean;
   /** .sort(cmp) / .toSorted(cmp): the state of the sort (see Calls.sortStep). */
@@ -341,10 +345,8 @@ export interface HofState {
 }
 
 /**
- * A sort with a comparator in the task machine: V8's algorithm for arrays under 64 elements (the
- * first run, descending runs reversed, then binary insertion of the rest), so the comparator is
- * called on the same pairs in the same order as node does; longer arrays are sorted the same
- * way (stable: the same order as any stable sort when the comparator is consistent).
+ * A sort with a comparator in the task machine: node's TimSort (timsort.ts) at every length, so
+ * the comparator is called on the same pairs in the same order as node does.
  */
 export interface SortState {
   /** The elements being sorted (undefined ones set aside: they go last, never compared). */
@@ -352,17 +354,9 @@ export interface SortState {
   undefs: number;
   /** The array written back (sort) or undefined (toSorted: a new array). */
   target: Value[] | undefined;
-  phase: number;
-  idx: number;
-  runLen: number;
-  desc: boolean;
-  prev: Value;
-  start: number;
-  left: number;
-  right: number;
-  mid: number;
-  pivot: Value;
-  /** A comparator result that was not a number, or NaN (its order is the engine's below 64 elements only). */
+  /** node's TimSort over work, yielding each comparison (timsort.ts); made at the first step. */
+  gen?: Generator<[Value, Value], void, number>;
+  /** A comparator result that was not a number, or NaN (refused from 64 elements up: see compareResult). */
   odd: string | undefined;
 }
 
