@@ -231,7 +231,12 @@ export class Session implements vscode.Disposable {
       this.current = undefined; // the panel shows the error now
     }
     const edits = this.valueEdits;
-    await this.deps.views.presentInPanel?.({ doc, result, panel });
+    try {
+      await this.deps.views.presentInPanel?.({ doc, result, panel });
+    } catch (e) {
+      // As a listener's error would not have stopped the other listeners: they still get it.
+      console.error('Gradient Lens: the panel could not show the result', e);
+    }
     mark('panelHas');
     // Values typed in the panel meanwhile re-evaluated `current` (and told the views): the other
     // views get those numbers, not the result's older ones.
