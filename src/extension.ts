@@ -27,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     views: {
       panelVisible: (): boolean => panel.visible,
       inlineShowing: (uri): boolean => inline.state(uri) !== undefined,
+      presentInPanel: (p) => panel.present(p),
     },
     seeds: (uri) => debug.seeds(uri),
   });
@@ -44,9 +45,10 @@ export function activate(context: vscode.ExtensionContext): GradientLensApi {
     },
     log,
   );
-  // After the panel: subscribers run in the order they subscribed, and the panel must reveal
-  // itself (hiding a file editor in its group) before the inline values decorate the visible
-  // editors; decorating a 20,000-line editor that is about to be hidden swamps the workbench.
+  // The panel shows a fresh result first (session.present: `presentInPanel`, then `onDidPresent`):
+  // it must reveal itself (hiding a file editor in its group) before the inline values decorate
+  // the visible editors (decorating a 20,000-line editor that is about to be hidden swamps the
+  // workbench), and its message is delivered only while the extension host is idle.
   const inline = new InlineValues(session);
   const lenses = new GradientCodeLens(inline);
   // Values from a paused debug session: another source of values (src/host/debugSession.ts).

@@ -18,7 +18,7 @@ import type {
 } from '../shared/protocol';
 import type { AnalysisResult } from './analyze';
 import { config } from './config';
-import type { Session } from './session';
+import type { Presented, Session } from './session';
 import { parseWebviewToHost } from '../shared/protocol';
 import { decodeWire, encodeWire } from '../shared/wire';
 import { mark, traceMarks } from './trace';
@@ -57,13 +57,6 @@ export class GradientPanel implements vscode.Disposable {
   ) {
     this.log = log;
     this.subscriptions = [
-      session.onDidPresent(({ doc, result, panel }) => {
-        if (!panel) return;
-        this.show(result);
-        // A run in slices may end after the text changed: its numbers are stale already.
-        const ran = result.ok ? result.analysis.document : result.document;
-        this.post({ type: 'stale', stale: ran.version !== doc.version });
-      }),
       session.onDidEdit(() => this.post({ type: 'stale', stale: true })),
       // Show gradients opens the panel as its run starts: the webview loads (seconds on a cold
       // start) while the program runs, instead of after it.
@@ -85,10 +78,39 @@ export class GradientPanel implements vscode.Disposable {
     return this.panel !== undefined;
   }
 
-  /** Show an analysis (or its error) in the panel, creating it beside the editor if needed. */
-  show(result: AnalysisResult, extra: Pick<ShowPayload, 'debug'> = {}): void {
+  /**
+   * The panel's share of a fresh result (the session calls it before telling the other views):
+   * shows it and settles when VS Code has delivered the message to the webview, or at once when
+   * nothing waits for delivery (not for the panel, the webview not ready yet, an error). VS Code
+   * delivers a webview message only while the extension host is idle, so the inline values,
+   * CodeLens and the rest wait for this (issue 11: their 6–80 ms of work, and their messages to
+   * the workbench, came right after the 2 MB `show` of a big program). At most `maxWaitMs`, so the
+   * other views always follow.
+   */
+  present({ doc, result, panel }: Presented, maxWaitMs = 2_000): Promise<void> {
+    if (!panel) return Promise.resolve();
+    const delivered = this.show(result);
+    // A run in slices may end after the text changed: its numbers are stale already.
+    const ran = result.ok ? result.analysis.document : result.document;
+    this.post({ type: 'stale', stale: ran.version !== doc.version });
+    if (!delivered) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, maxWaitMs);
+      void delivered.finally(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Show an analysis (or its error) in the panel, creating it beside the editor if needed. Returns
+   * the `show` message's delivery when it was posted now (not queued for a webview still loading).
+   */
+  show(result: AnalysisResult, extra: Pick<ShowPayload, 'debug'> = {}): Promise<void> | undefined {
     mark('present');
     this.ensurePanel();
+    let delivered: Promise<void> | undefined;
     this.notice = undefined;
     this.document = result.ok ? result.analysis.document : result.document;
     if (result.ok) {
@@ -104,7 +126,7 @@ export class GradientPanel implements vscode.Disposable {
         settings: this.settings(),
         ...(extra.debug ? { debug: extra.debug } : {}),
       };
-      this.post({ type: 'show', payload: this.payload });
+      delivered = this.post({ type: 'show', payload: this.payload });
     } else {
       this.payload = undefined;
       this.error = result.error;
@@ -114,6 +136,7 @@ export class GradientPanel implements vscode.Disposable {
     // Keep an existing panel in its group: revealing it "Beside" the now active editor would
     // move it to another group, and a moved webview reloads.
     this.panel!.reveal(this.panel!.viewColumn ?? vscode.ViewColumn.Beside, true);
+    return delivered;
   }
 
   /** A note above what the panel shows, which stays ("Cancelled: …"); opens the panel if needed. */
@@ -124,32 +147,36 @@ export class GradientPanel implements vscode.Disposable {
     this.panel!.reveal(this.panel!.viewColumn ?? vscode.ViewColumn.Beside, true);
   }
 
-  post(message: HostToWebview): void {
+  /** Posts to the webview (or queues until it is ready); a `show` posted now returns its delivery. */
+  post(message: HostToWebview): Promise<void> | undefined {
     if (message.type === 'debug' && this.payload) this.payload = { ...this.payload, debug: message.info ?? undefined };
-    if (!this.panel) return;
+    if (!this.panel) return undefined;
     if (!this.ready) {
       this.queue.push(message);
-      return;
+      return undefined;
     }
-    this.send(message);
+    return this.send(message);
   }
 
   /** Posts to the webview; a `show` records its timing marks and sends them after it (`trace`). */
-  private send(message: HostToWebview): void {
-    if (!this.panel) return;
+  private send(message: HostToWebview): Promise<void> | undefined {
+    if (!this.panel) return undefined;
     if (message.type !== 'show') {
       void this.panel.webview.postMessage(encodeWire(message));
-      return;
+      return undefined;
     }
     mark('encode');
     const encoded = encodeWire(message);
     mark('post');
     const delivered = this.panel.webview.postMessage(encoded);
     mark('posted');
-    void Promise.resolve(delivered).then(() => {
-      mark('delivered');
-      void this.panel?.webview.postMessage({ type: 'trace', marks: traceMarks() });
-    });
+    return Promise.resolve(delivered).then(
+      () => {
+        mark('delivered');
+        void this.panel?.webview.postMessage({ type: 'trace', marks: traceMarks() });
+      },
+      () => undefined,
+    );
   }
 
   /** Ask the webview what it rendered (read from its DOM). */

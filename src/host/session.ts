@@ -66,6 +66,12 @@ export interface SessionViews {
   panelVisible(): boolean;
   /** Inline values are shown for this document (a recompute on edit is wanted). */
   inlineShowing(uri: string): boolean;
+  /**
+   * The panel's share of a fresh result, before `onDidPresent` tells the other views: settles when
+   * the webview has it. VS Code delivers a webview message only while the extension host is idle,
+   * so the inline values, CodeLens and logs wait (issue 11).
+   */
+  presentInPanel?(presented: Presented): Promise<void>;
 }
 
 export interface SessionDeps {
@@ -93,6 +99,8 @@ export class Session implements vscode.Disposable {
   /** The run in progress, if any. */
   private active?: ActiveRun;
   private readonly evaluateFn: NonNullable<SessionDeps['evaluate']>;
+  /** Counts setValues calls (present: did values change while the panel got its message?). */
+  private valueEdits = 0;
 
   private readonly presented = new vscode.EventEmitter<Presented>();
   private readonly valuesChanged = new vscode.EventEmitter<Analysis>();
@@ -172,6 +180,7 @@ export class Session implements vscode.Disposable {
     if (!a) return;
     for (const name of Object.keys(values)) if (a.values[name] !== values[name]) this.sources.set(name, source);
     this.current = this.lastGood = this.evaluateFn(a, values, config.defaultFreeInputValue());
+    this.valueEdits++;
     this.valuesChanged.fire(this.current);
   }
 
@@ -210,14 +219,30 @@ export class Session implements vscode.Disposable {
     }
   }
 
-  private present(doc: vscode.TextDocument, result: AnalysisResult, panel: boolean): void {
+  /**
+   * The panel first (its message goes out while the host is idle), then every view's
+   * `onDidPresent`. Settles when all have it.
+   */
+  private async present(doc: vscode.TextDocument, result: AnalysisResult, panel: boolean): Promise<void> {
     if (result.ok) {
       const t = result.analysis.program.target;
       this.target = { uri: doc.uri.toString(), name: t.name, selection: { start: t.range.start, end: t.range.end } };
     } else if (panel) {
       this.current = undefined; // the panel shows the error now
     }
-    this.presented.fire({ doc, result, panel });
+    const edits = this.valueEdits;
+    try {
+      await this.deps.views.presentInPanel?.({ doc, result, panel });
+    } catch (e) {
+      // As a listener's error would not have stopped the other listeners: they still get it.
+      console.error('Gradient Lens: the panel could not show the result', e);
+    }
+    mark('panelHas');
+    // Values typed in the panel meanwhile re-evaluated `current` (and told the views): the other
+    // views get those numbers, not the result's older ones.
+    const now = this.current;
+    const latest: AnalysisResult = result.ok && now && this.valueEdits !== edits ? { ok: true, analysis: now } : result;
+    this.presented.fire({ doc, result: latest, panel });
   }
 
   /**
@@ -244,7 +269,7 @@ export class Session implements vscode.Disposable {
         this.cancelled.fire({ doc, message: result.error.message, panel });
         return;
       }
-      this.present(doc, result, panel);
+      await this.present(doc, result, panel);
       mark('presented');
     } finally {
       if (this.active === run) this.active = undefined;

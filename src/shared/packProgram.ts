@@ -18,6 +18,27 @@ import type { CallFrame, ExprNode, ExprProgram, SourceRange } from '../core/expr
 
 export const PACKED = '$packedProgram';
 
+/**
+ * An index column as sent: the narrowest signed integer type that holds its values (−1 included),
+ * 8 or 16 bits for most programs, so the message is smaller (issue 11: ~0.5 of the MLP's 1.9 MB).
+ */
+export type IntColumn = Int8Array | Int16Array | Int32Array;
+
+/** `col` in the narrowest of Int8Array, Int16Array, Int32Array its values fit (the same numbers). */
+export function narrowColumn(col: Int32Array): IntColumn {
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (lo >= -0x80 && hi <= 0x7f) return new Int8Array(col);
+  if (lo >= -0x8000 && hi <= 0x7fff) return new Int16Array(col);
+  // A view of a longer buffer would post the whole buffer.
+  return col.byteLength === col.buffer.byteLength ? col : col.slice();
+}
+
 export interface PackedProgram {
   [PACKED]: 1;
   /** Every key of the program but `nodes` and `frames`, as it is. */
@@ -33,30 +54,30 @@ export interface PackedProgram {
   /** Bits: FREE, HAS_VALUE, HAS_SUGGESTED. */
   flags: Uint8Array;
   /** String index (−1: absent) of the label, the op, the name. */
-  label: Int32Array;
-  op: Int32Array;
-  name: Int32Array;
+  label: IntColumn;
+  op: IntColumn;
+  name: IntColumn;
   /** Range index of the node, of the input's literal (−1: absent). */
-  range: Int32Array;
-  literal: Int32Array;
+  range: IntColumn;
+  literal: IntColumn;
   /** −1: absent. */
-  frame: Int32Array;
-  loop: Int32Array;
-  iteration: Int32Array;
+  frame: IntColumn;
+  loop: IntColumn;
+  iteration: IntColumn;
   value: Float64Array;
   suggested: Float64Array;
   /** args of node i: args[argStart[i] .. argStart[i+1]). */
-  argStart: Int32Array;
-  args: Int32Array;
+  argStart: IntColumn;
+  args: IntColumn;
   extraNodes: Record<number, ExprNode>;
   /** Frames: fn (string index), parent, range index, args (fArgStart/fArgs), result; −2 in fn: in extraFrames. */
   f: number;
-  fFn: Int32Array;
-  fParent: Int32Array;
-  fRange: Int32Array;
-  fResult: Int32Array;
-  fArgStart: Int32Array;
-  fArgs: Int32Array;
+  fFn: IntColumn;
+  fParent: IntColumn;
+  fRange: IntColumn;
+  fResult: IntColumn;
+  fArgStart: IntColumn;
+  fArgs: IntColumn;
   extraFrames: Record<number, CallFrame>;
 }
 
@@ -299,26 +320,26 @@ export function packProgram(program: ExprProgram): PackedProgram {
     n,
     kind,
     flags,
-    label,
-    op,
-    name,
-    range: rangeCol,
-    literal,
-    frame,
-    loop,
-    iteration,
+    label: narrowColumn(label),
+    op: narrowColumn(op),
+    name: narrowColumn(name),
+    range: narrowColumn(rangeCol),
+    literal: narrowColumn(literal),
+    frame: narrowColumn(frame),
+    loop: narrowColumn(loop),
+    iteration: narrowColumn(iteration),
     value,
     suggested,
-    argStart,
-    args: w === args.length ? args : args.slice(0, w),
+    argStart: narrowColumn(argStart),
+    args: narrowColumn(w === args.length ? args : args.subarray(0, w)),
     extraNodes,
     f,
-    fFn,
-    fParent,
-    fRange,
-    fResult,
-    fArgStart,
-    fArgs: fw === fArgs.length ? fArgs : fArgs.slice(0, fw),
+    fFn: narrowColumn(fFn),
+    fParent: narrowColumn(fParent),
+    fRange: narrowColumn(fRange),
+    fResult: narrowColumn(fResult),
+    fArgStart: narrowColumn(fArgStart),
+    fArgs: narrowColumn(fw === fArgs.length ? fArgs : fArgs.subarray(0, fw)),
     extraFrames,
   };
 }
@@ -329,6 +350,8 @@ export function isPacked(x: unknown): x is PackedProgram {
 
 const typed = <T>(x: unknown, ctor: abstract new (...a: never[]) => T, length?: number): x is T =>
   x instanceof ctor && (length === undefined || (x as unknown as ArrayLike<number>).length === length);
+const intColumn = (x: unknown, length?: number): x is IntColumn =>
+  typed(x, Int32Array, length) || typed(x, Int16Array, length) || typed(x, Int8Array, length);
 
 /**
  * The program again, as plain objects; undefined when the columns do not fit together (a
@@ -341,16 +364,16 @@ export function unpackProgram(p: PackedProgram): ExprProgram | undefined {
   const columnsOk =
     typed(p.kind, Uint8Array, n) &&
     typed(p.flags, Uint8Array, n) &&
-    [p.label, p.op, p.name, p.range, p.literal, p.frame, p.loop, p.iteration].every((c) => typed(c, Int32Array, n)) &&
+    [p.label, p.op, p.name, p.range, p.literal, p.frame, p.loop, p.iteration].every((c) => intColumn(c, n)) &&
     typed(p.value, Float64Array, n) &&
     typed(p.suggested, Float64Array, n) &&
-    typed(p.argStart, Int32Array, n + 1) &&
-    typed(p.args, Int32Array) &&
+    intColumn(p.argStart, n + 1) &&
+    intColumn(p.args) &&
     typed(p.ranges, Float64Array) &&
     p.ranges.length % 6 === 0 &&
-    [p.fFn, p.fParent, p.fRange, p.fResult].every((c) => typed(c, Int32Array, f)) &&
-    typed(p.fArgStart, Int32Array, f + 1) &&
-    typed(p.fArgs, Int32Array) &&
+    [p.fFn, p.fParent, p.fRange, p.fResult].every((c) => intColumn(c, f)) &&
+    intColumn(p.fArgStart, f + 1) &&
+    intColumn(p.fArgs) &&
     typeof p.extraNodes === 'object' &&
     p.extraNodes !== null &&
     typeof p.extraFrames === 'object' &&

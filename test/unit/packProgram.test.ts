@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseTarget, listTargets } from '../../src/parse';
 import type { ExprProgram } from '../../src/core';
 import { decodeWire, encodeWire } from '../../src/shared/wire';
-import { packProgram, unpackProgram } from '../../src/shared/packProgram';
+import { narrowColumn, packProgram, unpackProgram } from '../../src/shared/packProgram';
 
 const root = join(__dirname, '../..');
 
@@ -110,6 +110,53 @@ describe('packed program on the wire', () => {
     assert.equal(nodes[0].range, nodes[1].range);
   });
 
+  it('index columns go in the narrowest integer type that holds them, the same numbers', () => {
+    const cases: Array<[number[], string]> = [
+      [[], 'Int8Array'],
+      [[-1, 0, 127, -128], 'Int8Array'],
+      [[-1, 128], 'Int16Array'],
+      [[-129, 5], 'Int16Array'],
+      [[32767, -32768], 'Int16Array'],
+      [[32768, -1], 'Int32Array'],
+      [[-32769], 'Int32Array'],
+      [[2 ** 31 - 1, -(2 ** 31)], 'Int32Array'],
+    ];
+    for (const [values, type] of cases) {
+      const col = narrowColumn(Int32Array.from(values));
+      assert.equal(col.constructor.name, type, String(values));
+      assert.deepEqual([...col], values);
+    }
+    // A view of a longer buffer that must stay 32-bit is copied (posting it would send the whole buffer).
+    const view = narrowColumn(Int32Array.from([1, 70_000, 3, 4]).subarray(0, 2));
+    assert.equal(view.buffer.byteLength, 8);
+    assert.deepEqual([...view], [1, 70_000]);
+  });
+
+  it('a program of more than 32,767 nodes (32-bit args) and one of a few (8-bit) arrive equal', () => {
+    const r = { start: 0, end: 1, line: 1, column: 1, endLine: 1, endColumn: 2 };
+    for (const size of [5, 40_000]) {
+      // A chain: node i > 0 adds node i − 1 and node 0, in a loop of `size` iterations.
+      const nodes: unknown[] = [{ kind: 'input', name: 'x', label: 'x', range: r, free: true, value: 0.5 }];
+      for (let i = 1; i < size; i++)
+        nodes.push({ kind: 'op', op: 'add', args: [i - 1, 0], label: 'a + x', range: r, loop: 0, iteration: i });
+      const program = {
+        nodes,
+        root: size - 1,
+        frames: [],
+        target: { text: 'a', range: r },
+        loops: [{ label: 'for', range: r, parent: -1, iterations: size }],
+      } as unknown as ExprProgram;
+      const msg = showMessage(program);
+      const wire = encodeWire(msg) as { payload: { program: Record<string, unknown> } };
+      const packed = wire.payload.program;
+      const big = size > 32_767;
+      assert.equal((packed.args as object).constructor.name, big ? 'Int32Array' : 'Int8Array');
+      assert.equal((packed.iteration as object).constructor.name, big ? 'Int32Array' : 'Int8Array');
+      assert.equal((packed.label as object).constructor.name, 'Int8Array');
+      assert.equal(exact(decodeWire(post(wire))), exact(msg), `${size} nodes`);
+    }
+  });
+
   it('a malformed packed program is not unpacked', () => {
     const r = { start: 0, end: 1, line: 1, column: 1, endLine: 1, endColumn: 2 };
     const program = {
@@ -121,6 +168,8 @@ describe('packed program on the wire', () => {
     const packed = packProgram(program);
     assert.ok(unpackProgram(packed));
     assert.equal(unpackProgram({ ...packed, label: new Int32Array([7]) }), undefined);
+    assert.equal(unpackProgram({ ...packed, label: new Int16Array([7]) }), undefined);
+    assert.equal(unpackProgram({ ...packed, label: new Uint16Array([0]) as unknown as Int16Array }), undefined);
     assert.equal(unpackProgram({ ...packed, kind: new Uint8Array(2) }), undefined);
     assert.equal(unpackProgram({ ...packed, value: [1] as unknown as Float64Array }), undefined);
   });
