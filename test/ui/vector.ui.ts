@@ -46,6 +46,76 @@ const close = (a: number[], b: number[], what: string) => {
   );
 };
 
+/**
+ * Edges run through the gaps: points every 3 px along each drawn edge, none inside a card other
+ * than its own two (the softmax's e → p was drawn across S and hid its "∂L/∂S" header), and the
+ * edges lie beneath the cards. Returns the number of edges checked.
+ */
+async function edgesClearOfCards(frame: Frame, what: string): Promise<number> {
+  const r = await frame.evaluate(() => {
+    const svgEl = document.querySelector<SVGSVGElement>('.vedges')!;
+    const s = svgEl.getBoundingClientRect();
+    const cards = [...document.querySelectorAll<HTMLElement>('.vnode')].map((c) => ({
+      label: c.dataset.groupLabel!,
+      r: c.getBoundingClientRect(),
+    }));
+    const bad: string[] = [];
+    const edges = [...svgEl.querySelectorAll<SVGGElement>('.vedge')];
+    for (const g of edges) {
+      const [from, to] = (g.querySelector('title')?.textContent ?? '').split(':')[0].split(' → ');
+      if (from === to) continue; // a self-loop, drawn beside its card
+      const path = g.querySelector<SVGPathElement>('.vedge-line')!;
+      const len = path.getTotalLength();
+      for (let at = 0; at <= len; at += 3) {
+        const p = path.getPointAtLength(at);
+        const x = s.left + p.x;
+        const y = s.top + p.y;
+        const hit = cards.find(
+          (c) =>
+            c.label !== from &&
+            c.label !== to &&
+            x > c.r.left + 1 &&
+            x < c.r.right - 1 &&
+            y > c.r.top + 1 &&
+            y < c.r.bottom - 1,
+        );
+        if (hit) {
+          bad.push(`${from} → ${to} crosses ${hit.label} at (${Math.round(x)}, ${Math.round(y)})`);
+          break;
+        }
+      }
+    }
+    // (no named functions in here: tsx would wrap them in a __name the page does not have)
+    const zs = [svgEl, document.querySelector('.vgraph')!].map((e) => Number(getComputedStyle(e).zIndex) || 0);
+    return { n: edges.length, bad, beneath: zs[0] < zs[1] };
+  });
+  assert.deepEqual(r.bad, [], `${what}: ${r.bad.join('; ')}`);
+  assert.ok(r.beneath, `${what}: the edges are drawn over the cards`);
+  assert.ok(r.n > 0, `${what}: no edges drawn`);
+  return r.n;
+}
+
+/**
+ * Readable beside the editor without scrolling sideways: every matrix number is drawn at ≥ 10 px
+ * (font size × the fit-to-width zoom) and the canvas fits the box's width. Wide graphs wrap into
+ * two bands (they were shrunk to ~7.7 px and scrolled sideways).
+ */
+async function readable(frame: Frame, what: string, minPx = 10): Promise<string> {
+  const r = await frame.evaluate(() => {
+    const box = document.querySelector<HTMLElement>('.vgraph-box')!;
+    const zoom = Number(box.dataset.zoom ?? 1);
+    const px = Math.min(
+      ...[...document.querySelectorAll<HTMLElement>('.vnode .vmat td[data-v]')].map(
+        (td) => parseFloat(getComputedStyle(td).fontSize) * zoom,
+      ),
+    );
+    return { px, fits: box.scrollWidth <= box.clientWidth + 1, bands: box.dataset.bands ?? '1', h: box.clientHeight };
+  });
+  assert.ok(r.px >= minPx, `${what}: matrix numbers drawn at ${r.px.toFixed(1)} px`);
+  assert.ok(r.fits, `${what}: the graph scrolls sideways`);
+  return `${what}: ${r.px.toFixed(1)} px, bands ${r.bands}, box ${r.h} px tall`;
+}
+
 export default async function vector(d: VSCodeDriver): Promise<void> {
   let frame = await showGradients(d, 'two-layer-relu.ts', 'f');
   const shapes = await frame
@@ -58,6 +128,7 @@ export default async function vector(d: VSCodeDriver): Promise<void> {
     close(await cells(frame, label, 1), [torch[label]].flat(3) as number[], `∂f/∂${label}`);
   }
   await d.screenshot('vector-two-layer-dark');
+  await edgesClearOfCards(frame, 'two-layer');
   // Readable beside the editor: the numbers are drawn at ≥ 10 px (font size × the fit-to-width
   // zoom; side by side the 2-layer net was shrunk to 7.7 px), a matrix's gradient sits under its
   // values, and the legend says what L is.
@@ -157,6 +228,33 @@ export default async function vector(d: VSCodeDriver): Promise<void> {
   frame = await showGradients(d, 'softmax.ts', 'loss');
   close(await cells(frame, 'p', 1), FIXTURE.cases.softmax_ce.grads.p as number[], '∂loss/∂p');
   close(await cells(frame, 'e', 1), FIXTURE.cases.softmax_ce.grads.e as number[], '∂loss/∂e');
+  // No edge over a card: e → p goes around S (it was drawn across S's "∂L/∂S" header), and a
+  // click on the drawn edge (in a gap) still opens its Jacobian.
+  console.log(`    softmax: ${await edgesClearOfCards(frame, 'softmax')} edges, none over a card`);
+  console.log(`    ${await readable(frame, 'softmax')}`);
+  const ep = await frame.evaluate(() => {
+    const g = [...document.querySelectorAll<SVGGElement>('.vedge')].find((e) =>
+      e.querySelector('title')?.textContent?.startsWith('e → p:'),
+    )!;
+    const path = g.querySelector<SVGPathElement>('.vedge-line')!;
+    const s = document.querySelector('.vedges')!.getBoundingClientRect();
+    const b = document.body.getBoundingClientRect();
+    // A point of the drawn edge where it is the topmost thing (not under a card or another edge).
+    for (let f = 0.5; f < 1; f += 0.02) {
+      for (const at of [f, 1 - f]) {
+        const p = path.getPointAtLength(path.getTotalLength() * at);
+        const [x, y] = [s.left + p.x, s.top + p.y];
+        if (document.elementFromPoint(x, y)?.closest('.vedge') === g) {
+          return { id: g.dataset.edge!, x: x - b.left, y: y - b.top };
+        }
+      }
+    }
+    return { id: g.dataset.edge!, x: -1, y: -1 };
+  });
+  assert.ok(ep.x >= 0, 'no point of the edge e → p can be clicked');
+  // A real click at that point (hit-tested by the browser; relative to the body, which holds the edge).
+  await frame.locator('body').click({ position: { x: ep.x, y: ep.y } });
+  await waitFor('e → p Jacobian', async () => (await frame.locator('[data-jacobian="p/e"]').count()) > 0);
   await frame.locator('[data-group-label="p"]').click();
   await waitFor('off-path note', async () => (await frame.locator('[data-off-path]').count()) > 0);
   await sleep(200);
@@ -185,4 +283,24 @@ export default async function vector(d: VSCodeDriver): Promise<void> {
   }
   await sleep(200);
   await d.screenshot('vector-minibatch-dark');
+  await edgesClearOfCards(frame, 'minibatch');
+  console.log(`    ${await readable(frame, 'minibatch')}`);
+
+  // The 3-layer net and the 2-3-2 sigmoid network with arrays: wide graphs, readable in two bands.
+  frame = await showGradients(d, 'three-layer-relu.ts', 'f');
+  console.log(`    ${await readable(frame, 'three-layer')}`);
+  await edgesClearOfCards(frame, 'three-layer');
+  await d.screenshot('vector-three-layer-dark');
+  await d.setTheme('light');
+  await sleep(500);
+  await d.screenshot('vector-three-layer-light');
+  await d.setTheme('high-contrast');
+  await sleep(500);
+  await d.screenshot('vector-three-layer-hc');
+  await d.setTheme('dark');
+  frame = await showGradients(d, 'network-arrays.ts', 'loss');
+  // Its U 2×3 column is wide: two bands draw it at 9.8 px (it was shrunk to 7.7 px and scrolled).
+  console.log(`    ${await readable(frame, 'network-arrays', 9.5)}`);
+  await edgesClearOfCards(frame, 'network-arrays');
+  await d.screenshot('vector-network-arrays-dark');
 }

@@ -32,6 +32,16 @@ type Mode = 'vector' | 'scalar';
 const MIN_FIT = 0.7;
 /** Cards farther than this (px) outside the canvas's box are not rendered until they come near it. */
 const FAR_MARGIN = 32;
+/** Vertical space between the two bands of a wrapped canvas (px, its corridor for edges). */
+const BAND_GAP = 28;
+/** Extra left padding of a wrapped canvas: room for edges coming down into its second band's first column. */
+const WRAP_EXTRA_PAD = 14;
+/**
+ * Bands may be this much taller than the box's height limit (it then scrolls down, not sideways:
+ * the minibatch with a sample's figures, 889 px for a 600 px box, instead of 7.7 px numbers).
+ * Much taller graphs (big matrices, test/ui/vector-scale) keep one row.
+ */
+const WRAP_MAX_HEIGHT = 1.5;
 type Selection = { kind: 'edge'; id: number } | { kind: 'group'; id: number } | undefined;
 
 /** The panel's graph slot: the vector view for programs with arrays/loops, else the scalar graph. */
@@ -168,6 +178,8 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
   /** The canvas's structure changed (cards added, expanded, a sample's figures): fit its width again. */
   let fitPending = true;
   let fittedWidth = -1;
+  /** The columns wrap into two bands from this column on (a narrow, tall enough box), or not at all. */
+  let bandStarts: number[] = [];
   /** Cards rendered (renderCards): their content-visibility waits for their first painted frame. */
   let cardsGen = 0;
   /** A drawEdges is queued for the next frame (relayout coalesces). */
@@ -504,36 +516,107 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
   }
 
   /**
-   * A panel narrower than the arrays: shrink the canvas (CSS zoom, so layout and the edges'
+   * A panel narrower than the arrays: first, if the box is tall enough, wrap the columns into two
+   * bands (the later columns under the earlier ones, edges between them along the gap), which
+   * halves the width; then shrink the canvas (CSS zoom, so layout and the edges'
    * getBoundingClientRect agree) to the box's width, down to MIN_FIT (numbers stay readable);
    * narrower than that, the box scrolls.
    */
   function fitWidth(): void {
     canvas.style.removeProperty('zoom');
-    const natural = canvas.offsetWidth;
+    unwrap();
+    let natural = canvas.offsetWidth;
     const available = graphBox.clientWidth - 2;
+    if (natural > available && available > 0) {
+      const split = bestBands(available);
+      if (split) {
+        bandStarts = split.starts;
+        canvas.classList.add('vwrap');
+        canvas.style.width = `${split.width}px`;
+        const cols = canvas.querySelectorAll(':scope > .vcol');
+        for (const at of split.starts) cols[at].before(h('div', { class: 'vbreak' }));
+        natural = canvas.offsetWidth;
+      }
+    }
     const k = natural > available && available > 0 ? Math.max(MIN_FIT, available / natural) : 1;
     if (k < 1) canvas.style.setProperty('zoom', k.toFixed(3));
     fittedWidth = graphBox.clientWidth;
     graphBox.dataset.zoom = k.toFixed(3);
+    if (bandStarts.length === 0) delete graphBox.dataset.bands;
+    else graphBox.dataset.bands = `${bandStarts.length + 1} (from columns ${bandStarts.join(', ')})`;
+  }
+
+  function unwrap(): void {
+    bandStarts = [];
+    canvas.classList.remove('vwrap');
+    canvas.style.removeProperty('width');
+    for (const b of canvas.querySelectorAll(':scope > .vbreak')) b.remove();
+  }
+
+  /**
+   * Two or three bands when they draw the numbers larger (by ≥ 15 %) and their height at that
+   * scale is within WRAP_MAX_HEIGHT of the box's height limit: the fewest bands that draw largest,
+   * each split so that the widest band is narrowest.
+   */
+  function bestBands(available: number): { starts: number[]; width: number } | undefined {
+    const cols = [...canvas.querySelectorAll<HTMLElement>(':scope > .vcol')];
+    const n = cols.length;
+    if (n < 3) return undefined;
+    const cs = getComputedStyle(canvas);
+    const gap = parseFloat(cs.columnGap) || 0;
+    const padX = (parseFloat(cs.paddingLeft) || 0) + (parseFloat(cs.paddingRight) || 0) + WRAP_EXTRA_PAD;
+    const padY = (parseFloat(cs.paddingTop) || 0) + (parseFloat(cs.paddingBottom) || 0);
+    const w = cols.map((c) => c.offsetWidth);
+    const hs = cols.map((c) => c.offsetHeight);
+    const maxHeight = parseFloat(getComputedStyle(graphBox).maxHeight) || window.innerHeight * 0.7;
+    const single = Math.max(MIN_FIT, available / canvas.offsetWidth);
+    const splits: number[][] = [];
+    for (let i = 1; i < n; i++) {
+      splits.push([i]);
+      for (let j = i + 1; j < n && n > 3; j++) splits.push([i, j]);
+    }
+    let best: { starts: number[]; width: number; zoom: number } | undefined;
+    for (const starts of splits) {
+      const bounds = [0, ...starts, n];
+      let width = 0;
+      let height = padY + BAND_GAP * starts.length;
+      for (let b = 0; b + 1 < bounds.length; b++) {
+        const [from, to] = [bounds[b], bounds[b + 1]];
+        width = Math.max(width, w.slice(from, to).reduce((x, y) => x + y, 0) + gap * (to - from - 1));
+        height += Math.max(...hs.slice(from, to));
+      }
+      width += padX;
+      const zoom = Math.min(1, Math.max(MIN_FIT, available / width));
+      if (zoom < single * 1.15 || height * zoom > maxHeight * WRAP_MAX_HEIGHT) continue;
+      const better =
+        !best ||
+        zoom > best.zoom + 0.01 ||
+        (Math.abs(zoom - best.zoom) <= 0.01 &&
+          (starts.length < best.starts.length || (starts.length === best.starts.length && width < best.width)));
+      if (better) best = { starts, width, zoom };
+    }
+    // The bands' content width (the canvas's box-sizing is content-box), with a pixel per column for
+    // the widths' rounding (a band must not wrap again).
+    return best && { starts: best.starts, width: best.width - padX + n };
   }
 
   function drawEdgePaths(m: VectorModel): void {
     const box = graphBox.getBoundingClientRect();
     edgesSvg.setAttribute('width', String(graphBox.scrollWidth));
     edgesSvg.setAttribute('height', String(graphBox.scrollHeight));
+    const toBox = (r: DOMRect): Rect => ({
+      x: r.left - box.left + graphBox.scrollLeft,
+      y: r.top - box.top + graphBox.scrollTop,
+      w: r.width,
+      h: r.height,
+    });
     const rect = (g: number) => {
       const el = canvas.querySelector(`[data-group="${g}"]`);
-      const r = el?.getBoundingClientRect();
-      return (
-        r && {
-          x: r.left - box.left + graphBox.scrollLeft,
-          y: r.top - box.top + graphBox.scrollTop,
-          w: r.width,
-          h: r.height,
-        }
-      );
+      return el ? toBox(el.getBoundingClientRect()) : undefined;
     };
+    const cols = [...canvas.querySelectorAll(':scope > .vcol')];
+    const lanes = columnLanes(toBox(canvas.getBoundingClientRect()), cols, toBox, bandStarts);
+    let crossing = 0;
     let maxAbs = 1e-300;
     for (const v of m.contributions) maxAbs = Math.max(maxAbs, maxAbsFinite(v));
     const paths: SVGElement[] = [];
@@ -558,15 +641,30 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
         d = `M${x1},${y1} C${x1},${y1 - 50} ${x2},${y2 - 50} ${x2},${y2}`;
         lx = (x1 + x2) / 2;
         ly = Math.min(y1, y2) - 36;
+      } else if (lanes[m.column[e.from]].band !== lanes[m.column[e.to]].band) {
+        // From the first band down to the second: along the gaps beside both ends and the corridor between the bands.
+        const route = routeAcross(
+          { x: a.x + a.w, y: a.y + Math.min(a.h / 2, 40) },
+          { x: b.x, y: b.y + Math.min(b.h / 2, 40) },
+          lanes,
+          m.column[e.from],
+          m.column[e.to],
+          (crossing++ % 5) - 2,
+        );
+        d = route.d;
+        lx = route.label.x;
+        ly = route.label.y - 4;
       } else {
-        const x1 = a.x + a.w;
-        const y1 = a.y + Math.min(a.h / 2, 40);
-        const x2 = b.x;
-        const y2 = b.y + Math.min(b.h / 2, 40);
-        const dx = Math.max(30, (x2 - x1) / 2);
-        d = `M${x1},${y1} C${x1 + dx},${y1} ${x2 - dx},${y2} ${x2},${y2}`;
-        lx = (x1 + x2) / 2;
-        ly = (y1 + y2) / 2 - 4;
+        // Through the gaps: across each column in between along a free lane (between two cards,
+        // above the first or below the last), so no edge passes over a card's title or numbers.
+        const route = routeEdge(
+          { x: a.x + a.w, y: a.y + Math.min(a.h / 2, 40) },
+          { x: b.x, y: b.y + Math.min(b.h / 2, 40) },
+          lanes.slice(m.column[e.from] + 1, m.column[e.to]),
+        );
+        d = route.d;
+        lx = route.label.x;
+        ly = route.label.y - 4;
       }
       const share = m.contributions[id];
       const big = maxAbsFinite(share);
@@ -1010,4 +1108,154 @@ function createVectorView(initial: ViewContext, showScalar: (node: number) => vo
       farObserver?.disconnect();
     },
   };
+}
+
+interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+interface Point {
+  x: number;
+  y: number;
+}
+/** A column's box, its band (0, or 1 in a wrapped canvas) and the vertical intervals where no card is. */
+interface Lanes {
+  x: number;
+  w: number;
+  y: number;
+  h: number;
+  band: number;
+  free: Array<[number, number]>;
+}
+
+/** Each column's free lanes: above its first card, between cards, below its last (down to the canvas's bottom). */
+function columnLanes(
+  canvas: Rect,
+  columns: Element[],
+  toBox: (r: DOMRect) => Rect,
+  starts: readonly number[],
+): Lanes[] {
+  const all = columns.map((col, i) => {
+    const band = starts.filter((at) => i >= at).length;
+    const r = toBox(col.getBoundingClientRect());
+    const cards = [...col.children].map((c) => toBox(c.getBoundingClientRect())).sort((p, q) => p.y - q.y);
+    return { ...r, band, cards, top: band > 0 ? r.y : canvas.y };
+  });
+  // A band's columns end where its tallest one does (the first band's free space stops above the second).
+  const bottom = [0, ...starts].map((_, band) => Math.max(...all.filter((c) => c.band === band).map((c) => c.y + c.h)));
+  return all.map(({ cards, top, ...c }) => {
+    const free: Array<[number, number]> = [];
+    let y = top;
+    for (const card of cards) {
+      free.push([y, card.y]);
+      y = Math.max(y, card.y + card.h);
+    }
+    const end = starts.length === 0 ? canvas.y + canvas.h : bottom[c.band] + (c.band === starts.length ? 10 : 0);
+    free.push([y, Math.max(y + 12, end)]);
+    return { ...c, free: free.filter(([lo, hi]) => hi - lo >= 4) };
+  });
+}
+
+/**
+ * An edge from a card in the first band to one in the second: right to the gap after its column,
+ * down that gap to the corridor between the bands, along it to the gap before the target's
+ * column, down to the target. Orthogonal, with rounded corners; `lane` (−2…2) spreads edges that
+ * share the corridor.
+ */
+function routeAcross(
+  from: Point,
+  to: Point,
+  cols: readonly Lanes[],
+  ca: number,
+  cb: number,
+  lane: number,
+): { d: string; label: Point } {
+  const A = cols[ca];
+  const B = cols[cb];
+  const next = cols[ca + 1];
+  const prev = cols[cb - 1];
+  const gx1 = (next && next.band === A.band ? (A.x + A.w + next.x) / 2 : A.x + A.w + 12) + lane * 4;
+  const gx2 = (prev && prev.band === B.band ? (prev.x + prev.w + B.x) / 2 : B.x - 12) + lane * 4;
+  // The corridor under the source's band and the one over the target's; two bands apart, down the
+  // canvas's left margin between them.
+  const bandBottom = Math.max(...cols.filter((c) => c.band === A.band).map((c) => c.y + c.h));
+  const bandTop = Math.min(...cols.filter((c) => c.band === B.band).map((c) => c.y));
+  const yc1 = bandBottom + BAND_GAP / 2 + lane * 4;
+  const yc2 = bandTop - BAND_GAP / 2 + lane * 4;
+  const margin = Math.min(...cols.map((c) => c.x)) - 14 + lane * 3;
+  const points =
+    B.band === A.band + 1
+      ? [from, { x: gx1, y: from.y }, { x: gx1, y: yc1 }, { x: gx2, y: yc1 }, { x: gx2, y: to.y }, to]
+      : [
+          from,
+          { x: gx1, y: from.y },
+          { x: gx1, y: yc1 },
+          { x: margin, y: yc1 },
+          { x: margin, y: yc2 },
+          { x: gx2, y: yc2 },
+          { x: gx2, y: to.y },
+          to,
+        ];
+  const yc = B.band === A.band + 1 ? yc1 : yc2;
+  return { d: roundedPath(points, 8), label: { x: (gx1 + gx2) / 2, y: yc } };
+}
+
+/** A polyline of horizontal and vertical segments with its corners rounded (radius ≤ r). */
+function roundedPath(points: readonly Point[], r: number): string {
+  let d = `M${points[0].x},${points[0].y}`;
+  for (let i = 1; i < points.length - 1; i++) {
+    const [p, q, n] = [points[i - 1], points[i], points[i + 1]];
+    const l1 = Math.hypot(q.x - p.x, q.y - p.y);
+    const l2 = Math.hypot(n.x - q.x, n.y - q.y);
+    const k = Math.min(r, l1 / 2, l2 / 2);
+    if (k < 0.5) {
+      d += ` L${q.x},${q.y}`;
+      continue;
+    }
+    const a = { x: q.x - ((q.x - p.x) / l1) * k, y: q.y - ((q.y - p.y) / l1) * k };
+    const b = { x: q.x + ((n.x - q.x) / l2) * k, y: q.y + ((n.y - q.y) / l2) * k };
+    d += ` L${a.x},${a.y} Q${q.x},${q.y} ${b.x},${b.y}`;
+  }
+  const last = points[points.length - 1];
+  return `${d} L${last.x},${last.y}`;
+}
+
+/**
+ * An edge from `from` (a card's right side) to `to` (a later column's card's left side): straight
+ * across each column in between along its free lane nearest to the line, joined by S-curves that
+ * stay in the gaps between columns (their x only grows). The label sits on the middle curve.
+ */
+export function routeEdge(from: Point, to: Point, between: readonly Lanes[]): { d: string; label: Point } {
+  const points: Point[] = [from];
+  let y = from.y;
+  between.forEach((col, k) => {
+    // Aim at the straight line from here to the target; take the nearest free lane, a little inside it.
+    const ideal = y + (to.y - y) / (between.length - k + 1);
+    let best: [number, number] | undefined;
+    let dist = Infinity;
+    for (const lane of col.free) {
+      const dd = ideal < lane[0] ? lane[0] - ideal : ideal > lane[1] ? ideal - lane[1] : 0;
+      if (dd < dist) [best, dist] = [lane, dd];
+    }
+    if (!best) return;
+    const margin = Math.min(8, (best[1] - best[0]) / 2);
+    y = Math.min(Math.max(ideal, best[0] + margin), best[1] - margin);
+    points.push({ x: col.x, y }, { x: col.x + col.w, y });
+  });
+  points.push(to);
+  let d = `M${from.x},${from.y}`;
+  const curves: Array<[Point, Point]> = [];
+  for (let i = 1; i < points.length; i++) {
+    const p = points[i - 1];
+    const q = points[i];
+    if (i % 2 === 1) {
+      const dx = Math.max(0, (q.x - p.x) / 2);
+      d += ` C${p.x + dx},${p.y} ${q.x - dx},${q.y} ${q.x},${q.y}`;
+      curves.push([p, q]);
+    } else d += ` L${q.x},${q.y}`;
+  }
+  const [p, q] = curves[Math.floor((curves.length - 1) / 2)];
+  return { d, label: { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 } };
 }
