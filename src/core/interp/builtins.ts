@@ -173,30 +173,66 @@ export function makeMath(): Obj {
 // ---- Set (micrograd's backward() builds its topological order with one) ----
 
 /**
- * The entry of `v` in the Set, or -1. A JS Map's key equality is SameValueZero, so `s.index` is
- * keyed by the value itself, and a number (a tape node) by its forward value. Looking a number up
- * reads its value and, on a hit, the value of the entry it matched; on a miss, the values of all
- * numbers in the Set (any of them could match after an input edit): each read steers the run.
+ * Set members and Map entries share one keyed store: `slots` in insertion order (GONE where one was
+ * deleted, so a running iteration keeps its places), `index` from key to slot, `count` live.
+ * `keyOf` reads a slot's key (a Set member is its own key; a Map entry is a [key, value] pair).
  */
-function setIndex(it: Interp, s: SetObj, v: Value): number {
-  if (typeof v !== 'number') return s.index.get(v) ?? -1;
-  it.steer(v);
-  const i = s.index.get(it.value[v]);
-  if (i !== undefined) it.steer(s.items[i] as number);
-  else for (const x of s.items) if (typeof x === 'number') it.steer(x);
+type Keyed = { readonly index: Map<unknown, number>; count: number };
+type KeyOf = (slot: Value) => Value;
+const MEMBER: KeyOf = (v) => v;
+const ENTRY_KEY: KeyOf = (e) => (e as Value[])[0];
+
+/**
+ * The slot of key `k`, or -1. A JS Map's or Set's key equality is SameValueZero, so `index` is
+ * keyed by the value itself, and a number (a tape node) by its forward value. Looking a number up
+ * reads its value and, on a hit, the value of the key it matched; on a miss, the values of all
+ * number keys (any of them could match after an input edit): each read steers the run.
+ */
+function keyIndex(it: Interp, c: Keyed, slots: Value[], keyOf: KeyOf, k: Value): number {
+  if (typeof k !== 'number') return c.index.get(k) ?? -1;
+  it.steer(k);
+  const i = c.index.get(it.value[k]);
+  if (i !== undefined) it.steer(keyOf(slots[i]) as number);
+  else
+    for (const x of slots) {
+      if (x === GONE) continue;
+      const key = keyOf(x);
+      if (typeof key === 'number') it.steer(key);
+    }
   return i ?? -1;
+}
+
+/** Stores `k` as a new key at the end of `slots`' index; -0 becomes +0 as in JavaScript (-0 + 0: the gradient kept). */
+function newKey(it: Interp, c: Keyed, slots: Value[], k: Value, site: SiteNode): Value {
+  c.index.set(typeof k === 'number' ? it.value[k] : k, slots.length);
+  c.count++;
+  return typeof k === 'number' && Object.is(it.value[k], -0) ? it.apply2(ADD, k, it.constNode(0, site), site) : k;
+}
+
+function keyDelete(it: Interp, c: Keyed, slots: Value[], keyOf: KeyOf, k: Value): boolean {
+  const i = keyIndex(it, c, slots, keyOf, k);
+  if (i < 0) return false;
+  c.index.delete(typeof k === 'number' ? it.value[k] : k);
+  slots[i] = GONE; // keeps the places of a running iteration
+  c.count--;
+  return true;
+}
+
+function keyClear(c: Keyed, slots: Value[]): undefined {
+  for (let i = 0; i < slots.length; i++) slots[i] = GONE;
+  c.index.clear();
+  c.count = 0;
+  return undefined;
+}
+
+/** The entry of `v` in the Set, or -1 (keyIndex: number members steer the run). */
+function setIndex(it: Interp, s: SetObj, v: Value): number {
+  return keyIndex(it, s, s.items, MEMBER, v);
 }
 
 export function setAdd(it: Interp, s: SetObj, v: Value): void {
   if (setIndex(it, s, v) >= 0) return;
-  s.index.set(typeof v === 'number' ? it.value[v] : v, s.items.length);
-  // -0 is stored as +0, as JavaScript's Set does: -0 + 0 is +0 (and keeps the member's gradient)
-  s.items.push(
-    typeof v === 'number' && Object.is(it.value[v], -0)
-      ? it.apply2(ADD, v, it.constNode(0, { r: ZERO_RANGE }), { r: ZERO_RANGE })
-      : v,
-  );
-  s.count++;
+  s.items.push(newKey(it, s, s.items, v, { r: ZERO_RANGE }));
 }
 
 /** The entries now (for spread and Array.from; values()/keys() are iterators in JavaScript: not offered). */
@@ -230,20 +266,11 @@ export const SET_METHODS: Record<string, Builtin> = {
   has: fn('has', (it, t, args, site) => setIndex(it, thisSet(it, t, site, 'has'), args[0]) >= 0),
   delete: fn('delete', (it, t, args, site) => {
     const s = thisSet(it, t, site, 'delete');
-    const v = args[0];
-    const i = setIndex(it, s, v);
-    if (i < 0) return false;
-    s.index.delete(typeof v === 'number' ? it.value[v] : v);
-    s.items[i] = GONE; // keeps the places of a running iteration
-    s.count--;
-    return true;
+    return keyDelete(it, s, s.items, MEMBER, args[0]);
   }),
   clear: fn('clear', (it, t, _args, site) => {
     const s = thisSet(it, t, site, 'clear');
-    for (let i = 0; i < s.items.length; i++) s.items[i] = GONE;
-    s.index.clear();
-    s.count = 0;
-    return undefined;
+    return keyClear(s, s.items);
   }),
   forEach: fn('forEach', (it, t, args, site) => {
     const s = t instanceof SetObj ? t : thisSet(it, t, site, 'forEach');
@@ -272,19 +299,9 @@ export const SET_METHODS: Record<string, Builtin> = {
 
 // ---- Map (keys compared as a Set's members are) ----
 
-/** The entry of key `k` in the Map, or -1; a number key's value is read (it steers the run), as in setIndex. */
+/** The entry of key `k` in the Map, or -1 (keyIndex: number keys steer the run). */
 function mapIndex(it: Interp, m: MapObj, k: Value): number {
-  if (typeof k !== 'number') return m.index.get(k) ?? -1;
-  it.steer(k);
-  const i = m.index.get(it.value[k]);
-  if (i !== undefined) it.steer((m.entries[i] as Value[])[0] as number);
-  else
-    for (const e of m.entries) {
-      if (e === GONE) continue;
-      const key = (e as Value[])[0];
-      if (typeof key === 'number') it.steer(key);
-    }
-  return i ?? -1;
+  return keyIndex(it, m, m.entries, ENTRY_KEY, k);
 }
 
 export function mapSet(it: Interp, m: MapObj, k: Value, v: Value, site: SiteNode): void {
@@ -294,13 +311,7 @@ export function mapSet(it: Interp, m: MapObj, k: Value, v: Value, site: SiteNode
     m.entries[i] = [(m.entries[i] as Value[])[0], v];
     return;
   }
-  // -0 is stored as +0, as JavaScript's Map does: -0 + 0 is +0 (and keeps the key's gradient)
-  m.index.set(typeof k === 'number' ? it.value[k] : k, m.entries.length);
-  m.entries.push([
-    typeof k === 'number' && Object.is(it.value[k], -0) ? it.apply2(ADD, k, it.constNode(0, site), site) : k,
-    v,
-  ]);
-  m.count++;
+  m.entries.push([newKey(it, m, m.entries, k, site), v]);
 }
 
 function thisMap(it: Interp, t: Value, site: SiteNode, name: string): MapObj {
@@ -420,20 +431,11 @@ export const MAP_METHODS: Record<string, Builtin> = {
   has: fn('has', (it, t, args, site) => mapIndex(it, thisMap(it, t, site, 'has'), args[0]) >= 0),
   delete: fn('delete', (it, t, args, site) => {
     const m = thisMap(it, t, site, 'delete');
-    const k = args[0];
-    const i = mapIndex(it, m, k);
-    if (i < 0) return false;
-    m.index.delete(typeof k === 'number' ? it.value[k] : k);
-    m.entries[i] = GONE; // keeps the places of a running iteration
-    m.count--;
-    return true;
+    return keyDelete(it, m, m.entries, ENTRY_KEY, args[0]);
   }),
   clear: fn('clear', (it, t, _args, site) => {
     const m = thisMap(it, t, site, 'clear');
-    for (let i = 0; i < m.entries.length; i++) m.entries[i] = GONE;
-    m.index.clear();
-    m.count = 0;
-    return undefined;
+    return keyClear(m, m.entries);
   }),
   forEach: fn('forEach', (it, t, args, site) => {
     const m = thisMap(it, t, site, 'forEach');
