@@ -65,14 +65,9 @@ export abstract class Statements extends Stepper {
           vals.push(node.prefix ? nv : (old as Value));
           return;
         }
-        const lop = op.slice(0, -1);
-        if (lop === '&&' || lop === '||' || lop === '??') {
-          const keep =
-            lop === '&&' ? !this.truthy(old) : lop === '||' ? this.truthy(old) : old !== undefined && old !== null;
-          if (keep) {
-            vals.push(old);
-            return;
-          }
+        if (this.keepsOld(op, old)) {
+          vals.push(old);
+          return;
         }
         return this.then(t, 1, node.v);
       }
@@ -119,14 +114,9 @@ export abstract class Statements extends Stepper {
         this.setProp(t.a as Value, t.b as string | number, nv, e);
         return;
       }
-      const lop = op.slice(0, -1);
-      if (lop === '&&' || lop === '||' || lop === '??') {
-        const keep =
-          lop === '&&' ? !this.truthy(old) : lop === '||' ? this.truthy(old) : old !== undefined && old !== null;
-        if (keep) {
-          vals.push(old);
-          return;
-        }
+      if (this.keepsOld(op, old)) {
+        vals.push(old);
+        return;
       }
       return this.then(t, 5, node.v);
     }
@@ -147,6 +137,14 @@ export abstract class Statements extends Stepper {
     const a = this.num(old, node, `the operand of '${node.op}'`);
     const one = this.constNode(1, node);
     return this.apply2(node.op === '++' ? ADD : SUB, a, one, node);
+  }
+
+  /** `a &&= b`, `a ||= b`, `a ??= b` keep `a` (and do not evaluate `b`) when `a` decides, as in JavaScript. */
+  private keepsOld(op: string, old: Value): boolean {
+    const lop = op.slice(0, -1);
+    if (lop === '&&') return !this.truthy(old);
+    if (lop === '||') return this.truthy(old);
+    return lop === '??' && old !== undefined && old !== null;
   }
 
   protected assignRefStep(t: Task): void {
