@@ -9,21 +9,8 @@
 import assert from 'node:assert/strict';
 import { evaluate } from '../../src/core/evaluate';
 import { isGradientLensError, parseTarget } from '../../src/parse/index';
+import { refusal, run } from './analyze';
 import { literalSpan, runJs, stripTypes } from './plainjs';
-
-function run(text: string, name: string, values: Record<string, number> = {}) {
-  return evaluate(parseTarget({ text, name }), values);
-}
-
-function refusal(text: string, target: string): { message: string } {
-  try {
-    run(text, target);
-  } catch (e) {
-    assert.ok(isGradientLensError(e), `expected a GradientLensError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a refusal');
-}
 
 /** The program's text with each input in `values` written into its literal. */
 function withValues(js: string, values: Record<string, number>): string {

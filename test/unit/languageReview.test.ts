@@ -7,24 +7,9 @@
  * model.
  */
 import assert from 'node:assert/strict';
-import { evaluate } from '../../src/core/evaluate';
-import { isGradientLensError, parseTarget } from '../../src/parse/index';
 import { timSort } from '../../src/core/interp/timsort';
+import { refusal, run } from './analyze';
 import { literalSpan, runJs, stripTypes } from './plainjs';
-
-function run(text: string, name: string) {
-  return evaluate(parseTarget({ text, name }), {});
-}
-
-function refusal(text: string, target: string): { message: string } {
-  try {
-    run(text, target);
-  } catch (e) {
-    assert.ok(isGradientLensError(e), `expected a GradientLensError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a refusal');
-}
 
 /** The value is plain JavaScript's; each input's gradient (unless skipped) equals central differences. */
 function agrees(text: string, target: string, skip: string[] = []) {

@@ -10,13 +10,10 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { evaluate } from '../../src/core/evaluate';
 import { isGradientLensError, parseTarget } from '../../src/parse/index';
+import { refusal, run } from './analyze';
 import { literalSpan, runJs, stripTypes } from './plainjs';
 
 const gated = it;
-
-function run(text: string, name: string, values: Record<string, number> = {}) {
-  return evaluate(parseTarget({ text, name }), values);
-}
 
 function grads(ev: ReturnType<typeof run>): Record<string, number> {
   return Object.fromEntries(ev.inputs.map((i) => [i.name, i.grad]));
@@ -196,16 +193,6 @@ function agreesWithJs(text: string, target: string, skip: string[] = []): Return
     assert.ok(Math.abs(i.grad - fd) <= 1e-6 * Math.max(1, Math.abs(fd)), `∂/∂${i.name}: ${i.grad}, JS ${fd}`);
   }
   return ev;
-}
-
-function refusal(text: string, target: string): { message: string; line?: number } {
-  try {
-    run(text, target);
-  } catch (e) {
-    assert.ok(isGradientLensError(e), `expected a GradientLensError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('expected a refusal');
 }
 
 describe('regressions: found by the red team (semantics where the interpreter differed from JavaScript)', () => {
