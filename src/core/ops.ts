@@ -180,7 +180,7 @@ const SPECS: OpSpec[] = [
   ),
   op(
     'pow',
-    '^',
+    '**',
     2,
     'nonlinear',
     (a, b) => Math.pow(a, b),
