@@ -2,7 +2,7 @@
 // see the loss curve fall, Apply to source (one edit: the const literals change), Undo restores.
 // Screenshots: test-results/train-dark.png, train-light.png, train-applied.png.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DriverOptions, type VSCodeDriver, sleep, waitFor } from './driver';
 
@@ -115,4 +115,25 @@ export default async function train(d: VSCodeDriver): Promise<void> {
   await d.page.keyboard.press('Control+Z');
   await waitFor('undo to restore the source', async () => (await editorText(d)) === before);
   assert.equal(readFileSync(join(d.workspace, file), 'utf8'), onDisk, 'the file on disk must not have been saved');
+
+  // A target of literals only: nothing to train, and the panel says why instead of a Train button
+  // that fails when pressed.
+  // (A file of its own in the examples workspace, removed again.)
+  const literals = join(d.workspace, 'literals.ts');
+  writeFileSync(literals, 'const area = 2 * 3.5 + 1;\n');
+  try {
+    await d.openFile('literals.ts');
+    await d.goTo(1, 8);
+    await d.runCommand('Gradient Lens: Show gradients');
+    const lit = await d.webviewFrame('[data-train="nothing"]', 30_000);
+    assert.match(
+      (await lit.locator('[data-train="nothing"]').textContent()) ?? '',
+      /Nothing to train: area has no inputs/,
+    );
+    assert.equal(await lit.locator('[data-action="train-run"]').getAttribute('disabled'), '');
+    await showTrain(d);
+    console.log(`    nothing to train: screenshot ${await d.screenshot('train-nothing')}`);
+  } finally {
+    rmSync(literals, { force: true });
+  }
 }

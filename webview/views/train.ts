@@ -284,7 +284,11 @@ function fill(section: HTMLElement, c: ViewContext, s: TrainState): void {
     attrs: { 'data-action': 'train-apply' },
     title: 'Write the trained values into the const declarations (one undoable edit)',
   });
-  setDisabled(runBtn, running);
+  // Nothing to train: every number of the target is a literal or computed from literals.
+  const nothing = names.length === 0;
+  setDisabled(runBtn, running || nothing);
+  if (nothing)
+    runBtn.title = `Nothing to train: ${target} has no inputs (declare a number with const or let, or select a function)`;
   setDisabled(stopBtn, !running);
   setDisabled(resetBtn, running || !s.origin);
   setDisabled(applyBtn, running || !run || steps === 0);
@@ -310,6 +314,11 @@ function fill(section: HTMLElement, c: ViewContext, s: TrainState): void {
       ? h('div', { class: `train-message${s.status === 'diverged' ? ' is-error' : ''}`, role: 'alert' }, [s.message])
       : undefined,
     s.applied ? h('div', { class: 'train-message', role: 'status' }, [s.applied]) : undefined,
+    nothing && !run
+      ? h('p', { class: 'muted', 'data-train': 'nothing' }, [
+          `Nothing to train: ${target} has no inputs. Numbers named by a top-level const, let or var are inputs (literals inside an expression are constants); so are a selected function's parameters.`,
+        ])
+      : undefined,
   ];
   if (run) {
     children.push(
