@@ -114,7 +114,8 @@ export function renderGraph(initial: ViewContext): GraphView {
     item('sw-neg', '▼ negative'),
     item('sw-zero', '○ zero'),
     h('span', { class: 'legend-item' }, ['stronger colour = larger |gradient|']),
-    h('span', { class: 'legend-item' }, ['hover an edge: upstream × local']),
+    h('span', { class: 'legend-item' }, ['hover an edge: upstream × local (or Step, keyboard included)']),
+    h('span', { class: 'legend-item' }, ['a selected node (click, Tab, arrows): its inputs’ contributions']),
   ]);
   const element = h('section', { class: 'graph', 'aria-label': 'Computational graph' }, [
     toolbar,
