@@ -68,7 +68,10 @@ const bundles = [
       target: 'es2022',
       format: 'iife',
       sourcemap: true,
-      minify,
+      // Always minified, as the .vsix ships it (the tests load what users get): the webview reads
+      // and compiles half the bytes before its first line runs (0.4 MB instead of 0.83 MB; the
+      // webview's load is most of a cold Show gradients). The source map names the sources.
+      minify: true,
       logLevel: 'warning',
       tsconfig: 'webview/tsconfig.json',
     },

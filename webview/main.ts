@@ -17,7 +17,7 @@ import { decodeWire, encodeWire } from '../src/shared/wire';
 import { createApp } from './app';
 import { createPanelStore } from './state';
 import { trainCommand } from './views/train';
-import { beginWebTrace, setHostTrace, traceTo, wallNow, webMark } from './trace';
+import { beginWebTrace, loadMark, setHostTrace, traceTo, wallNow, webMark } from './trace';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -26,8 +26,17 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
+loadMark('script');
+{
+  // When the bundle's download ended (resource timing), for the cold Show's trace.
+  const js = performance.getEntriesByType('resource').find((e) => e.name.includes('webview.js'));
+  if (js) loadMark('fetchedJs', performance.timeOrigin + (js as PerformanceResourceTiming).responseEnd);
+  const css = performance.getEntriesByType('resource').find((e) => e.name.includes('.css'));
+  if (css) loadMark('fetchedCss', performance.timeOrigin + (css as PerformanceResourceTiming).responseEnd);
+}
 const vscode = acquireVsCodeApi();
 registerToolkit();
+loadMark('toolkit');
 
 /**
  * setState serializes the whole state as JSON on every call: ~0.1–0.3 s for a 20,000-node program.
@@ -125,4 +134,5 @@ window.addEventListener('error', (e) => {
 
 const saved = parsePersistedState(decodeWire(vscode.getState()));
 if (saved) store.restore(saved);
+loadMark('ready');
 vscode.postMessage({ type: 'ready' });

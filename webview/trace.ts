@@ -20,9 +20,19 @@ function publish(): void {
   sink?.(JSON.stringify({ host, web }));
 }
 
-/** A `show` message arrived at `at` (wall clock): a new trace. */
+/**
+ * The webview's own load (first Show only): the document's start (`origin`), the script's start,
+ * the toolkit registered, the app built, `ready` posted. A cold Show waits for these.
+ */
+let load: Record<string, number> | undefined = { origin: performance.timeOrigin };
+export function loadMark(name: string, at = wallNow()): void {
+  if (load) load[name] = at;
+}
+
+/** A `show` message arrived at `at` (wall clock): a new trace (the first also has the load's marks). */
 export function beginWebTrace(at: number): void {
-  web = { received: at };
+  web = { ...load, received: at };
+  load = undefined;
   publish();
 }
 

@@ -2,6 +2,7 @@
  * The gradient panel: one reusable webview beside the editor. Owns the handshake, the
  * message queue before `ready`, validation of incoming messages, and restoring after reload.
  */
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ExprProgram, SourceRange } from '../core/expr';
 import { sourceOf } from '../core/evaluate';
@@ -36,6 +37,12 @@ export class GradientPanel implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;
   private ready = false;
   private queue: HostToWebview[] = [];
+  /**
+   * The `show` of a webview still loading, encoded meanwhile (packing a big program takes
+   * 0.05–0.3 s, that the first Show would otherwise add after the webview's `ready`): posted as it
+   * is on `ready` when the payload and the settings are still those it was made from.
+   */
+  private preEncoded?: { payload: ShowPayload; settings: string; encoded: unknown };
   private probes = new Map<number, (p: PanelProbe) => void>();
   private nextProbe = 1;
   /** What the panel currently shows (host's view of it). */
@@ -153,20 +160,29 @@ export class GradientPanel implements vscode.Disposable {
     if (!this.panel) return undefined;
     if (!this.ready) {
       this.queue.push(message);
+      if (message.type === 'show') setTimeout(() => this.preEncode(), 0);
       return undefined;
     }
     return this.send(message);
   }
 
+  private preEncode(): void {
+    this.preEncoded = undefined;
+    if (this.ready || !this.panel || !this.payload) return;
+    const settings = this.settings();
+    const message: HostToWebview = { type: 'show', payload: { ...this.payload, settings } };
+    this.preEncoded = { payload: this.payload, settings: JSON.stringify(settings), encoded: encodeWire(message) };
+  }
+
   /** Posts to the webview; a `show` records its timing marks and sends them after it (`trace`). */
-  private send(message: HostToWebview): Promise<void> | undefined {
+  private send(message: HostToWebview, preEncoded?: unknown): Promise<void> | undefined {
     if (!this.panel) return undefined;
     if (message.type !== 'show') {
       void this.panel.webview.postMessage(encodeWire(message));
       return undefined;
     }
     mark('encode');
-    const encoded = encodeWire(message);
+    const encoded = preEncoded ?? encodeWire(message);
     mark('post');
     const delivered = this.panel.webview.postMessage(encoded);
     mark('posted');
@@ -238,6 +254,7 @@ export class GradientPanel implements vscode.Disposable {
   private attach(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     this.ready = false;
+    this.preEncoded = undefined;
     mark('panel');
     void vscode.commands.executeCommand('setContext', 'gradientLens.panelOpen', true);
     panel.webview.options = this.webviewOptions();
@@ -250,6 +267,7 @@ export class GradientPanel implements vscode.Disposable {
         this.panel = undefined;
         this.ready = false;
         this.queue = [];
+        this.preEncoded = undefined;
         void vscode.commands.executeCommand('setContext', 'gradientLens.panelOpen', false);
         this.callbacks.disposed();
       }),
@@ -276,7 +294,15 @@ export class GradientPanel implements vscode.Disposable {
             : undefined;
         const notice: HostToWebview[] = this.notice ? [{ type: 'notice', notice: this.notice }] : [];
         mark('ready');
-        for (const m of [...(current ? [current] : []), ...notice, ...queued]) this.send(m);
+        const pre = this.preEncoded;
+        this.preEncoded = undefined;
+        const reuse =
+          pre &&
+          current?.type === 'show' &&
+          pre.payload === this.payload &&
+          pre.settings === JSON.stringify(current.payload.settings);
+        if (current) this.send(current, reuse ? pre.encoded : undefined);
+        for (const m of [...notice, ...queued]) this.send(m);
         return;
       }
       case 'probeResult':
@@ -332,10 +358,7 @@ export class GradientPanel implements vscode.Disposable {
 
   private html(webview: vscode.Webview): string {
     const nonce = makeNonce();
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css'));
-    const trainStyle = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'train.css'));
-    const vectorStyle = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'vector.css'));
+    const asset = (...parts: string[]) => vscode.Uri.joinPath(this.extensionUri, ...parts);
     const csp = [
       "default-src 'none'",
       `img-src ${webview.cspSource} data: blob:`,
@@ -346,15 +369,15 @@ export class GradientPanel implements vscode.Disposable {
       `font-src ${webview.cspSource}`,
       `script-src 'nonce-${nonce}'`,
     ].join('; ');
+    const styles = styleElements(asset, (u) => webview.asWebviewUri(u).toString());
+    const script = webview.asWebviewUri(asset('dist', 'webview.js'));
     return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<link rel="stylesheet" href="${trainStyle}">
-<link rel="stylesheet" href="${vectorStyle}">
+${styles}
 <title>Gradients</title>
 </head>
 <body>
@@ -368,6 +391,31 @@ export class GradientPanel implements vscode.Disposable {
     this.panel?.dispose();
     this.subscriptions.forEach((d) => d.dispose());
   }
+}
+
+const STYLESHEETS = ['panel.css', 'train.css', 'vector.css'];
+
+/**
+ * The panel's stylesheets, written into its HTML instead of linked: a webview loads a linked file
+ * through VS Code's resource loading (in code-server a service worker asking the workbench, which
+ * fetches it from the server), round trips that the first paint waits for. They are small and
+ * read here, synchronously. A file that cannot be read is linked as before. (The script stays a
+ * linked file: written into the HTML too, its 0.4 MB made the webview's document start later,
+ * 2.6–5.4 s after the command instead of 1.3–2.5 s, in three runs each; docs/benchmarks.md.)
+ */
+function styleElements(asset: (...parts: string[]) => vscode.Uri, webviewUri: (u: vscode.Uri) => string): string {
+  return STYLESHEETS.map((name) => {
+    const uri = asset('media', name);
+    let css: string | undefined;
+    try {
+      css = readFileSync(uri.fsPath, 'utf8');
+    } catch {
+      css = undefined;
+    }
+    return css !== undefined && !/<\/style/i.test(css)
+      ? `<style>\n${css}\n</style>`
+      : `<link rel="stylesheet" href="${webviewUri(uri)}">`;
+  }).join('\n');
 }
 
 function makeNonce(): string {
