@@ -14,7 +14,7 @@
  * All three agree on the loss (and ours and micrograd on the parameter gradients) before timing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lowerTarget, parseTarget } from '../../src/parse/index';
@@ -183,6 +183,7 @@ export const programsSection: Section = {
       });
       cpus.push(Number(String(r.output[3])));
     }
+    rmSync(dir, { recursive: true, force: true });
     log(
       `CLI on a 20,000-term sum: ${walls.map((w) => fmt(w, 0)).join(', ')} ms wall (median ${fmt(wall, 0)}; ` +
         `load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores); ` +

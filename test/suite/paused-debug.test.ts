@@ -9,12 +9,12 @@
 // first, it checks that activation does not load the parser.)
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, readSync, closeSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { openSync, readFileSync, readSync, closeSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GradientLensApi } from '../../src/extension';
 import { frameLocation, readDebugValues, type FrameLocation } from '../../src/host/debugValues';
+import { tempFolder } from './scratch';
 
 const EXTENSION_ID = 'gradient-lens.gradient-lens';
 let api: GradientLensApi;
@@ -329,7 +329,7 @@ describe('Debugging: gradients at a breakpoint (js-debug in the real VS Code)', 
   });
 
   it('nothing runs in the debuggee: getters and toString() with side effects in the paused scope stay uncalled', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'gradient-lens-debuggee-'));
+    const dir = tempFolder('gradient-lens-debuggee-');
     const log = path.join(dir, 'calls.log');
     // The analysed module has only what the interpreter runs (issue 10: no require, no globals);
     // the runner, which Node starts, builds the objects with side effects and calls it.
@@ -404,7 +404,7 @@ describe('Debugging: gradients at a breakpoint (js-debug in the real VS Code)', 
   });
 
   it('a variable shadowed at the paused line, a string or undefined where a number is expected, a stop in another file, a stop in code without a file: clear notes', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'gradient-lens-shadow-'));
+    const dir = tempFolder('gradient-lens-shadow-');
     const program = path.join(dir, 'shadow.mjs');
     const other = path.join(dir, 'other.mjs');
     const runner = path.join(dir, 'run.mjs');
@@ -541,7 +541,7 @@ describe('Debugging: gradients at a breakpoint (js-debug in the real VS Code)', 
     // Compiled here, with esbuild from node_modules (no network): JavaScript + source map in a
     // temporary folder; the breakpoint and Show gradients are in the TypeScript source.
     const source = example('train-step-ts.ts');
-    const out = mkdtempSync(path.join(tmpdir(), 'gradient-lens-ts-'));
+    const out = tempFolder('gradient-lens-ts-');
     const root = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
     const esbuild = path.join(root, 'node_modules', 'esbuild', 'bin', 'esbuild');
     // After `npm ci` the binary is native on most platforms, a Node script on others.

@@ -4,8 +4,9 @@
 // test-results/<name>-FAILED.png. Exits non-zero if any test failed.
 //
 //   npx tsx test/ui/run.ts [name-filter ...]     (npm run test:ui provisions + builds first)
-import { readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { VSCodeDriver, type DriverOptions, type UiTest } from './driver';
 
@@ -24,6 +25,9 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
     clearTimeout(timer);
   }
 }
+
+/** Workspaces the tests made in the temp folder (their `options.workspace`): removed at the end. */
+const tempWorkspaces = new Set<string>();
 
 async function main(): Promise<number> {
   const filters = process.argv.slice(2);
@@ -48,6 +52,7 @@ async function main(): Promise<number> {
       console.log(`  ↻ ${name}: failed, retrying in a fresh VS Code (attempt ${attempt + 1} of ${RETRIES + 1})`);
     }
   }
+  for (const dir of tempWorkspaces) rmSync(dir, { recursive: true, force: true });
   const failed = results.filter((r) => !r.ok);
   const flaky = results.filter((r) => r.ok && r.attempts > 1).map((r) => r.name);
   console.log(
@@ -75,6 +80,8 @@ async function runOne(file: string, name: string, attempt: number): Promise<Outc
     const test: UiTest | undefined = mod.default?.default ?? mod.default;
     const options: DriverOptions = mod.options ?? mod.default?.options ?? {};
     if (typeof test !== 'function') throw new Error(`${file} has no default export function`);
+    const ws = options.workspace && resolve(options.workspace);
+    if (ws && ws.startsWith(resolve(tmpdir()) + sep)) tempWorkspaces.add(ws);
     await withTimeout(
       (async () => {
         driver = await VSCodeDriver.start(options);

@@ -1,10 +1,10 @@
 /** The gradient-lens CLI on the seed examples, in all three formats, and its exit codes. */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { main } from '../../src/cli/main';
+import { tempDir } from './tempDir';
 
 const root = resolve(__dirname, '../..');
 const ex = (f: string) => join(root, 'examples', f);
@@ -24,7 +24,7 @@ function run(...args: string[]): { code: number; out: string; err: string } {
 }
 
 function tmpFile(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'gl-cli-'));
+  const dir = tempDir('gl-cli-');
   const f = join(dir, 'input.ts');
   writeFileSync(f, text);
   return f;

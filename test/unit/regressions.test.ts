@@ -4,14 +4,14 @@
  * JS where it runs at all).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { evaluate } from '../../src/core/evaluate';
 import { isGradientLensError, parseTarget } from '../../src/parse/index';
 import { refusal, run } from './analyze';
 import { literalSpan, runJs, stripTypes } from './plainjs';
+import { tempDir } from './tempDir';
 
 const gated = it;
 
@@ -20,7 +20,7 @@ function grads(ev: ReturnType<typeof run>): Record<string, number> {
 }
 
 function cli(text: string, ...args: string[]): { code: number; out: string; err: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'gl-regress-'));
+  const dir = tempDir('gl-regress-');
   const file = join(dir, 'input.ts');
   writeFileSync(file, text);
   let out = '';

@@ -10,13 +10,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { ts } from 'ts-morph';
 import * as parse from '../../src/parse/index';
 import { setParents } from '../../src/parse/text';
+import { tempDir } from './tempDir';
 
 const root = resolve(__dirname, '../..');
 type Ts = typeof ts;
@@ -143,7 +143,7 @@ describe('the parser-only TypeScript of the bundles (scripts/ts-parser-only.mjs)
   });
 
   it('src/parse bundled with it (as dist/parser.js is) answers like src/parse on the full compiler', () => {
-    const outfile = join(mkdtempSync(join(tmpdir(), 'gl-parser-')), 'parser.js');
+    const outfile = join(tempDir('gl-parser-'), 'parser.js');
     esbuild.buildSync({
       entryPoints: [join(root, 'src/parse/index.ts')],
       outfile,
