@@ -131,6 +131,7 @@ export default async function train(d: VSCodeDriver): Promise<void> {
       /Nothing to train: area has no inputs/,
     );
     assert.equal(await lit.locator('[data-action="train-run"]').getAttribute('disabled'), '');
+    assert.equal(await lit.locator('.train-params').count(), 0, 'no parameter list without inputs');
     await showTrain(d);
     console.log(`    nothing to train: screenshot ${await d.screenshot('train-nothing')}`);
   } finally {

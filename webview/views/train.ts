@@ -304,9 +304,11 @@ function fill(section: HTMLElement, c: ViewContext, s: TrainState): void {
       resetBtn,
       applyBtn,
     ]),
-    memoized(c, s, 'params', `${running}|${[...s.trained].join(';')}`, () =>
-      renderParams(c, s, names, premarked, running),
-    ),
+    nothing
+      ? undefined
+      : memoized(c, s, 'params', `${running}|${[...s.trained].join(';')}`, () =>
+          renderParams(c, s, names, premarked, running),
+        ),
     h('div', { class: 'train-status', role: 'status', 'data-train': 'status' }, [
       statusText(s, steps, loss, run, p, target),
     ]),
