@@ -30,6 +30,9 @@ export class SourceText {
   private lineStarts: readonly number[] | undefined;
   /** The last label abbreviateByEnds gave (abbrev): its start, max, end window and label. */
   private lastByEnds: { start: number; max: number; tail: string; label: string } | undefined;
+  /** The node `start` was last asked about, and its answer. */
+  private lastStartNode: ts.Node | undefined;
+  private lastStart = 0;
   constructor(
     readonly sf: ts.SourceFile,
     readonly fileName: string,
@@ -80,9 +83,17 @@ export class SourceText {
     return this.syntaxErrorIn(this.start(node), node.end);
   }
 
-  /** Start of the node without leading trivia. */
+  /**
+   * Start of the node without leading trivia. The last answer is kept: the lowering asks it for
+   * the same node twice in a row (its range, then its label), and each asks the scanner to skip
+   * the trivia again.
+   */
   start(node: ts.Node): number {
-    return node.getStart(this.sf);
+    if (node !== this.lastStartNode) {
+      this.lastStart = node.getStart(this.sf);
+      this.lastStartNode = node;
+    }
+    return this.lastStart;
   }
 
   range(node: ts.Node): SourceRange {
