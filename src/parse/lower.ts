@@ -28,6 +28,7 @@ import {
   type Stmt,
   type VarStmt,
 } from '../core/ir';
+import { setSizeHint } from '../core/interp/compile';
 import { INSTEAD_WORDS, LABEL_MAX, SourceText, kindWords } from './text';
 
 const SK = ts.SyntaxKind;
@@ -187,6 +188,8 @@ export class Lowerer {
   /** The level of the task being lowered, and the deepest so far (IrProgram.depth). */
   private level = 0;
   private maxLevel = 0;
+  /** Expression nodes made (the interpreter's starting capacity: setSizeHint). */
+  private exprNodes = 0;
   /** Inputs declared (for unique naming): the NumExpr nodes that are named inputs. */
   readonly inputs: NumExpr[] = [];
   targetStmt = -1;
@@ -305,6 +308,9 @@ export class Lowerer {
     this.run();
     prog.body = body;
     prog.depth = this.maxLevel;
+    // The interpreter's first run starts with room for a node per expression (a straight-line
+    // program records about that many) instead of doubling its arrays up to it.
+    setSizeHint(prog, this.exprNodes, this.exprNodes, this.exprNodes);
     if (vars.size) prog.vars = [...vars];
     // A `for (let ...)` whose body makes closures gets fresh bindings per iteration.
     const fr = this.fnRanges;
@@ -362,6 +368,7 @@ export class Lowerer {
       this.push(n, 'expr', slot.into, slot.key, ctx);
       return;
     }
+    this.exprNodes++;
     const r = this.range(n);
     const sub = ctx.path === undefined ? ctx : { ...ctx, path: undefined, pathAt: undefined };
     switch (n.kind) {
@@ -645,6 +652,7 @@ export class Lowerer {
     }
     // The level its task would have had (IrProgram.depth).
     if (this.level + 1 > this.maxLevel) this.maxLevel = this.level + 1;
+    this.exprNodes++;
     return e;
   }
 
