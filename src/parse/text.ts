@@ -194,11 +194,14 @@ export class SourceText {
  * test/unit/tsParserOnly.test.ts checks it against TypeScript's own pass.
  */
 export function setParents(root: ts.Node): void {
+  // Read once: the bundles' `ts` is an object of getters.
+  const lastToken = ts.SyntaxKind.LastToken;
+  const forEachChild = ts.forEachChild;
   const stack: ts.Node[] = [root];
   let parent: ts.Node = root;
   const visit = (child: ts.Node): void => {
     (child as { parent: ts.Node }).parent = parent;
-    if (child.kind > ts.SyntaxKind.LastToken) stack.push(child);
+    if (child.kind > lastToken) stack.push(child);
     const docs = (child as { jsDoc?: ts.Node[] }).jsDoc;
     if (docs) {
       for (const doc of docs) {
@@ -209,7 +212,7 @@ export function setParents(root: ts.Node): void {
   };
   while (stack.length) {
     parent = stack.pop()!;
-    ts.forEachChild(parent, visit);
+    forEachChild(parent, visit);
   }
 }
 

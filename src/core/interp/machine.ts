@@ -14,6 +14,7 @@ import { makeGlobals, REFUSED_GLOBALS } from './builtins';
 import {
   BAIL,
   COMPILED,
+  type Compiled,
   type CompiledHolder,
   compileSimple,
   CONSTS,
@@ -771,6 +772,20 @@ export abstract class Machine {
     return true;
   }
 
+  /**
+   * The closure compileSimple makes of `n`, compiled on the first call and kept on the node; null
+   * when it has none (not simple, or nested too deep: that answer is not kept, since a property
+   * added to each of the 20,000 sums of a long chain costs more than the few steps of asking again).
+   */
+  protected compiled(n: Expr): Compiled | null {
+    const c = (n as CompiledHolder)[COMPILED];
+    if (c !== undefined) return c;
+    if (firstOperandsTooDeep(n)) return null;
+    const f = compileSimple(n);
+    (n as CompiledHolder)[COMPILED] = f;
+    return f;
+  }
+
   /** Evaluates a leaf expression right away (no task): literals, names, compiled simple expressions. */
   protected leaf(n: Expr | Stmt, env: Env): boolean {
     const c = (n as CompiledHolder)[COMPILED];
@@ -795,15 +810,8 @@ export abstract class Machine {
       case K.Index:
       case K.Call:
       case K.Logic:
-      case K.Cond: {
-        // Not cached on the node (a property added to each of the 20,000 sums of a long chain):
-        // a few steps each time.
-        if (firstOperandsTooDeep(n)) return false;
-        const f = compileSimple(n);
-        (n as CompiledHolder)[COMPILED] = f;
-        if (f === null) return false;
-        return this.leaf(n, env);
-      }
+      case K.Cond:
+        return this.compiled(n) !== null && this.leaf(n, env);
     }
     switch (n.k) {
       case K.Num:
