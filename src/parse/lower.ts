@@ -3,7 +3,8 @@
  *
  * Works on the raw compiler nodes (no ts-morph wrappers) with one explicit work list: each
  * task lowers one syntax node, builds its IR object with empty child slots, hands it to its
- * parent through a setter and schedules its children. No recursion over the user's tree.
+ * parent through its slot (a field or element of the parent) and schedules its children. No
+ * recursion over the user's tree.
  *
  * TypeScript-only syntax is dropped as `tsc` would (types, `as`, `!`, `satisfies`, generics,
  * interfaces, `declare`, `import type`); enums become frozen objects. Constructs we do not run
@@ -27,6 +28,7 @@ import {
   type Stmt,
   type VarStmt,
 } from '../core/ir';
+import { setSizeHint } from '../core/interp/compile';
 import { INSTEAD_WORDS, LABEL_MAX, SourceText, kindWords } from './text';
 
 const SK = ts.SyntaxKind;
@@ -47,12 +49,23 @@ interface Ctx {
 }
 
 type Role = 'expr' | 'stmt' | 'pat' | 'target' | 'body';
-type Setter = (v: never) => void;
+/**
+ * Where a lowered node goes: `into[key]`, a field of its parent's IR object or an element of an
+ * array (a field and an index instead of a setter closure: no closure and context per node).
+ */
+interface Slot {
+  into: object;
+  key: string | number;
+}
 
-interface Task {
+/** Puts the lowered node `v` in its slot. */
+function put(slot: Slot, v: unknown): void {
+  (slot.into as Record<string | number, unknown>)[slot.key] = v;
+}
+
+interface Task extends Slot {
   n: ts.Node;
   role: Role;
-  set: Setter;
   ctx: Ctx;
   /** Skip the target check (the target wrapper was already made for this node). */
   inTarget?: boolean;
@@ -175,6 +188,8 @@ export class Lowerer {
   /** The level of the task being lowered, and the deepest so far (IrProgram.depth). */
   private level = 0;
   private maxLevel = 0;
+  /** Expression nodes made (the interpreter's starting capacity: setSizeHint). */
+  private exprNodes = 0;
   /** Inputs declared (for unique naming): the NumExpr nodes that are named inputs. */
   readonly inputs: NumExpr[] = [];
   targetStmt = -1;
@@ -221,8 +236,8 @@ export class Lowerer {
     );
   }
 
-  private push(n: ts.Node, role: Role, set: Setter, ctx: Ctx): void {
-    this.tasks.push({ n, role, set, ctx, level: this.level + 1 });
+  private push(n: ts.Node, role: Role, into: object, key: string | number, ctx: Ctx): void {
+    this.tasks.push({ n, role, into, key, ctx, level: this.level + 1 });
   }
 
   /** Scope of a statement list: lexical names, consts, hoisted function declarations. */
@@ -283,7 +298,7 @@ export class Lowerer {
     this.scopeOf(sf.statements, prog);
     const body: Stmt[] = new Array(sf.statements.length);
     for (let i = sf.statements.length - 1; i >= 0; i--) {
-      this.push(sf.statements[i], 'stmt', ((v: Stmt) => (body[i] = v)) as Setter, {
+      this.push(sf.statements[i], 'stmt', body, i, {
         vars,
         depth: 0,
         outer: -1,
@@ -293,6 +308,9 @@ export class Lowerer {
     this.run();
     prog.body = body;
     prog.depth = this.maxLevel;
+    // The interpreter's first run starts with room for a node per expression (a straight-line
+    // program records about that many) instead of doubling its arrays up to it.
+    setSizeHint(prog, this.exprNodes, this.exprNodes, this.exprNodes);
     if (vars.size) prog.vars = [...vars];
     // A `for (let ...)` whose body makes closures gets fresh bindings per iteration.
     const fr = this.fnRanges;
@@ -321,20 +339,20 @@ export class Lowerer {
         if (t.role === 'expr') {
           const tg = { k: K.Tgt, r: this.range(t.n), a: undefined as unknown as Expr };
           this.tgts.set(t.n, tg as Expr);
-          (t.set as (v: Expr) => void)(tg as Expr);
-          tasks.push({ ...t, set: ((v: Expr) => (tg.a = v)) as Setter, inTarget: true });
+          put(t, tg);
+          tasks.push({ ...t, into: tg, key: 'a', inTarget: true });
           continue;
         }
       }
       switch (t.role) {
         case 'expr':
-          this.expr(t.n as ts.Expression, t.set as (v: Expr) => void, t.ctx);
+          this.expr(t.n as ts.Expression, t, t.ctx);
           break;
         case 'stmt':
-          this.stmt(t.n as ts.Statement, t.set as (v: Stmt) => void, t.ctx);
+          this.stmt(t.n as ts.Statement, t, t.ctx);
           break;
         case 'pat':
-          this.pattern(t.n, t.set as (v: Pattern) => void, t.ctx);
+          this.pattern(t.n, t, t.ctx);
           break;
         default:
           throw new Error(`internal: role ${t.role}`);
@@ -344,43 +362,42 @@ export class Lowerer {
 
   // ---- expressions ----
 
-  private expr(n0: ts.Expression, set: (v: Expr) => void, ctx: Ctx): void {
+  private expr(n0: ts.Expression, slot: Slot, ctx: Ctx): void {
     const n = unwrapExpr(n0);
     if (n !== n0 && this.targets.has(n)) {
-      this.push(n, 'expr', set as Setter, ctx);
+      this.push(n, 'expr', slot.into, slot.key, ctx);
       return;
     }
+    this.exprNodes++;
     const r = this.range(n);
     const sub = ctx.path === undefined ? ctx : { ...ctx, path: undefined, pathAt: undefined };
     switch (n.kind) {
       case SK.NumericLiteral: {
         const e: NumExpr = { k: K.Num, r, v: Number((n as ts.NumericLiteral).text), t: this.label(n) };
         this.named(e, ctx);
-        set(e);
+        put(slot, e);
         return;
       }
       case SK.BigIntLiteral:
         throw this.refuse(n, 'bigint literal', 'use a number');
       case SK.StringLiteral:
       case SK.NoSubstitutionTemplateLiteral:
-        set({ k: K.Str, r, v: (n as ts.StringLiteral).text });
+        put(slot, { k: K.Str, r, v: (n as ts.StringLiteral).text });
         return;
       case SK.TemplateExpression: {
         const te = n as ts.TemplateExpression;
         const quasis = [te.head.text, ...te.templateSpans.map((s) => s.literal.text)];
         const exprs: Expr[] = new Array(te.templateSpans.length);
-        set({ k: K.Template, r, quasis, exprs });
-        te.templateSpans.forEach((s, i) =>
-          this.push(s.expression, 'expr', ((v: Expr) => (exprs[i] = v)) as Setter, sub),
-        );
+        put(slot, { k: K.Template, r, quasis, exprs });
+        te.templateSpans.forEach((s, i) => this.push(s.expression, 'expr', exprs, i, sub));
         return;
       }
       case SK.TrueKeyword:
       case SK.FalseKeyword:
-        set({ k: K.Bool, r, v: n.kind === SK.TrueKeyword });
+        put(slot, { k: K.Bool, r, v: n.kind === SK.TrueKeyword });
         return;
       case SK.NullKeyword:
-        set({ k: K.Null, r });
+        put(slot, { k: K.Null, r });
         return;
       case SK.Identifier: {
         const name = (n as ts.Identifier).text;
@@ -388,14 +405,14 @@ export class Lowerer {
         if ((name === 'Infinity' || name === 'NaN') && ctx.path !== undefined && !this.globalsShadowed(name, n)) {
           const e: NumExpr = { k: K.Num, r, v: name === 'NaN' ? NaN : Infinity, t: name };
           this.named(e, ctx);
-          set(e);
+          put(slot, e);
           return;
         }
-        set({ k: K.Ident, r, name });
+        put(slot, { k: K.Ident, r, name });
         return;
       }
       case SK.ThisKeyword:
-        set({ k: K.This, r });
+        put(slot, { k: K.This, r });
         return;
       case SK.PrefixUnaryExpression: {
         const u = n as ts.PrefixUnaryExpression;
@@ -404,7 +421,7 @@ export class Lowerer {
           const v = Number((operand as ts.NumericLiteral).text);
           const e: NumExpr = { k: K.Num, r, v: u.operator === SK.MinusToken ? -v : v, t: this.label(n) };
           this.named(e, ctx);
-          set(e);
+          put(slot, e);
           return;
         }
         if (
@@ -416,7 +433,7 @@ export class Lowerer {
         ) {
           const e: NumExpr = { k: K.Num, r, v: -Infinity, t: this.label(n) };
           this.named(e, ctx);
-          set(e);
+          put(slot, e);
           return;
         }
         if (u.operator === SK.PlusPlusToken || u.operator === SK.MinusMinusToken) {
@@ -428,8 +445,8 @@ export class Lowerer {
             target: undefined as unknown as Pattern,
             t: this.label(n),
           } as const;
-          set(e as unknown as Expr);
-          this.push(u.operand, 'pat', ((v: Pattern) => ((e as { target: Pattern }).target = v)) as Setter, sub);
+          put(slot, e as unknown as Expr);
+          this.push(u.operand, 'pat', e, 'target', sub);
           return;
         }
         const op =
@@ -444,8 +461,8 @@ export class Lowerer {
                   : '';
         if (!op) throw this.unsupported(n);
         const e = { k: K.Unary, r, op, a: undefined as unknown as Expr, t: this.label(n) };
-        set(e as Expr);
-        this.push(u.operand, 'expr', ((v: Expr) => (e.a = v)) as Setter, sub);
+        put(slot, e as Expr);
+        this.push(u.operand, 'expr', e, 'a', sub);
         return;
       }
       case SK.PostfixUnaryExpression: {
@@ -458,8 +475,8 @@ export class Lowerer {
           target: undefined as unknown as Pattern,
           t: this.label(n),
         };
-        set(e as Expr);
-        this.push(u.operand, 'pat', ((v: Pattern) => (e.target = v)) as Setter, sub);
+        put(slot, e as Expr);
+        this.push(u.operand, 'pat', e, 'target', sub);
         return;
       }
       case SK.TypeOfExpression:
@@ -471,12 +488,12 @@ export class Lowerer {
           a: undefined as unknown as Expr,
           t: this.label(n),
         };
-        set(e as Expr);
-        this.push((n as ts.TypeOfExpression).expression, 'expr', ((v: Expr) => (e.a = v)) as Setter, sub);
+        put(slot, e as Expr);
+        this.push((n as ts.TypeOfExpression).expression, 'expr', e, 'a', sub);
         return;
       }
       case SK.BinaryExpression:
-        this.binary(n as ts.BinaryExpression, r, set, sub);
+        this.binary(n as ts.BinaryExpression, r, slot, sub);
         return;
       case SK.ConditionalExpression: {
         const c = n as ts.ConditionalExpression;
@@ -488,14 +505,14 @@ export class Lowerer {
           b: Expr;
           t: string;
         };
-        set(e);
-        this.push(c.whenFalse, 'expr', ((v: Expr) => (e.b = v)) as Setter, sub);
-        this.push(c.whenTrue, 'expr', ((v: Expr) => (e.a = v)) as Setter, sub);
-        this.push(c.condition, 'expr', ((v: Expr) => (e.c = v)) as Setter, sub);
+        put(slot, e);
+        this.push(c.whenFalse, 'expr', e, 'b', sub);
+        this.push(c.whenTrue, 'expr', e, 'a', sub);
+        this.push(c.condition, 'expr', e, 'c', sub);
         return;
       }
       case SK.CallExpression:
-        this.call(n as ts.CallExpression, r, set, sub);
+        this.call(n as ts.CallExpression, r, slot, sub);
         return;
       case SK.NewExpression: {
         const ne = n as ts.NewExpression;
@@ -520,15 +537,15 @@ export class Lowerer {
           args: new Array<Expr>(args.length),
           t: this.label(n),
         };
-        set(e as Expr);
+        put(slot, e as Expr);
         this.exprList(args, e.args, sub);
-        this.push(ne.expression, 'expr', ((v: Expr) => (e.f = v)) as Setter, sub);
+        this.push(ne.expression, 'expr', e, 'f', sub);
         return;
       }
       case SK.PropertyAccessExpression: {
         const p = n as ts.PropertyAccessExpression;
         if (p.expression.kind === SK.SuperKeyword) {
-          set({ k: K.SuperMember, r, name: p.name.text, t: this.label(n) });
+          put(slot, { k: K.SuperMember, r, name: p.name.text, t: this.label(n) });
           return;
         }
         const e = { k: K.Member, r, o: undefined as unknown as Expr, name: p.name.text, t: this.label(n) } as {
@@ -540,8 +557,8 @@ export class Lowerer {
           opt?: boolean;
         };
         optionalChain(n, p.questionDotToken !== undefined, e);
-        set(e);
-        this.push(p.expression, 'expr', ((v: Expr) => (e.o = v)) as Setter, sub);
+        put(slot, e);
+        this.push(p.expression, 'expr', e, 'o', sub);
         return;
       }
       case SK.ElementAccessExpression: {
@@ -556,44 +573,44 @@ export class Lowerer {
           opt?: boolean;
         };
         optionalChain(n, p.questionDotToken !== undefined, e);
-        set(e);
-        this.push(p.argumentExpression, 'expr', ((v: Expr) => (e.i = v)) as Setter, sub);
-        this.push(p.expression, 'expr', ((v: Expr) => (e.o = v)) as Setter, sub);
+        put(slot, e);
+        this.push(p.argumentExpression, 'expr', e, 'i', sub);
+        this.push(p.expression, 'expr', e, 'o', sub);
         return;
       }
       case SK.ArrayLiteralExpression: {
         const a = n as ts.ArrayLiteralExpression;
         const items: Expr[] = new Array(a.elements.length);
-        set({ k: K.Arr, r, items, t: this.label(n) });
+        put(slot, { k: K.Arr, r, items, t: this.label(n) });
         let naming = ctx.path !== undefined;
         a.elements.forEach((el, i) => {
           if (el.kind === SK.SpreadElement) naming = false;
           const c = naming ? { ...ctx, path: `${ctx.path}[${i}]`, pathAt: undefined } : sub;
-          this.push(el, 'expr', ((v: Expr) => (items[i] = v)) as Setter, c);
+          this.push(el, 'expr', items, i, c);
         });
         return;
       }
       case SK.SpreadElement: {
         const e = { k: K.Spread, r, a: undefined as unknown as Expr };
-        set(e as Expr);
-        this.push((n as ts.SpreadElement).expression, 'expr', ((v: Expr) => (e.a = v)) as Setter, sub);
+        put(slot, e as Expr);
+        this.push((n as ts.SpreadElement).expression, 'expr', e, 'a', sub);
         return;
       }
       case SK.OmittedExpression:
-        set({ k: K.Hole, r });
+        put(slot, { k: K.Hole, r });
         return;
       case SK.ObjectLiteralExpression:
-        this.object(n as ts.ObjectLiteralExpression, r, set, ctx, sub);
+        this.object(n as ts.ObjectLiteralExpression, r, slot, ctx, sub);
         return;
       case SK.ArrowFunction:
       case SK.FunctionExpression: {
         const fi = this.lowerFunction(n as ts.FunctionLikeDeclaration, ctx);
-        set({ k: K.Fn, r, fn: fi });
+        put(slot, { k: K.Fn, r, fn: fi });
         return;
       }
       case SK.ClassExpression: {
         const ci = this.lowerClass(n as ts.ClassExpression, ctx);
-        set({ k: K.Class, r, cls: ci });
+        put(slot, { k: K.Class, r, cls: ci });
         return;
       }
       case SK.AwaitExpression:
@@ -635,6 +652,7 @@ export class Lowerer {
     }
     // The level its task would have had (IrProgram.depth).
     if (this.level + 1 > this.maxLevel) this.maxLevel = this.level + 1;
+    this.exprNodes++;
     return e;
   }
 
@@ -646,10 +664,10 @@ export class Lowerer {
   }
 
   private exprList(list: readonly ts.Expression[], into: Expr[], ctx: Ctx): void {
-    for (let i = list.length - 1; i >= 0; i--) this.push(list[i], 'expr', ((v: Expr) => (into[i] = v)) as Setter, ctx);
+    for (let i = list.length - 1; i >= 0; i--) this.push(list[i], 'expr', into, i, ctx);
   }
 
-  private binary(b: ts.BinaryExpression, r: SourceRange, set: (v: Expr) => void, ctx: Ctx): void {
+  private binary(b: ts.BinaryExpression, r: SourceRange, slot: Slot, ctx: Ctx): void {
     const k = b.operatorToken.kind;
     const opText = ts.tokenToString(k) ?? '';
     switch (k) {
@@ -685,22 +703,22 @@ export class Lowerer {
           a: undefined as unknown as Expr,
           b: undefined as unknown as Expr,
         } as { k: K.Bin; r: SourceRange; op: string; a: Expr; b: Expr; t: string };
-        set(e);
+        put(slot, e);
         const right = this.leafNow(b.right, ctx);
         if (right) e.b = right;
-        else this.push(b.right, 'expr', ((v: Expr) => (e.b = v)) as Setter, ctx);
+        else this.push(b.right, 'expr', e, 'b', ctx);
         const left = this.leafNow(b.left, ctx);
         if (left) e.a = left;
-        else this.push(b.left, 'expr', ((v: Expr) => (e.a = v)) as Setter, ctx);
+        else this.push(b.left, 'expr', e, 'a', ctx);
         return;
       }
       case SK.AmpersandAmpersandToken:
       case SK.BarBarToken:
       case SK.QuestionQuestionToken: {
         const e = { k: K.Logic, r, op: opText } as { k: K.Logic; r: SourceRange; op: '&&'; a: Expr; b: Expr };
-        set(e);
-        this.push(b.right, 'expr', ((v: Expr) => (e.b = v)) as Setter, ctx);
-        this.push(b.left, 'expr', ((v: Expr) => (e.a = v)) as Setter, ctx);
+        put(slot, e);
+        this.push(b.right, 'expr', e, 'b', ctx);
+        this.push(b.left, 'expr', e, 'a', ctx);
         return;
       }
       case SK.CommaToken: {
@@ -715,7 +733,7 @@ export class Lowerer {
         parts.push(cur);
         parts.reverse();
         items.length = parts.length;
-        set({ k: K.Seq, r, items });
+        put(slot, { k: K.Seq, r, items });
         this.exprList(parts, items, ctx);
         return;
       }
@@ -746,16 +764,16 @@ export class Lowerer {
             v: Expr;
             t: string;
           };
-          set(e);
-          this.push(b.right, 'expr', ((v: Expr) => (e.v = v)) as Setter, ctx);
-          this.push(b.left, 'pat', ((v: Pattern) => (e.target = v)) as Setter, ctx);
+          put(slot, e);
+          this.push(b.right, 'expr', e, 'v', ctx);
+          this.push(b.left, 'pat', e, 'target', ctx);
           return;
         }
         throw this.unsupported(b);
     }
   }
 
-  private call(c: ts.CallExpression, r: SourceRange, set: (v: Expr) => void, ctx: Ctx): void {
+  private call(c: ts.CallExpression, r: SourceRange, slot: Slot, ctx: Ctx): void {
     const callee = unwrapExpr(c.expression);
     if (callee.kind === SK.ImportKeyword) throw this.refuse(c, "dynamic 'import()'", 'declare the values in this file');
     if (callee.kind === SK.Identifier) {
@@ -766,7 +784,7 @@ export class Lowerer {
     }
     if (callee.kind === SK.SuperKeyword) {
       const e = { k: K.SuperCall, r, args: new Array<Expr>(c.arguments.length), t: this.label(c) };
-      set(e as Expr);
+      put(slot, e as Expr);
       this.exprList(c.arguments, e.args, ctx);
       return;
     }
@@ -785,14 +803,14 @@ export class Lowerer {
       opt?: boolean;
     };
     optionalChain(c, c.questionDotToken !== undefined, e);
-    set(e);
+    put(slot, e);
     this.exprList(c.arguments, e.args, ctx);
-    this.push(c.expression, 'expr', ((v: Expr) => (e.f = v)) as Setter, ctx);
+    this.push(c.expression, 'expr', e, 'f', ctx);
   }
 
-  private object(o: ts.ObjectLiteralExpression, r: SourceRange, set: (v: Expr) => void, ctx: Ctx, sub: Ctx): void {
+  private object(o: ts.ObjectLiteralExpression, r: SourceRange, slot: Slot, ctx: Ctx, sub: Ctx): void {
     const props: ObjProp[] = new Array(o.properties.length);
-    set({ k: K.Obj, r, props, t: this.label(o) });
+    put(slot, { k: K.Obj, r, props, t: this.label(o) });
     let naming = ctx.path !== undefined;
     o.properties.forEach((p, i) => {
       switch (p.kind) {
@@ -802,10 +820,10 @@ export class Lowerer {
           const prop = { kind: 'init', key: key ?? '', v: undefined as unknown as Expr } as ObjProp & { kind: 'init' };
           props[i] = prop;
           const c = naming && key !== undefined ? { ...ctx, path: `${ctx.path}.${key}`, pathAt: undefined } : sub;
-          this.push(pa.initializer, 'expr', ((v: Expr) => (prop.v = v)) as Setter, c);
+          this.push(pa.initializer, 'expr', prop, 'v', c);
           if (key === undefined) {
             const cn = pa.name as ts.ComputedPropertyName;
-            this.push(cn.expression, 'expr', ((v: Expr) => (prop.key = v)) as Setter, sub);
+            this.push(cn.expression, 'expr', prop, 'key', sub);
           }
           return;
         }
@@ -818,7 +836,7 @@ export class Lowerer {
           naming = false;
           const prop = { kind: 'spread', v: undefined as unknown as Expr } as ObjProp & { kind: 'spread' };
           props[i] = prop;
-          this.push((p as ts.SpreadAssignment).expression, 'expr', ((v: Expr) => (prop.v = v)) as Setter, sub);
+          this.push((p as ts.SpreadAssignment).expression, 'expr', prop, 'v', sub);
           return;
         }
         case SK.MethodDeclaration:
@@ -835,12 +853,7 @@ export class Lowerer {
           ) as ObjProp;
           props[i] = prop;
           if (key === undefined) {
-            this.push(
-              (m.name as ts.ComputedPropertyName).expression,
-              'expr',
-              ((v: Expr) => ((prop as { key: string | Expr }).key = v)) as Setter,
-              sub,
-            );
+            this.push((m.name as ts.ComputedPropertyName).expression, 'expr', prop, 'key', sub);
           }
           return;
         }
@@ -920,10 +933,9 @@ export class Lowerer {
       this.deferred.push(() => {
         if (vars.size) fn.vars = [...vars];
       });
-      for (let i = stmts.length - 1; i >= 0; i--)
-        this.push(stmts[i], 'stmt', ((v: Stmt) => (out[i] = v)) as Setter, inner);
+      for (let i = stmts.length - 1; i >= 0; i--) this.push(stmts[i], 'stmt', out, i, inner);
     } else if (body) {
-      this.push(body, 'expr', ((v: Expr) => (fn.expr = v)) as Setter, inner);
+      this.push(body, 'expr', fn, 'expr', inner);
     } else {
       fn.body = [];
     }
@@ -937,8 +949,8 @@ export class Lowerer {
       }
       if (p.questionToken) param.opt = true;
       fn.params[i] = param;
-      if (p.initializer) this.push(p.initializer, 'expr', ((v: Expr) => (param.d = v)) as Setter, inner);
-      this.push(p.name, 'pat', ((v: Pattern) => (param.p = v)) as Setter, inner);
+      if (p.initializer) this.push(p.initializer, 'expr', param, 'd', inner);
+      this.push(p.name, 'pat', param, 'p', inner);
     });
     return idx;
   }
@@ -952,8 +964,7 @@ export class Lowerer {
     this.classes.push(cls);
     const sub: Ctx = { ...ctx, path: undefined, pathAt: undefined };
     const ext = c.heritageClauses?.find((h) => h.token === SK.ExtendsKeyword);
-    if (ext && ext.types.length)
-      this.push(ext.types[0].expression, 'expr', ((v: Expr) => (cls.ext = v)) as Setter, sub);
+    if (ext && ext.types.length) this.push(ext.types[0].expression, 'expr', cls, 'ext', sub);
     for (const m of c.members) {
       if (hasModifier(m, SK.DeclareKeyword) || hasModifier(m, SK.AbstractKeyword)) continue;
       const isStatic = hasModifier(m, SK.StaticKeyword);
@@ -992,13 +1003,7 @@ export class Lowerer {
             r: this.range(m),
           } as IrClass['members'][number];
           cls.members.push(member);
-          if (key === undefined)
-            this.push(
-              (md.name as ts.ComputedPropertyName).expression,
-              'expr',
-              ((v: Expr) => (member.key = v)) as Setter,
-              sub,
-            );
+          if (key === undefined) this.push((md.name as ts.ComputedPropertyName).expression, 'expr', member, 'key', sub);
           break;
         }
         case SK.PropertyDeclaration: {
@@ -1013,19 +1018,13 @@ export class Lowerer {
           cls.members.push(member);
           if (pd.initializer) {
             // Field initializers run with `this` = the instance: lower them as arrow bodies.
-            this.push(pd.initializer, 'expr', ((v: Expr) => (member.v = v)) as Setter, {
+            this.push(pd.initializer, 'expr', member, 'v', {
               ...sub,
               depth: sub.depth + 1,
               outer: sub.depth === 0 ? -1 : sub.outer,
             });
           }
-          if (key === undefined)
-            this.push(
-              (pd.name as ts.ComputedPropertyName).expression,
-              'expr',
-              ((v: Expr) => (member.key = v)) as Setter,
-              sub,
-            );
+          if (key === undefined) this.push((pd.name as ts.ComputedPropertyName).expression, 'expr', member, 'key', sub);
           break;
         }
         case SK.SemicolonClassElement:
@@ -1042,24 +1041,24 @@ export class Lowerer {
 
   // ---- patterns ----
 
-  private pattern(n: ts.Node, set: (v: Pattern) => void, ctx: Ctx): void {
+  private pattern(n: ts.Node, slot: Slot, ctx: Ctx): void {
     const r = this.range(n);
     switch (n.kind) {
       case SK.Identifier:
-        set({ k: K.PId, r, name: (n as ts.Identifier).text });
+        put(slot, { k: K.PId, r, name: (n as ts.Identifier).text });
         return;
       case SK.ParenthesizedExpression:
       case SK.AsExpression:
       case SK.NonNullExpression:
       case SK.SatisfiesExpression:
       case SK.TypeAssertionExpression:
-        this.push((n as ts.ParenthesizedExpression).expression, 'pat', set as Setter, ctx);
+        this.push((n as ts.ParenthesizedExpression).expression, 'pat', slot.into, slot.key, ctx);
         return;
       case SK.PropertyAccessExpression:
       case SK.ElementAccessExpression: {
         const p = { k: K.PExpr, r, e: undefined as unknown as Expr } as { k: K.PExpr; r: SourceRange; e: Expr };
-        set(p as Pattern);
-        this.push(n, 'expr', ((v: Expr) => (p.e = v)) as Setter, ctx);
+        put(slot, p as Pattern);
+        this.push(n, 'expr', p, 'e', ctx);
         return;
       }
       case SK.ObjectBindingPattern: {
@@ -1070,10 +1069,10 @@ export class Lowerer {
           props: Array<{ key: string | Expr; p: Pattern; d?: Expr }>;
           rest?: Pattern;
         };
-        set(p);
+        put(slot, p);
         for (const el of b.elements) {
           if (el.dotDotDotToken) {
-            this.push(el.name, 'pat', ((v: Pattern) => (p.rest = v)) as Setter, ctx);
+            this.push(el.name, 'pat', p, 'rest', ctx);
             continue;
           }
           const keyNode = el.propertyName ?? (el.name as ts.Identifier);
@@ -1084,15 +1083,9 @@ export class Lowerer {
             d?: Expr;
           };
           p.props.push(prop);
-          if (key === undefined)
-            this.push(
-              (keyNode as ts.ComputedPropertyName).expression,
-              'expr',
-              ((v: Expr) => (prop.key = v)) as Setter,
-              ctx,
-            );
-          if (el.initializer) this.push(el.initializer, 'expr', ((v: Expr) => (prop.d = v)) as Setter, ctx);
-          this.push(el.name, 'pat', ((v: Pattern) => (prop.p = v)) as Setter, ctx);
+          if (key === undefined) this.push((keyNode as ts.ComputedPropertyName).expression, 'expr', prop, 'key', ctx);
+          if (el.initializer) this.push(el.initializer, 'expr', prop, 'd', ctx);
+          this.push(el.name, 'pat', prop, 'p', ctx);
         }
         return;
       }
@@ -1104,20 +1097,20 @@ export class Lowerer {
           elems: Array<{ p: Pattern; d?: Expr } | null>;
           rest?: Pattern;
         };
-        set(p);
+        put(slot, p);
         for (const el of b.elements) {
           if (el.kind === SK.OmittedExpression) {
             p.elems.push(null);
             continue;
           }
           if (el.dotDotDotToken) {
-            this.push(el.name, 'pat', ((v: Pattern) => (p.rest = v)) as Setter, ctx);
+            this.push(el.name, 'pat', p, 'rest', ctx);
             continue;
           }
           const item = { p: undefined as unknown as Pattern } as { p: Pattern; d?: Expr };
           p.elems.push(item);
-          if (el.initializer) this.push(el.initializer, 'expr', ((v: Expr) => (item.d = v)) as Setter, ctx);
-          this.push(el.name, 'pat', ((v: Pattern) => (item.p = v)) as Setter, ctx);
+          if (el.initializer) this.push(el.initializer, 'expr', item, 'd', ctx);
+          this.push(el.name, 'pat', item, 'p', ctx);
         }
         return;
       }
@@ -1129,21 +1122,21 @@ export class Lowerer {
           elems: Array<{ p: Pattern; d?: Expr } | null>;
           rest?: Pattern;
         };
-        set(p);
+        put(slot, p);
         for (const el0 of a.elements) {
           const el = unwrapExpr(el0);
           if (el.kind === SK.OmittedExpression) {
             p.elems.push(null);
           } else if (el.kind === SK.SpreadElement) {
-            this.push((el as ts.SpreadElement).expression, 'pat', ((v: Pattern) => (p.rest = v)) as Setter, ctx);
+            this.push((el as ts.SpreadElement).expression, 'pat', p, 'rest', ctx);
           } else {
             const item = { p: undefined as unknown as Pattern } as { p: Pattern; d?: Expr };
             p.elems.push(item);
             if (el.kind === SK.BinaryExpression && (el as ts.BinaryExpression).operatorToken.kind === SK.EqualsToken) {
-              this.push((el as ts.BinaryExpression).right, 'expr', ((v: Expr) => (item.d = v)) as Setter, ctx);
-              this.push((el as ts.BinaryExpression).left, 'pat', ((v: Pattern) => (item.p = v)) as Setter, ctx);
+              this.push((el as ts.BinaryExpression).right, 'expr', item, 'd', ctx);
+              this.push((el as ts.BinaryExpression).left, 'pat', item, 'p', ctx);
             } else {
-              this.push(el, 'pat', ((v: Pattern) => (item.p = v)) as Setter, ctx);
+              this.push(el, 'pat', item, 'p', ctx);
             }
           }
         }
@@ -1157,10 +1150,10 @@ export class Lowerer {
           props: Array<{ key: string | Expr; p: Pattern; d?: Expr }>;
           rest?: Pattern;
         };
-        set(p);
+        put(slot, p);
         for (const el of o.properties) {
           if (el.kind === SK.SpreadAssignment) {
-            this.push((el as ts.SpreadAssignment).expression, 'pat', ((v: Pattern) => (p.rest = v)) as Setter, ctx);
+            this.push((el as ts.SpreadAssignment).expression, 'pat', p, 'rest', ctx);
           } else if (el.kind === SK.ShorthandPropertyAssignment) {
             const sp = el as ts.ShorthandPropertyAssignment;
             const prop = { key: sp.name.text, p: { k: K.PId, r: this.range(sp.name), name: sp.name.text } } as {
@@ -1169,8 +1162,7 @@ export class Lowerer {
               d?: Expr;
             };
             p.props.push(prop);
-            if (sp.objectAssignmentInitializer)
-              this.push(sp.objectAssignmentInitializer, 'expr', ((v: Expr) => (prop.d = v)) as Setter, ctx);
+            if (sp.objectAssignmentInitializer) this.push(sp.objectAssignmentInitializer, 'expr', prop, 'd', ctx);
           } else if (el.kind === SK.PropertyAssignment) {
             const pa = el as ts.PropertyAssignment;
             const key = propName(pa.name);
@@ -1180,22 +1172,16 @@ export class Lowerer {
               d?: Expr;
             };
             p.props.push(prop);
-            if (key === undefined)
-              this.push(
-                (pa.name as ts.ComputedPropertyName).expression,
-                'expr',
-                ((v: Expr) => (prop.key = v)) as Setter,
-                ctx,
-              );
+            if (key === undefined) this.push((pa.name as ts.ComputedPropertyName).expression, 'expr', prop, 'key', ctx);
             const init = unwrapExpr(pa.initializer);
             if (
               init.kind === SK.BinaryExpression &&
               (init as ts.BinaryExpression).operatorToken.kind === SK.EqualsToken
             ) {
-              this.push((init as ts.BinaryExpression).right, 'expr', ((v: Expr) => (prop.d = v)) as Setter, ctx);
-              this.push((init as ts.BinaryExpression).left, 'pat', ((v: Pattern) => (prop.p = v)) as Setter, ctx);
+              this.push((init as ts.BinaryExpression).right, 'expr', prop, 'd', ctx);
+              this.push((init as ts.BinaryExpression).left, 'pat', prop, 'p', ctx);
             } else {
-              this.push(init, 'pat', ((v: Pattern) => (prop.p = v)) as Setter, ctx);
+              this.push(init, 'pat', prop, 'p', ctx);
             }
           } else {
             throw this.unsupported(el);
@@ -1246,11 +1232,11 @@ export class Lowerer {
         let c: Ctx = { ...ctx, path: undefined, pathAt: undefined };
         if (nameInputs && d.name.kind === SK.Identifier)
           c = { ...ctx, path: (d.name as ts.Identifier).text, pathAt: this.range(d.name) };
-        this.push(d.initializer, 'expr', ((e: Expr) => (decl.init = e)) as Setter, c);
+        this.push(d.initializer, 'expr', decl, 'init', c);
       }
       // A default in the pattern (`const { r = 7 } = o`) is not an initialiser: its literals are constants.
       const pc: Ctx = ctx.path === undefined ? ctx : { ...ctx, path: undefined, pathAt: undefined };
-      this.push(d.name, 'pat', ((p: Pattern) => (decl.p = p)) as Setter, pc);
+      this.push(d.name, 'pat', decl, 'p', pc);
     });
     return v;
   }
@@ -1287,11 +1273,11 @@ export class Lowerer {
     return false;
   }
 
-  private stmt(n: ts.Statement, set: (v: Stmt) => void, ctx0: Ctx): void {
+  private stmt(n: ts.Statement, slot: Slot, ctx0: Ctx): void {
     const r = this.range(n);
     // At the top level, a declaration's literals are named inputs (path '' = "name me").
     const ctx: Ctx = ctx0.path === undefined ? ctx0 : { ...ctx0, path: undefined, pathAt: undefined };
-    const empty = () => set({ k: K.Empty, r });
+    const empty = () => put(slot, { k: K.Empty, r });
     const bad = ctx.depth === 0 && n.parent?.kind === SK.SourceFile ? this.src.syntaxErrorInNode(n) : undefined;
     if (bad) {
       const names: string[] = [];
@@ -1315,7 +1301,7 @@ export class Lowerer {
       };
       if (names.length) b.names = names;
       if (fatal) b.fatal = true;
-      set(b);
+      put(slot, b);
       return;
     }
     switch (n.kind) {
@@ -1323,7 +1309,7 @@ export class Lowerer {
         const vs = n as ts.VariableStatement;
         const declare = hasModifier(vs, SK.DeclareKeyword);
         const topCtx = ctx.depth === 0 && n.parent?.kind === SK.SourceFile ? { ...ctx, path: '' } : ctx;
-        set(this.varStmt(vs.declarationList, r, topCtx, declare));
+        put(slot, this.varStmt(vs.declarationList, r, topCtx, declare));
         return;
       }
       case SK.ExpressionStatement: {
@@ -1334,14 +1320,15 @@ export class Lowerer {
           (x.kind === SK.StringLiteral && n.parent?.kind === SK.SourceFile)
         ) {
           if (this.targets.has(es.expression)) {
-            this.push(es.expression, 'expr', (() => {}) as Setter, ctx);
+            // Lowered for its target only: the IR goes into a slot nothing keeps.
+            this.push(es.expression, 'expr', {}, 'e', ctx);
           }
           empty();
           return;
         }
         const s = { k: K.ExprStmt, r, e: undefined as unknown as Expr };
-        set(s as Stmt);
-        this.push(es.expression, 'expr', ((v: Expr) => (s.e = v)) as Setter, ctx);
+        put(slot, s as Stmt);
+        this.push(es.expression, 'expr', s, 'e', ctx);
         return;
       }
       case SK.FunctionDeclaration: {
@@ -1363,7 +1350,7 @@ export class Lowerer {
           empty();
           return;
         }
-        set({ k: K.ClassDecl, r, name: c.name.text, cls: this.lowerClass(c, ctx) });
+        put(slot, { k: K.ClassDecl, r, name: c.name.text, cls: this.lowerClass(c, ctx) });
         return;
       }
       case SK.EnumDeclaration: {
@@ -1407,7 +1394,7 @@ export class Lowerer {
           });
           if (typeof val === 'number') props.push({ kind: 'init', key: String(val), v: { k: K.Str, r: mr, v: key } });
         }
-        set({
+        put(slot, {
           k: K.Var,
           r,
           kind: 'const',
@@ -1432,8 +1419,8 @@ export class Lowerer {
         if (n.kind === SK.ExportAssignment && !(n as ts.ExportAssignment).isExportEquals) {
           // export default <expr>: evaluate it (it may be the target).
           const s = { k: K.ExprStmt, r, e: undefined as unknown as Expr };
-          set(s as Stmt);
-          this.push((n as ts.ExportAssignment).expression, 'expr', ((v: Expr) => (s.e = v)) as Setter, ctx);
+          put(slot, s as Stmt);
+          this.push((n as ts.ExportAssignment).expression, 'expr', s, 'e', ctx);
           return;
         }
         empty();
@@ -1457,7 +1444,7 @@ export class Lowerer {
         const nb = ic.namedBindings;
         if (nb && nb.kind === SK.NamespaceImport) names.push((nb as ts.NamespaceImport).name);
         else if (nb) for (const sp of (nb as ts.NamedImports).elements) if (!sp.isTypeOnly) names.push(sp.name);
-        set({
+        put(slot, {
           k: K.Var,
           r,
           kind: 'const',
@@ -1474,17 +1461,17 @@ export class Lowerer {
         if (ctx.depth === 0)
           throw this.src.error('syntax', `Syntax error: 'return' outside a function at ${this.src.pos(n)}`, n);
         const s = { k: K.Return, r } as { k: K.Return; r: SourceRange; e?: Expr };
-        set(s);
-        if (rs.expression) this.push(rs.expression, 'expr', ((v: Expr) => (s.e = v)) as Setter, ctx);
+        put(slot, s);
+        if (rs.expression) this.push(rs.expression, 'expr', s, 'e', ctx);
         return;
       }
       case SK.IfStatement: {
         const is = n as ts.IfStatement;
         const s = { k: K.If, r } as { k: K.If; r: SourceRange; c: Expr; a: Stmt; b?: Stmt };
-        set(s);
-        if (is.elseStatement) this.push(is.elseStatement, 'stmt', ((v: Stmt) => (s.b = v)) as Setter, ctx);
-        this.push(is.thenStatement, 'stmt', ((v: Stmt) => (s.a = v)) as Setter, ctx);
-        this.push(is.expression, 'expr', ((v: Expr) => (s.c = v)) as Setter, ctx);
+        put(slot, s);
+        if (is.elseStatement) this.push(is.elseStatement, 'stmt', s, 'b', ctx);
+        this.push(is.thenStatement, 'stmt', s, 'a', ctx);
+        this.push(is.expression, 'expr', s, 'c', ctx);
         return;
       }
       case SK.Block: {
@@ -1495,9 +1482,8 @@ export class Lowerer {
           body: Stmt[];
         } & Scope;
         this.scopeOf(b.statements, s);
-        set(s);
-        for (let i = b.statements.length - 1; i >= 0; i--)
-          this.push(b.statements[i], 'stmt', ((v: Stmt) => (s.body[i] = v)) as Setter, ctx);
+        put(slot, s);
+        for (let i = b.statements.length - 1; i >= 0; i--) this.push(b.statements[i], 'stmt', s.body, i, ctx);
         return;
       }
       case SK.ForStatement: {
@@ -1515,10 +1501,10 @@ export class Lowerer {
         };
         const label = this.labelOf(n);
         if (label) s.label = label;
-        set(s as Stmt);
-        this.push(f.statement, 'stmt', ((v: Stmt) => (s.body = v)) as Setter, ctx);
-        if (f.incrementor) this.push(f.incrementor, 'expr', ((v: Expr) => (s.update = v)) as Setter, ctx);
-        if (f.condition) this.push(f.condition, 'expr', ((v: Expr) => (s.test = v)) as Setter, ctx);
+        put(slot, s as Stmt);
+        this.push(f.statement, 'stmt', s, 'body', ctx);
+        if (f.incrementor) this.push(f.incrementor, 'expr', s, 'update', ctx);
+        if (f.condition) this.push(f.condition, 'expr', s, 'test', ctx);
         const init = f.initializer;
         if (init) {
           if (init.kind === SK.VariableDeclarationList) {
@@ -1532,7 +1518,7 @@ export class Lowerer {
           } else {
             const es = { k: K.ExprStmt, r: this.range(init), e: undefined as unknown as Expr };
             s.init = es as Stmt;
-            this.push(init, 'expr', ((v: Expr) => (es.e = v)) as Setter, ctx);
+            this.push(init, 'expr', es, 'e', ctx);
           }
         }
         return;
@@ -1553,17 +1539,17 @@ export class Lowerer {
         };
         const label = this.labelOf(n);
         if (label) s.label = label;
-        set(s as Stmt);
-        this.push(f.statement, 'stmt', ((v: Stmt) => (s.body = v)) as Setter, ctx);
-        this.push(f.expression, 'expr', ((v: Expr) => (s.iter = v)) as Setter, ctx);
+        put(slot, s as Stmt);
+        this.push(f.statement, 'stmt', s, 'body', ctx);
+        this.push(f.expression, 'expr', s, 'iter', ctx);
         const init = f.initializer;
         if (init.kind === SK.VariableDeclarationList) {
           const list = init as ts.VariableDeclarationList;
           s.kind = list.flags & ts.NodeFlags.Const ? 'const' : list.flags & ts.NodeFlags.Let ? 'let' : 'var';
           if (s.kind === 'var') this.addVars(list.declarations[0].name, ctx);
-          this.push(list.declarations[0].name, 'pat', ((v: Pattern) => (s.p = v)) as Setter, ctx);
+          this.push(list.declarations[0].name, 'pat', s, 'p', ctx);
         } else {
-          this.push(init, 'pat', ((v: Pattern) => (s.p = v)) as Setter, ctx);
+          this.push(init, 'pat', s, 'p', ctx);
         }
         return;
       }
@@ -1581,9 +1567,9 @@ export class Lowerer {
         if (n.kind === SK.DoStatement) s.t = `do … while (${this.label(w.expression)})`;
         const label = this.labelOf(n);
         if (label) s.label = label;
-        set(s as Stmt);
-        this.push(w.statement, 'stmt', ((v: Stmt) => (s.body = v)) as Setter, ctx);
-        this.push(w.expression, 'expr', ((v: Expr) => (s.c = v)) as Setter, ctx);
+        put(slot, s as Stmt);
+        this.push(w.statement, 'stmt', s, 'body', ctx);
+        this.push(w.expression, 'expr', s, 'c', ctx);
         return;
       }
       case SK.BreakStatement:
@@ -1595,7 +1581,7 @@ export class Lowerer {
           label?: string;
         };
         if (j.label) s.label = j.label.text;
-        set(s);
+        put(slot, s);
         return;
       }
       case SK.LabeledStatement: {
@@ -1606,8 +1592,8 @@ export class Lowerer {
           label: string;
           body: Stmt;
         };
-        set(s);
-        this.push(l.statement, 'stmt', ((v: Stmt) => (s.body = v)) as Setter, ctx);
+        put(slot, s);
+        this.push(l.statement, 'stmt', s, 'body', ctx);
         return;
       }
       case SK.SwitchStatement: {
@@ -1624,21 +1610,20 @@ export class Lowerer {
         this.scopeOf(all, s);
         const label = this.labelOf(n);
         if (label) s.label = label;
-        set(s);
+        put(slot, s);
         sw.caseBlock.clauses.forEach((c) => {
           const cc = { body: new Array<Stmt>(c.statements.length) } as { test?: Expr; body: Stmt[] };
           s.cases.push(cc);
-          for (let i = c.statements.length - 1; i >= 0; i--)
-            this.push(c.statements[i], 'stmt', ((v: Stmt) => (cc.body[i] = v)) as Setter, ctx);
-          if (c.kind === SK.CaseClause) this.push(c.expression, 'expr', ((v: Expr) => (cc.test = v)) as Setter, ctx);
+          for (let i = c.statements.length - 1; i >= 0; i--) this.push(c.statements[i], 'stmt', cc.body, i, ctx);
+          if (c.kind === SK.CaseClause) this.push(c.expression, 'expr', cc, 'test', ctx);
         });
-        this.push(sw.expression, 'expr', ((v: Expr) => (s.d = v)) as Setter, ctx);
+        this.push(sw.expression, 'expr', s, 'd', ctx);
         return;
       }
       case SK.ThrowStatement: {
         const s = { k: K.Throw, r } as { k: K.Throw; r: SourceRange; e: Expr };
-        set(s);
-        this.push((n as ts.ThrowStatement).expression, 'expr', ((v: Expr) => (s.e = v)) as Setter, ctx);
+        put(slot, s);
+        this.push((n as ts.ThrowStatement).expression, 'expr', s, 'e', ctx);
         return;
       }
       case SK.TryStatement: {
@@ -1651,15 +1636,14 @@ export class Lowerer {
           handler?: Stmt;
           fin?: Stmt;
         };
-        set(s);
-        if (ts_.finallyBlock) this.push(ts_.finallyBlock, 'stmt', ((v: Stmt) => (s.fin = v)) as Setter, ctx);
+        put(slot, s);
+        if (ts_.finallyBlock) this.push(ts_.finallyBlock, 'stmt', s, 'fin', ctx);
         const cc = ts_.catchClause;
         if (cc) {
-          this.push(cc.block, 'stmt', ((v: Stmt) => (s.handler = v)) as Setter, ctx);
-          if (cc.variableDeclaration)
-            this.push(cc.variableDeclaration.name, 'pat', ((p: Pattern) => (s.param = p)) as Setter, ctx);
+          this.push(cc.block, 'stmt', s, 'handler', ctx);
+          if (cc.variableDeclaration) this.push(cc.variableDeclaration.name, 'pat', s, 'param', ctx);
         }
-        this.push(ts_.tryBlock, 'stmt', ((v: Stmt) => (s.block = v)) as Setter, ctx);
+        this.push(ts_.tryBlock, 'stmt', s, 'block', ctx);
         return;
       }
       case SK.WithStatement:

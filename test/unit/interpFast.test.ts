@@ -151,25 +151,29 @@ const out = s;`;
   });
 
   it('every node keeps the site (label and range) that made it: the site table, with many sites and collisions', () => {
-    // 6,000 distinct sites, each used once (the site table grows several times): every literal's
-    // label is its source text, every sum spans its operands.
+    // 6,000 distinct sites, each used once: every literal's label is its source text, every sum
+    // spans its operands. As parsed (the site table starts at the size the lowering counted), and
+    // from a copy of the IR without that capacity hint (it is not enumerable: the table starts
+    // small and grows several times).
     const terms = Array.from({ length: 3000 }, (_, i) => String((i % 97) * 0.25));
     const text = `const s = ${terms.join(' + ')};\n`;
-    const p = parseTarget({ text, name: 's' });
-    assert.equal(p.nodes.length, 5999);
-    let consts = 0;
-    for (const n of p.nodes) {
-      if (n.kind === 'const') {
-        consts++;
-        assert.equal(n.label, text.slice(n.range.start, n.range.end));
-        assert.equal(n.value, Number(n.label));
-      } else if (n.kind === 'op') {
-        assert.equal(n.range.start, p.nodes[n.args[0]].range.start);
-        assert.equal(n.range.end, p.nodes[n.args[1]].range.end);
+    const { ir, target } = lowerTarget({ text, name: 's' });
+    for (const p of [parseTarget({ text, name: 's' }), interpret({ ...ir }, target)]) {
+      assert.equal(p.nodes.length, 5999);
+      let consts = 0;
+      for (const n of p.nodes) {
+        if (n.kind === 'const') {
+          consts++;
+          assert.equal(n.label, text.slice(n.range.start, n.range.end));
+          assert.equal(n.value, Number(n.label));
+        } else if (n.kind === 'op') {
+          assert.equal(n.range.start, p.nodes[n.args[0]].range.start);
+          assert.equal(n.range.end, p.nodes[n.args[1]].range.end);
+        }
       }
+      assert.equal(consts, 3000);
+      assert.equal(evaluate(p).value, runJs(text, 's'));
     }
-    assert.equal(consts, 3000);
-    assert.equal(evaluate(p).value, runJs(text, 's'));
     // Sites made afresh at every use, all with the same source range (NaN in a loop: more than
     // the table probes), mixed with sites used 500 times each.
     const loop = 'let t = 0;\nfor (let i = 0; i < 500; i++) t = t + NaN * i + 2;\nconst u = t;\n';
@@ -189,6 +193,39 @@ const out = s;`;
     }
     assert.equal(nans, 500);
     assert.ok(Number.isNaN(evaluate(q).value));
+  });
+
+  it('a left-nested chain too deep to compile (one task up its spine) evaluates as JavaScript does', () => {
+    // 400 terms: user calls with a side effect (run by the task machine, in order), reads of the
+    // variable they change, compiled terms, literals and inputs, under + - *; the chain starts
+    // with a call (its innermost left operand) and a compiled product.
+    const kinds = ['f(x)', 'x', '2', 'Math.sin(y)', 'k', '(x * y)', 'g(y)'];
+    const ops = ['+', '-', '*', '+'];
+    const terms = Array.from({ length: 400 }, (_, i) => `${i ? `${ops[i % 4]} ` : ''}${kinds[(i * 5) % 7]}`);
+    const text = (x: number, y: number) => `let x = ${x}, y = ${y};
+let k = 1;
+function f(a: number) { k = k + 1; return a * 0.5 + k * 0.01; }
+const g = (b: number) => b * 0.25;
+const s = f(x) * y + ${terms.join(' ')};
+`;
+    const ev = evaluate(parseTarget({ text: text(0.7, -0.4), name: 's' }));
+    const js = runJs(text(0.7, -0.4), 's');
+    assert.ok(Math.abs(ev.value - js) <= 1e-12 * Math.max(1, Math.abs(js)), `${ev.value} vs ${js}`);
+    // Gradients against central differences of the plain JavaScript.
+    const h = 1e-6;
+    const grad = (name: string) => ev.inputs.find((i) => i.name === name)!.grad;
+    const dx = (runJs(text(0.7 + h, -0.4), 's') - runJs(text(0.7 - h, -0.4), 's')) / (2 * h);
+    const dy = (runJs(text(0.7, -0.4 + h), 's') - runJs(text(0.7, -0.4 - h), 's')) / (2 * h);
+    assert.ok(Math.abs(grad('x') - dx) <= 1e-6 * Math.max(1, Math.abs(dx)), `∂s/∂x ${grad('x')} vs ${dx}`);
+    assert.ok(Math.abs(grad('y') - dy) <= 1e-6 * Math.max(1, Math.abs(dy)), `∂s/∂y ${grad('y')} vs ${dy}`);
+    // Every call of f is a frame, in source order.
+    const calls = terms.filter((t) => t.includes('f(x)')).length + 1;
+    assert.equal(ev.program.frames.filter((fr) => fr.fn === 'f').length, calls);
+    const starts = ev.program.frames.filter((fr) => fr.fn === 'f').map((fr) => fr.range.start);
+    assert.deepEqual(
+      starts,
+      [...starts].sort((a, b) => a - b),
+    );
   });
 
   it('TapeBuilder.take moves exactly full arrays and copies the others', () => {

@@ -18,8 +18,28 @@ import { BIN_OPS, Builtin, ClassV, Env, Fun, type Interp, NEG, Obj, POS, type Va
 
 export const COMPILED: unique symbol = Symbol('compiled');
 export const PARAM_NAMES: unique symbol = Symbol('paramNames');
-/** On an IrProgram: [nodes, edges] of its last complete run (a capacity hint). */
+/**
+ * On an IrProgram: [nodes, edges, sites], the interpreter's starting capacities: the tape nodes,
+ * edges and distinct sites of its last complete run, or before any run, the lowering's count of
+ * expression nodes (sizeHint). Not enumerable and keyed by a symbol: not part of the IR's data.
+ */
 export const SIZE_HINT: unique symbol = Symbol('sizeHint');
+export type SizeHint = [nodes: number, edges: number, sites: number];
+
+/** The capacity hint of `ir` (SIZE_HINT), if it has one. */
+export function sizeHint(ir: object): SizeHint | undefined {
+  return (ir as { [SIZE_HINT]?: SizeHint })[SIZE_HINT];
+}
+
+/** Sets the capacity hint of `ir` (SIZE_HINT). */
+export function setSizeHint(ir: object, nodes: number, edges: number, sites: number): void {
+  const holder = ir as { [SIZE_HINT]?: SizeHint };
+  if (!holder[SIZE_HINT]) Object.defineProperty(holder, SIZE_HINT, { value: [0, 0, 0], enumerable: false });
+  const hint = holder[SIZE_HINT]!;
+  hint[0] = nodes;
+  hint[1] = edges;
+  hint[2] = sites;
+}
 export const BODY: unique symbol = Symbol('body');
 export const CONSTS: unique symbol = Symbol('consts');
 export type Compiled = (it: Interp, env: Env) => Value;

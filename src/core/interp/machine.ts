@@ -11,7 +11,17 @@ import { type Expr, type IrProgram, type IrTarget, K, type NumExpr, type Scope, 
 import { OP_LIST } from '../ops';
 import { TapeBuilder } from '../tape';
 import { makeGlobals, REFUSED_GLOBALS } from './builtins';
-import { BAIL, COMPILED, type CompiledHolder, compileSimple, CONSTS, firstOperandsTooDeep, SIZE_HINT } from './compile';
+import {
+  BAIL,
+  COMPILED,
+  type Compiled,
+  type CompiledHolder,
+  compileSimple,
+  CONSTS,
+  firstOperandsTooDeep,
+  setSizeHint,
+  sizeHint,
+} from './compile';
 import { type Budgets, DEFAULT_BUDGETS, type InterpretOptions } from './options';
 import { cap, patternNames, ZERO_RANGE } from './paths';
 import {
@@ -167,8 +177,15 @@ export abstract class Machine {
     this.given = options.values ?? {};
     this.global = makeGlobals(this);
     // A program run before (a re-trace, the editor's re-run after an edit) records about as
-    // many nodes again: start at that size instead of doubling up to it.
-    const hint = (ir as IrProgram & { [SIZE_HINT]?: [number, number] })[SIZE_HINT];
+    // many nodes again, and a program not run yet about as many as the lowering made expression
+    // nodes (straight-line code): start at that size instead of doubling up to it (each doubling
+    // copies the arrays into fresh memory).
+    const hint = sizeHint(ir);
+    if (hint && hint[2] * 2 > this.siteSlots.length) {
+      let slots = this.siteSlots.length;
+      while (slots < hint[2] * 2) slots *= 2;
+      this.siteSlots = new Int32Array(slots);
+    }
     if (hint && hint[0] > this.cap) {
       const cap = Math.min(hint[0], this.budgets.maxNodes + 1);
       this.tb = new TapeBuilder(cap, hint[1]);
@@ -649,10 +666,7 @@ export abstract class Machine {
       const ret = this.vals.pop() as Value;
       if (!target.expr) this.targetValue = ret;
     }
-    const holder = this.ir as IrProgram & { [SIZE_HINT]?: [number, number] };
-    if (!holder[SIZE_HINT]) Object.defineProperty(holder, SIZE_HINT, { value: [0, 0], enumerable: false });
-    holder[SIZE_HINT]![0] = this.tb.n;
-    holder[SIZE_HINT]![1] = this.tb.e;
+    setSizeHint(this.ir, this.tb.n, this.tb.e, this.sites.length);
   }
 
   protected *exec(st: Stmt, env: Env): Generator<void, void> {
@@ -758,6 +772,20 @@ export abstract class Machine {
     return true;
   }
 
+  /**
+   * The closure compileSimple makes of `n`, compiled on the first call and kept on the node; null
+   * when it has none (not simple, or nested too deep: that answer is not kept, since a property
+   * added to each of the 20,000 sums of a long chain costs more than the few steps of asking again).
+   */
+  protected compiled(n: Expr): Compiled | null {
+    const c = (n as CompiledHolder)[COMPILED];
+    if (c !== undefined) return c;
+    if (firstOperandsTooDeep(n)) return null;
+    const f = compileSimple(n);
+    (n as CompiledHolder)[COMPILED] = f;
+    return f;
+  }
+
   /** Evaluates a leaf expression right away (no task): literals, names, compiled simple expressions. */
   protected leaf(n: Expr | Stmt, env: Env): boolean {
     const c = (n as CompiledHolder)[COMPILED];
@@ -782,15 +810,8 @@ export abstract class Machine {
       case K.Index:
       case K.Call:
       case K.Logic:
-      case K.Cond: {
-        // Not cached on the node (a property added to each of the 20,000 sums of a long chain):
-        // a few steps each time.
-        if (firstOperandsTooDeep(n)) return false;
-        const f = compileSimple(n);
-        (n as CompiledHolder)[COMPILED] = f;
-        if (f === null) return false;
-        return this.leaf(n, env);
-      }
+      case K.Cond:
+        return this.compiled(n) !== null && this.leaf(n, env);
     }
     switch (n.k) {
       case K.Num:

@@ -6,7 +6,7 @@
 import { GradientLensError } from '../errors';
 import { OP_CODE } from '../ops';
 import type { SourceRange } from '../expr';
-import { type Expr, K, type Stmt } from '../ir';
+import { type BinExpr, type Expr, K, type Stmt } from '../ir';
 import {
   ARRAY_CTOR,
   ARRAY_METHODS,
@@ -101,14 +101,45 @@ export abstract class Stepper extends Machine {
         vals.push(this.lookupThis(t.env, node));
         return;
       case K.Bin:
-        if (t.s === 0) return this.then(t, 1, node.a);
+        if (t.s === 0) {
+          let x = node.a;
+          if (x.k === K.Bin && this.compiled(x) === null) {
+            // A left-nested chain `a + b + c + …` too deep to compile: one task goes up its left
+            // spine (this Bin and the Bins below it whose left operands are such Bins, innermost
+            // last, in t.a; the level in t.i) instead of a task per level. The same evaluations in
+            // the same order: the innermost left operand, then at each level the right operand and
+            // the operator.
+            const spine: BinExpr[] = [node];
+            do {
+              spine.push(x);
+              x = x.a;
+            } while (x.k === K.Bin && this.compiled(x) === null);
+            t.a = spine;
+            t.i = spine.length - 1;
+            return this.then(t, 3, x);
+          }
+          return this.then(t, 1, x);
+        }
         if (t.s === 1) return this.then(t, 2, node.b);
-        {
+        if (t.s === 2) {
           const b = vals.pop() as Value;
           const a = vals.pop() as Value;
           vals.push(this.binary(node.op, a, b, node));
+          return;
         }
-        return;
+        {
+          // The spine: s = 3, the left operand of level t.i is on the stack; s = 4, both are.
+          const spine = t.a as BinExpr[];
+          if (t.s === 4) {
+            const level = spine[t.i];
+            const b = vals.pop() as Value;
+            const a = vals.pop() as Value;
+            vals.push(this.binary(level.op, a, b, level));
+            if (t.i === 0) return;
+            t.i--;
+          }
+          return this.then(t, 4, spine[t.i].b);
+        }
       case K.Logic: {
         if (t.s === 0) return this.then(t, 1, node.a);
         const a = vals[vals.length - 1];
