@@ -294,7 +294,8 @@ export class Lowerer {
     prog.body = body;
     prog.depth = this.maxLevel;
     if (vars.size) prog.vars = [...vars];
-    // A `for (let ...)` whose body makes closures gets fresh bindings per iteration.
+    // A `for (let ...)` that makes closures (in its initializer, test, update or body) gets fresh
+    // bindings per iteration.
     const fr = this.fnRanges;
     for (const f of this.forLoops) {
       for (let k = 0; k < fr.length; k += 2) {
@@ -760,7 +761,7 @@ export class Lowerer {
     if (callee.kind === SK.ImportKeyword) throw this.refuse(c, "dynamic 'import()'", 'declare the values in this file');
     if (callee.kind === SK.Identifier) {
       const name = (callee as ts.Identifier).text;
-      const instead = REFUSED_CALLEES[name];
+      const instead = Object.prototype.hasOwnProperty.call(REFUSED_CALLEES, name) ? REFUSED_CALLEES[name] : undefined;
       if (instead !== undefined && !this.globalsShadowed(name, callee))
         throw this.refuse(c, `call of '${name}'`, instead);
     }
@@ -1527,7 +1528,7 @@ export class Lowerer {
             if (list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) {
               const names: string[] = [];
               for (const d of list.declarations) boundNames(d.name, names);
-              this.forLoops.push({ ir: s, names, start: f.statement.pos, end: f.end });
+              this.forLoops.push({ ir: s, names, start: f.pos, end: f.end });
             }
           } else {
             const es = { k: K.ExprStmt, r: this.range(init), e: undefined as unknown as Expr };

@@ -35,7 +35,35 @@ import {
 
 export const OBJECT_PROTO: Obj | undefined = undefined;
 
-export const REFUSED_GLOBALS: Record<string, string> = {
+/**
+ * The names every JavaScript object inherits from Object.prototype: reading one that is not an
+ * own field gives a function (or, for `__proto__`, the prototype), never undefined, so such a read
+ * is refused rather than run as undefined.
+ */
+export const OBJECT_PROTO_NAMES: ReadonlySet<string> = new Set([
+  'constructor',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toString',
+  'toLocaleString',
+  'valueOf',
+  '__proto__',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+]);
+
+/**
+ * A table looked up by a name from the program, without a prototype: `ARRAY_METHODS['constructor']`
+ * is undefined, not Object.
+ */
+export function ownOnly<T>(table: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, table);
+}
+
+export const REFUSED_GLOBALS: Record<string, string> = ownOnly({
   eval: 'dynamic code is never run; compute the value in the file',
   Function: 'dynamic code is never run; write the function in the file',
   Date: 'the clock is not available; use a number',
@@ -57,7 +85,7 @@ export const REFUSED_GLOBALS: Record<string, string> = {
   Symbol: 'symbols are not supported',
   Float64Array: 'typed arrays are not supported; use an array',
   Float32Array: 'typed arrays are not supported; use an array',
-};
+});
 
 export function fn(name: string, impl: BuiltinImpl, arity?: number): Builtin {
   return new Builtin(name, impl, arity);
@@ -258,7 +286,7 @@ export const SET_CTOR = fn('Set', (it, _t, args, site) => {
   return s;
 });
 
-export const SET_METHODS: Record<string, Builtin> = {
+export const SET_METHODS: Record<string, Builtin> = ownOnly({
   add: fn('add', (it, t, args, site) => {
     setAdd(it, thisSet(it, t, site, 'add'), args[0]);
     return t;
@@ -295,7 +323,7 @@ export const SET_METHODS: Record<string, Builtin> = {
     if (args.length > 1) st.thisArg = args[1];
     return it.startHof(st);
   }),
-};
+});
 
 // ---- Map (keys compared as a Set's members are) ----
 
@@ -412,13 +440,13 @@ function iterFn(name: 'keys' | 'values' | 'entries', isMap: boolean): Builtin {
   });
 }
 
-export const SET_ITER_METHODS: Record<string, Builtin> = {
+export const SET_ITER_METHODS: Record<string, Builtin> = ownOnly({
   keys: iterFn('keys', false),
   values: iterFn('values', false),
   entries: iterFn('entries', false),
-};
+});
 
-export const MAP_METHODS: Record<string, Builtin> = {
+export const MAP_METHODS: Record<string, Builtin> = ownOnly({
   get: fn('get', (it, t, args, site) => {
     const m = thisMap(it, t, site, 'get');
     const i = mapIndex(it, m, args[0]);
@@ -463,7 +491,7 @@ export const MAP_METHODS: Record<string, Builtin> = {
   keys: iterFn('keys', true),
   values: iterFn('values', true),
   entries: iterFn('entries', true),
-};
+});
 
 // ---- Error, TypeError, RangeError: what `throw new Error(…)` throws ----
 
@@ -604,7 +632,7 @@ export function relIndex(i: number, len: number): number {
   return i < 0 ? Math.max(0, len + i) : Math.min(i, len);
 }
 
-export const ARRAY_METHODS: Record<string, Builtin> = {
+export const ARRAY_METHODS: Record<string, Builtin> = ownOnly({
   map: hof('map'),
   filter: hof('filter'),
   reduce: hof('reduce'),
@@ -730,9 +758,9 @@ export const ARRAY_METHODS: Record<string, Builtin> = {
       site,
     );
   }),
-};
+});
 
-export const STRING_METHODS: Record<string, Builtin> = {
+export const STRING_METHODS: Record<string, Builtin> = ownOnly({
   toUpperCase: fn('toUpperCase', (_it, t) => String(t).toUpperCase()),
   toLowerCase: fn('toLowerCase', (_it, t) => String(t).toLowerCase()),
   trim: fn('trim', (_it, t) => String(t).trim()),
@@ -745,9 +773,9 @@ export const STRING_METHODS: Record<string, Builtin> = {
   includes: fn('includes', (_it, t, args) => typeof args[0] === 'string' && String(t).includes(args[0])),
   startsWith: fn('startsWith', (_it, t, args) => typeof args[0] === 'string' && String(t).startsWith(args[0])),
   repeat: fn('repeat', (it, t, args, site) => String(t).repeat(Math.min(1e6, intArg(it, args[0], site, 0)))),
-};
+});
 
-export const NUMBER_METHODS: Record<string, Builtin> = {
+export const NUMBER_METHODS: Record<string, Builtin> = ownOnly({
   // A number turned into text leaves the tape: it steers what follows (steer).
   toFixed: fn('toFixed', (it, t, args, site) => {
     it.steer(t as number);
@@ -763,9 +791,9 @@ export const NUMBER_METHODS: Record<string, Builtin> = {
     it.steer(t as number);
     return String(it.value[t as number]);
   }),
-};
+});
 
-export const FUNCTION_METHODS: Record<string, Builtin> = {
+export const FUNCTION_METHODS: Record<string, Builtin> = ownOnly({
   call: fn('call', (it, t, args, site) => {
     it.invoke(t, args[0], args.slice(1), site, false);
     return PENDING;
@@ -775,7 +803,7 @@ export const FUNCTION_METHODS: Record<string, Builtin> = {
     it.invoke(t, args[0], Array.isArray(a) ? [...a] : [], site, false);
     return PENDING;
   }),
-};
+});
 
 export const NUMBER_CONSTANTS: Record<string, number> = {
   EPSILON: Number.EPSILON,

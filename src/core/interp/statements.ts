@@ -364,7 +364,14 @@ export abstract class Statements extends Stepper {
           if (node.init.kind === 'const') t.env.consts!.add(nm);
         }
       }
-      if (node.init) return this.then(t, 1, node.init);
+      if (node.init) return this.then(t, 5, node.init);
+      t.s = 1;
+    }
+    if (t.s === 5) {
+      // After the initializer: the first iteration gets its own copy of the bindings, so a
+      // closure made in the initializer keeps the initial ones (JavaScript's
+      // CreatePerIterationEnvironment, before the first test).
+      if (node.perIter) this.copyPerIter(t, node.perIter);
       t.s = 1;
     }
     if (t.s === 4) {
@@ -387,16 +394,19 @@ export abstract class Statements extends Stepper {
     }
     // s === 3: after the body (or a continue)
     this.curLoop = t.c as number;
-    if (node.perIter) {
-      const e = new Env(t.env.parent);
-      e.consts = t.env.consts;
-      for (const nm of node.perIter) e.set(nm, t.env.get(nm)!);
-      t.env = e;
-    }
+    if (node.perIter) this.copyPerIter(t, node.perIter);
     this.curIter++;
     if (node.update) return this.then(t, 4, node.update);
     t.s = 1;
     this.tasks.push(t);
+  }
+
+  /** A fresh environment for the next iteration with the loop's let bindings copied (closures keep the old one). */
+  private copyPerIter(t: Task, names: string[]): void {
+    const e = new Env(t.env.parent);
+    e.consts = t.env.consts;
+    for (const nm of names) e.set(nm, t.env.get(nm)!);
+    t.env = e;
   }
 
   protected forOfStep(t: Task, node: Extract<Stmt, { k: K.ForOf | K.ForIn }>): void {

@@ -13,6 +13,7 @@ import {
   FUNCTION_METHODS,
   NUMBER_METHODS,
   OBJECT_PROTO,
+  OBJECT_PROTO_NAMES,
   ERROR_KINDS,
   iterSnapshot,
   MAP_METHODS,
@@ -273,6 +274,7 @@ export abstract class Stepper extends Machine {
             this.spreadInto(obj, v, node);
           } else {
             const key = typeof p.key === 'string' ? p.key : this.key(vals.pop() as Value, node);
+            if (key === '__proto__') throw this.inheritedName(key, node);
             obj.props.set(String(key), v);
             if (v instanceof Fun && v.fn.name === '(anonymous)') v.fn.name = String(key);
             if (Array.isArray(v)) {
@@ -598,7 +600,7 @@ export abstract class Stepper extends Machine {
         if (b instanceof Obj) {
           for (let o: Obj | undefined = b; o; o = o.proto)
             if (o.props.has(String(k)) || o.acc?.has(String(k))) return true;
-          return false;
+          return OBJECT_PROTO_NAMES.has(String(k)); // 'toString' in o: inherited, as in JavaScript
         }
         throw this.notNumber(b, node, "the right side of 'in'");
       }
@@ -737,7 +739,19 @@ export abstract class Stepper extends Machine {
       const v = p.props.get(key);
       if (v !== undefined || p.props.has(key)) return v;
     }
+    if (OBJECT_PROTO_NAMES.has(key)) throw this.inheritedName(key, site);
     return undefined;
+  }
+
+  /** The refusal of a read (or write of `__proto__`) of a name every object inherits from Object.prototype. */
+  inheritedName(key: string, site: SiteNode): GradientLensError {
+    return this.error(
+      'unsupported',
+      `'${key}' in "${site.t ?? ''}" at ${pos(site.r)} is not a field of this object, and JavaScript does not give undefined ` +
+        `here: every object inherits '${key}' from Object.prototype (${key === '__proto__' ? 'its prototype' : 'a function'}). ` +
+        `Give the object that field, or keep data keyed by arbitrary strings in a Map (m.get(k) ?? 0)`,
+      site.r,
+    );
   }
 
   setProp(o: Value, key: string | number, v: Value, site: SiteNode): void {
@@ -771,6 +785,7 @@ export abstract class Stepper extends Machine {
     if (o instanceof Obj || o instanceof ClassV) {
       const obj = o instanceof ClassV ? o.statics : o;
       const k = String(key);
+      if (k === '__proto__') throw this.inheritedName(k, site);
       for (let p: Obj | undefined = obj; p; p = p.proto) {
         const a = p.acc?.get(k);
         if (a) {

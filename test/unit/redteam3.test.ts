@@ -1,0 +1,101 @@
+/**
+ * Red team 3: silent wrong answers and confusing refusals found on semantics corners and real
+ * code. Each program is run by us and as plain JavaScript in the test (the value must be
+ * JavaScript's), and each gradient is compared with central differences of the plain-JS program
+ * (never with our own engine); where JavaScript's answer is not a number we can model, the
+ * program must be refused by name with its line:column.
+ */
+import assert from 'node:assert/strict';
+import { refusal, run } from './analyze';
+import { literalSpan, runJs, stripTypes } from './plainjs';
+
+/** The value is plain JavaScript's; each input's gradient (unless skipped) equals central differences. */
+function agrees(text: string, target: string, skip: string[] = []) {
+  const ev = run(text, target);
+  const js = stripTypes(text);
+  const want = runJs(js, target) as number;
+  assert.equal(typeof want, 'number', `JavaScript gives ${String(want)}`);
+  assert.ok(
+    Object.is(ev.value, want) || Math.abs(ev.value - want) <= 1e-12 * Math.max(1, Math.abs(want)),
+    `value ${ev.value}, JavaScript ${want}`,
+  );
+  for (const input of ev.inputs) {
+    if (skip.includes(input.name)) continue;
+    const [s, e] = literalSpan(js, input.name);
+    const f = (v: number) => runJs(js.slice(0, s) + `(${v})` + js.slice(e), target) as number;
+    const x = input.value;
+    const h = 1e-5 * Math.max(1, Math.abs(x));
+    const cd = (f(x + h) - f(x - h)) / (2 * h);
+    assert.ok(
+      Math.abs(input.grad - cd) <= 1e-6 * Math.max(1, Math.abs(cd)),
+      `∂${target}/∂${input.name} = ${input.grad}, central differences ${cd}`,
+    );
+  }
+  return ev;
+}
+
+describe('red team 3: for (let …) bindings per iteration', () => {
+  it('a closure made in the update expression sees the next iteration’s binding (was 666, JavaScript 642)', () => {
+    agrees(
+      'const x = 2;\nconst fs: (() => number)[] = [];\nfor (let i = 0; i < 3; fs.push(() => i * x), i++) {}\n' +
+        'const r = fs[0]() + fs[1]() * 10 + fs[2]() * 100;\n',
+      'r',
+    );
+  });
+
+  it('a closure made in the test sees each iteration’s binding', () => {
+    agrees(
+      'const x = 2;\nconst fs: (() => number)[] = [];\nfor (let i = 0; (fs.push(() => i * x), i < 3); i++) {}\n' +
+        'const r = fs[0]() + fs[1]() * 10 + fs[2]() * 100 + fs[3]() * 1000;\n',
+      'r',
+    );
+  });
+
+  it('a closure made in the initializer keeps the initial binding, whatever the first iteration does', () => {
+    agrees(
+      'const x = 2;\nlet r = 0;\nfor (let i = 0, g = () => i * x; i < 5; i++) {\n  if (i === 0) i = 1;\n  r += g() + i;\n}\n',
+      'r',
+    );
+  });
+});
+
+describe('red team 3: names every object inherits from Object.prototype', () => {
+  it('the word-count idiom on a key like "constructor" is refused (JavaScript reads the inherited function: a string, not 4)', () => {
+    const text =
+      'const x = 2;\nconst counts: Record<string, number> = {};\nfor (const w of ["constructor", "a", "constructor"]) counts[w] = (counts[w] || 0) + x;\n' +
+      'const r = counts["constructor"];\n';
+    assert.equal(typeof runJs(stripTypes(text), 'r'), 'string');
+    const e = refusal(text, 'r');
+    assert.match(e.message, /'constructor'/);
+    assert.match(e.message, /Object\.prototype/);
+    assert.match(e.message, /3:\d+/);
+  });
+
+  it('o.toString === undefined is refused (JavaScript: false, the inherited function), not true', () => {
+    const text = 'const x = 2;\nconst o: any = { a: x };\nconst r = o.toString === undefined ? 0 : x;\n';
+    assert.equal(runJs(stripTypes(text), 'r'), 2);
+    assert.match(refusal(text, 'r').message, /'toString'.*3:11/);
+  });
+
+  it('an array’s inherited names (constructor, toString, valueOf, hasOwnProperty) are refused as array properties, not called as objects', () => {
+    for (const name of ['constructor', 'toString', 'valueOf', 'hasOwnProperty']) {
+      const text = `const x = 2;\nconst a = [x, 3];\nconst r = (a as any).${name} ? x : 0;\n`;
+      assert.equal(runJs(stripTypes(text), 'r'), 2);
+      assert.match(refusal(text, 'r').message, new RegExp(`Unsupported array property '${name}'.*3:11`));
+    }
+  });
+
+  it('"toString" in o is true, as in JavaScript (was false)', () => {
+    agrees('const x = 2;\nconst o = { a: x };\nconst r = ("toString" in o ? x : 0) + ("b" in o ? 100 : 0);\n', 'r');
+  });
+
+  it('__proto__ as a key (write, or in a literal) is refused: JavaScript sets the prototype instead of a field', () => {
+    const write =
+      'const x = 2;\nconst o: Record<string, number> = {};\no["__proto__"] = x;\nconst r = Object.keys(o).length;\n';
+    assert.equal(runJs(stripTypes(write), 'r'), 0);
+    assert.match(refusal(write, 'r').message, /__proto__.*3:1/);
+    const literal = 'const x = 2;\nconst o = { __proto__: { a: x } } as any;\nconst r = o.a;\n';
+    assert.equal(runJs(stripTypes(literal), 'r'), 2);
+    assert.match(refusal(literal, 'r').message, /__proto__.*2:\d+/);
+  });
+});
