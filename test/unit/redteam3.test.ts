@@ -99,3 +99,57 @@ describe('red team 3: names every object inherits from Object.prototype', () => 
     assert.match(refusal(literal, 'r').message, /__proto__.*2:\d+/);
   });
 });
+
+describe('red team 3: array iterators and index arguments', () => {
+  it('entries() is live: an element an earlier pass wrote is the one yielded (error diffusion gave 8, JavaScript 8.5)', () => {
+    agrees(
+      'const x = 2;\nconst a = [x, x * 3, 5];\nfor (const [i, v] of a.entries()) if (i + 1 < a.length) a[i + 1] += v * 0.5;\nconst r = a[2];\n',
+      'r',
+    );
+    agrees(
+      'const x = 2;\nconst a = [x, x * 3];\nlet r = 0;\nfor (const [i, v] of a.entries()) {\n  a[1] = 100;\n  r += v * (i + 1);\n}\n',
+      'r',
+    );
+    agrees(
+      'const x = 2;\nconst a = [x, 3];\nlet r = 0;\nfor (const i of a.keys()) {\n  if (a.length < 4) a.push(x);\n  r += a[i] * i;\n}\n',
+      'r',
+    );
+  });
+
+  it('keys()/entries() are iterators: Array.from, spread and destructuring read them; .length is refused by name', () => {
+    agrees(
+      'const x = 2;\nconst a = [x, x * 3];\nconst [p, ...q] = a.entries();\nconst ks = [...a.keys()];\nconst r = p[1] * 10 + q.length + Array.from(a.entries())[1][1] * 100 + ks[1] * 1000;\n',
+      'r',
+    );
+    assert.match(
+      refusal('const x = 2;\nconst a = [x, 3];\nconst r = a.keys().length;\n', 'r').message,
+      /'length' of keys\(\) at 3:11/,
+    );
+  });
+
+  it('destructuring a Map, a Set or a Map iterator gives their elements (was refused as "destructuring of an object")', () => {
+    agrees(
+      'const x = 2;\nconst m = new Map([[1, x], [2, x * 3]]);\nconst [[k, v], second] = m;\nconst s = new Set([x, 5]);\nconst [p] = s;\n' +
+        'const [q, ...rest] = m.values();\nconst r = k * v + second[1] * 10 + p * 100 + q * 1000 + rest.length;\n',
+      'r',
+    );
+  });
+
+  it('indexOf and includes honour fromIndex (fractional, negative, ±Infinity); it was ignored (100 instead of 92)', () => {
+    agrees(
+      'const x = 2;\nconst a = [x, 5, x, 7];\nconst r = a.indexOf(x, -1.5) * 10 + a.indexOf(x, 1.5) + (a.includes(5, 1.9) ? 100 : 0);\n',
+      'r',
+    );
+    agrees(
+      'const x = 2;\nconst a = [x, 5, x, 7];\nconst r = a.indexOf(x, Infinity) * 10 + a.indexOf(x, -Infinity) + (a.includes(x, -2) ? 100 : 0) + (a.includes(x, -1) ? 1000 : 0);\n',
+      'r',
+    );
+  });
+
+  it('a NaN index argument counts as 0, as in JavaScript (fill, at, slice, indexOf)', () => {
+    agrees(
+      'const x = 2;\nconst a = [1, 2, 3, 4];\na.fill(x, NaN);\nconst r = a[0] + a.at(NaN)! * 10 + a.slice(NaN).length * 100 + [5, x].indexOf(x, NaN) * 1000;\n',
+      'r',
+    );
+  });
+});

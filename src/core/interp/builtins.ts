@@ -381,10 +381,17 @@ export function iterSnapshot(it: Interp, v: Value, site: SiteNode): Value[] | un
     mode = v.mode;
   } else return undefined;
   const out: Value[] = [];
-  for (const e of list) {
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i];
     if (e === GONE) continue;
     const p = e as Value[];
     switch (mode) {
+      case IterMode.Index:
+        out.push(it.constNode(i, site));
+        break;
+      case IterMode.IndexPair:
+        out.push(it.newArray([it.constNode(i, site), e], site));
+        break;
       case IterMode.Pair:
         out.push(it.newArray([p[0], p[1]], site));
         break;
@@ -625,7 +632,7 @@ export function intArg(it: Interp, v: Value, site: SiteNode, dflt: number): numb
   const id = it.num(v, site, 'an index');
   it.steer(id);
   const x = it.value[id];
-  return Math.trunc(x);
+  return Number.isNaN(x) ? 0 : Math.trunc(x); // JavaScript's ToIntegerOrInfinity
 }
 
 export function relIndex(i: number, len: number): number {
@@ -697,13 +704,15 @@ export const ARRAY_METHODS: Record<string, Builtin> = ownOnly({
   indexOf: fn('indexOf', (it, t, args, site) => {
     const a = thisArray(it, t, site, 'indexOf');
     it.checkNoHoles(a, '.indexOf', site);
-    for (let i = 0; i < a.length; i++) if (it.strictEq(a[i], args[0])) return it.constNode(i, site);
+    const from = relIndex(intArg(it, args[1], site, 0), a.length);
+    for (let i = from; i < a.length; i++) if (it.strictEq(a[i], args[0])) return it.constNode(i, site);
     return it.constNode(-1, site);
   }),
   includes: fn('includes', (it, t, args, site) => {
     const a = thisArray(it, t, site, 'includes');
     const x = args[0];
-    for (const y of a) {
+    for (let i = relIndex(intArg(it, args[1], site, 0), a.length); i < a.length; i++) {
+      const y = a[i];
       if (it.strictEq(y, x)) return true;
       if (typeof x === 'number' && typeof y === 'number') {
         it.steer(x);
@@ -744,20 +753,14 @@ export const ARRAY_METHODS: Record<string, Builtin> = ownOnly({
     const sep = typeof args[0] === 'string' ? args[0] : ',';
     return a.map((x) => (x === undefined || x === null ? '' : it.toStr(x, site))).join(sep);
   }),
-  keys: fn('keys', (it, t, _args, site) => {
-    const a = thisArray(it, t, site, 'keys');
-    return it.newArray(
-      a.map((_, i) => it.constNode(i, site)),
-      site,
-    );
-  }),
-  entries: fn('entries', (it, t, _args, site) => {
-    const a = thisArray(it, t, site, 'entries');
-    return it.newArray(
-      a.map((x, i) => it.newArray([it.constNode(i, site), x], site)),
-      site,
-    );
-  }),
+  // Iterators over the live array, as in JavaScript: an element written or pushed by an earlier
+  // pass of the for…of is the one yielded (they were copied when called, so a later pass saw the
+  // old element).
+  keys: fn('keys', (it, t, _args, site) => new IterObj(thisArray(it, t, site, 'keys'), IterMode.Index, 'keys()')),
+  entries: fn(
+    'entries',
+    (it, t, _args, site) => new IterObj(thisArray(it, t, site, 'entries'), IterMode.IndexPair, 'entries()'),
+  ),
 });
 
 export const STRING_METHODS: Record<string, Builtin> = ownOnly({

@@ -4,7 +4,7 @@
  */
 import type { SourceRange } from '../expr';
 import { type Expr, K, type Pattern, type Stmt } from '../ir';
-import { OBJECT_PROTO, useIter } from './builtins';
+import { OBJECT_PROTO, iterSnapshot, useIter } from './builtins';
 import { patternNames, ZERO_RANGE } from './paths';
 import { Stepper } from './step';
 import {
@@ -276,12 +276,14 @@ export abstract class Statements extends Stepper {
     }
     const subs: Array<[Pattern, Value, Expr | undefined]> = [];
     if (p.k === K.PArr) {
-      if (!Array.isArray(v))
+      // A Map, a Set or an iterator (m.entries(), a.keys() …) gives its elements, as for…of would.
+      const arr = v instanceof MapObj || v instanceof SetObj || v instanceof IterObj ? iterSnapshot(this, v, p)! : v;
+      if (!Array.isArray(arr))
         throw this.error('unsupported', `Array destructuring of ${this.typeName(v)} at ${pos(p.r)}`, p.r);
       p.elems.forEach((el, i) => {
-        if (el) subs.push([el.p, v[i], el.d]);
+        if (el) subs.push([el.p, arr[i], el.d]);
       });
-      if (p.rest) subs.push([p.rest, this.newArray(v.slice(p.elems.length), p), undefined]);
+      if (p.rest) subs.push([p.rest, this.newArray(arr.slice(p.elems.length), p), undefined]);
     } else if (p.k === K.PObj) {
       const used = new Set<string>();
       for (const prop of p.props) {
@@ -444,8 +446,9 @@ export abstract class Statements extends Stepper {
       this.exitLoop(t);
       return;
     }
-    let v = items[t.i++];
-    if (c.length > 2) v = this.iterYield(v, c[2]!, node); // a Map's pairs, keys(), …
+    let v = items[t.i];
+    if (c.length > 2) v = this.iterYield(v, c[2]!, node, t.i); // a Map's pairs, keys(), …
+    t.i++;
     this.loops[id].iterations++;
     const env = new Env(t.env);
     t.s = 3;
@@ -474,8 +477,12 @@ export abstract class Statements extends Stepper {
     this.tasks.push(t);
   }
 
-  protected iterYield(v: Value, mode: IterMode, site: SiteNode): Value {
+  protected iterYield(v: Value, mode: IterMode, site: SiteNode, index: number): Value {
     switch (mode) {
+      case IterMode.Index:
+        return this.constNode(index, site);
+      case IterMode.IndexPair:
+        return this.newArray([this.constNode(index, site), v], site);
       case IterMode.Pair:
         return this.newArray([(v as Value[])[0], (v as Value[])[1]], site);
       case IterMode.Key:

@@ -213,7 +213,7 @@ export class MapObj extends Obj {
  */
 export class IterObj extends Obj {
   constructor(
-    /** A MapObj's entries or a SetObj's items: the live list. */
+    /** A MapObj's entries, a SetObj's items or an array (keys(), entries()): the live list. */
     readonly list: Value[],
     readonly mode: IterMode,
     readonly what: string,
@@ -231,6 +231,10 @@ export const enum IterMode {
   Key = 2,
   Val = 3,
   Twice = 4,
+  /** An array's keys(): the index. */
+  Index = 5,
+  /** An array's entries(): [index, element], the element read when the iteration reaches it. */
+  IndexPair = 6,
 }
 
 /** An object made by `new Error(message)` (or TypeError, RangeError): `instanceof` knows it. */
