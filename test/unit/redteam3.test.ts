@@ -153,3 +153,28 @@ describe('red team 3: array iterators and index arguments', () => {
     );
   });
 });
+
+describe('red team 3: `x || 0` at x = 0', () => {
+  it('x || 0 with x exactly 0 has derivative 1 (it equals x on both sides); the gradient went to the 0 (was 0)', () => {
+    agrees('const x = 0;\nconst y = 0;\nconst r = (x || 0) * 5 + (-x || 0) * 7 + (x || y) * 3;\n', 'r');
+    // the same through the task machine (a statement-bodied function) and a loop
+    agrees(
+      'const x = 0;\nconst y = 0;\nfunction f(a: number, b: number) {\n  const s = a || b;\n  return s * 3;\n}\nconst o = { a: x };\nlet r = f(x, y);\n' +
+        'for (let i = 0; i < 2; i++) {\n  if (i > 5) continue;\n  r += (o.a || 0) * 4;\n}\n',
+      'r',
+    );
+  });
+
+  it('a network whose inputs include 0 reads activations with `|| 0`: every gradient equals central differences (two were off by 10×)', () => {
+    // After the Network class of a public TypeScript MLP (neurons with `activation: number | undefined`,
+    // read as `x.activation || 0`), reduced to one forward pass of a 2-2-1 sigmoid network.
+    agrees(
+      'const W1 = [[0.3, -0.2], [0.5, 0.1]];\nconst W2 = [0.7, -0.6];\nconst inputs = [0, 1];\n' +
+        'const sig = (z: number) => 1 / (1 + Math.E ** (-1 * z));\n' +
+        'const layer0 = inputs.map((v) => ({ activation: v as number | undefined }));\n' +
+        'const hidden = W1.map((w) => ({ activation: sig(w.map((wi, i) => wi * (layer0[i].activation || 0)).reduce((m, n) => m + n)) }));\n' +
+        'const out = sig(W2.map((w, j) => w * (hidden[j].activation || 0)).reduce((m, n) => m + n));\n',
+      'out',
+    );
+  });
+});

@@ -27,6 +27,7 @@ import { canonicalIndex, cap } from './paths';
 import {
   BIN_OPS,
   Builtin,
+  ADD,
   ClassV,
   Env,
   firstHole,
@@ -112,10 +113,17 @@ export abstract class Stepper extends Machine {
         return;
       case K.Logic: {
         if (t.s === 0) return this.then(t, 1, node.a);
+        if (t.s === 2) {
+          // `a || b` after a falsy `a` (still on the stack below `b`)
+          const b = vals.pop() as Value;
+          vals.push(this.orFalsy(vals.pop() as Value, b, node));
+          return;
+        }
         const a = vals[vals.length - 1];
         const short =
           node.op === '&&' ? !this.truthy(a) : node.op === '||' ? this.truthy(a) : a !== undefined && a !== null;
         if (short) return;
+        if (node.op === '||') return this.then(t, 2, node.b);
         vals.pop();
         this.push(node.b, t.env);
         return;
@@ -466,6 +474,21 @@ export abstract class Stepper extends Machine {
     if (v instanceof Poison) throw v.error;
     if (v instanceof ImportV) throw this.importError(v);
     return !!v;
+  }
+
+  /**
+   * `a || b` after a falsy `a`: JavaScript's value is `b`. When `a` is a number at 0 and `b` is 0
+   * too (`x.activation || 0` with an activation of exactly 0), the expression equals `a` on one
+   * side and `b` on the other: its partial derivative is 1 in each, which routing the gradient
+   * to `b` alone loses (`a` got 0, central differences 1). The value then comes from `a + b`
+   * (JavaScript's value, 0, unless `a` is +0 and `b` is −0, which keeps `b`).
+   */
+  orFalsy(a: Value, b: Value, site: SiteNode): Value {
+    if (typeof a !== 'number' || typeof b !== 'number') return b;
+    const x = this.value[a];
+    const y = this.value[b];
+    if (x !== 0 || y !== 0 || (Object.is(x, 0) && Object.is(y, -0))) return b;
+    return this.apply2(ADD, a, b, site);
   }
 
   protected typeOf(v: Value): string {

@@ -277,6 +277,8 @@ export interface Interp {
   newArray(items: Value[], site: SiteNode, label?: string): Value[];
   steer(v: number): void;
   truthy(v: Value): boolean;
+  /** The value of `a || b` when `a` was falsy and `b` is its right side's value (see orFalsy). */
+  orFalsy(a: Value, b: Value, site: SiteNode): Value;
   toStr(v: Value, site: SiteNode): string;
   key(v: Value, site: SiteNode): string | number;
   strictEq(a: Value, b: Value): boolean;
