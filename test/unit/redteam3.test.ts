@@ -165,6 +165,10 @@ describe('red team 3: `x || 0` at x = 0', () => {
     );
   });
 
+  it('the same for `a ||= 0` on a variable and on a field', () => {
+    agrees('const x = 0;\nlet a = x;\na ||= 0;\nconst o = { b: x };\no.b ||= 0;\nconst r = a * 3 + o.b * 5;\n', 'r');
+  });
+
   it('a network whose inputs include 0 reads activations with `|| 0`: every gradient equals central differences (two were off by 10×)', () => {
     // After the Network class of a public TypeScript MLP (neurons with `activation: number | undefined`,
     // read as `x.activation || 0`), reduced to one forward pass of a 2-2-1 sigmoid network.

@@ -73,7 +73,12 @@ export abstract class Statements extends Stepper {
       }
       const rhs = vals.pop() as Value;
       const lop = op.slice(0, -1);
-      const nv = lop === '&&' || lop === '||' || lop === '??' ? rhs : this.binary(lop, t.a as Value, rhs, node);
+      const nv =
+        lop === '||'
+          ? this.orFalsy(t.a as Value, rhs, node)
+          : lop === '&&' || lop === '??'
+            ? rhs
+            : this.binary(lop, t.a as Value, rhs, node);
       this.assignVar(t.env, target.name, nv, target);
       vals.push(nv);
       return;
@@ -128,7 +133,12 @@ export abstract class Statements extends Stepper {
     // s === 5: compound
     const rhs = vals.pop() as Value;
     const lop = op.slice(0, -1);
-    const nv = lop === '&&' || lop === '||' || lop === '??' ? rhs : this.binary(lop, t.c as Value, rhs, node);
+    const nv =
+      lop === '||'
+        ? this.orFalsy(t.c as Value, rhs, node)
+        : lop === '&&' || lop === '??'
+          ? rhs
+          : this.binary(lop, t.c as Value, rhs, node);
     vals.push(nv);
     this.setProp(t.a as Value, t.b as string | number, nv, e);
   }
