@@ -182,3 +182,21 @@ describe('red team 3: `x || 0` at x = 0', () => {
     );
   });
 });
+
+describe('red team 3: clearer refusals', () => {
+  it('a for…in key used in index arithmetic (a[i + 1] is a["01"]) names the string key and the loops to use instead', () => {
+    const text =
+      'const x = 2;\nconst a = [x, x * 2, x * 3];\nlet s = 0;\nfor (const i in a) s += a[i + 1] ?? 0;\nconst r = s;\n';
+    assert.equal(runJs(stripTypes(text), 'r'), 0); // JavaScript: every a["01"], a["11"] … is undefined
+    const e = refusal(text, 'r');
+    assert.match(e.message, /the string '01', not an array index/);
+    assert.match(e.message, /4:\d+/);
+    assert.match(e.message, /counted loop/);
+  });
+
+  it('an undeclared global that Object.prototype happens to name (toString) is refused by name, not with a function’s source text', () => {
+    const e = refusal('const x = 2;\nconst r = toString ? x : 0;\n', 'r');
+    assert.doesNotMatch(e.message, /native code/);
+    assert.match(e.message, /'toString'.*2:11/);
+  });
+});

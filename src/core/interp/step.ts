@@ -688,6 +688,14 @@ export abstract class Stepper extends Machine {
       if (idx >= 0) return o[idx];
       const m = ARRAY_METHODS[key];
       if (m) return m;
+      if (/^[-+.\d]/.test(key))
+        throw this.error(
+          'unsupported',
+          `The key of "${site.t ?? ''}" at ${pos(site.r)} is the string '${key}', not an array index ` +
+            `(JavaScript reads undefined): for…in gives string keys, so i + 1 is '${key}' when i is a key; ` +
+            'use a counted loop (for (let i = 0; i < a.length; i++)) or for (const [i, v] of a.entries())',
+          site.r,
+        );
       throw this.error(
         'unsupported',
         `Unsupported array property '${key}' in "${site.t ?? ''}" at ${pos(site.r)}: ` +
