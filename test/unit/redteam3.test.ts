@@ -183,6 +183,16 @@ describe('red team 3: `x || 0` at x = 0', () => {
   });
 });
 
+describe('red team 3: Array.from({ length })', () => {
+  it('takes the length as JavaScript’s ToLength does (2.7 → 2, −1 and NaN → 0) instead of refusing it as invalid', () => {
+    agrees(
+      'const x = 2;\nconst a = Array.from({ length: 2.7 }, (_, i) => i * x);\nconst b = Array.from({ length: -1 });\n' +
+        'const c = Array.from({ length: NaN });\nconst r = a.length * 10 + a[1] + b.length * 100 + c.length * 1000;\n',
+      'r',
+    );
+  });
+});
+
 describe('red team 3: clearer refusals', () => {
   it('a for…in key used in index arithmetic (a[i + 1] is a["01"]) names the string key and the loops to use instead', () => {
     const text =

@@ -898,9 +898,15 @@ export function makeGlobals(it: Interp): Env {
         if (typeof len !== 'number')
           throw i2.error('unsupported', `Array.from needs an array or {length: n} at ${pos(site.r)}`, site.r);
         i2.steer(len);
-        n = i2.value[len];
-        if (!Number.isInteger(n) || n < 0 || n > 1e8)
-          throw i2.error('runtime', `Invalid array length ${n} at ${pos(site.r)}`, site.r);
+        // JavaScript's ToLength: 2.7 → 2; NaN and negatives → 0 (only `new Array(2.7)` throws)
+        const raw = i2.value[len];
+        n = Number.isNaN(raw) || raw <= 0 ? 0 : Math.trunc(raw);
+        if (n > 1e8)
+          throw i2.error(
+            'unsupported',
+            `Array.from of length ${raw} at ${pos(site.r)}: too long (at most 1e8 elements)`,
+            site.r,
+          );
         arr = [];
         from = 'length';
       } else
