@@ -312,7 +312,8 @@ export class Lowerer {
     // program records about that many) instead of doubling its arrays up to it.
     setSizeHint(prog, this.exprNodes, this.exprNodes, this.exprNodes);
     if (vars.size) prog.vars = [...vars];
-    // A `for (let ...)` whose body makes closures gets fresh bindings per iteration.
+    // A `for (let ...)` that makes closures (in its initializer, test, update or body) gets fresh
+    // bindings per iteration.
     const fr = this.fnRanges;
     for (const f of this.forLoops) {
       for (let k = 0; k < fr.length; k += 2) {
@@ -778,7 +779,7 @@ export class Lowerer {
     if (callee.kind === SK.ImportKeyword) throw this.refuse(c, "dynamic 'import()'", 'declare the values in this file');
     if (callee.kind === SK.Identifier) {
       const name = (callee as ts.Identifier).text;
-      const instead = REFUSED_CALLEES[name];
+      const instead = Object.prototype.hasOwnProperty.call(REFUSED_CALLEES, name) ? REFUSED_CALLEES[name] : undefined;
       if (instead !== undefined && !this.globalsShadowed(name, callee))
         throw this.refuse(c, `call of '${name}'`, instead);
     }
@@ -1513,7 +1514,7 @@ export class Lowerer {
             if (list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) {
               const names: string[] = [];
               for (const d of list.declarations) boundNames(d.name, names);
-              this.forLoops.push({ ir: s, names, start: f.statement.pos, end: f.end });
+              this.forLoops.push({ ir: s, names, start: f.pos, end: f.end });
             }
           } else {
             const es = { k: K.ExprStmt, r: this.range(init), e: undefined as unknown as Expr };

@@ -35,7 +35,35 @@ import {
 
 export const OBJECT_PROTO: Obj | undefined = undefined;
 
-export const REFUSED_GLOBALS: Record<string, string> = {
+/**
+ * The names every JavaScript object inherits from Object.prototype: reading one that is not an
+ * own field gives a function (or, for `__proto__`, the prototype), never undefined, so such a read
+ * is refused rather than run as undefined.
+ */
+export const OBJECT_PROTO_NAMES: ReadonlySet<string> = new Set([
+  'constructor',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toString',
+  'toLocaleString',
+  'valueOf',
+  '__proto__',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+]);
+
+/**
+ * A table looked up by a name from the program, without a prototype: `ARRAY_METHODS['constructor']`
+ * is undefined, not Object.
+ */
+export function ownOnly<T>(table: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, table);
+}
+
+export const REFUSED_GLOBALS: Record<string, string> = ownOnly({
   eval: 'dynamic code is never run; compute the value in the file',
   Function: 'dynamic code is never run; write the function in the file',
   Date: 'the clock is not available; use a number',
@@ -57,7 +85,7 @@ export const REFUSED_GLOBALS: Record<string, string> = {
   Symbol: 'symbols are not supported',
   Float64Array: 'typed arrays are not supported; use an array',
   Float32Array: 'typed arrays are not supported; use an array',
-};
+});
 
 export function fn(name: string, impl: BuiltinImpl, arity?: number): Builtin {
   return new Builtin(name, impl, arity);
@@ -258,7 +286,7 @@ export const SET_CTOR = fn('Set', (it, _t, args, site) => {
   return s;
 });
 
-export const SET_METHODS: Record<string, Builtin> = {
+export const SET_METHODS: Record<string, Builtin> = ownOnly({
   add: fn('add', (it, t, args, site) => {
     setAdd(it, thisSet(it, t, site, 'add'), args[0]);
     return t;
@@ -295,7 +323,7 @@ export const SET_METHODS: Record<string, Builtin> = {
     if (args.length > 1) st.thisArg = args[1];
     return it.startHof(st);
   }),
-};
+});
 
 // ---- Map (keys compared as a Set's members are) ----
 
@@ -353,10 +381,17 @@ export function iterSnapshot(it: Interp, v: Value, site: SiteNode): Value[] | un
     mode = v.mode;
   } else return undefined;
   const out: Value[] = [];
-  for (const e of list) {
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i];
     if (e === GONE) continue;
     const p = e as Value[];
     switch (mode) {
+      case IterMode.Index:
+        out.push(it.constNode(i, site));
+        break;
+      case IterMode.IndexPair:
+        out.push(it.newArray([it.constNode(i, site), e], site));
+        break;
       case IterMode.Pair:
         out.push(it.newArray([p[0], p[1]], site));
         break;
@@ -412,13 +447,13 @@ function iterFn(name: 'keys' | 'values' | 'entries', isMap: boolean): Builtin {
   });
 }
 
-export const SET_ITER_METHODS: Record<string, Builtin> = {
+export const SET_ITER_METHODS: Record<string, Builtin> = ownOnly({
   keys: iterFn('keys', false),
   values: iterFn('values', false),
   entries: iterFn('entries', false),
-};
+});
 
-export const MAP_METHODS: Record<string, Builtin> = {
+export const MAP_METHODS: Record<string, Builtin> = ownOnly({
   get: fn('get', (it, t, args, site) => {
     const m = thisMap(it, t, site, 'get');
     const i = mapIndex(it, m, args[0]);
@@ -463,7 +498,7 @@ export const MAP_METHODS: Record<string, Builtin> = {
   keys: iterFn('keys', true),
   values: iterFn('values', true),
   entries: iterFn('entries', true),
-};
+});
 
 // ---- Error, TypeError, RangeError: what `throw new Error(…)` throws ----
 
@@ -597,14 +632,14 @@ export function intArg(it: Interp, v: Value, site: SiteNode, dflt: number): numb
   const id = it.num(v, site, 'an index');
   it.steer(id);
   const x = it.value[id];
-  return Math.trunc(x);
+  return Number.isNaN(x) ? 0 : Math.trunc(x); // JavaScript's ToIntegerOrInfinity
 }
 
 export function relIndex(i: number, len: number): number {
   return i < 0 ? Math.max(0, len + i) : Math.min(i, len);
 }
 
-export const ARRAY_METHODS: Record<string, Builtin> = {
+export const ARRAY_METHODS: Record<string, Builtin> = ownOnly({
   map: hof('map'),
   filter: hof('filter'),
   reduce: hof('reduce'),
@@ -669,13 +704,15 @@ export const ARRAY_METHODS: Record<string, Builtin> = {
   indexOf: fn('indexOf', (it, t, args, site) => {
     const a = thisArray(it, t, site, 'indexOf');
     it.checkNoHoles(a, '.indexOf', site);
-    for (let i = 0; i < a.length; i++) if (it.strictEq(a[i], args[0])) return it.constNode(i, site);
+    const from = relIndex(intArg(it, args[1], site, 0), a.length);
+    for (let i = from; i < a.length; i++) if (it.strictEq(a[i], args[0])) return it.constNode(i, site);
     return it.constNode(-1, site);
   }),
   includes: fn('includes', (it, t, args, site) => {
     const a = thisArray(it, t, site, 'includes');
     const x = args[0];
-    for (const y of a) {
+    for (let i = relIndex(intArg(it, args[1], site, 0), a.length); i < a.length; i++) {
+      const y = a[i];
       if (it.strictEq(y, x)) return true;
       if (typeof x === 'number' && typeof y === 'number') {
         it.steer(x);
@@ -716,23 +753,17 @@ export const ARRAY_METHODS: Record<string, Builtin> = {
     const sep = typeof args[0] === 'string' ? args[0] : ',';
     return a.map((x) => (x === undefined || x === null ? '' : it.toStr(x, site))).join(sep);
   }),
-  keys: fn('keys', (it, t, _args, site) => {
-    const a = thisArray(it, t, site, 'keys');
-    return it.newArray(
-      a.map((_, i) => it.constNode(i, site)),
-      site,
-    );
-  }),
-  entries: fn('entries', (it, t, _args, site) => {
-    const a = thisArray(it, t, site, 'entries');
-    return it.newArray(
-      a.map((x, i) => it.newArray([it.constNode(i, site), x], site)),
-      site,
-    );
-  }),
-};
+  // Iterators over the live array, as in JavaScript: an element written or pushed by an earlier
+  // pass of the for…of is the one yielded (they were copied when called, so a later pass saw the
+  // old element).
+  keys: fn('keys', (it, t, _args, site) => new IterObj(thisArray(it, t, site, 'keys'), IterMode.Index, 'keys()')),
+  entries: fn(
+    'entries',
+    (it, t, _args, site) => new IterObj(thisArray(it, t, site, 'entries'), IterMode.IndexPair, 'entries()'),
+  ),
+});
 
-export const STRING_METHODS: Record<string, Builtin> = {
+export const STRING_METHODS: Record<string, Builtin> = ownOnly({
   toUpperCase: fn('toUpperCase', (_it, t) => String(t).toUpperCase()),
   toLowerCase: fn('toLowerCase', (_it, t) => String(t).toLowerCase()),
   trim: fn('trim', (_it, t) => String(t).trim()),
@@ -745,9 +776,9 @@ export const STRING_METHODS: Record<string, Builtin> = {
   includes: fn('includes', (_it, t, args) => typeof args[0] === 'string' && String(t).includes(args[0])),
   startsWith: fn('startsWith', (_it, t, args) => typeof args[0] === 'string' && String(t).startsWith(args[0])),
   repeat: fn('repeat', (it, t, args, site) => String(t).repeat(Math.min(1e6, intArg(it, args[0], site, 0)))),
-};
+});
 
-export const NUMBER_METHODS: Record<string, Builtin> = {
+export const NUMBER_METHODS: Record<string, Builtin> = ownOnly({
   // A number turned into text leaves the tape: it steers what follows (steer).
   toFixed: fn('toFixed', (it, t, args, site) => {
     it.steer(t as number);
@@ -763,9 +794,9 @@ export const NUMBER_METHODS: Record<string, Builtin> = {
     it.steer(t as number);
     return String(it.value[t as number]);
   }),
-};
+});
 
-export const FUNCTION_METHODS: Record<string, Builtin> = {
+export const FUNCTION_METHODS: Record<string, Builtin> = ownOnly({
   call: fn('call', (it, t, args, site) => {
     it.invoke(t, args[0], args.slice(1), site, false);
     return PENDING;
@@ -775,7 +806,7 @@ export const FUNCTION_METHODS: Record<string, Builtin> = {
     it.invoke(t, args[0], Array.isArray(a) ? [...a] : [], site, false);
     return PENDING;
   }),
-};
+});
 
 export const NUMBER_CONSTANTS: Record<string, number> = {
   EPSILON: Number.EPSILON,
@@ -867,9 +898,15 @@ export function makeGlobals(it: Interp): Env {
         if (typeof len !== 'number')
           throw i2.error('unsupported', `Array.from needs an array or {length: n} at ${pos(site.r)}`, site.r);
         i2.steer(len);
-        n = i2.value[len];
-        if (!Number.isInteger(n) || n < 0 || n > 1e8)
-          throw i2.error('runtime', `Invalid array length ${n} at ${pos(site.r)}`, site.r);
+        // JavaScript's ToLength: 2.7 → 2; NaN and negatives → 0 (only `new Array(2.7)` throws)
+        const raw = i2.value[len];
+        n = Number.isNaN(raw) || raw <= 0 ? 0 : Math.trunc(raw);
+        if (n > 1e8)
+          throw i2.error(
+            'unsupported',
+            `Array.from of length ${raw} at ${pos(site.r)}: too long (at most 1e8 elements)`,
+            site.r,
+          );
         arr = [];
         from = 'length';
       } else

@@ -147,7 +147,7 @@ export function compileSimple(n: Expr, depth = 0): Compiled | null {
       if (n.op === '||')
         return (it, env) => {
           const x = a(it, env);
-          return it.truthy(x) ? x : b(it, env);
+          return it.truthy(x) ? x : it.orFalsy(x, b(it, env), n);
         };
       return (it, env) => {
         const x = a(it, env);

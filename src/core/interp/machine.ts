@@ -76,6 +76,7 @@ export abstract class Machine {
   protected abstract setBinding(env: Env, name: string, v: Value, mode: string): void;
   abstract steer(v: number): void;
   abstract truthy(v: Value): boolean;
+  abstract orFalsy(a: Value, b: Value, site: SiteNode): Value;
   abstract toStr(v: Value, site: SiteNode): string;
   abstract key(v: Value, site: SiteNode): string | number;
   abstract strictEq(a: Value, b: Value): boolean;

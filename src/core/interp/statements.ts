@@ -4,7 +4,7 @@
  */
 import type { SourceRange } from '../expr';
 import { type Expr, K, type Pattern, type Stmt } from '../ir';
-import { OBJECT_PROTO, useIter } from './builtins';
+import { OBJECT_PROTO, iterSnapshot, useIter } from './builtins';
 import { patternNames, ZERO_RANGE } from './paths';
 import { Stepper } from './step';
 import {
@@ -73,7 +73,12 @@ export abstract class Statements extends Stepper {
       }
       const rhs = vals.pop() as Value;
       const lop = op.slice(0, -1);
-      const nv = lop === '&&' || lop === '||' || lop === '??' ? rhs : this.binary(lop, t.a as Value, rhs, node);
+      const nv =
+        lop === '||'
+          ? this.orFalsy(t.a as Value, rhs, node)
+          : lop === '&&' || lop === '??'
+            ? rhs
+            : this.binary(lop, t.a as Value, rhs, node);
       this.assignVar(t.env, target.name, nv, target);
       vals.push(nv);
       return;
@@ -128,7 +133,12 @@ export abstract class Statements extends Stepper {
     // s === 5: compound
     const rhs = vals.pop() as Value;
     const lop = op.slice(0, -1);
-    const nv = lop === '&&' || lop === '||' || lop === '??' ? rhs : this.binary(lop, t.c as Value, rhs, node);
+    const nv =
+      lop === '||'
+        ? this.orFalsy(t.c as Value, rhs, node)
+        : lop === '&&' || lop === '??'
+          ? rhs
+          : this.binary(lop, t.c as Value, rhs, node);
     vals.push(nv);
     this.setProp(t.a as Value, t.b as string | number, nv, e);
   }
@@ -276,12 +286,14 @@ export abstract class Statements extends Stepper {
     }
     const subs: Array<[Pattern, Value, Expr | undefined]> = [];
     if (p.k === K.PArr) {
-      if (!Array.isArray(v))
+      // A Map, a Set or an iterator (m.entries(), a.keys() …) gives its elements, as for…of would.
+      const arr = v instanceof MapObj || v instanceof SetObj || v instanceof IterObj ? iterSnapshot(this, v, p)! : v;
+      if (!Array.isArray(arr))
         throw this.error('unsupported', `Array destructuring of ${this.typeName(v)} at ${pos(p.r)}`, p.r);
       p.elems.forEach((el, i) => {
-        if (el) subs.push([el.p, v[i], el.d]);
+        if (el) subs.push([el.p, arr[i], el.d]);
       });
-      if (p.rest) subs.push([p.rest, this.newArray(v.slice(p.elems.length), p), undefined]);
+      if (p.rest) subs.push([p.rest, this.newArray(arr.slice(p.elems.length), p), undefined]);
     } else if (p.k === K.PObj) {
       const used = new Set<string>();
       for (const prop of p.props) {
@@ -364,7 +376,14 @@ export abstract class Statements extends Stepper {
           if (node.init.kind === 'const') t.env.consts!.add(nm);
         }
       }
-      if (node.init) return this.then(t, 1, node.init);
+      if (node.init) return this.then(t, 5, node.init);
+      t.s = 1;
+    }
+    if (t.s === 5) {
+      // After the initializer: the first iteration gets its own copy of the bindings, so a
+      // closure made in the initializer keeps the initial ones (JavaScript's
+      // CreatePerIterationEnvironment, before the first test).
+      if (node.perIter) this.copyPerIter(t, node.perIter);
       t.s = 1;
     }
     if (t.s === 4) {
@@ -387,16 +406,19 @@ export abstract class Statements extends Stepper {
     }
     // s === 3: after the body (or a continue)
     this.curLoop = t.c as number;
-    if (node.perIter) {
-      const e = new Env(t.env.parent);
-      e.consts = t.env.consts;
-      for (const nm of node.perIter) e.set(nm, t.env.get(nm)!);
-      t.env = e;
-    }
+    if (node.perIter) this.copyPerIter(t, node.perIter);
     this.curIter++;
     if (node.update) return this.then(t, 4, node.update);
     t.s = 1;
     this.tasks.push(t);
+  }
+
+  /** A fresh environment for the next iteration with the loop's let bindings copied (closures keep the old one). */
+  private copyPerIter(t: Task, names: string[]): void {
+    const e = new Env(t.env.parent);
+    e.consts = t.env.consts;
+    for (const nm of names) e.set(nm, t.env.get(nm)!);
+    t.env = e;
   }
 
   protected forOfStep(t: Task, node: Extract<Stmt, { k: K.ForOf | K.ForIn }>): void {
@@ -434,8 +456,9 @@ export abstract class Statements extends Stepper {
       this.exitLoop(t);
       return;
     }
-    let v = items[t.i++];
-    if (c.length > 2) v = this.iterYield(v, c[2]!, node); // a Map's pairs, keys(), …
+    let v = items[t.i];
+    if (c.length > 2) v = this.iterYield(v, c[2]!, node, t.i); // a Map's pairs, keys(), …
+    t.i++;
     this.loops[id].iterations++;
     const env = new Env(t.env);
     t.s = 3;
@@ -464,8 +487,12 @@ export abstract class Statements extends Stepper {
     this.tasks.push(t);
   }
 
-  protected iterYield(v: Value, mode: IterMode, site: SiteNode): Value {
+  protected iterYield(v: Value, mode: IterMode, site: SiteNode, index: number): Value {
     switch (mode) {
+      case IterMode.Index:
+        return this.constNode(index, site);
+      case IterMode.IndexPair:
+        return this.newArray([this.constNode(index, site), v], site);
       case IterMode.Pair:
         return this.newArray([(v as Value[])[0], (v as Value[])[1]], site);
       case IterMode.Key:

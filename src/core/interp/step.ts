@@ -13,6 +13,7 @@ import {
   FUNCTION_METHODS,
   NUMBER_METHODS,
   OBJECT_PROTO,
+  OBJECT_PROTO_NAMES,
   ERROR_KINDS,
   iterSnapshot,
   MAP_METHODS,
@@ -26,6 +27,7 @@ import { canonicalIndex, cap } from './paths';
 import {
   BIN_OPS,
   Builtin,
+  ADD,
   ClassV,
   Env,
   firstHole,
@@ -142,10 +144,17 @@ export abstract class Stepper extends Machine {
         }
       case K.Logic: {
         if (t.s === 0) return this.then(t, 1, node.a);
+        if (t.s === 2) {
+          // `a || b` after a falsy `a` (still on the stack below `b`)
+          const b = vals.pop() as Value;
+          vals.push(this.orFalsy(vals.pop() as Value, b, node));
+          return;
+        }
         const a = vals[vals.length - 1];
         const short =
           node.op === '&&' ? !this.truthy(a) : node.op === '||' ? this.truthy(a) : a !== undefined && a !== null;
         if (short) return;
+        if (node.op === '||') return this.then(t, 2, node.b);
         vals.pop();
         this.push(node.b, t.env);
         return;
@@ -304,6 +313,7 @@ export abstract class Stepper extends Machine {
             this.spreadInto(obj, v, node);
           } else {
             const key = typeof p.key === 'string' ? p.key : this.key(vals.pop() as Value, node);
+            if (key === '__proto__') throw this.inheritedName(key, node);
             obj.props.set(String(key), v);
             if (v instanceof Fun && v.fn.name === '(anonymous)') v.fn.name = String(key);
             if (Array.isArray(v)) {
@@ -497,6 +507,21 @@ export abstract class Stepper extends Machine {
     return !!v;
   }
 
+  /**
+   * `a || b` after a falsy `a`: JavaScript's value is `b`. When `a` is a number at 0 and `b` is 0
+   * too (`x.activation || 0` with an activation of exactly 0), the expression equals `a` on one
+   * side and `b` on the other: its partial derivative is 1 in each, which routing the gradient
+   * to `b` alone loses (`a` got 0, central differences 1). The value then comes from `a + b`
+   * (JavaScript's value, 0, unless `a` is +0 and `b` is −0, which keeps `b`).
+   */
+  orFalsy(a: Value, b: Value, site: SiteNode): Value {
+    if (typeof a !== 'number' || typeof b !== 'number') return b;
+    const x = this.value[a];
+    const y = this.value[b];
+    if (x !== 0 || y !== 0 || (Object.is(x, 0) && Object.is(y, -0))) return b;
+    return this.apply2(ADD, a, b, site);
+  }
+
   protected typeOf(v: Value): string {
     if (typeof v === 'number') return 'number';
     if (typeof v === 'string') return 'string';
@@ -629,7 +654,7 @@ export abstract class Stepper extends Machine {
         if (b instanceof Obj) {
           for (let o: Obj | undefined = b; o; o = o.proto)
             if (o.props.has(String(k)) || o.acc?.has(String(k))) return true;
-          return false;
+          return OBJECT_PROTO_NAMES.has(String(k)); // 'toString' in o: inherited, as in JavaScript
         }
         throw this.notNumber(b, node, "the right side of 'in'");
       }
@@ -694,6 +719,14 @@ export abstract class Stepper extends Machine {
       if (idx >= 0) return o[idx];
       const m = ARRAY_METHODS[key];
       if (m) return m;
+      if (/^[-+.\d]/.test(key))
+        throw this.error(
+          'unsupported',
+          `The key of "${site.t ?? ''}" at ${pos(site.r)} is the string '${key}', not an array index ` +
+            `(JavaScript reads undefined): for…in gives string keys, so i + 1 is '${key}' when i is a key; ` +
+            'use a counted loop (for (let i = 0; i < a.length; i++)) or for (const [i, v] of a.entries())',
+          site.r,
+        );
       throw this.error(
         'unsupported',
         `Unsupported array property '${key}' in "${site.t ?? ''}" at ${pos(site.r)}: ` +
@@ -768,7 +801,19 @@ export abstract class Stepper extends Machine {
       const v = p.props.get(key);
       if (v !== undefined || p.props.has(key)) return v;
     }
+    if (OBJECT_PROTO_NAMES.has(key)) throw this.inheritedName(key, site);
     return undefined;
+  }
+
+  /** The refusal of a read (or write of `__proto__`) of a name every object inherits from Object.prototype. */
+  inheritedName(key: string, site: SiteNode): GradientLensError {
+    return this.error(
+      'unsupported',
+      `'${key}' in "${site.t ?? ''}" at ${pos(site.r)} is not a field of this object, and JavaScript does not give undefined ` +
+        `here: every object inherits '${key}' from Object.prototype (${key === '__proto__' ? 'its prototype' : 'a function'}). ` +
+        `Give the object that field, or keep data keyed by arbitrary strings in a Map (m.get(k) ?? 0)`,
+      site.r,
+    );
   }
 
   setProp(o: Value, key: string | number, v: Value, site: SiteNode): void {
@@ -802,6 +847,7 @@ export abstract class Stepper extends Machine {
     if (o instanceof Obj || o instanceof ClassV) {
       const obj = o instanceof ClassV ? o.statics : o;
       const k = String(key);
+      if (k === '__proto__') throw this.inheritedName(k, site);
       for (let p: Obj | undefined = obj; p; p = p.proto) {
         const a = p.acc?.get(k);
         if (a) {

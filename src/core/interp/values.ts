@@ -213,7 +213,7 @@ export class MapObj extends Obj {
  */
 export class IterObj extends Obj {
   constructor(
-    /** A MapObj's entries or a SetObj's items: the live list. */
+    /** A MapObj's entries, a SetObj's items or an array (keys(), entries()): the live list. */
     readonly list: Value[],
     readonly mode: IterMode,
     readonly what: string,
@@ -231,6 +231,10 @@ export const enum IterMode {
   Key = 2,
   Val = 3,
   Twice = 4,
+  /** An array's keys(): the index. */
+  Index = 5,
+  /** An array's entries(): [index, element], the element read when the iteration reaches it. */
+  IndexPair = 6,
 }
 
 /** An object made by `new Error(message)` (or TypeError, RangeError): `instanceof` knows it. */
@@ -273,6 +277,8 @@ export interface Interp {
   newArray(items: Value[], site: SiteNode, label?: string): Value[];
   steer(v: number): void;
   truthy(v: Value): boolean;
+  /** The value of `a || b` when `a` was falsy and `b` is its right side's value (see orFalsy). */
+  orFalsy(a: Value, b: Value, site: SiteNode): Value;
   toStr(v: Value, site: SiteNode): string;
   key(v: Value, site: SiteNode): string | number;
   strictEq(a: Value, b: Value): boolean;
