@@ -1,6 +1,7 @@
 /**
  * Things a learner should notice in a graph after forward and backward: where NaN/Infinity
- * first appears, dead ReLUs, saturated sigmoid/tanh, ties in max/min, kinks at 0.
+ * first appears, dead ReLUs, saturated sigmoid/tanh, ties in max/min, kinks at 0, branches the
+ * program took at a tie (ExprProgram.ties).
  * Each diagnostic points at one node and names it with its line:column.
  */
 import { plainNumber } from './format';
@@ -191,6 +192,19 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
     } else if (spec.name === 'div' && isSigmoidPattern(program, t, i)) {
       sigmoidNodes.add(i);
     }
+  }
+  // Branches the run took at a tie (programs): `z > 0 ? z : 0.01 * z` at z = 0, `z && y` at z = 0.
+  for (const tie of program.ties ?? []) {
+    const where = `"${tie.text}" (${tie.range.line}:${tie.range.column})`;
+    out.push({
+      severity: 'info',
+      code: tie.test === 'compare' ? 'tie' : 'kink',
+      nodeId: tie.node ?? program.root,
+      message:
+        tie.test === 'compare'
+          ? `${where} compares two equal numbers (both ${plainNumber(tie.value)}): the result is not differentiable there, and the gradient shown follows the branch JavaScript took.`
+          : `${where} is tested for truth at exactly 0 (any other value takes the other branch): the gradient shown follows the branch JavaScript took.`,
+    });
   }
   for (const i of sigmoidNodes) {
     if (dead(i)) continue;

@@ -111,8 +111,28 @@ export interface LoopInfo {
   iterations: number;
 }
 
+/**
+ * A branch the run took at a tie (programs only): a number computed from the inputs compared with
+ * an equal one (`z > 0 ? z : 0.01 * z` at z = 0), or tested for truth at exactly 0 (`z && y`).
+ * The function has a kink or a jump there, so no gradient is the right one: the one shown is the
+ * branch JavaScript took. The run steers on these numbers, so an input edit that moves them
+ * re-traces and the list stays current.
+ */
+export interface TieDecision {
+  /** The comparison, or the number tested for truth (its source text, abbreviated). */
+  text: string;
+  range: SourceRange;
+  test: 'compare' | 'truth';
+  /** The value both sides had (compare), or 0 (truth). */
+  value: number;
+  /** A program node of the decision (the number compared or tested), when the program has it. */
+  node?: number;
+}
+
 export interface ExprProgram {
   nodes: ExprNode[];
+  /** Branches taken at a tie (programs only; absent when none). */
+  ties?: TieDecision[];
   /** Arrays of numbers the program built or was given (programs only; absent for plain expressions). */
   arrays?: ArrayGroup[];
   /** Loops that ran (programs only). */

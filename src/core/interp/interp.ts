@@ -4,7 +4,7 @@
  * constants late in lookup/getProp (the patches after the class).
  */
 import { GradientLensError } from '../errors';
-import type { ArrayGroup, CallFrame, ExprNode, ExprProgram, InputNode, TargetSelection } from '../expr';
+import type { ArrayGroup, CallFrame, ExprNode, ExprProgram, InputNode, TargetSelection, TieDecision } from '../expr';
 import type { IrTarget } from '../ir';
 import { OP_LIST } from '../ops';
 import { rememberCompiled, type Tape, TapeBuilder } from '../tape';
@@ -157,6 +157,67 @@ export class Interp extends Calls {
       return { label: info.label, range: info.r, shape, elements: elements.map(idOf) };
     });
     return { nodes, arrays };
+  }
+
+  /**
+   * The decisions taken at a tie (see TieDecision) that matter for the target: on a number computed
+   * (not a literal or an input itself: a loop's `i < n` ends at i = n) from an input the target
+   * depends on. One per source place, the first the run took.
+   */
+  protected ties(keep: Uint8Array, root: number, newId: Int32Array): TieDecision[] {
+    if (this.tieCandidates.length === 0) return [];
+    const { op, argStart, args } = this.tb;
+    // 0 not known yet, 1 no, 2 yes: does the node depend on an input the target depends on?
+    const dep = new Uint8Array(this.n);
+    const depends = (v: number): boolean => {
+      const stack = [v];
+      while (stack.length) {
+        const i = stack[stack.length - 1];
+        if (dep[i] !== 0) {
+          stack.pop();
+          continue;
+        }
+        if (op[i] === LEAF) {
+          dep[i] = this.inputIx[i] !== 0 && i <= root && keep[i] ? 2 : 1;
+          stack.pop();
+          continue;
+        }
+        let pending = false;
+        let yes = false;
+        for (let k = argStart[i]; k < argStart[i + 1]; k++) {
+          const d = dep[args[k]];
+          if (d === 0) {
+            stack.push(args[k]);
+            pending = true;
+          } else if (d === 2) yes = true;
+        }
+        if (!pending) {
+          dep[i] = yes ? 2 : 1;
+          stack.pop();
+        }
+      }
+      return dep[v] === 2;
+    };
+    const computed = (v: number) => v >= 0 && op[v] !== LEAF && depends(v);
+    const out: TieDecision[] = [];
+    const seen = new Set<SiteNode>();
+    for (const c of this.tieCandidates) {
+      if (seen.has(c.site)) continue;
+      const hit = computed(c.a) ? c.a : computed(c.b) ? c.b : -1;
+      if (hit < 0) continue;
+      seen.add(c.site);
+      // A number tested for truth is named by its variable where it has one (`z`, not `w * x`).
+      const name = c.test === 'truth' && this.nameIx[c.a] !== 0 ? this.nameList[this.nameIx[c.a] - 1] : undefined;
+      const tie: TieDecision = {
+        text: name ?? c.site.t ?? '(expression)',
+        range: c.site.r,
+        test: c.test,
+        value: c.test === 'truth' ? 0 : this.value[c.a],
+      };
+      if (hit <= root && newId[hit] >= 0) tie.node = newId[hit];
+      out.push(tie);
+    }
+    return out;
   }
 
   /** The recorded tape as it is (every node, no ExprProgram objects): for the benchmark. */
@@ -396,6 +457,8 @@ export class Interp extends Calls {
       arrays: groups,
       loops: this.loops,
     };
+    const ties = this.ties(keep, root, newId);
+    if (ties.length) program.ties = ties;
     const offPath = this.offPath(offCandidates, root, newId, count, mapFrame);
     if (offPath) program.offPath = offPath;
     if (target.selection) program.target.selection = this.selectionOf(target.selection, nodes, newId, root);

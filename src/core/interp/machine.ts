@@ -59,6 +59,9 @@ function siteHash(site: SiteNode): number {
   return r === undefined ? 0 : Math.imul(r.start ^ Math.imul(r.end, 0x85ebca6b), 0x9e3779b1) >>> 7;
 }
 
+/** How many tie decisions a run keeps looking at (Machine.tieCandidates). */
+const TIE_CANDIDATES = 4096;
+
 export abstract class Machine {
   // Defined in ./step, ./statements, ./calls and ./interp (the layers above this one).
   protected abstract finish(target: IrTarget): ExprProgram;
@@ -163,6 +166,18 @@ export abstract class Machine {
   /** The target has a selection: every number its Tgt evaluates to (tape ids), in order. */
   protected selecting = false;
   protected readonly selectionHits: number[] = [];
+  /**
+   * Decisions taken at a tie (see TieDecision): the tape ids compared or tested, where, and how;
+   * finish keeps those on numbers computed from the inputs. At most TIE_CANDIDATES (a loop
+   * comparing equal constants on every pass must not grow this without bound).
+   */
+  protected readonly tieCandidates: Array<{ a: number; b: number; site: SiteNode; test: 'compare' | 'truth' }> = [];
+
+  /** A comparison of equal numbers (b ≥ 0) or a number tested for truth at 0 (b = −1). */
+  noteTie(a: number, b: number, site: SiteNode): void {
+    if (this.tieCandidates.length < TIE_CANDIDATES)
+      this.tieCandidates.push({ a, b, site, test: b < 0 ? 'truth' : 'compare' });
+  }
 
   constructor(
     readonly ir: IrProgram,

@@ -500,6 +500,7 @@ export abstract class Stepper extends Machine {
     if (typeof v === 'number') {
       this.steer(v);
       const x = this.value[v];
+      if (x === 0) this.noteTie(v, -1, this.sites[this.siteIx[v]]);
       return x !== 0 && x === x;
     }
     if (v instanceof Poison) throw v.error;
@@ -519,6 +520,15 @@ export abstract class Stepper extends Machine {
     const x = this.value[a];
     const y = this.value[b];
     if (x !== 0 || y !== 0 || (Object.is(x, 0) && Object.is(y, -0))) return b;
+    // No jump here after all (the expression is `a` on one side, `b` = 0 on the other): `a`'s test
+    // at 0 (truthy) is not a tie to report.
+    const c = this.tieCandidates;
+    for (let i = c.length - 1; i >= 0; i--) {
+      if (c[i].a === a && c[i].test === 'truth') {
+        c.splice(i, 1);
+        break;
+      }
+    }
     return this.apply2(ADD, a, b, site);
   }
 
@@ -602,9 +612,11 @@ export abstract class Stepper extends Machine {
     }
     switch (op) {
       case '===':
-        return this.strictEq(a, b);
-      case '!==':
-        return !this.strictEq(a, b);
+      case '!==': {
+        const eq = this.strictEq(a, b);
+        if (eq && typeof a === 'number') this.noteTie(a, b as number, node);
+        return op === '===' ? eq : !eq;
+      }
       case '==':
       case '!=': {
         const nullish = (x: Value) => x === undefined || x === null;
@@ -619,6 +631,7 @@ export abstract class Stepper extends Machine {
           );
         }
         const eq = nullish(a) || nullish(b) ? nullish(a) && nullish(b) : this.strictEq(a, b);
+        if (eq && typeof a === 'number' && typeof b === 'number') this.noteTie(a, b, node);
         return op === '==' ? eq : !eq;
       }
       case '<':
@@ -632,6 +645,7 @@ export abstract class Stepper extends Machine {
           this.steer(b);
           x = this.value[a];
           y = this.value[b];
+          if (x === y) this.noteTie(a, b, node);
         } else if (typeof a === 'string' && typeof b === 'string') {
           x = a;
           y = b;
