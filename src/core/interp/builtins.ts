@@ -85,6 +85,9 @@ export const REFUSED_GLOBALS: Record<string, string> = ownOnly({
   Symbol: 'symbols are not supported',
   Float64Array: 'typed arrays are not supported; use an array',
   Float32Array: 'typed arrays are not supported; use an array',
+  Int32Array: 'typed arrays are not supported; use an array (Math.trunc or | 0 for integers)',
+  Uint8Array: 'typed arrays are not supported; use an array',
+  structuredClone: 'copy with spread or map instead ({ ...o }, a.map((row) => [...row]))',
 });
 
 export function fn(name: string, impl: BuiltinImpl, arity?: number): Builtin {
@@ -805,6 +808,20 @@ export const FUNCTION_METHODS: Record<string, Builtin> = ownOnly({
     const a = args[1];
     it.invoke(t, args[0], Array.isArray(a) ? [...a] : [], site, false);
     return PENDING;
+  }),
+  // f.bind(obj, a): a function calling f with this = obj and a before its own arguments.
+  bind: fn('bind', (_it, t, args) => {
+    const name = t instanceof Fun ? t.fn.name : (t as Builtin).name;
+    const [self, ...first] = args;
+    const arity = t instanceof Builtin && t.arity !== undefined ? Math.max(0, t.arity - first.length) : undefined;
+    return fn(
+      `bound ${name}`,
+      (it, _this, rest, site) => {
+        it.invoke(t, self, [...first, ...rest], site, false);
+        return PENDING;
+      },
+      arity,
+    );
   }),
 });
 

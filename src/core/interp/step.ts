@@ -777,7 +777,11 @@ export abstract class Stepper extends Machine {
       if (key === 'name') return o instanceof Fun ? o.fn.name : o.name;
       const m = FUNCTION_METHODS[key];
       if (m) return m;
-      throw this.error('unsupported', `Unsupported function property '${key}' at ${pos(site.r)}`, site.r);
+      throw this.error(
+        'unsupported',
+        `Unsupported function property '${key}' at ${pos(site.r)}: functions have name, ${Object.keys(FUNCTION_METHODS).join(', ')}`,
+        site.r,
+      );
     }
     if (o instanceof Poison) throw o.error;
     if (o instanceof ImportV) throw this.importError(o);
