@@ -174,3 +174,53 @@ describe('red team 4: refusals say what to write instead', () => {
     });
   }
 });
+
+describe('red team 4: #private fields are not listed', () => {
+  const CLS =
+    'class A {\n  #p = 5;\n  x: number;\n  constructor(x: number) { this.x = x; }\n  get p() { return this.#p; }\n}\nconst x = 1.5;\nconst a = new A(x);\n';
+
+  it('Object.keys/values/entries skip #p (was 10, JavaScript 7.5)', () => {
+    agrees(
+      CLS + 'const r = Object.keys(a).length * x + Object.values(a).length + Object.entries(a).length * 10 + a.p;\n',
+      'r',
+    );
+  });
+
+  it('for…in, spread, Object.assign and a rest pattern skip #p', () => {
+    agrees(
+      CLS +
+        'let r = 0;\nfor (const k in a) r += k.length * x;\nconst s: any = { ...a };\nconst t: any = Object.assign({}, a);\n' +
+        'const { ...rest }: any = a;\n' +
+        'r += Object.keys(s).length * 10 + Object.keys(t).length * 100 + Object.keys(rest).length * 1000 + s.x;\n',
+      'r',
+    );
+  });
+
+  it("a string key starting with '#' (literal or computed) is refused: it would be taken for a private field", () => {
+    const lit = refusal("const x = 1.5;\nconst o = { '#tag': x };\nconst r = Object.keys(o).length * x;\n", 'r');
+    assert.match(lit.message, /property name starting with '#' '#tag' at 2:13: rename the key/);
+    const comp = refusal(
+      "class A { #p = 5; get p() { return this.#p; } }\nconst x = 1.5;\nconst a: any = new A();\nconst r = (a['#p'] ?? 1) * x;\n",
+      'r',
+    );
+    assert.match(comp.message, /The key '#p' at 4:12 starts with '#'/);
+  });
+});
+
+describe('red team 4: Object.assign onto an accessor', () => {
+  it('a target with a setter for a copied key is refused (JavaScript calls the setter: 4.5; we gave 0)', () => {
+    const e = refusal(
+      'const x = 1.5;\nconst t = { _v: 0, set v(y: number) { this._v = y * 3; } };\nObject.assign(t, { v: x });\nconst r = t._v;\n',
+      'r',
+    );
+    assert.match(e.message, /Object\.assign onto an object with a setter or getter \('v'\) at 3:1: .*t\.v = \.\.\./);
+  });
+
+  it('the same through a class setter on the prototype', () => {
+    const e = refusal(
+      'class A { _v = 0; set v(y: number) { this._v = y * 3; } }\nconst x = 1.5;\nconst t = new A();\nObject.assign(t, { v: x });\nconst r = t._v;\n',
+      'r',
+    );
+    assert.match(e.message, /setter or getter \('v'\) at 4:1/);
+  });
+});

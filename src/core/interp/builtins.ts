@@ -18,6 +18,7 @@ import {
   type Interp,
   MUL,
   Obj,
+  isPrivate,
   ownKeys,
   PENDING,
   pos,
@@ -1084,7 +1085,17 @@ export function makeGlobals(it: Interp): Env {
       for (const s of args.slice(1)) {
         if (!(s instanceof Obj)) continue;
         i2.checkNoAccessors(s, 'Object.assign', site);
-        for (const [k, v] of s.props) target.props.set(k, v);
+        for (const [k, v] of s.props) {
+          if (isPrivate(k)) continue;
+          for (let o: Obj | undefined = target; o; o = o.proto)
+            if (o.acc?.has(k))
+              throw i2.error(
+                'unsupported',
+                `Object.assign onto an object with a setter or getter ('${k}') at ${pos(site.r)}: JavaScript would call its setter; assign the field yourself (target.${k} = ...)`,
+                site.r,
+              );
+          target.props.set(k, v);
+        }
       }
       return target;
     }),

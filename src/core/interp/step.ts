@@ -32,6 +32,7 @@ import {
   Env,
   firstHole,
   FROZEN,
+  isPrivate,
   Fun,
   HOLEY,
   ImportV,
@@ -574,7 +575,15 @@ export abstract class Stepper extends Machine {
       this.steer(v);
       return this.value[v];
     }
-    if (typeof v === 'string') return v;
+    if (typeof v === 'string') {
+      if (v.startsWith('#'))
+        throw this.error(
+          'unsupported',
+          `The key '${v}' at ${pos(site.r)} starts with '#': such names are kept for #private fields here; rename the key`,
+          site.r,
+        );
+      return v;
+    }
     if (typeof v === 'boolean' || v === undefined || v === null) return String(v);
     throw this.error('unsupported', `${cap(this.typeName(v))} used as a property key at ${pos(site.r)}`, site.r);
   }
@@ -919,7 +928,7 @@ export abstract class Stepper extends Machine {
     if (v === undefined || v === null) return;
     if (v instanceof Obj) {
       this.checkNoAccessors(v, 'Spreading', site);
-      for (const [k, x] of v.props) obj.props.set(k, x);
+      for (const [k, x] of v.props) if (!isPrivate(k)) obj.props.set(k, x);
       return;
     }
     if (Array.isArray(v)) {
