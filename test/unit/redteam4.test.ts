@@ -224,3 +224,21 @@ describe('red team 4: Object.assign onto an accessor', () => {
     assert.match(e.message, /setter or getter \('v'\) at 4:1/);
   });
 });
+
+describe('red team 4: a data property shadows an inherited accessor', () => {
+  it('b.v = x sets the subclass field v, not the parent’s setter (was 50, JavaScript 1.5)', () => {
+    agrees(
+      'class A { _v = 0; set v(y: number) { this._v = y * 3; } get v() { return this._v; } }\n' +
+        'class B extends A { v = 5; }\nconst x = 1.5;\nconst b = new B();\nb.v = x;\nconst r = b._v * 10 + b.v;\n',
+      'r',
+    );
+  });
+
+  it('without the field, the parent’s setter still runs', () => {
+    agrees(
+      'class A { _v = 0; set v(y: number) { this._v = y * 3; } get v() { return this._v; } }\n' +
+        'class B extends A { constructor(x: number) { super(); this.v = x; } }\nconst x = 1.5;\nconst b = new B(x);\nconst r = b._v * 10 + b.v;\n',
+      'r',
+    );
+  });
+});

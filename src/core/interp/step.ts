@@ -870,6 +870,8 @@ export abstract class Stepper extends Machine {
           this.invoke(a.set, o, [v], site, false);
           return;
         }
+        // A data property nearer than the setter wins (a subclass field `v = 5` over a parent's `set v`).
+        if (p.props.has(k)) break;
       }
       obj.props.set(k, v);
       if (Array.isArray(v) && obj.label !== undefined) {
