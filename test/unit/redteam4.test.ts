@@ -242,3 +242,38 @@ describe('red team 4: a data property shadows an inherited accessor', () => {
     );
   });
 });
+
+describe('red team 4: the thisArg of array callbacks', () => {
+  const C = 'const x = 1.5;\nconst c = { k: x, lim: 1.8 };\nconst xs = [1, 2, 3];\n';
+  const cases: [string, string][] = [
+    [
+      'map (was refused: "JavaScript throws a TypeError here", it does not)',
+      'const r = xs.map(function (this: any, v) { return v * this.k; }, c).reduce((a, b) => a + b);\n',
+    ],
+    ['forEach', 'let r = 0;\nxs.forEach(function (this: any, v) { r += v * this.k; }, c);\n'],
+    [
+      'filter, some, every',
+      'const f = xs.filter(function (this: any, v) { return v * this.k > this.lim; }, c);\n' +
+        'const r = f.length * x + (xs.some(function (this: any, v) { return v * this.k > 4; }, c) ? 1 : 0) +\n' +
+        '  (xs.every(function (this: any, v) { return v * this.k > 1; }, c) ? 10 : 0);\n',
+    ],
+    [
+      'find, findLast, flatMap, Array.from',
+      'const fi = xs.find(function (this: any, v) { return v * this.k > 2; }, c)!;\n' +
+        'const fl = xs.findLast(function (this: any, v) { return v * this.k < 4; }, c)!;\n' +
+        'const fm = xs.flatMap(function (this: any, v) { return [v, v * this.k]; }, c);\n' +
+        'const af = Array.from(xs, function (this: any, v) { return v * this.k; }, c);\n' +
+        'const r = fi * x + fl * 10 + fm.reduce((a, b) => a + b) + af[2] * 3;\n',
+    ],
+    [
+      'a method passed with its object: xs.map(l.f, l)',
+      'class L { constructor(public w: number) {} f(v: number) { return v * this.w; } }\n' +
+        'const r = xs.map(new L(x).f, new L(x)).reduce((a, b) => a + b);\n',
+    ],
+    [
+      'reduce’s second argument is still its start',
+      'const r = xs.reduce(function (a, v) { return a + v * x; }, 10);\n',
+    ],
+  ];
+  for (const [what, text] of cases) it(what, () => void agrees(C + text, 'r'));
+});

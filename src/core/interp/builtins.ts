@@ -569,6 +569,8 @@ export function hof(kind: string): Builtin {
       from: 'arr',
     };
     if (kind === 'reduceRight' || kind === 'findLast' || kind === 'findLastIndex') st.rev = true;
+    // map(f, thisArg) and the like call f with this = thisArg (reduce's second argument is its start)
+    if (kind !== 'reduce' && kind !== 'reduceRight' && args.length > 1) st.thisArg = args[1];
     return it.startHof(st);
   });
 }
@@ -947,6 +949,7 @@ export function makeGlobals(it: Interp): Env {
         savedIter: 0,
         site,
         from,
+        thisArg: args[2], // Array.from(src, f, thisArg)
       });
     }),
   );
