@@ -277,3 +277,14 @@ describe('red team 4: the thisArg of array callbacks', () => {
   ];
   for (const [what, text] of cases) it(what, () => void agrees(C + text, 'r'));
 });
+
+describe('red team 4: Boolean', () => {
+  it('xs.filter(Boolean) keeps the truthy numbers; Boolean(v) is JavaScript’s truthiness (was "Unknown name")', () => {
+    agrees(
+      'const x = 1.5;\nconst xs = [x, x - x, 2 * x, 0 / 0];\n' +
+        "const r = xs.filter(Boolean).reduce((a, b) => a + b) + (Boolean('') ? 100 : 0) + (Boolean({}) ? 10 : 0) +\n" +
+        '  (Boolean() ? 1000 : 0) + xs.map(Boolean).filter((b) => b).length * 1e4;\n',
+      'r',
+    );
+  });
+});

@@ -887,6 +887,11 @@ export function makeGlobals(it: Interp): Env {
       return Number.isNaN(it2.value[id]);
     }),
   );
+  // Boolean(v): JavaScript's truthiness (xs.filter(Boolean) keeps the non-zero, non-NaN numbers)
+  g.set(
+    'Boolean',
+    fn('Boolean', (it2, _t, args) => it2.truthy(args[0]), 1),
+  );
   const arrayNs = new Obj(undefined);
   arrayNs.props.set(
     'isArray',
