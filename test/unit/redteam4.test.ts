@@ -156,6 +156,11 @@ describe('red team 4: refusals say what to write instead', () => {
       /'Int32Array' at 2:15: typed arrays are not supported/,
     ],
     [
+      'WeakMap (was "Unknown name")',
+      'const x = 1.5;\nconst cache = new WeakMap<object, number>();\nconst k = {};\ncache.set(k, x);\nconst r = cache.get(k)!;\n',
+      /'WeakMap' at 2:19: use a Map/,
+    ],
+    [
       'an object with valueOf in arithmetic',
       'class M { constructor(public v: number) {} valueOf() { return this.v * 2; } }\n' +
         'const x = 1.5;\nconst a: any = new M(x); const b: any = new M(3);\nconst r = a + b;\n',

@@ -89,6 +89,8 @@ export const REFUSED_GLOBALS: Record<string, string> = ownOnly({
   Int32Array: 'typed arrays are not supported; use an array (Math.trunc or | 0 for integers)',
   Uint8Array: 'typed arrays are not supported; use an array',
   structuredClone: 'copy with spread or map instead ({ ...o }, a.map((row) => [...row]))',
+  WeakMap: 'use a Map (new Map<object, number>()): its keys compare the same way',
+  WeakSet: 'use a Set: its members compare the same way',
 });
 
 export function fn(name: string, impl: BuiltinImpl, arity?: number): Builtin {
