@@ -293,3 +293,23 @@ describe('red team 4: Boolean', () => {
     );
   });
 });
+
+describe('red team 4: super in a static method', () => {
+  it('super.make(x) is the parent class’s static make, called with this = the subclass (was "Unknown function")', () => {
+    agrees(
+      'class A { static k = 2; static make(x: number) { return x * this.k; } static get twice() { return this.k * 2; } }\n' +
+        'class B extends A { static k = 3; static make(x: number) { return super.make(x) + super.twice + 1; } }\n' +
+        'const x = 1.5;\nconst r = B.make(x) + A.make(x) * 10;\n',
+      'r',
+    );
+  });
+
+  it('an instance method’s super is still the parent prototype, also from an arrow inside it', () => {
+    agrees(
+      'class A { f(x: number) { return x * 2; } static f(x: number) { return x * 100; } }\n' +
+        'class B extends A { f(x: number) { const g = (v: number) => super.f(v) + 1; return [x, x].map(g).reduce((a, b) => a + b); } }\n' +
+        'const x = 1.5;\nconst r = new B().f(x);\n',
+      'r',
+    );
+  });
+});

@@ -236,9 +236,8 @@ export abstract class Stepper extends Machine {
         return;
       }
       case K.SuperMember: {
-        const home = this.lookupHome(t.env, node);
         const thisV = this.lookupThis(t.env, node);
-        const v = this.getFromObj(home.parent!.proto, node.name, thisV, node);
+        const v = this.getFromObj(this.superBase(t.env, node), node.name, thisV, node);
         if (v !== PENDING) vals.push(v);
         return;
       }
@@ -712,6 +711,17 @@ export abstract class Stepper extends Machine {
     for (let e: Env | undefined = env; e; e = e.parent) {
       const h = e.get('#home');
       if (h instanceof ClassV) return h;
+    }
+    throw this.error('runtime', `'super' outside a class method at ${pos(site.r)}`, site.r);
+  }
+
+  /** What `super.m` reads: the parent's prototype, or in a static method the parent class's statics. */
+  protected superBase(env: Env, site: SiteNode): Obj {
+    for (let e: Env | undefined = env; e; e = e.parent) {
+      const h = e.get('#home');
+      if (!(h instanceof ClassV)) continue;
+      if (!h.parent) throw this.error('runtime', `'super' in a class without 'extends' at ${pos(site.r)}`, site.r);
+      return e.has('#static') ? h.parent.statics : h.parent.proto;
     }
     throw this.error('runtime', `'super' outside a class method at ${pos(site.r)}`, site.r);
   }

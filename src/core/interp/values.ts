@@ -126,6 +126,8 @@ export class Fun {
   /** The class a method or constructor belongs to (for `super`). */
   home: ClassV | undefined;
   isCtor = false;
+  /** A static method: its `super.m` is the parent class's static m. */
+  isStatic = false;
   constructor(
     readonly fi: number,
     readonly fn: IrFunction,
