@@ -313,3 +313,13 @@ describe('red team 4: super in a static method', () => {
     );
   });
 });
+
+describe('red team 4: super without extends', () => {
+  it('is refused by name (it crashed with a TypeError of our own)', () => {
+    const e = refusal(
+      'class A { f(x: number) { return (super.valueOf as any)(x); } }\nconst x = 1.5;\nconst r = new A().f(x);\n',
+      'r',
+    );
+    assert.match(e.message, /'super' in a class without 'extends' at 1:34/);
+  });
+});

@@ -720,7 +720,12 @@ export abstract class Stepper extends Machine {
     for (let e: Env | undefined = env; e; e = e.parent) {
       const h = e.get('#home');
       if (!(h instanceof ClassV)) continue;
-      if (!h.parent) throw this.error('runtime', `'super' in a class without 'extends' at ${pos(site.r)}`, site.r);
+      if (!h.parent)
+        throw this.error(
+          'unsupported',
+          `'super' in a class without 'extends' at ${pos(site.r)}: it reads Object.prototype's members here; extend a class declared in this file, or use this`,
+          site.r,
+        );
       return e.has('#static') ? h.parent.statics : h.parent.proto;
     }
     throw this.error('runtime', `'super' outside a class method at ${pos(site.r)}`, site.r);
