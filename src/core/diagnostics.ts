@@ -87,10 +87,17 @@ export function diagnose(program: ExprProgram, t: Tape): Diagnostic[] {
   }
 
   // 2. The first gate (in backward order) that sends a non-finite gradient from a finite one.
+  // Only towards an argument that depends on an input: ∂(a^2)/∂2 at a < 0, or ∂(a ** (k - 1))/∂(k - 1)
+  // with k a constant parameter (micrograd's pow), is NaN but flows nowhere.
+  const varies = new Uint8Array(t.size);
+  for (let i = 0; i < t.size; i++) {
+    if (op[i] === LEAF) varies[i] = nodes[i].kind === 'input' ? 1 : 0;
+    else for (let k = argStart[i]; k < argStart[i + 1] && !varies[i]; k++) varies[i] = varies[args[k]];
+  }
   outer: for (let i = program.root; i >= 0; i--) {
     if (op[i] === LEAF || !Number.isFinite(grad[i]) || dead(i)) continue;
     for (let k = argStart[i]; k < argStart[i + 1]; k++) {
-      if (nodes[args[k]].kind === 'const') continue; // e.g. ∂(a^2)/∂2 at a < 0: flows nowhere
+      if (!varies[args[k]]) continue;
       const contribution = grad[i] * local[k];
       if (!Number.isFinite(contribution)) {
         out.push({

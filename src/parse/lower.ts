@@ -228,6 +228,21 @@ export class Lowerer {
     );
   }
 
+  /**
+   * A property name as a key. Private names (`#p`) are stored under their text `#p`, kept out of
+   * Object.keys, spread and the like; a string key starting with '#' would be taken for one.
+   */
+  private key(name: ts.PropertyName): string | undefined {
+    const key = propName(name);
+    if (key?.startsWith('#') && name.kind !== SK.PrivateIdentifier)
+      throw this.refuse(
+        name,
+        "a property name starting with '#'",
+        'rename the key (such names are kept for #private fields)',
+      );
+    return key;
+  }
+
   private unsupported(n: ts.Node): GradientLensError {
     return this.src.error(
       'unsupported',
@@ -817,7 +832,7 @@ export class Lowerer {
       switch (p.kind) {
         case SK.PropertyAssignment: {
           const pa = p as ts.PropertyAssignment;
-          const key = propName(pa.name);
+          const key = this.key(pa.name);
           const prop = { kind: 'init', key: key ?? '', v: undefined as unknown as Expr } as ObjProp & { kind: 'init' };
           props[i] = prop;
           const c = naming && key !== undefined ? { ...ctx, path: `${ctx.path}.${key}`, pathAt: undefined } : sub;
@@ -844,7 +859,7 @@ export class Lowerer {
         case SK.GetAccessor:
         case SK.SetAccessor: {
           const m = p as ts.MethodDeclaration;
-          const key = propName(m.name);
+          const key = this.key(m.name);
           const fi = this.lowerFunction(m, ctx);
           const kind = p.kind === SK.GetAccessor ? 'get' : p.kind === SK.SetAccessor ? 'set' : 'init';
           const prop = (
@@ -995,7 +1010,7 @@ export class Lowerer {
         case SK.SetAccessor: {
           const md = m as ts.MethodDeclaration;
           if (!md.body) continue;
-          const key = propName(md.name);
+          const key = this.key(md.name);
           const member = {
             key: key ?? '',
             static: isStatic,
@@ -1009,7 +1024,7 @@ export class Lowerer {
         }
         case SK.PropertyDeclaration: {
           const pd = m as ts.PropertyDeclaration;
-          const key = propName(pd.name);
+          const key = this.key(pd.name);
           const member = {
             key: key ?? '',
             static: isStatic,
@@ -1077,7 +1092,7 @@ export class Lowerer {
             continue;
           }
           const keyNode = el.propertyName ?? (el.name as ts.Identifier);
-          const key = propName(keyNode as ts.PropertyName);
+          const key = this.key(keyNode as ts.PropertyName);
           const prop = { key: key ?? '', p: undefined as unknown as Pattern } as {
             key: string | Expr;
             p: Pattern;
@@ -1166,7 +1181,7 @@ export class Lowerer {
             if (sp.objectAssignmentInitializer) this.push(sp.objectAssignmentInitializer, 'expr', prop, 'd', ctx);
           } else if (el.kind === SK.PropertyAssignment) {
             const pa = el as ts.PropertyAssignment;
-            const key = propName(pa.name);
+            const key = this.key(pa.name);
             const prop = { key: key ?? '', p: undefined as unknown as Pattern } as {
               key: string | Expr;
               p: Pattern;

@@ -18,6 +18,7 @@ import {
   type Interp,
   MUL,
   Obj,
+  isPrivate,
   ownKeys,
   PENDING,
   pos,
@@ -85,6 +86,11 @@ export const REFUSED_GLOBALS: Record<string, string> = ownOnly({
   Symbol: 'symbols are not supported',
   Float64Array: 'typed arrays are not supported; use an array',
   Float32Array: 'typed arrays are not supported; use an array',
+  Int32Array: 'typed arrays are not supported; use an array (Math.trunc or | 0 for integers)',
+  Uint8Array: 'typed arrays are not supported; use an array',
+  structuredClone: 'copy with spread or map instead ({ ...o }, a.map((row) => [...row]))',
+  WeakMap: 'use a Map (new Map<object, number>()): its keys compare the same way',
+  WeakSet: 'use a Set: its members compare the same way',
 });
 
 export function fn(name: string, impl: BuiltinImpl, arity?: number): Builtin {
@@ -565,6 +571,8 @@ export function hof(kind: string): Builtin {
       from: 'arr',
     };
     if (kind === 'reduceRight' || kind === 'findLast' || kind === 'findLastIndex') st.rev = true;
+    // map(f, thisArg) and the like call f with this = thisArg (reduce's second argument is its start)
+    if (kind !== 'reduce' && kind !== 'reduceRight' && args.length > 1) st.thisArg = args[1];
     return it.startHof(st);
   });
 }
@@ -806,6 +814,20 @@ export const FUNCTION_METHODS: Record<string, Builtin> = ownOnly({
     it.invoke(t, args[0], Array.isArray(a) ? [...a] : [], site, false);
     return PENDING;
   }),
+  // f.bind(obj, a): a function calling f with this = obj and a before its own arguments.
+  bind: fn('bind', (_it, t, args) => {
+    const name = t instanceof Fun ? t.fn.name : (t as Builtin).name;
+    const [self, ...first] = args;
+    const arity = t instanceof Builtin && t.arity !== undefined ? Math.max(0, t.arity - first.length) : undefined;
+    return fn(
+      `bound ${name}`,
+      (it, _this, rest, site) => {
+        it.invoke(t, self, [...first, ...rest], site, false);
+        return PENDING;
+      },
+      arity,
+    );
+  }),
 });
 
 export const NUMBER_CONSTANTS: Record<string, number> = {
@@ -866,6 +888,11 @@ export function makeGlobals(it: Interp): Env {
       it2.steer(id);
       return Number.isNaN(it2.value[id]);
     }),
+  );
+  // Boolean(v): JavaScript's truthiness (xs.filter(Boolean) keeps the non-zero, non-NaN numbers)
+  g.set(
+    'Boolean',
+    fn('Boolean', (it2, _t, args) => it2.truthy(args[0]), 1),
   );
   const arrayNs = new Obj(undefined);
   arrayNs.props.set(
@@ -929,6 +956,7 @@ export function makeGlobals(it: Interp): Env {
         savedIter: 0,
         site,
         from,
+        thisArg: args[2], // Array.from(src, f, thisArg)
       });
     }),
   );
@@ -1067,7 +1095,17 @@ export function makeGlobals(it: Interp): Env {
       for (const s of args.slice(1)) {
         if (!(s instanceof Obj)) continue;
         i2.checkNoAccessors(s, 'Object.assign', site);
-        for (const [k, v] of s.props) target.props.set(k, v);
+        for (const [k, v] of s.props) {
+          if (isPrivate(k)) continue;
+          for (let o: Obj | undefined = target; o; o = o.proto)
+            if (o.acc?.has(k))
+              throw i2.error(
+                'unsupported',
+                `Object.assign onto an object with a setter or getter ('${k}') at ${pos(site.r)}: JavaScript would call its setter; assign the field yourself (target.${k} = ...)`,
+                site.r,
+              );
+          target.props.set(k, v);
+        }
       }
       return target;
     }),

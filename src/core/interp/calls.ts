@@ -44,9 +44,8 @@ export abstract class Calls extends Statements {
       t.h = vals.length;
       if (f.k === K.Member || f.k === K.Index) return this.then(t, 10, f.o);
       if (f.k === K.SuperMember) {
-        const home = this.lookupHome(t.env, f);
         const thisV = this.lookupThis(t.env, f);
-        const m = this.getFromObj(home.parent!.proto, f.name, thisV, f);
+        const m = this.getFromObj(this.superBase(t.env, f), f.name, thisV, f);
         if (m === PENDING) throw this.error('unsupported', `Getter called as a method at ${pos(f.r)}`, f.r);
         t.a = thisV;
         t.b = m;
@@ -355,6 +354,7 @@ export abstract class Calls extends Statements {
     if (!fn.arrow) {
       env.set('this', thisV);
       if (f.home) env.set('#home', f.home);
+      if (f.isStatic) env.set('#static', true);
     }
     if (fn.selfName) env.set(fn.selfName, f);
     const exit = new Task(T.CallExit, site, env);
@@ -895,6 +895,7 @@ export abstract class Calls extends Statements {
         if (typeof m.key !== 'string') throw this.error('unsupported', `Computed method name at ${pos(m.r)}`, m.r);
         const f = this.closure(m.fn!, env);
         f.home = c;
+        f.isStatic = m.static === true;
         const target = m.static ? c.statics : c.proto;
         if (m.kind === 'method') target.props.set(m.key, f);
         else {

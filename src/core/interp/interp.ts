@@ -468,6 +468,12 @@ export class Interp extends Calls {
   }
 }
 
+/** What to write instead of a refused namespace member. */
+const NAMESPACE_HINT: Record<string, string> = {
+  'Number.parseFloat': ': strings are never converted to numbers here; write the number',
+  'Number.parseInt': ': strings are never converted to numbers here; write the number (Math.trunc for a number)',
+};
+
 // Late binding of marks and namespaces in lookups / property reads.
 const origLookup = Interp.prototype.lookup;
 Interp.prototype.lookup = function (this: Interp, env: Env, name: string, site: SiteNode): Value {
@@ -485,7 +491,7 @@ Interp.prototype.getProp = function (this: Interp, o: Value, key: string | numbe
       const what = `${o.prefix}.${key}`;
       throw this.error(
         'unsupported',
-        `Unsupported: ${what} in "${site.t ?? what}" at ${pos(site.r)}${o.prefix === 'Math' ? ': not differentiated; write it with supported Math functions' : ''}`,
+        `Unsupported: ${what} in "${site.t ?? what}" at ${pos(site.r)}${NAMESPACE_HINT[what] ?? (o.prefix === 'Math' ? ': not differentiated; write it with supported Math functions' : '')}`,
         site.r,
       );
     }
@@ -494,7 +500,11 @@ Interp.prototype.getProp = function (this: Interp, o: Value, key: string | numbe
     const ns = (ARRAY_CTOR as Builtin & { ns?: Obj }).ns!;
     const v = ns.props.get(key);
     if (v !== undefined) return v;
-    throw this.error('unsupported', `Unsupported: Array.${key} at ${pos(site.r)}`, site.r);
+    const hint =
+      key === 'prototype'
+        ? ': call the method on the array itself (a.slice(1), a.map(f)); Array.prototype.m.call(a, ...) is a.m(...)'
+        : `: Array has ${[...ns.props.keys()].join(', ')}`;
+    throw this.error('unsupported', `Unsupported: Array.${key} at ${pos(site.r)}${hint}`, site.r);
   }
   return origGetProp.call(this, o, key, site);
 };

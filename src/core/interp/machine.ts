@@ -450,7 +450,11 @@ export abstract class Machine {
           ? ': booleans are not converted to numbers here; write `cond ? 1 : 0`'
           : typeof v === 'string'
             ? ': strings are never converted to numbers here'
-            : '';
+            : Array.isArray(v)
+              ? ': JavaScript would turn it into a string first; index it (a[0]) or reduce it to a number'
+              : v instanceof Obj
+                ? ': objects are never converted to numbers here (JavaScript would call their valueOf or toString); read a number field, or call valueOf() yourself'
+                : '';
     return this.error(
       'unsupported',
       `${cap(this.typeName(v))} is used as ${what} in ${text}at ${pos(site.r)}${hint}`,

@@ -17,6 +17,7 @@ import {
   IterObj,
   MapObj,
   Obj,
+  isPrivate,
   ownKeys,
   PENDING,
   pos,
@@ -308,7 +309,7 @@ export abstract class Statements extends Stepper {
         const rest = new Obj(OBJECT_PROTO);
         if (v instanceof Obj) {
           this.checkNoAccessors(v, 'A rest pattern', p);
-          for (const [k, x] of v.props) if (!used.has(k)) rest.props.set(k, x);
+          for (const [k, x] of v.props) if (!used.has(k) && !isPrivate(k)) rest.props.set(k, x);
         }
         subs.push([p.rest, rest, undefined]);
       }

@@ -32,6 +32,7 @@ import {
   Env,
   firstHole,
   FROZEN,
+  isPrivate,
   Fun,
   HOLEY,
   ImportV,
@@ -235,9 +236,8 @@ export abstract class Stepper extends Machine {
         return;
       }
       case K.SuperMember: {
-        const home = this.lookupHome(t.env, node);
         const thisV = this.lookupThis(t.env, node);
-        const v = this.getFromObj(home.parent!.proto, node.name, thisV, node);
+        const v = this.getFromObj(this.superBase(t.env, node), node.name, thisV, node);
         if (v !== PENDING) vals.push(v);
         return;
       }
@@ -584,7 +584,15 @@ export abstract class Stepper extends Machine {
       this.steer(v);
       return this.value[v];
     }
-    if (typeof v === 'string') return v;
+    if (typeof v === 'string') {
+      if (v.startsWith('#'))
+        throw this.error(
+          'unsupported',
+          `The key '${v}' at ${pos(site.r)} starts with '#': such names are kept for #private fields here; rename the key`,
+          site.r,
+        );
+      return v;
+    }
     if (typeof v === 'boolean' || v === undefined || v === null) return String(v);
     throw this.error('unsupported', `${cap(this.typeName(v))} used as a property key at ${pos(site.r)}`, site.r);
   }
@@ -721,6 +729,22 @@ export abstract class Stepper extends Machine {
     throw this.error('runtime', `'super' outside a class method at ${pos(site.r)}`, site.r);
   }
 
+  /** What `super.m` reads: the parent's prototype, or in a static method the parent class's statics. */
+  protected superBase(env: Env, site: SiteNode): Obj {
+    for (let e: Env | undefined = env; e; e = e.parent) {
+      const h = e.get('#home');
+      if (!(h instanceof ClassV)) continue;
+      if (!h.parent)
+        throw this.error(
+          'unsupported',
+          `'super' in a class without 'extends' at ${pos(site.r)}: it reads Object.prototype's members here; extend a class declared in this file, or use this`,
+          site.r,
+        );
+      return e.has('#static') ? h.parent.statics : h.parent.proto;
+    }
+    throw this.error('runtime', `'super' outside a class method at ${pos(site.r)}`, site.r);
+  }
+
   // ---- properties ----
 
   getProp(o: Value, key: string | number, site: SiteNode): Value | typeof PENDING {
@@ -791,7 +815,11 @@ export abstract class Stepper extends Machine {
       if (key === 'name') return o instanceof Fun ? o.fn.name : o.name;
       const m = FUNCTION_METHODS[key];
       if (m) return m;
-      throw this.error('unsupported', `Unsupported function property '${key}' at ${pos(site.r)}`, site.r);
+      throw this.error(
+        'unsupported',
+        `Unsupported function property '${key}' at ${pos(site.r)}: functions have name, ${Object.keys(FUNCTION_METHODS).join(', ')}`,
+        site.r,
+      );
     }
     if (o instanceof Poison) throw o.error;
     if (o instanceof ImportV) throw this.importError(o);
@@ -871,6 +899,8 @@ export abstract class Stepper extends Machine {
           this.invoke(a.set, o, [v], site, false);
           return;
         }
+        // A data property nearer than the setter wins (a subclass field `v = 5` over a parent's `set v`).
+        if (p.props.has(k)) break;
       }
       obj.props.set(k, v);
       if (Array.isArray(v) && obj.label !== undefined) {
@@ -929,7 +959,7 @@ export abstract class Stepper extends Machine {
     if (v === undefined || v === null) return;
     if (v instanceof Obj) {
       this.checkNoAccessors(v, 'Spreading', site);
-      for (const [k, x] of v.props) obj.props.set(k, x);
+      for (const [k, x] of v.props) if (!isPrivate(k)) obj.props.set(k, x);
       return;
     }
     if (Array.isArray(v)) {

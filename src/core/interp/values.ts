@@ -99,6 +99,11 @@ export function firstHole(a: Value[]): number {
   return -1;
 }
 
+/** A #private field's key (`#p`): not a property JavaScript lists (Object.keys, spread, for…in). */
+export function isPrivate(key: string): boolean {
+  return key.startsWith('#');
+}
+
 /**
  * An object's own keys in JavaScript's order (for…in, Object.keys/values/entries): array-index
  * keys ("0", "2", ... up to 2³² − 2) ascending, then the other keys in insertion order.
@@ -107,6 +112,7 @@ export function ownKeys(o: Obj): string[] {
   let ints: string[] | undefined;
   const rest: string[] = [];
   for (const k of o.props.keys()) {
+    if (isPrivate(k)) continue;
     const n = k.length <= 10 ? Number(k) : NaN;
     if (Number.isInteger(n) && n >= 0 && n <= 4294967294 && String(n) === k) (ints ??= []).push(k);
     else rest.push(k);
@@ -120,6 +126,8 @@ export class Fun {
   /** The class a method or constructor belongs to (for `super`). */
   home: ClassV | undefined;
   isCtor = false;
+  /** A static method: its `super.m` is the parent class's static m. */
+  isStatic = false;
   constructor(
     readonly fi: number,
     readonly fn: IrFunction,
