@@ -8,32 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { timSort } from '../../src/core/interp/timsort';
-import { refusal, run } from './analyze';
-import { literalSpan, runJs, stripTypes } from './plainjs';
-
-/** The value is plain JavaScript's; each input's gradient (unless skipped) equals central differences. */
-function agrees(text: string, target: string, skip: string[] = []) {
-  const ev = run(text, target);
-  const js = stripTypes(text);
-  const want = runJs(js, target) as number;
-  assert.ok(
-    Object.is(ev.value, want) || Math.abs(ev.value - want) <= 1e-12 * Math.max(1, Math.abs(want)),
-    `value ${ev.value}, JavaScript ${want}`,
-  );
-  for (const input of ev.inputs) {
-    if (skip.includes(input.name)) continue;
-    const [s, e] = literalSpan(js, input.name);
-    const f = (v: number) => runJs(js.slice(0, s) + `(${v})` + js.slice(e), target) as number;
-    const x = input.value;
-    const h = 1e-5 * Math.max(1, Math.abs(x));
-    const cd = (f(x + h) - f(x - h)) / (2 * h);
-    assert.ok(
-      Math.abs(input.grad - cd) <= 1e-6 * Math.max(1, Math.abs(cd)),
-      `∂${target}/∂${input.name} = ${input.grad}, central differences ${cd}`,
-    );
-  }
-  return ev;
-}
+import { agrees, refusal } from './analyze';
 
 describe('review: array callbacks see what JavaScript passes', () => {
   it('filter and find return the element given to the callback, not a re-read after the callback changed the array', () => {

@@ -6,32 +6,7 @@
  * cannot model must be refused by name with its line:column and what to write instead.
  */
 import assert from 'node:assert/strict';
-import { refusal, run } from './analyze';
-import { literalSpan, runJs, stripTypes } from './plainjs';
-
-/** The value is plain JavaScript's; each input's gradient equals central differences. */
-function agrees(text: string, target: string) {
-  const ev = run(text, target);
-  const js = stripTypes(text);
-  const want = runJs(js, target) as number;
-  assert.equal(typeof want, 'number', `JavaScript gives ${String(want)}`);
-  assert.ok(
-    Object.is(ev.value, want) || Math.abs(ev.value - want) <= 1e-12 * Math.max(1, Math.abs(want)),
-    `value ${ev.value}, JavaScript ${want}`,
-  );
-  for (const input of ev.inputs) {
-    const [s, e] = literalSpan(js, input.name);
-    const f = (v: number) => runJs(js.slice(0, s) + `(${v})` + js.slice(e), target) as number;
-    const x = input.value;
-    const h = 1e-5 * Math.max(1, Math.abs(x));
-    const cd = (f(x + h) - f(x - h)) / (2 * h);
-    assert.ok(
-      Math.abs(input.grad - cd) <= 1e-6 * Math.max(1, Math.abs(cd)),
-      `∂${target}/∂${input.name} = ${input.grad}, central differences ${cd}`,
-    );
-  }
-  return ev;
-}
+import { agrees, refusal, run } from './analyze';
 
 const MICROGRAD = `class Value {
   data: number; grad = 0; _backward: () => void = () => {}; _prev: Set<Value>;
