@@ -72,14 +72,7 @@ export abstract class Statements extends Stepper {
         }
         return this.then(t, 1, node.v);
       }
-      const rhs = vals.pop() as Value;
-      const lop = op.slice(0, -1);
-      const nv =
-        lop === '||'
-          ? this.orFalsy(t.a as Value, rhs, node)
-          : lop === '&&' || lop === '??'
-            ? rhs
-            : this.binary(lop, t.a as Value, rhs, node);
+      const nv = this.compoundValue(op, t.a as Value, vals.pop() as Value, node);
       this.assignVar(t.env, target.name, nv, target);
       vals.push(nv);
       return;
@@ -132,14 +125,7 @@ export abstract class Statements extends Stepper {
       return;
     }
     // s === 5: compound
-    const rhs = vals.pop() as Value;
-    const lop = op.slice(0, -1);
-    const nv =
-      lop === '||'
-        ? this.orFalsy(t.c as Value, rhs, node)
-        : lop === '&&' || lop === '??'
-          ? rhs
-          : this.binary(lop, t.c as Value, rhs, node);
+    const nv = this.compoundValue(op, t.c as Value, vals.pop() as Value, node);
     vals.push(nv);
     this.setProp(t.a as Value, t.b as string | number, nv, e);
   }
@@ -148,6 +134,17 @@ export abstract class Statements extends Stepper {
     const a = this.num(old, node, `the operand of '${node.op}'`);
     const one = this.constNode(1, node);
     return this.apply2(node.op === '++' ? ADD : SUB, a, one, node);
+  }
+
+  /**
+   * The new value of `a op= b` (variable or property) from the old one and the right side's: for
+   * `&&=`/`??=` the right side (keepsOld decided), for `||=` orFalsy's, else the operator's.
+   */
+  private compoundValue(op: string, old: Value, rhs: Value, node: { r: SourceRange; t: string }): Value {
+    const lop = op.slice(0, -1);
+    if (lop === '||') return this.orFalsy(old, rhs, node);
+    if (lop === '&&' || lop === '??') return rhs;
+    return this.binary(lop, old, rhs, node);
   }
 
   /** `a &&= b`, `a ||= b`, `a ??= b` keep `a` (and do not evaluate `b`) when `a` decides, as in JavaScript. */
