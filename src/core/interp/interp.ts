@@ -167,38 +167,13 @@ export class Interp extends Calls {
   protected ties(keep: Uint8Array, root: number, newId: Int32Array): TieDecision[] {
     if (this.tieCandidates.length === 0) return [];
     const { op, argStart, args } = this.tb;
-    // 0 not known yet, 1 no, 2 yes: does the node depend on an input the target depends on?
+    // Does the node depend on an input the target depends on? (The tape is in topological order.)
     const dep = new Uint8Array(this.n);
-    const depends = (v: number): boolean => {
-      const stack = [v];
-      while (stack.length) {
-        const i = stack[stack.length - 1];
-        if (dep[i] !== 0) {
-          stack.pop();
-          continue;
-        }
-        if (op[i] === LEAF) {
-          dep[i] = this.inputIx[i] !== 0 && i <= root && keep[i] ? 2 : 1;
-          stack.pop();
-          continue;
-        }
-        let pending = false;
-        let yes = false;
-        for (let k = argStart[i]; k < argStart[i + 1]; k++) {
-          const d = dep[args[k]];
-          if (d === 0) {
-            stack.push(args[k]);
-            pending = true;
-          } else if (d === 2) yes = true;
-        }
-        if (!pending) {
-          dep[i] = yes ? 2 : 1;
-          stack.pop();
-        }
-      }
-      return dep[v] === 2;
-    };
-    const computed = (v: number) => v >= 0 && op[v] !== LEAF && depends(v);
+    for (let i = 0; i < this.n; i++) {
+      if (op[i] === LEAF) dep[i] = this.inputIx[i] !== 0 && i <= root && keep[i] ? 1 : 0;
+      else for (let k = argStart[i]; k < argStart[i + 1] && !dep[i]; k++) dep[i] = dep[args[k]];
+    }
+    const computed = (v: number) => v >= 0 && op[v] !== LEAF && dep[v] === 1;
     const out: TieDecision[] = [];
     const seen = new Set<SiteNode>();
     for (const c of this.tieCandidates) {
